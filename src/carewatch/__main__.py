@@ -1,0 +1,3 @@
+from carewatch.cli import app
+
+app(prog_name="carewatch")

@@ -1,0 +1,41 @@
+"""Local standards and settings, with the defaults KPIS.md gives. One place, documented.
+
+A council changes these by a ``carewatch.toml`` in its home directory (section ``[settings]``);
+every indicator and duty page shows the value in force.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from pathlib import Path
+import tomllib
+
+
+@dataclass(frozen=True)
+class Settings:
+    #: a duty not yet met is `due` when its due date is within this many days of the as-of date
+    due_horizon_days: int = 14
+    #: DENTAL: months from period start to the first check, and between checks (local standard)
+    dental_interval_months: int = 12
+    #: PBA: working days from referral to completed pre-birth assessment (local standard)
+    pba_working_days: int = 45
+    #: virtual visits count as statutory visits only inside this window (coronavirus amendments)
+    virtual_visits_from: date = date(2020, 4, 24)
+    virtual_visits_to: date = date(2021, 9, 30)
+    #: RAG: amber when within this many points of the target (percentage points / units)
+    rag_amber_points: float = 5.0
+    #: adoption scorecard thresholds (days)
+    adoption_a1_threshold: int = 426
+    adoption_a2_threshold: int = 121
+
+
+DEFAULT = Settings()
+
+
+def load(home: Path | None) -> Settings:
+    path = home / "carewatch.toml" if home else None
+    if not path or not path.exists():
+        return DEFAULT
+    values = tomllib.loads(path.read_text()).get("settings", {})
+    known = {f.name for f in fields(Settings)}
+    return replace(DEFAULT, **{k: v for k, v in values.items() if k in known})

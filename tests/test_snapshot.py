@@ -1,0 +1,73 @@
+"""Snapshots are built aside and published atomically; a failed or killed build changes nothing."""
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import polars as pl
+import pytest
+
+from carewatch.snapshot import Home, NoSnapshot, SnapshotBuilder, open_snapshot, read_meta, register
+
+
+def _publish(home: Home, snapshot_id: str, children: list[str]) -> None:
+    builder = SnapshotBuilder(home, snapshot_id)
+    builder.insert("header", pl.DataFrame({"child": children, "sex": ["1"] * len(children)}))
+    builder.set_meta({"snapshot_id": snapshot_id, "extract_date": "2021-11-30", "created": "now"})
+    builder.publish()
+
+
+def test_publish_then_read(tmp_path):
+    home = Home(tmp_path)
+    with pytest.raises(NoSnapshot):
+        open_snapshot(home)
+    _publish(home, "s1", ["A", "B"])
+    con = open_snapshot(home)
+    assert read_meta(con)["extract_date"] == "2021-11-30"
+    assert con.execute("SELECT count(*) FROM header").fetchone()[0] == 2
+    # the working-day calendar is in every snapshot
+    assert con.execute("SELECT count(*) FROM calendar WHERE date = DATE '2022-09-19' AND NOT is_working_day").fetchone()[0] == 1
+    con.close()
+    assert [r["id"] for r in register(home)] == ["s1"]
+    assert register(home)[0]["published"] is True
+
+
+def test_failure_before_publish_leaves_previous_snapshot(tmp_path):
+    home = Home(tmp_path)
+    _publish(home, "s1", ["A"])
+    builder = SnapshotBuilder(home, "s2")
+    builder.insert("header", pl.DataFrame({"child": ["X", "Y", "Z"]}))
+    builder.abandon()  # what run_import does when a step raises
+    assert home.current_id() == "s1"
+    assert home.snapshot_ids() == ["s1"]
+    with open_snapshot(home) as con:
+        assert con.execute("SELECT count(*) FROM header").fetchone()[0] == 1
+
+
+def test_killed_build_leaves_previous_snapshot(tmp_path):
+    home = Home(tmp_path)
+    _publish(home, "s1", ["A"])
+    script = textwrap.dedent(f"""
+        import sys, time, polars as pl
+        from pathlib import Path
+        from carewatch.snapshot import Home, SnapshotBuilder
+        b = SnapshotBuilder(Home(Path({str(tmp_path)!r})), "s2")
+        b.insert("header", pl.DataFrame({{"child": ["X"] * 1000}}))
+        print("building", flush=True)
+        time.sleep(60)
+        b.publish()
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "building"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert home.current_id() == "s1"
+    assert list(home.building.glob("s2.duckdb*"))  # the half-built file is left behind…
+    with open_snapshot(home) as con:
+        assert con.execute("SELECT count(*) FROM header").fetchone()[0] == 1
+    _publish(home, "s3", ["A", "B", "C"])  # …and cleaned up by the next build
+    assert not list(home.building.glob("s2.duckdb*"))
+    assert home.current_id() == "s3"
+    assert [r["id"] for r in register(home)] == ["s3", "s1"]
