@@ -1,0 +1,34 @@
+"""Children that Header does not know: their records cannot be tied to a date of birth or a sex."""
+from __future__ import annotations
+
+import polars as pl
+
+from carewatch.checks.common import check, has, table_label
+from carewatch.checks.findings import Severity, concat_findings, empty_findings, findings_from_rows
+
+NOT_IN_HEADER = check(
+    "child.not_in_header", "Child missing from Header", Severity.ERROR,
+    "Child {child} has {rows} row(s) in {table} but is not in Header; add the child to Header "
+    "or correct CHILD.")
+
+# CIN census children need not be looked after; pre-birth cases have no CHILD
+_NOT_LOOKED_AFTER = ("cin_children", "cin_referrals", "cin_assessments", "cin_s47", "cin_cp_plans")
+
+
+def check_children(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    if not has(tables, "header", "child"):
+        return empty_findings()
+    known = tables["header"].select("child").unique()
+    frames = []
+    for table, df in tables.items():
+        if table == "header" or table in _NOT_LOOKED_AFTER or not has(tables, table, "child", "_row"):
+            continue
+        unknown = (df.filter(pl.col("child").is_not_null())
+                   .join(known, on="child", how="anti")
+                   .sort("_file", "_row")
+                   .group_by("child", maintain_order=True)
+                   .agg(pl.col("_file").first().alias("file"), pl.col("_row").first().alias("row"),
+                        pl.len().alias("rows")))
+        frames.append(findings_from_rows(NOT_IN_HEADER, unknown.with_columns(
+            pl.lit("CHILD").alias("column"), pl.lit(table_label(table)).alias("table"))))
+    return concat_findings(frames)

@@ -1,0 +1,84 @@
+"""Impossible dates: an end before its start, an episode or review before the child was born."""
+from __future__ import annotations
+
+import polars as pl
+
+from carewatch.checks.common import check, ddmmyyyy, has, header_dob, located, source_column
+from carewatch.checks.findings import Severity, concat_findings, empty_findings, findings_from_rows
+
+DEC_BEFORE_DECOM = check(
+    "date.dec_before_decom", "Episode ends before it starts", Severity.ERROR,
+    "Episode starting {decom} ends {dec}, before it starts; correct DEC or DECOM.", "episodes")
+DECOM_BEFORE_BIRTH = check(
+    "date.decom_before_birth", "Episode starts before the child's birth", Severity.ERROR,
+    "Episode starting {decom} starts before the child's date of birth in Header ({dob}); "
+    "correct DECOM or DOB.", "episodes")
+REVIEW_BEFORE_BIRTH = check(
+    "date.review_before_birth", "Review before the child's birth", Severity.ERROR,
+    "Review on {review} is before the child's date of birth in Header ({dob}); "
+    "correct REVIEW or DOB.", "reviews")
+END_BEFORE_START = check(
+    "date.end_before_start", "End date before start date", Severity.ERROR,
+    "{column} {end} is before {start_column} {start} in the same row; correct one of them.")
+
+# (table, start, end): pairs where the second date cannot come before the first
+DATE_PAIRS: list[tuple[str, str, str]] = [
+    ("missing", "mis_start", "mis_end"),
+    ("sw_episodes", "sw_decom", "sw_dec"),
+    ("dolo", "dolo_start", "dolo_end"),
+    ("ad1", "date_int", "date_match"),
+    ("placed_adoption", "date_placed", "date_placed_ceased"),
+    ("allocations", "start_date", "end_date"),
+    ("health_assessments", "requested", "completed"),
+    ("pre_birth_assessments", "referral_date", "completed"),
+    ("foster_households", "approved", "deregistered"),
+    ("foster_placements", "start_date", "end_date"),
+    ("fostering_enquiries", "enquiry_date", "assessment_start"),
+    ("fostering_enquiries", "enquiry_date", "outcome_date"),
+    ("nts_referrals", "referral_date", "arrival_date"),
+    ("cin_referrals", "referral_date", "closure_date"),
+    ("cin_assessments", "start_date", "authorisation_date"),
+    ("cin_cp_plans", "start_date", "end_date"),
+]
+
+
+def _episode_dates(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    if not has(tables, "episodes", "child", "decom", "dec"):
+        return empty_findings()
+    episodes = tables["episodes"]
+    frames = [findings_from_rows(DEC_BEFORE_DECOM, located(
+        episodes.filter(pl.col("dec") < pl.col("decom")),
+        ddmmyyyy(pl.col("decom")).alias("decom"), ddmmyyyy(pl.col("dec")).alias("dec"), column="DEC"))]
+    dob = header_dob(tables)
+    if dob is not None:
+        early = episodes.join(dob, on="child").filter(pl.col("decom") < pl.col("header_dob"))
+        frames.append(findings_from_rows(DECOM_BEFORE_BIRTH, located(
+            early, ddmmyyyy(pl.col("decom")).alias("decom"), ddmmyyyy(pl.col("header_dob")).alias("dob"),
+            column="DECOM")))
+    return concat_findings(frames)
+
+
+def _reviews_before_birth(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    dob = header_dob(tables)
+    if dob is None or not has(tables, "reviews", "child", "review"):
+        return empty_findings()
+    early = tables["reviews"].join(dob, on="child").filter(pl.col("review") < pl.col("header_dob"))
+    return findings_from_rows(REVIEW_BEFORE_BIRTH, located(
+        early, ddmmyyyy(pl.col("review")).alias("review"), ddmmyyyy(pl.col("header_dob")).alias("dob"),
+        column="REVIEW"))
+
+
+def _date_pairs(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    frames = []
+    for table, start, end in DATE_PAIRS:
+        if not has(tables, table, start, end):
+            continue
+        bad = tables[table].filter(pl.col(end) < pl.col(start))
+        frames.append(findings_from_rows(END_BEFORE_START, located(
+            bad, ddmmyyyy(pl.col(end)).alias("end"), ddmmyyyy(pl.col(start)).alias("start"),
+            pl.lit(source_column(start)).alias("start_column"), column=source_column(end))))
+    return concat_findings(frames)
+
+
+def check_dates(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    return concat_findings([_episode_dates(tables), _reviews_before_birth(tables), _date_pairs(tables)])

@@ -1,0 +1,28 @@
+"""Rows repeated within a table."""
+from __future__ import annotations
+
+import polars as pl
+
+from carewatch.checks.common import check, located, table_label
+from carewatch.checks.findings import Severity, concat_findings, findings_from_rows
+
+DUPLICATE = check(
+    "row.duplicate", "Duplicate row", Severity.WARNING,
+    "This row of {table} repeats {first_file} row {first_row} exactly; remove the copy from the "
+    "extract.")
+
+
+def check_duplicates(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    frames = []
+    for table, df in tables.items():
+        content = [c for c in df.columns if c not in ("_file", "_row")]
+        if not content or "_row" not in df.columns or df.height < 2:
+            continue
+        repeats = (df.sort("_file", "_row")
+                   .with_columns(pl.col("_file").first().over(content).alias("first_file"),
+                                 pl.col("_row").first().over(content).alias("first_row"),
+                                 pl.int_range(pl.len()).over(content).alias("_nth"))
+                   .filter(pl.col("_nth") > 0))
+        frames.append(findings_from_rows(DUPLICATE, located(
+            repeats, "first_file", "first_row", pl.lit(table_label(table)).alias("table"))))
+    return concat_findings(frames)

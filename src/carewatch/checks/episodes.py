@@ -1,0 +1,99 @@
+"""Episode sequences: each child's episodes must follow one another without overlaps or gaps,
+and only the last may be open (DOMAIN.md A1: episodes of a period of care are joined by REC X1)."""
+from __future__ import annotations
+
+import polars as pl
+
+from carewatch.checks.common import check, ddmmyyyy, has, located
+from carewatch.checks.findings import Severity, concat_findings, empty_findings, findings_from_rows
+
+OVERLAP = check(
+    "episode.overlap", "Overlapping episodes", Severity.ERROR,
+    "Episode starting {decom} overlaps the episode starting {other_decom} ({other_end}); "
+    "correct the DEC of the earlier episode or the DECOM of this one.", "episodes")
+GAP = check(
+    "episode.gap", "Gap inside a period of care", Severity.ERROR,
+    "Episode starting {decom} ends {dec} with REC X1 (child stays in care), but no episode starts "
+    "on {dec}; add the next episode or correct REC.", "episodes")
+OPEN_NOT_LAST = check(
+    "episode.open_not_last", "Open episode followed by a later one", Severity.ERROR,
+    "Episode starting {decom} has no DEC but a later episode starts {latest_decom}; "
+    "record when it ended.", "episodes")
+MULTIPLE_OPEN = check(
+    "episode.multiple_open", "More than one open episode", Severity.ERROR,
+    "The child has {open_episodes} episodes without a DEC (starting {starts}); only the latest "
+    "episode can be open.", "episodes")
+SAME_DECOM = check(
+    "episode.same_decom", "Two different episodes start on the same day", Severity.ERROR,
+    "Episode starting {decom} differs from the episode in {first_file} row {first_row}, which "
+    "starts the same day; keep one of them.", "episodes")
+
+# columns that describe the episode itself (not where or in which return it was found)
+_SOURCE_COLUMNS = ("_file", "_row", "year")
+
+
+def _dated(tables: dict[str, pl.DataFrame]) -> pl.DataFrame | None:
+    if not has(tables, "episodes", "child", "decom", "dec", "rec", "_row"):
+        return None
+    return (tables["episodes"].filter(pl.col("child").is_not_null() & pl.col("decom").is_not_null())
+            .with_row_index("_episode"))
+
+
+def _overlaps(episodes: pl.DataFrame) -> pl.DataFrame:
+    # every earlier-starting episode still open when this one starts; the latest-starting is named
+    pairs = (episodes.join(episodes.select("child", "_episode", "decom", "dec"), on="child", suffix="_other")
+             .filter((pl.col("decom_other") < pl.col("decom"))
+                     & (pl.col("dec_other").is_null() | (pl.col("dec_other") > pl.col("decom")))))
+    latest = pairs.sort("decom_other", "_episode_other").group_by("_episode").last()
+    other_end = (pl.when(pl.col("dec_other").is_null()).then(pl.lit("still open"))
+                 .otherwise(pl.concat_str(pl.lit("ends "), ddmmyyyy(pl.col("dec_other")))))
+    return findings_from_rows(OVERLAP, located(
+        latest.sort("_episode"), ddmmyyyy(pl.col("decom")).alias("decom"),
+        ddmmyyyy(pl.col("decom_other")).alias("other_decom"), other_end.alias("other_end"),
+        column="DECOM"))
+
+
+def _gaps(episodes: pl.DataFrame) -> pl.DataFrame:
+    starts = episodes.select("child", pl.col("decom").alias("dec")).unique()
+    gaps = (episodes.filter((pl.col("rec") == "X1") & pl.col("dec").is_not_null())
+            .join(starts, on=["child", "dec"], how="anti").sort("_episode"))
+    return findings_from_rows(GAP, located(
+        gaps, ddmmyyyy(pl.col("decom")).alias("decom"), ddmmyyyy(pl.col("dec")).alias("dec"), column="REC"))
+
+
+def _open_episodes(episodes: pl.DataFrame) -> pl.DataFrame:
+    latest = pl.col("decom").max().over("child")
+    not_last = episodes.with_columns(latest.alias("latest")).filter(
+        pl.col("dec").is_null() & (pl.col("decom") < pl.col("latest")))
+    open_ones = episodes.filter(pl.col("dec").is_null()).sort("child", "decom", "_episode")
+    several = (open_ones.group_by("child", maintain_order=True)
+               .agg(pl.col("_file").last(), pl.col("_row").last(), pl.len().alias("open_episodes"),
+                    ddmmyyyy(pl.col("decom")).str.join(", ").alias("starts"))
+               .filter(pl.col("open_episodes") > 1)
+               .rename({"_file": "file", "_row": "row"}))
+    return concat_findings([
+        findings_from_rows(OPEN_NOT_LAST, located(
+            not_last, ddmmyyyy(pl.col("decom")).alias("decom"),
+            ddmmyyyy(pl.col("latest")).alias("latest_decom"), column="DEC")),
+        findings_from_rows(MULTIPLE_OPEN, several.with_columns(pl.lit("DEC").alias("column"))),
+    ])
+
+
+def _same_decom(episodes: pl.DataFrame) -> pl.DataFrame:
+    # identical copies are row.duplicate warnings; only differing episodes on one day are errors
+    content = [c for c in episodes.columns if c not in (*_SOURCE_COLUMNS, "_episode")]
+    distinct = episodes.sort("_file", "_row").unique(content, keep="first", maintain_order=True)
+    clashes = (distinct.with_columns(pl.col("_file").first().over("child", "decom").alias("first_file"),
+                                     pl.col("_row").first().over("child", "decom").alias("first_row"),
+                                     pl.int_range(pl.len()).over("child", "decom").alias("_nth"))
+               .filter(pl.col("_nth") > 0))
+    return findings_from_rows(SAME_DECOM, located(
+        clashes, ddmmyyyy(pl.col("decom")).alias("decom"), "first_file", "first_row", column="DECOM"))
+
+
+def check_episodes(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    episodes = _dated(tables)
+    if episodes is None:
+        return empty_findings()
+    return concat_findings([_overlaps(episodes), _gaps(episodes), _open_episodes(episodes),
+                            _same_decom(episodes)])

@@ -1,0 +1,30 @@
+"""Text that a spreadsheet would run as a formula (=HYPERLINK(...), +cmd, @SUM ...)."""
+from __future__ import annotations
+
+import polars as pl
+
+from carewatch.checks.common import check, located, source_column
+from carewatch.checks.findings import Severity, concat_findings, findings_from_rows
+
+FORMULA = check(
+    "text.formula", "Formula-like text", Severity.WARNING,
+    "{column} holds '{value}', which a spreadsheet would run as a formula: kept as text; "
+    "escaped on export. Check what the source system exported.")
+
+_SHOWN_CHARACTERS = 40
+
+
+def check_text(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    frames = []
+    for df in tables.values():
+        for column, dtype in df.schema.items():
+            if dtype != pl.Utf8 or column == "_file":
+                continue
+            value = pl.col(column)
+            # a leading sign on a number (-3, +44) is data, not a formula
+            formula = (value.str.contains(r"^\s*[=+\-@]")
+                       & value.str.strip_chars().cast(pl.Float64, strict=False).is_null())
+            bad = df.filter(formula.fill_null(False))
+            frames.append(findings_from_rows(FORMULA, located(
+                bad, value.str.slice(0, _SHOWN_CHARACTERS).alias("value"), column=source_column(column))))
+    return concat_findings(frames)

@@ -1,0 +1,104 @@
+"""Periods of care, placements and visit placements, derived from Episodes (KPIS.md "Shared definitions").
+
+Everything is one pass of window functions over the episodes of children not quarantined:
+
+- a **period of care** starts at a child's first episode and at every episode that does not follow
+  on from the previous one (previous ``REC`` not X1, or a gap: the previous ``DEC`` is not this
+  ``DECOM``); it ends at the ``DEC`` of its last episode (null while open);
+- a **placement** (one carer) starts at the first non-temporary episode of a period and at every
+  later episode with ``RNE`` S, P or B, except the episode that returns the child from a temporary
+  placement (``PLACE`` T0–T4) to the carer they had before it (same ``PLACE`` and ``PL_POST`` as the
+  last non-temporary episode): that one continues the earlier placement. Temporary episodes belong
+  to no placement, and a placement's span includes any temporary spell it continued across;
+- a **visit placement** starts at a placement start or at a same-carer move (``RNE`` T or U) that is
+  not such a return.
+
+Episodes are ordered by ``DECOM`` (then ``DEC``, then source file and row). Short breaks are kept: a period
+whose every episode is V3/V4 has ``short_breaks = true`` and consumers leave it out.
+"""
+from __future__ import annotations
+
+import duckdb
+
+TEMPORARY_PLACES = "('T0', 'T1', 'T2', 'T3', 'T4')"
+SHORT_BREAK_LS = "('V3', 'V4')"
+
+_EPISODES = f"""
+CREATE OR REPLACE TEMP TABLE derived_episodes AS
+WITH ordered AS (
+    SELECT child, decom, dec, rne, ls, place, pl_post, rec,
+           row_number() OVER (PARTITION BY child ORDER BY decom, dec NULLS LAST, _file, _row) AS ep_no
+    FROM episodes
+    WHERE decom IS NOT NULL AND child NOT IN (SELECT child FROM quarantine)
+), joined AS (
+    SELECT *,
+           -- a new period unless the previous episode ended today with X1
+           CASE WHEN lag(rec) OVER w = 'X1' AND lag(dec) OVER w = decom THEN 0 ELSE 1 END AS new_period
+    FROM ordered WINDOW w AS (PARTITION BY child ORDER BY ep_no)
+), in_period AS (
+    SELECT *,
+           sum(new_period) OVER (PARTITION BY child ORDER BY ep_no) AS period_id,
+           coalesce(place IN {TEMPORARY_PLACES}, false) AS is_temp
+    FROM joined
+), with_previous AS MATERIALIZED (  -- joined to itself: ep_no must not be recomputed
+    SELECT *,
+           lag(is_temp) OVER wp AS after_temp,
+           -- the last non-temporary episode before this one in the period (the carer before a T spell)
+           last_value(CASE WHEN NOT is_temp THEN ep_no END IGNORE NULLS) OVER (
+               wp ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_settled_ep
+    FROM in_period WINDOW wp AS (PARTITION BY child, period_id ORDER BY ep_no)
+), flagged AS (
+    SELECT e.*,
+           coalesce(e.after_temp AND e.place = p.place AND e.pl_post IS NOT DISTINCT FROM p.pl_post, false)
+               AS returns_to_carer,
+           p.ep_no IS NULL AS first_settled
+    FROM with_previous e
+    LEFT JOIN with_previous p ON p.child = e.child AND p.ep_no = e.prev_settled_ep
+), starts AS (
+    SELECT *,
+           NOT is_temp AND (first_settled OR (rne IN ('S', 'P', 'B') AND NOT returns_to_carer)) AS starts_placement
+    FROM flagged
+)
+SELECT child, ep_no, decom, dec, rne, ls, place, pl_post, rec, period_id, is_temp,
+       CASE WHEN NOT is_temp THEN sum(starts_placement::INT) OVER wc END AS placement_id,
+       CASE WHEN NOT is_temp
+            THEN sum((starts_placement OR (rne IN ('T', 'U') AND NOT returns_to_carer))::INT) OVER wc
+       END AS visit_placement_id
+FROM starts WINDOW wc AS (PARTITION BY child ORDER BY ep_no)
+"""
+
+# the end of a group of episodes is the DEC of its last one (null while that one is open)
+_END = "CASE WHEN bool_or(dec IS NULL) THEN NULL ELSE max(dec) END"
+
+_PERIODS = f"""
+INSERT INTO periods
+SELECT child, period_id, min(decom), {_END}, last(rec ORDER BY ep_no),
+       bool_and(coalesce(ls IN {SHORT_BREAK_LS}, false)), first(ls ORDER BY ep_no), count(*)
+FROM derived_episodes GROUP BY child, period_id
+"""
+
+_PLACEMENTS = f"""
+INSERT INTO placements
+SELECT child, placement_id, any_value(period_id), min(decom), {_END}, last(place ORDER BY ep_no),
+       first(place ORDER BY ep_no), last(pl_post ORDER BY ep_no)
+FROM derived_episodes WHERE placement_id IS NOT NULL GROUP BY child, placement_id
+"""
+
+_VISIT_PLACEMENTS = f"""
+INSERT INTO visit_placements
+SELECT child, visit_placement_id, any_value(placement_id), any_value(period_id), min(decom), {_END},
+       first(place ORDER BY ep_no)
+FROM derived_episodes WHERE visit_placement_id IS NOT NULL GROUP BY child, visit_placement_id
+"""
+
+
+def derive_periods_and_placements(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill ``periods``, ``placements`` and ``visit_placements`` (replacing what they held).
+
+    Also leaves the temp table ``derived_episodes`` (each episode with its period_id, placement_id
+    and visit_placement_id) on the connection for the steps that follow in the same import.
+    """
+    con.execute(_EPISODES)
+    for table, sql in (("periods", _PERIODS), ("placements", _PLACEMENTS), ("visit_placements", _VISIT_PLACEMENTS)):
+        con.execute(f"DELETE FROM {table}")
+        con.execute(sql)

@@ -1,0 +1,155 @@
+"""SQL building blocks shared by the duty families: dates, the care-period frame and duty chains.
+
+A *chain* is a run of duty instances where each one is met by the first completion after the one
+that met the previous instance, and the next due date runs from that completion. So the k-th
+instance is met by the k-th distinct completion date inside the chain's window, and the whole chain
+is one window-function query over all children at once (``chain_sql``): number the completions in
+each window (row_number), pair each with the one before it (lag), and add the instance after the
+last completion, still open. Instances whose due date falls on or after the window's end are owed
+nothing (the child had left, or the visit placement had ended) and are dropped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+import duckdb
+
+from carewatch.derive import SHORT_BREAK_LS
+
+
+def months(expr: str, n: int | str) -> str:
+    """``expr`` + n calendar months as a DATE; DuckDB clamps 31 Jan + 1 month to 28/29 Feb,
+    exactly as calendar.add_months does."""
+    return f"CAST(({expr}) + to_months(CAST({n} AS INTEGER)) AS DATE)"
+
+
+def age_sql(dob: str, on: str) -> str:
+    """Age in completed years on a date (calendar.age_on: 29 Feb birthdays reached on 1 March)."""
+    return (f"(year({on}) - year({dob}) - CASE WHEN month({on}) * 100 + day({on}) "
+            f"< month({dob}) * 100 + day({dob}) THEN 1 ELSE 0 END)")
+
+
+def birthday_sql(dob: str, years: int) -> str:
+    """The date a child reaches ``years`` (a 29 February birthday falls on 1 March in common years)."""
+    plain = f"CAST({dob} + INTERVAL {years} YEAR AS DATE)"
+    return (f"CASE WHEN month({dob}) = 2 AND day({dob}) = 29 AND day({plain}) <> 29 "
+            f"THEN {plain} + 1 ELSE {plain} END")
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    # "D + N working days" = the working day whose wd_seq is wd_seq(D) + N (calendar.py); the
+    # aliases are unusual because a macro's body sees the caller's names
+    con.execute("""
+        CREATE OR REPLACE TEMP MACRO add_working_days(d, n) AS (
+            SELECT wd_to.date FROM calendar wd_from
+            JOIN calendar wd_to ON wd_to.wd_seq = wd_from.wd_seq + n AND wd_to.is_working_day
+            WHERE wd_from.date = d)
+    """)
+
+
+def tables_present(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Tables the import contained (meta 'tables_present'); without that key, tables holding rows."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'tables_present'").fetchone()
+    if row is not None:
+        return {name.strip() for name in (row[0] or "").split(",") if name.strip()}
+    names = [r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND schema_name = 'main'").fetchall()]
+    return {n for n in names if con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0]}
+
+
+def build_care_periods(con: duckdb.DuckDBPyConnection) -> None:
+    """Temp table ``care_periods``: the periods duties run over, with the dates several rules use.
+
+    Short-break periods are left out; in a period that mixes short breaks with other care, duties
+    run from the first episode that is not a short break. Quarantined children are already absent
+    from ``periods``.
+    """
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE care_periods AS
+        WITH starts AS (
+            SELECT p.child, p.period_id, min(e.decom) AS start_date, any_value(p.end_date) AS end_date
+            FROM periods p
+            JOIN episodes e ON e.child = p.child AND e.decom >= p.start_date
+                           AND (p.end_date IS NULL OR e.decom <= p.end_date)
+                           AND coalesce(e.ls NOT IN {SHORT_BREAK_LS}, true)
+            WHERE NOT p.short_breaks
+            GROUP BY p.child, p.period_id
+        ), dobs AS (
+            SELECT child, arg_max(dob, year) AS dob FROM header WHERE dob IS NOT NULL GROUP BY child
+        )
+        SELECT s.child, s.period_id, s.start_date, s.end_date, d.dob,
+               add_working_days(s.start_date, 10) AS start_10wd,
+               add_working_days(s.start_date, 20) AS start_20wd
+        FROM starts s LEFT JOIN dobs d USING (child)
+        WHERE s.end_date IS NULL OR s.start_date < s.end_date
+    """)
+
+
+@dataclass(frozen=True)
+class Chain:
+    """One duty's chain: its windows, its completions and its due-date rule.
+
+    windows: SQL with child, period_id, win_id (unique per child), win_start, win_end (null while
+      open) and any columns ``due`` uses.
+    completions: SQL with child, c_date.
+    due: SQL expression over the window's columns, ``seq`` and ``opened``.
+    steps: "first" — one instance per window, opened at win_start, met by the first completion;
+      "all" — opened at win_start, then each completion opens the next instance;
+      "after_completion" — instances start only at a completion (RHA: none until an assessment).
+    """
+
+    duty: str
+    windows: str
+    completions: str
+    due: str
+    steps: Literal["first", "all", "after_completion"]
+
+
+def chain_sql(chain: Chain, extract_date: date) -> str:
+    """child, duty, seq, period_id, opened, due, done, closed for every instance of the chain."""
+    numbered = f"""
+        w AS ({chain.windows}),
+        c AS (SELECT DISTINCT child, c_date FROM ({chain.completions}) AS src
+              WHERE c_date IS NOT NULL AND c_date <= DATE '{extract_date}'),
+        wc AS (
+            SELECT w.child, w.win_id, c.c_date,
+                   row_number() OVER (PARTITION BY w.child, w.win_id ORDER BY c.c_date) AS k
+            FROM w JOIN c ON c.child = w.child AND c.c_date >= w.win_start
+                         AND (w.win_end IS NULL OR c.c_date < w.win_end)
+        )"""
+    if chain.steps == "first":
+        steps = """
+        SELECT w.*, 1 AS seq, w.win_start AS opened, wc.c_date AS done
+        FROM w LEFT JOIN wc ON wc.child = w.child AND wc.win_id = w.win_id AND wc.k = 1"""
+    elif chain.steps == "all":
+        steps = """
+        SELECT w.*, wc.k AS seq,
+               coalesce(lag(wc.c_date) OVER (PARTITION BY wc.child, wc.win_id ORDER BY wc.k), w.win_start) AS opened,
+               wc.c_date AS done
+        FROM w JOIN wc ON wc.child = w.child AND wc.win_id = w.win_id
+        UNION ALL BY NAME
+        SELECT w.*, coalesce(l.n, 0) + 1 AS seq, coalesce(l.last_done, w.win_start) AS opened, NULL::DATE AS done
+        FROM w LEFT JOIN (SELECT child, win_id, max(k) AS n, max(c_date) AS last_done FROM wc GROUP BY ALL) l
+             ON l.child = w.child AND l.win_id = w.win_id"""
+    else:
+        steps = """
+        SELECT w.*, wc.k AS seq, wc.c_date AS opened,
+               lead(wc.c_date) OVER (PARTITION BY wc.child, wc.win_id ORDER BY wc.k) AS done
+        FROM w JOIN wc ON wc.child = w.child AND wc.win_id = w.win_id"""
+    return f"""
+        WITH {numbered}, steps AS ({steps}),
+        dated AS (SELECT *, {chain.due} AS due FROM steps)
+        SELECT child, '{chain.duty}' AS duty, seq, period_id, opened, due, done, win_end AS closed,
+               NULL::VARCHAR AS team
+        FROM dated
+        WHERE due IS NOT NULL AND (win_end IS NULL OR due < win_end)
+    """
+
+
+#: the period-of-care window most duties chain over
+PERIOD_WINDOWS = """
+    SELECT child, period_id, period_id AS win_id, start_date AS win_start, end_date AS win_end,
+           start_10wd, start_20wd, dob
+    FROM care_periods"""

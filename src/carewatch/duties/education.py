@@ -1,0 +1,58 @@
+"""PEP: personal education plans (local table ``peps``), one instance per school term."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from carewatch.calendar import CALENDAR_START, TERMS, terms_between
+from carewatch.duties.common import age_sql
+from carewatch.duties.registry import DutyDef
+from carewatch.settings import Settings
+
+
+def _pep(settings: Settings, extract_date: date) -> str:
+    # terms up to the first one ending after the extract date (the next upcoming instance)
+    next_term_end = terms_between(extract_date + timedelta(days=1), extract_date + timedelta(days=366))[0][2]
+    term_rows = ", ".join(f"({sm}, {sd}, {em}, {ed})" for _, (sm, sd), (em, ed) in TERMS)
+    return f"""
+        WITH terms AS (
+            SELECT make_date(y, sm, sd) AS term_start, make_date(y, em, ed) AS term_end,
+                   -- age is taken on the 31 August before the term starts
+                   CASE WHEN sm >= 9 THEN make_date(y, 8, 31) ELSE make_date(y - 1, 8, 31) END AS age_date
+            FROM range({CALENDAR_START.year}, {next_term_end.year + 1}) AS years(y)
+            CROSS JOIN (VALUES {term_rows}) AS t(sm, sd, em, ed)
+            WHERE make_date(y, em, ed) <= DATE '{next_term_end}'
+        ), owed AS (
+            SELECT cp.child, cp.period_id, t.term_start, t.term_end,
+                   greatest(t.term_start, cp.start_date) AS opened
+            FROM care_periods cp
+            JOIN terms t ON t.term_end >= cp.start_20wd AND (cp.end_date IS NULL OR t.term_end < cp.end_date)
+            WHERE {age_sql('cp.dob', 't.age_date')} BETWEEN 4 AND 15
+        ), met AS (
+            SELECT o.child, o.period_id, o.term_end, min(p.pep_date) AS done
+            FROM owed o JOIN peps p ON p.child = o.child AND p.pep_date BETWEEN o.opened AND o.term_end
+            WHERE p.pep_date <= DATE '{extract_date}'
+            GROUP BY ALL
+        )
+        SELECT o.child, 'PEP' AS duty,
+               row_number() OVER (PARTITION BY o.child, o.period_id ORDER BY o.term_end)::INTEGER AS seq,
+               o.period_id, o.opened, o.term_end AS due, m.done, o.term_end + 1 AS closed, NULL::VARCHAR AS team
+        FROM owed o LEFT JOIN met m USING (child, period_id, term_end)
+    """
+
+
+DUTIES = [
+    DutyDef(
+        id="PEP", title="Personal education plan", family="education",
+        due_rule=("each school term's last day (autumn 1 Sep–31 Dec, spring 1 Jan–31 Mar, summer "
+                  "1 Apr–31 Jul), for a child aged 4–15 on the 31 August before the term, looked after "
+                  "on that day, whose period began at least 20 working days earlier"),
+        done_by="a PEP dated within that term",
+        source="DfE 2018 guidance (termly review)",
+        evidence="peps",
+        choices=("A PEP dated after the term never meets it, so an unmet term is due up to its last "
+                 "day and missed from the next (closed = term end + 1): PEPs are never overdue. A PEP "
+                 "counts from the later of the term start and the period start. 'Began ≥ 20 working "
+                 "days earlier' means period start + 20 working days ≤ the term's last day."),
+        build=_pep,
+    ),
+]

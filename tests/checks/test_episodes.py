@@ -1,0 +1,102 @@
+"""Episode sequences of one child."""
+from __future__ import annotations
+
+from carewatch.checks.episodes import check_episodes
+
+from .helpers import d, located, only, table
+
+
+def _episodes(*rows):
+    return {"episodes": table("episodes", [{"child": "C1", "place": "U4", **row} for row in rows])}
+
+
+def test_overlap_names_the_episode_overlapped():
+    # 12/04-20/05 then 01/05: starts 19 days before the first ends
+    tables = _episodes({"decom": d("12/04/2021"), "dec": d("20/05/2021"), "rec": "X1"},
+                       {"decom": d("01/05/2021"), "dec": d("01/06/2021"), "rec": "E4A"})
+    findings = check_episodes(tables)
+    overlap = only(findings.filter(findings["code"] == "episode.overlap"))
+    assert located(overlap) == ("episode.overlap", "error", "episodes.csv", 3, "DECOM", "C1")
+    assert overlap["message"].startswith(
+        "Episode starting 01/05/2021 overlaps the episode starting 12/04/2021 (ends 20/05/2021)")
+
+
+def test_overlap_with_an_episode_nested_further_back():
+    # A 01/01-01/12 contains B 01/02-01/03 and C 01/04-01/05: C overlaps A although B ended;
+    # the latest-starting episode still running is named
+    tables = _episodes({"decom": d("01/01/2021"), "dec": d("01/12/2021"), "rec": "X1"},
+                       {"decom": d("01/02/2021"), "dec": d("01/03/2021"), "rec": "X1"},
+                       {"decom": d("01/04/2021"), "dec": d("01/05/2021"), "rec": "X1"})
+    overlaps = check_episodes(tables).filter(code="episode.overlap")
+    assert overlaps["row"].to_list() == [3, 4]
+    assert overlaps["message"].str.slice(0, 72).to_list() == [
+        "Episode starting 01/02/2021 overlaps the episode starting 01/01/2021 (en",
+        "Episode starting 01/04/2021 overlaps the episode starting 01/01/2021 (en",
+    ]
+
+
+def test_contiguous_episodes_do_not_overlap():
+    tables = _episodes({"decom": d("12/04/2021"), "dec": d("20/05/2021"), "rec": "X1"},
+                       {"decom": d("20/05/2021"), "rec": None})
+    assert check_episodes(tables).height == 0
+
+
+def test_gap_after_x1():
+    # ends 20/05 with X1 but the next episode starts 21/05
+    tables = _episodes({"decom": d("12/04/2021"), "dec": d("20/05/2021"), "rec": "X1"},
+                       {"decom": d("21/05/2021"), "rec": None})
+    finding = only(check_episodes(tables))
+    assert located(finding) == ("episode.gap", "error", "episodes.csv", 2, "REC", "C1")
+    assert finding["message"] == (
+        "Episode starting 12/04/2021 ends 20/05/2021 with REC X1 (child stays in care), but no episode "
+        "starts on 20/05/2021; add the next episode or correct REC.")
+
+
+def test_leaving_care_is_not_a_gap():
+    tables = _episodes({"decom": d("12/04/2021"), "dec": d("20/05/2021"), "rec": "E4A"},
+                       {"decom": d("01/09/2021"), "rec": None})
+    assert check_episodes(tables).height == 0
+
+
+def test_open_episode_that_is_not_the_last():
+    # the open 01/01 episode "overlaps" the 01/03 one too; both problems are reported
+    tables = _episodes({"decom": d("01/01/2021"), "dec": None},
+                       {"decom": d("01/03/2021"), "dec": d("01/04/2021"), "rec": "E4A"})
+    findings = check_episodes(tables)
+    finding = only(findings.filter(code="episode.open_not_last"))
+    assert located(finding) == ("episode.open_not_last", "error", "episodes.csv", 2, "DEC", "C1")
+    assert finding["message"].startswith("Episode starting 01/01/2021 has no DEC but a later episode "
+                                         "starts 01/03/2021")
+    assert findings["code"].sort().to_list() == ["episode.open_not_last", "episode.overlap"]
+
+
+def test_more_than_one_open_episode_is_one_finding_on_the_latest():
+    # two open episodes, the later-starting one (01/03/2021) in row 2
+    tables = _episodes({"decom": d("01/03/2021")}, {"decom": d("01/01/2021")})
+    finding = only(check_episodes(tables).filter(code="episode.multiple_open"))
+    assert located(finding) == ("episode.multiple_open", "error", "episodes.csv", 2, "DEC", "C1")
+    assert finding["message"].startswith(
+        "The child has 2 episodes without a DEC (starting 01/01/2021, 01/03/2021)")
+
+
+def test_two_different_episodes_on_one_day():
+    tables = _episodes({"decom": d("01/01/2021"), "dec": d("01/02/2021"), "rec": "X1", "place": "U4"},
+                       {"decom": d("01/01/2021"), "dec": d("01/02/2021"), "rec": "X1", "place": "K2"},
+                       {"decom": d("01/02/2021"), "rec": None})
+    finding = only(check_episodes(tables))
+    assert located(finding) == ("episode.same_decom", "error", "episodes.csv", 3, "DECOM", "C1")
+    assert finding["message"].startswith("Episode starting 01/01/2021 differs from the episode in "
+                                         "episodes.csv row 2")
+
+
+def test_identical_copies_are_not_same_decom_errors():
+    row = {"decom": d("01/01/2021"), "dec": d("01/02/2021"), "rec": "E4A"}
+    assert check_episodes(_episodes(row, row)).height == 0
+
+
+def test_children_are_checked_separately():
+    tables = {"episodes": table("episodes", [
+        {"child": "C1", "decom": d("01/01/2021"), "dec": d("01/06/2021"), "rec": "E4A"},
+        {"child": "C2", "decom": d("01/03/2021"), "dec": d("01/04/2021"), "rec": "E4A"},
+    ])}
+    assert check_episodes(tables).height == 0

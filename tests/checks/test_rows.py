@@ -1,0 +1,102 @@
+"""Children missing from Header, duplicate rows, formula-like text, local-extract values."""
+from __future__ import annotations
+
+from carewatch.checks.children import check_children
+from carewatch.checks.duplicates import check_duplicates
+from carewatch.checks.local import check_local
+from carewatch.checks.text import check_text
+
+from .helpers import d, located, only, table
+
+
+def test_child_not_in_header_is_one_finding_per_table():
+    tables = {
+        "header": table("header", [{"child": "C1"}]),
+        # C9 has two episodes (rows 3 and 4) and a visit: one finding for each table
+        "episodes": table("episodes", [{"child": "C1"}, {"child": "C9"}, {"child": "C9"}]),
+        "visits": table("visits", [{"child": "C9", "visit_date": d("01/05/2021")}]),
+        # CIN census children need not be looked after
+        "cin_referrals": table("cin_referrals", [{"child": "C8"}]),
+    }
+    findings = check_children(tables).sort("file")
+    assert [located(f) for f in findings.iter_rows(named=True)] == [
+        ("child.not_in_header", "error", "episodes.csv", 3, "CHILD", "C9"),
+        ("child.not_in_header", "error", "visits.csv", 2, "CHILD", "C9"),
+    ]
+    assert findings["message"].to_list()[0] == (
+        "Child C9 has 2 row(s) in Episodes but is not in Header; add the child to Header or correct CHILD.")
+
+
+def test_identical_rows_are_duplicates_ignoring_the_row_number():
+    tables = {"dental_checks": table("dental_checks", [
+        {"child": "C1", "check_date": d("01/05/2021")},
+        {"child": "C1", "check_date": d("02/05/2021")},
+        {"child": "C1", "check_date": d("01/05/2021")},
+    ])}
+    finding = only(check_duplicates(tables))
+    assert located(finding) == ("row.duplicate", "warning", "dental_checks.csv", 4, None, "C1")
+    assert finding["message"].startswith("This row of dental_checks repeats dental_checks.csv row 2 exactly")
+
+
+def test_same_row_in_two_years_is_not_a_duplicate():
+    # the readers merge years; a row repeated in two returns differs by `year`
+    header = table("header", [{"child": "C1", "sex": "1"}], year=2021).vstack(
+        table("header", [{"child": "C1", "sex": "1"}], year=2022))
+    assert check_duplicates({"header": header}).height == 0
+
+
+def test_formula_text_is_a_warning_but_signed_numbers_are_not():
+    tables = {"allocations": table("allocations", [
+        {"child": "C1", "team": '=HYPERLINK("http://x","click")', "worker": "-3"},
+        {"child": "C2", "team": "North", "worker": "@SUM(A1)"},
+        {"child": "C3", "team": "+44 1234", "worker": " +7.5"},
+    ])}
+    findings = check_text(tables)
+    assert [located(f) for f in findings.iter_rows(named=True)] == [
+        ("text.formula", "warning", "allocations.csv", 2, "TEAM", "C1"),
+        ("text.formula", "warning", "allocations.csv", 4, "TEAM", "C3"),
+        ("text.formula", "warning", "allocations.csv", 3, "WORKER", "C2"),
+    ]
+    assert findings["message"].to_list()[0] == (
+        "TEAM holds '=HYPERLINK(\"http://x\",\"click\")', which a spreadsheet would run as a formula: "
+        "kept as text; escaped on export. Check what the source system exported.")
+
+
+def test_local_unknown_code():
+    tables = {"health_assessments": table("health_assessments", [{"child": "C1", "type": "IHA"},
+                                                                 {"child": "C1", "type": "RHAX"}])}
+    finding = only(check_local(tables))
+    assert located(finding) == ("code.unknown", "error", "health_assessments.csv", 3, "TYPE", "C1")
+    assert finding["message"].startswith("TYPE 'RHAX' is not valid; expected IHA or RHA.")
+
+
+def test_blank_enquiry_outcome_means_open():
+    tables = {"fostering_enquiries": table("fostering_enquiries", [{"enquiry": "Q1", "outcome": None},
+                                                                   {"enquiry": "Q2", "outcome": "LOST"}])}
+    assert located(only(check_local(tables))) == (
+        "code.unknown", "error", "fostering_enquiries.csv", 3, "OUTCOME", None)
+
+
+def test_academic_year_must_look_like_2020_21():
+    tables = {"education": table("education", [
+        {"child": "C1", "academic_year": "2020/21"},
+        {"child": "C1", "academic_year": "2020/22"},  # not consecutive years
+        {"child": "C1", "academic_year": "2099/00"},  # century turn is fine
+        {"child": "C2", "academic_year": "2021-22"},
+    ])}
+    findings = check_local(tables)
+    assert [located(f) for f in findings.iter_rows(named=True)] == [
+        ("local.academic_year", "error", "education.csv", 3, "ACADEMIC_YEAR", "C1"),
+        ("local.academic_year", "error", "education.csv", 5, "ACADEMIC_YEAR", "C2"),
+    ]
+
+
+def test_attendance_must_be_a_percentage():
+    tables = {"education": table("education", [
+        {"child": "C1", "academic_year": "2020/21", "attendance_pct": 100.0},
+        {"child": "C2", "academic_year": "2020/21", "attendance_pct": 100.5},
+        {"child": "C3", "academic_year": "2020/21", "attendance_pct": None},
+    ])}
+    finding = only(check_local(tables))
+    assert located(finding) == ("local.attendance_range", "error", "education.csv", 3, "ATTENDANCE_PCT", "C2")
+    assert finding["message"].startswith("ATTENDANCE_PCT 100.5 is not a percentage")
