@@ -1,0 +1,215 @@
+"""The `carewatch` command: thin — it parses, calls a service, prints.
+
+Exit status: 0 success, 1 rejected input (findings printed), 2 usage error (Typer/Click's own).
+"""
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from carewatch.output import Format, to_csv, to_json
+from carewatch.snapshot import Home, NoSnapshot, default_home, open_snapshot, read_meta, register
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="carewatch: statutory duties and indicators for children looked after.")
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+HomeOpt = Annotated[Optional[Path], typer.Option("--home", help="Snapshots and app DB [env CAREWATCH_HOME, else ./carewatch-data]")]
+FormatOpt = Annotated[Format, typer.Option("--format", help="text, json or csv")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="YYYY-MM-DD [default: the snapshot's extract date]")]
+
+
+def _home(home: Optional[Path]) -> Home:
+    return Home(home or default_home())
+
+
+def _date(value: Optional[str], name: str) -> Optional[date]:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=name)
+
+
+@contextmanager
+def _progress():
+    """A spinner per step on stderr, so stdout stays clean for JSON and CSV."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err, transient=not err.is_terminal) as bar:
+        current: list[int] = []
+
+        def step(description: str) -> None:
+            if current:
+                bar.update(current[-1], completed=1, total=1)
+            current.append(bar.add_task(description, total=None))
+
+        yield step
+        if current:
+            bar.update(current[-1], completed=1, total=1)
+
+
+def _print_frame(frame: pl.DataFrame, fmt: Format, title: str | None = None) -> None:
+    if fmt is Format.json:
+        sys.stdout.write(to_json(frame) + "\n")
+    elif fmt is Format.csv:
+        sys.stdout.write(to_csv(frame))
+    else:
+        table = Table(title=title, show_lines=False)
+        for column in frame.columns:
+            table.add_column(column)
+        for row in frame.iter_rows():
+            table.add_row(*["" if v is None else str(v) for v in row])
+        out.print(table)
+
+
+def _print_findings(findings: pl.DataFrame, fmt: Format, limit_per_code: int = 10) -> None:
+    if fmt is not Format.text:
+        _print_frame(findings, fmt)
+        return
+    if findings.height == 0:
+        out.print("No findings.")
+        return
+    summary = (findings.group_by("code", "severity").agg(pl.len().alias("findings"),
+                                                          pl.col("child").drop_nulls().n_unique().alias("children"))
+               .sort(["severity", "findings"], descending=[False, True]))
+    _print_frame(summary, fmt, title="Findings by code")
+    for code, severity in summary.select("code", "severity").iter_rows():
+        group = findings.filter(pl.col("code") == code)
+        out.print(f"\n[bold]{code}[/bold] ({severity}, {group.height})")
+        for f in group.head(limit_per_code).iter_rows(named=True):
+            where = ":".join(str(p) for p in (f["file"], f["row"]) if p is not None)
+            column = f" {f['column']}" if f["column"] else ""
+            out.print(f"  {where}{column}: {f['message']}", markup=False, highlight=False)
+        if group.height > limit_per_code:
+            out.print(f"  … and {group.height - limit_per_code} more (use --format csv for all)")
+
+
+@app.command()
+def validate(paths: Annotated[list[Path], typer.Argument(help="Files or folders")],
+             home: HomeOpt = None, fmt: FormatOpt = Format.text,
+             strict: Annotated[bool, typer.Option("--strict", help="Fail on any row error")] = False):
+    """Check extracts and print findings; imports nothing."""
+    from carewatch.checks.findings import Severity
+    from carewatch.importer import validate as run_validate
+
+    with _progress() as step:
+        result = run_validate(paths, step)
+    _print_findings(result.findings, fmt)
+    if fmt is Format.text:
+        out.print(f"\n{result.count(Severity.FILE_ERROR)} file errors, {result.count(Severity.ERROR)} row errors "
+                  f"({result.quarantine.height} children would be left out), {result.count(Severity.WARNING)} warnings.")
+    if result.rejected or (strict and result.count(Severity.ERROR)):
+        raise typer.Exit(1)
+
+
+@app.command("import")
+def import_(paths: Annotated[list[Path], typer.Argument(help="Files or folders")],
+            home: HomeOpt = None,
+            la: Annotated[Optional[str], typer.Option("--la", help="Local authority code")] = None,
+            extract_date: Annotated[Optional[str], typer.Option("--extract-date")] = None,
+            strict: Annotated[bool, typer.Option("--strict", help="Reject the import on any row error")] = False,
+            fmt: FormatOpt = Format.text):
+    """Import extracts into a new snapshot, derive duties and indicators, publish; prints the id."""
+    from carewatch.importer import run_import
+
+    when = _date(extract_date, "--extract-date")
+    with _progress() as step:
+        result = run_import(_home(home), paths, la=la, extract_date=when, strict=strict, progress=step)
+    if not result.published:
+        _print_findings(result.validation.findings, fmt)
+        err.print(f"Import rejected: {result.reason}. Nothing published changed.")
+        raise typer.Exit(1)
+    if fmt is Format.text:
+        q = result.validation.quarantine.height
+        if q:
+            err.print(f"{q} children left out for data errors (see `carewatch validate`).")
+        out.print(result.snapshot_id)
+    else:
+        _print_frame(pl.DataFrame([{"snapshot_id": result.snapshot_id,
+                                    "quarantined_children": result.validation.quarantine.height}]), fmt)
+
+
+@app.command()
+def snapshots(home: HomeOpt = None, fmt: FormatOpt = Format.text):
+    """The register of snapshots: id, created, source files, counts; the published one marked."""
+    rows = register(_home(home))
+    frame = pl.DataFrame(rows) if rows else pl.DataFrame(schema={"id": pl.Utf8})
+    _print_frame(frame, fmt, title="Snapshots")
+
+
+def _open(home: Optional[Path]):
+    try:
+        con = open_snapshot(_home(home))
+    except NoSnapshot as exc:
+        err.print(str(exc))
+        raise typer.Exit(1)
+    return con, read_meta(con)
+
+
+DUE_STATUSES = ("open", "overdue", "due", "upcoming", "done_on_time", "done_late", "missed", "all")
+
+
+@app.command()
+def due(home: HomeOpt = None, as_of: AsOfOpt = None,
+        team: Annotated[Optional[str], typer.Option("--team")] = None,
+        duty: Annotated[Optional[str], typer.Option("--duty", help="IHA, RHA, DENTAL, VISIT, REVIEW, ...")] = None,
+        child: Annotated[Optional[str], typer.Option("--child")] = None,
+        status: Annotated[str, typer.Option("--status", help="open (overdue + due), overdue, due, upcoming, done_on_time, done_late, missed, all")] = "open",
+        fmt: FormatOpt = Format.text):
+    """The due list: every statutory duty with its status on the as-of date."""
+    from carewatch import settings as settings_mod
+    from carewatch.duties import due_list
+
+    if status not in DUE_STATUSES:
+        raise typer.BadParameter(f"one of {', '.join(DUE_STATUSES)}", param_hint="--status")
+    con, meta = _open(home)
+    when = _date(as_of, "--as-of") or date.fromisoformat(meta["extract_date"])
+    frame = due_list(con, when, team=team, duty=duty, child=child, status=status,
+                     settings=settings_mod.load(_home(home).root))
+    if fmt is not Format.text:
+        _print_frame(frame, fmt)
+        return
+    out.print(f"Due list on {when.isoformat()} (snapshot {meta['snapshot_id']}): {frame.height} duties")
+    for (team_name,), group in frame.group_by(["team"], maintain_order=True):
+        _print_frame(group.drop("team"), fmt, title=f"Team: {team_name or 'unallocated'}")
+
+
+@app.command()
+def kpis(home: HomeOpt = None, as_of: AsOfOpt = None,
+         months: Annotated[Optional[int], typer.Option("--months", help="How many month-ends back")] = None,
+         id: Annotated[Optional[str], typer.Option("--id", help="One indicator id")] = None,
+         fmt: FormatOpt = Format.text):
+    """Indicator values per month-end: id, period_end, numerator, denominator, value, unit, target, rag."""
+    from carewatch.kpis import kpi_series
+
+    con, meta = _open(home)
+    when = _date(as_of, "--as-of") or date.fromisoformat(meta["extract_date"])
+    frame = kpi_series(con, id=id, as_of=when, months=months)
+    _print_frame(frame, fmt, title=f"Indicators to {when.isoformat()} (snapshot {meta['snapshot_id']})")
+
+
+@app.command()
+def synth(profile: Annotated[str, typer.Option("--profile", help="demo, small or national")] = "small",
+          seed: Annotated[int, typer.Option("--seed")] = 1,
+          out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the extracts into")] = Path("synth-out"),
+          as_of: AsOfOpt = None):
+    """Write a synthetic council's extracts (903 per year, local extract, CIN census, manifest)."""
+    from carewatch.synth import generate
+
+    if profile not in ("demo", "small", "national"):
+        raise typer.BadParameter("one of demo, small, national", param_hint="--profile")
+    with _progress() as step:
+        step(f"generating the {profile} profile")
+        summary = generate(profile, seed, out_dir, _date(as_of, "--as-of"))
+    out.print(summary)

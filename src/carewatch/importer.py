@@ -1,0 +1,134 @@
+"""The import service: read → check → build snapshot → derive → publish (or reject).
+
+Used by ``carewatch validate`` (read and check only) and ``carewatch import``. Progress is
+reported through a callback so the CLI can show bars without this module printing anything.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import polars as pl
+
+from carewatch import settings as settings_mod
+from carewatch.checks import quarantined_children, run_checks
+from carewatch.checks.findings import Severity, concat_findings
+from carewatch.snapshot import Home, SnapshotBuilder, new_snapshot_id
+from carewatch.sources import read_inputs
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Validation:
+    tables: dict[str, pl.DataFrame]
+    findings: pl.DataFrame
+    manifest: dict
+    files: list[dict]
+    quarantine: pl.DataFrame = field(default_factory=pl.DataFrame)
+
+    def count(self, severity: Severity) -> int:
+        return self.findings.filter(pl.col("severity") == str(severity)).height
+
+    @property
+    def rejected(self) -> bool:
+        return self.count(Severity.FILE_ERROR) > 0
+
+
+@dataclass
+class ImportResult:
+    validation: Validation
+    snapshot_id: str | None
+    reason: str | None = None  # why the import was rejected
+
+    @property
+    def published(self) -> bool:
+        return self.snapshot_id is not None
+
+
+def validate(paths: list[Path], progress: Progress = lambda _: None) -> Validation:
+    progress("reading")
+    read = read_inputs(paths)
+    findings = read.findings
+    quarantine = pl.DataFrame(schema={"child": pl.Utf8, "codes": pl.Utf8})
+    if not read.rejected:
+        progress("checking")
+        findings = concat_findings([findings, run_checks(read.tables)])
+        quarantine = quarantined_children(findings)
+    return Validation(read.tables, findings, read.manifest, read.files, quarantine)
+
+
+def latest_date_in(tables: dict[str, pl.DataFrame]) -> date | None:
+    """The latest date anywhere in the data, but not after today (a typo in 2099 must not win)."""
+    today = date.today()
+    latest: date | None = None
+    for frame in tables.values():
+        for name, dtype in frame.schema.items():
+            if dtype == pl.Date:
+                values = frame.get_column(name).filter(frame.get_column(name) <= today)
+                top = values.max() if values.len() else None
+                if top is not None and (latest is None or top > latest):
+                    latest = top
+    return latest
+
+
+def run_import(home: Home, paths: list[Path], *, la: str | None = None, extract_date: date | None = None,
+               strict: bool = False, progress: Progress = lambda _: None,
+               _fail_before_publish: bool = False) -> ImportResult:
+    """Import ``paths`` into a new snapshot and publish it; on rejection nothing published changes."""
+    checked = validate(paths, progress)
+    if checked.rejected:
+        return ImportResult(checked, None, "file errors")
+    if strict and checked.count(Severity.ERROR):
+        return ImportResult(checked, None, "row errors (--strict)")
+
+    manifest = checked.manifest
+    la = la or manifest.get("la")
+    if extract_date is None and manifest.get("extract_date"):
+        extract_date = date.fromisoformat(manifest["extract_date"])
+    extract_date = extract_date or latest_date_in(checked.tables)
+    if extract_date is None:
+        return ImportResult(checked, None, "no dates in the data and no --extract-date")
+
+    settings = settings_mod.load(home.root)
+    snapshot_id = new_snapshot_id([f["sha256"] for f in checked.files])
+    builder = SnapshotBuilder(home, snapshot_id)
+    try:
+        progress("building snapshot")
+        for table, frame in checked.tables.items():
+            builder.insert(table, frame)
+        builder.insert("source_files", pl.DataFrame(checked.files) if checked.files else None)
+        builder.insert("findings", checked.findings)
+        builder.insert("quarantine", checked.quarantine)
+        builder.set_meta({
+            "snapshot_id": snapshot_id,
+            "la": la,
+            "la_name": manifest.get("la_name"),
+            "extract_date": extract_date.isoformat(),
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "quarantined_children": checked.quarantine.height,
+            "tables_present": ",".join(sorted(t for t in checked.tables)),
+        })
+        progress("deriving periods, placements and duties")
+        _derive(builder, settings, extract_date, progress)
+        if _fail_before_publish:
+            raise RuntimeError("injected failure before publish")
+        progress("publishing")
+        builder.publish()
+    except BaseException:
+        builder.abandon()
+        raise
+    return ImportResult(checked, snapshot_id)
+
+
+def _derive(builder: SnapshotBuilder, settings, extract_date: date, progress: Progress) -> None:
+    from carewatch.derive import derive_periods_and_placements
+    from carewatch.duties import derive_duties
+    from carewatch.kpis import compute_all
+
+    derive_periods_and_placements(builder.con)
+    derive_duties(builder.con, settings, extract_date)
+    progress("computing indicators")
+    compute_all(builder.con, settings, extract_date)

@@ -1,0 +1,524 @@
+"""The common reading layer: files in, raw all-text tables out, then typed frames and findings.
+
+Every reader goes through the same three steps:
+
+1. ``read_file`` opens one file whatever a council sends (CSV in UTF-8 with or without BOM, cp1252
+   or UTF-16, any line endings and delimiter; an XLSX workbook, one table per sheet) and returns
+   ``RawSheet``s whose cells are all text, with ``_row`` the row number a spreadsheet shows
+   (header = 1). Formula text such as ``=HYPERLINK(...)`` is kept as text, never evaluated.
+2. ``recognise`` decides which table a sheet is by its columns (case and spacing ignored), never
+   by its name, except to break a tie between tables with the same columns.
+3. ``type_table`` trims every cell (blank = null) and casts each column to its schema.sql type; a
+   value that cannot be read becomes null with a row ``error`` finding.
+
+Nothing here raises on a file: every problem becomes a finding (carewatch.checks.findings).
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from importlib.resources import files
+from pathlib import Path
+
+import polars as pl
+
+from carewatch.checks.findings import (
+    Finding,
+    Severity,
+    concat_findings,
+    define,
+    finding,
+    findings_from_rows,
+)
+
+# --- findings -------------------------------------------------------------------------------------
+FILE_EMPTY = define(
+    "file.empty", "Empty file", Severity.FILE_ERROR,
+    "{file} is empty ({size} bytes). Export the table again; the import is rejected until then.")
+FILE_BINARY = define(
+    "file.binary", "Binary or unknown file", Severity.FILE_ERROR,
+    "{file} is not a CSV, XLSX or XML file (it holds binary data). Remove it from the import or "
+    "export the table again as CSV or XLSX.")
+FILE_OLD_XLS = define(
+    "file.old_xls", "Old Excel .xls workbook", Severity.FILE_ERROR,
+    "{file} is an old-style Excel .xls workbook, which carewatch does not read. Save it as .xlsx "
+    "(Excel Workbook) or CSV and import again.")
+FILE_UNREADABLE = define(
+    "file.unreadable", "Unreadable file", Severity.FILE_ERROR,
+    "{file} could not be read as CSV ({reason}). Check the file opens in a spreadsheet and export "
+    "it again as CSV (UTF-8).")
+FILE_BAD_XLSX = define(
+    "file.bad_xlsx", "Broken XLSX workbook", Severity.FILE_ERROR,
+    "{file} is not a readable XLSX workbook; it may be truncated or damaged ({reason}). Save or "
+    "copy the workbook again and import it.")
+FILE_NOT_FOUND = define(
+    "file.not_found", "File not found", Severity.FILE_ERROR,
+    "{file} does not exist or cannot be opened ({reason}). Check the path given to the import.")
+TABLE_UNRECOGNISED = define(
+    "table.unrecognised", "File matches no table", Severity.WARNING,
+    "{file} was ignored: its columns ({columns}) match no table carewatch reads. If it should be "
+    "imported, check its header row against the table definitions.")
+TABLE_AMBIGUOUS = define(
+    "table.ambiguous", "File fits several tables", Severity.FILE_ERROR,
+    "{file} has the columns of more than one table ({tables}). Put the table name in the file or "
+    "sheet name (for example {example}) and import again.")
+TABLE_MISSING_COLUMN = define(
+    "table.missing_column", "Required column missing", Severity.FILE_ERROR,
+    "{file} looks like the {table} table but has no {column} column. Add the column (it may be "
+    "blank) or export the table again with all its columns.")
+VALUE_BAD_DATE = define(
+    "value.bad_date", "Impossible or unreadable date", Severity.ERROR,
+    "{column} '{value}' on row {row} of {file} is not a valid date (DD/MM/YYYY or YYYY-MM-DD); "
+    "it is read as blank and the child is left out until it is corrected.")
+VALUE_BAD_NUMBER = define(
+    "value.bad_number", "Unreadable number", Severity.ERROR,
+    "{column} '{value}' on row {row} of {file} is not a {kind}; it is read as blank and the "
+    "child is left out until it is corrected.")
+VALUE_BAD_FLAG = define(
+    "value.bad_flag", "Unreadable yes/no value", Severity.ERROR,
+    "{column} '{value}' on row {row} of {file} is not a yes/no value (Y/N, 1/0, TRUE/FALSE, "
+    "yes/no); it is read as blank and the child is left out until it is corrected.")
+
+# --- schema.sql -----------------------------------------------------------------------------------
+_SQL_TYPES = {"VARCHAR": pl.Utf8, "DATE": pl.Date, "INTEGER": pl.Int64, "BIGINT": pl.Int64,
+              "BOOLEAN": pl.Boolean, "DOUBLE": pl.Float64}
+# schema.sql renames the source columns that are SQL keywords
+SCHEMA_RENAMES = {"START": "start_date", "END": "end_date", "CASE": "case_id", "COUNT": "events"}
+
+
+def _parse_schema(sql: str) -> dict[str, dict[str, pl.DataType]]:
+    sql = re.sub(r"--[^\n]*", "", sql)
+    tables: dict[str, dict[str, pl.DataType]] = {}
+    for name, body in re.findall(r"CREATE TABLE (\w+)\s*\((.*?)\);", sql, flags=re.S):
+        columns = re.findall(r'"?(\w+)"?\s+(VARCHAR|DATE|INTEGER|BIGINT|BOOLEAN|DOUBLE)\b', body)
+        tables[name] = {column: _SQL_TYPES[sql_type] for column, sql_type in columns}
+    return tables
+
+
+#: canonical table -> {column: Polars type}, read from schema.sql so the readers cannot drift from it
+SCHEMA: dict[str, dict[str, pl.DataType]] = _parse_schema(
+    files("carewatch").joinpath("schema.sql").read_text())
+
+
+def empty_table(table: str) -> pl.DataFrame:
+    """A frame with exactly the schema.sql columns of ``table`` and no rows."""
+    return pl.DataFrame(schema=SCHEMA[table])
+
+
+# --- table specifications -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TableSpec:
+    """A table as councils send it: its columns by their DATA.md / DfE names.
+
+    ``blank_defaults`` holds columns whose blank means a value (visits SEEN blank = Y); these may
+    also be absent from the file. ``name_words`` are only used to tell apart tables whose columns
+    are the same (care_plans and pathway_plans both have CHILD, PLAN_DATE).
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    group: str  # "903" or "local"
+    label: str = ""
+    name_words: tuple[str, ...] = ()
+    blank_defaults: dict = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c for c in self.columns if c not in self.blank_defaults)
+
+    def schema_column(self, source: str) -> str:
+        return SCHEMA_RENAMES.get(source, source.lower())
+
+
+def header_key(name: object) -> str:
+    """Header names compared without case, spacing or punctuation: 'Visit date' == 'VISIT_DATE'."""
+    return re.sub(r"[^0-9A-Z]", "", str(name).upper())
+
+
+# identity columns shared by most tables: matching only these says nothing about which table it is
+_IDENTITY = {"CHILD", "DOB", "SEX"}
+
+
+def recognise(columns: list[str], name_hint: str,
+              specs: list[TableSpec]) -> tuple[list[TableSpec], list[str]]:
+    """The table(s) a sheet with these columns is, and the required columns it lacks.
+
+    A table is a candidate when more than half its required columns are present and one of them is
+    more than an identity column (CHILD, DOB, SEX). Candidates are ranked by: all columns present,
+    then most columns matched, then fewest missing (the most specific column set), then whether the
+    file or sheet name names the table. More than one best candidate means the file is ambiguous.
+    Returns ([], []) when nothing fits, ([spec], missing) when one does, (specs, []) when ambiguous.
+    """
+    present = {header_key(c) for c in columns}
+    hint = re.sub(r"[^a-z]", "", name_hint.lower())
+    ranked = []
+    for spec in specs:
+        keys = {header_key(c): c for c in spec.columns}
+        required = {header_key(c) for c in spec.required}
+        matched = present & keys.keys()
+        if len(matched & required) * 2 <= len(required) or not matched - _IDENTITY:
+            continue
+        missing = [keys[k] for k in keys if k not in present and keys[k] in spec.required]
+        named = any(word in hint for word in spec.name_words)
+        ranked.append(((not missing, len(matched), -len(keys.keys() - present), named), spec, missing))
+    if not ranked:
+        return [], []
+    ranked.sort(key=lambda item: item[0], reverse=True)
+    best = [item for item in ranked if item[0] == ranked[0][0]]
+    if len(best) > 1:
+        return [item[1] for item in best], []
+    return [best[0][1]], best[0][2]
+
+
+# --- raw reading ----------------------------------------------------------------------------------
+@dataclass
+class RawSheet:
+    """One table-shaped block of text cells: a CSV file or one sheet of a workbook."""
+
+    label: str  # the `_file` value: path relative to the import root, plus '#Sheet' for a sheet
+    name_hint: str  # file stem or sheet name, only used to break ties between identical tables
+    # every column Utf8 under its header as written, plus `_row`; a CSV stays lazy until typed
+    frame: pl.DataFrame | pl.LazyFrame
+
+    @property
+    def columns(self) -> list[str]:
+        return [c for c in self.frame.collect_schema().names() if c != "_row"]
+
+
+@dataclass
+class FileRead:
+    sheets: list[RawSheet] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    kind: str = ""  # csv, xlsx, xml, or "" when the file could not be read
+
+
+_CHUNK = 1 << 20
+# bytes no text file holds (tab, newlines, form feed and ESC aside): many of them mean binary data
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
+_OS_JUNK = {"thumbs.db", "desktop.ini", ".ds_store"}
+
+
+def is_junk(path: Path) -> bool:
+    """Files a folder may hold that are no one's data: hidden files, Office lock files."""
+    name = path.name.lower()
+    return name.startswith((".", "~$")) or name in _OS_JUNK
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sniff(path: Path) -> tuple[str, int]:
+    """(kind, size): empty, xlsx, xls, xml, utf16, text or binary, from the first bytes."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    if size <= 1 or not head.strip():
+        return "empty", size
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx", size
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls", size
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf16", size
+    if head.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"<"):
+        return "xml", size
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if b"\x00" in head or controls > len(head) // 100:
+        return "binary", size
+    return "text", size
+
+
+def _is_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(_CHUNK), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _transcode(path: Path, encoding: str, scratch: Path) -> Path:
+    """Re-encode a file to UTF-8 chunk by chunk, so a 200 MB cp1252 export is never held whole."""
+    handle, name = tempfile.mkstemp(suffix=".csv", dir=scratch)
+    with path.open("r", encoding=encoding, errors="replace", newline="") as src, \
+            open(handle, "w", encoding="utf-8", newline="") as dst:
+        for chunk in iter(lambda: src.read(_CHUNK), ""):
+            dst.write(chunk)
+    return Path(name)
+
+
+def _separator(path: Path) -> str:
+    with path.open("r", encoding="utf-8", errors="replace", newline="") as handle:
+        first = handle.readline()
+    counts = {sep: first.count(sep) for sep in (",", ";", "\t", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _scan_csv_utf8(path: Path) -> pl.LazyFrame:
+    """A lazy scan, every column text, so that only the columns a table uses are ever materialised."""
+    return pl.scan_csv(path, infer_schema=False, separator=_separator(path), truncate_ragged_lines=True,
+                       raise_if_empty=False, encoding="utf8").with_row_index("_row", offset=2)
+
+
+def read_csv(path: Path, label: str, encoding_hint: str, scratch: Path) -> FileRead:
+    """A CSV as a lazy all-text scan; UTF-16 and cp1252 (older Windows exports) are first re-encoded
+    into ``scratch``, which must outlive the sheet."""
+    try:
+        if encoding_hint == "text" and _is_utf8(path):
+            source = path
+        else:
+            source = _transcode(path, "utf-16" if encoding_hint == "utf16" else "cp1252", scratch)
+        frame = _scan_csv_utf8(source)
+        frame.collect_schema()  # a header the parser cannot read fails here, not later
+    except Exception as exc:  # noqa: BLE001 - any parser failure on a council's file is a finding
+        return FileRead(findings=[finding(FILE_UNREADABLE, file=label, reason=_reason(exc))])
+    return FileRead(sheets=[RawSheet(label, Path(label).stem, frame)], kind="csv")
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+def _cell_text(value: object) -> str | None:
+    """A workbook cell as text: dates as ISO, whole numbers without '.0', formulas as written."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# the header is the first row with two or more filled cells (a title row above it is skipped),
+# looked for in the first rows only
+_MAX_HEADER_ROW = 10
+
+
+def read_xlsx(path: Path, label: str) -> FileRead:
+    import openpyxl
+
+    result = FileRead(kind="xlsx")
+    workbook = None
+    try:
+        # data_only=False: a formula cell gives its formula text, which is kept and never evaluated
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        for sheet in workbook.worksheets:
+            raw = _sheet_frame(sheet)
+            if raw is not None:
+                result.sheets.append(RawSheet(f"{label}#{sheet.title}", sheet.title, raw))
+    except Exception as exc:  # noqa: BLE001 - a damaged workbook is a finding, never a crash
+        return FileRead(findings=[finding(FILE_BAD_XLSX, file=label, reason=_reason(exc))])
+    finally:
+        if workbook is not None:
+            workbook.close()
+    return result
+
+
+def _filled(cells: list[str | None]) -> int:
+    return sum(1 for c in cells if c is not None and c.strip())
+
+
+def _sheet_frame(sheet) -> pl.DataFrame | None:
+    """The sheet as text columns under its header row, or None if the sheet is empty.
+
+    Rows are numbered as the sheet shows them; blank rows are skipped.
+    """
+    sheet.reset_dimensions()  # some writers record a wrong sheet size, which read-only mode trusts
+    rows = enumerate(([_cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True)),
+                     start=1)
+    first_filled: tuple[int, list[str | None]] | None = None
+    header: list[str | None] | None = None
+    for number, cells in rows:
+        if _filled(cells) >= 2:
+            header = cells
+            break
+        if first_filled is None and _filled(cells):
+            first_filled = (number, cells)
+        if number >= _MAX_HEADER_ROW:
+            break
+    if header is None:
+        if first_filled is None:
+            return None
+        number, header = first_filled  # a sheet of notes: returned so that it is reported
+        rows = iter(())
+    names = _unique_names([c or "" for c in header])
+    columns: list[list[str | None]] = [[] for _ in names]
+    row_numbers: list[int] = []
+    for number, cells in rows:
+        if not _filled(cells):
+            continue
+        row_numbers.append(number)
+        for i, column in enumerate(columns):
+            column.append(cells[i] if i < len(cells) else None)
+    frame = pl.DataFrame({n: pl.Series(n, c, dtype=pl.Utf8) for n, c in zip(names, columns)})
+    return frame.with_columns(pl.Series("_row", row_numbers, dtype=pl.Int64))
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    names = []
+    for i, name in enumerate(header):
+        name = name.strip() or f"column_{i + 1}"
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return names
+
+
+def read_file(path: Path, label: str, scratch: Path) -> FileRead:
+    """Read a CSV or XLSX file into raw sheets; XML is left to the CIN reader (kind 'xml').
+
+    ``scratch`` is a folder for re-encoded copies that must live until the sheets are typed.
+    """
+    try:
+        kind, size = sniff(path)
+    except OSError as exc:
+        return FileRead(findings=[finding(FILE_NOT_FOUND, file=label, reason=_reason(exc))])
+    if kind == "empty":
+        return FileRead(findings=[finding(FILE_EMPTY, file=label, size=size)])
+    if kind == "binary":
+        return FileRead(findings=[finding(FILE_BINARY, file=label)])
+    if kind == "xls":
+        return FileRead(findings=[finding(FILE_OLD_XLS, file=label)])
+    if kind == "xlsx":
+        return read_xlsx(path, label)
+    if kind == "xml":
+        return FileRead(kind="xml")
+    return read_csv(path, label, kind, scratch)
+
+
+# --- typing ---------------------------------------------------------------------------------------
+def raw_columns(sheet: RawSheet, spec: TableSpec) -> pl.DataFrame:
+    """The spec's columns from a recognised sheet, renamed to schema names, trimmed, blank = null.
+
+    Rows blank in every column the table uses are dropped (spreadsheets leave trailing empty rows).
+    """
+    by_key: dict[str, str] = {}
+    for name in sheet.columns:
+        by_key.setdefault(header_key(name), name)
+    selected = []
+    for source in spec.columns:
+        name = by_key.get(header_key(source))
+        expr = pl.col(name).cast(pl.Utf8) if name is not None else pl.lit(None, pl.Utf8)
+        stripped = expr.str.strip_chars()
+        blank_as_null = pl.when(stripped == "").then(None).otherwise(stripped)
+        selected.append(blank_as_null.alias(spec.schema_column(source)))
+    data = [spec.schema_column(c) for c in spec.columns]
+    return sheet.frame.lazy().select(*selected, pl.col("_row").cast(pl.Int64)) \
+        .filter(~pl.all_horizontal(pl.col(data).is_null())) \
+        .with_columns(pl.lit(sheet.label, pl.Utf8).alias("_file")).collect()
+
+
+_ISO = r"^(\d{4}-\d{1,2}-\d{1,2})(?:[T ][0-9:.]+)?$"
+_DMY = r"^(\d{1,2}/\d{1,2}/\d{4})(?:[T ][0-9:.]+)?$"
+
+
+def parse_date(column: str) -> pl.Expr:
+    """DD/MM/YYYY (DfE) or ISO YYYY-MM-DD, a time part ignored; anything else, or 31/02, is null."""
+    text = pl.col(column)
+    dmy = text.str.extract(_DMY, 1).str.strptime(pl.Date, "%d/%m/%Y", strict=False)
+    iso = text.str.extract(_ISO, 1).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    return pl.coalesce(dmy, iso)
+
+
+def parse_number(column: str) -> pl.Expr:
+    """A number, allowing thousands separators and a trailing % (173,873; 92.5%)."""
+    number = pl.col(column).str.replace_all(",", "").str.strip_suffix("%").str.strip_chars() \
+        .cast(pl.Float64, strict=False)
+    return pl.when(number.is_finite()).then(number)  # 'NaN' and 'inf' are not figures
+
+
+_TRUE = ["y", "yes", "1", "true", "t", "1.0"]
+_FALSE = ["n", "no", "0", "false", "f", "0.0"]
+
+
+def parse_flag(column: str) -> pl.Expr:
+    text = pl.col(column).str.to_lowercase()
+    return pl.when(text.is_in(_TRUE)).then(True).when(text.is_in(_FALSE)).then(False) \
+        .otherwise(None).cast(pl.Boolean)
+
+
+def type_columns(raw: pl.DataFrame, table: str, labels: dict[str, str], *,
+                 row_column: str = "_row", blank_defaults: dict[str, object] | None = None
+                 ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Cast the Utf8 columns of ``raw`` (schema names) to the types schema.sql gives ``table``.
+
+    ``labels`` maps a schema column to the name the council knows (DECOM) for findings;
+    ``blank_defaults`` gives the value a blank stands for (schema column -> value). A value that
+    cannot be read becomes null and yields a row error naming file, row, column and child.
+    """
+    blank_defaults = blank_defaults or {}
+    exprs: list[pl.Expr] = []
+    problems: list[pl.DataFrame] = []
+    child = pl.col("child") if "child" in raw.columns else pl.lit(None, pl.Utf8)
+    for column, dtype in SCHEMA[table].items():
+        if column not in raw.columns or raw.schema[column] != pl.Utf8 or column == "_file":
+            continue
+        if dtype == pl.Utf8:
+            parsed = pl.col(column)
+        elif dtype == pl.Date:
+            parsed = parse_date(column)
+        elif dtype == pl.Boolean:
+            parsed = parse_flag(column)
+        elif dtype == pl.Int64:
+            number = parse_number(column)
+            parsed = pl.when(number.round(0) == number).then(number).cast(pl.Int64)
+        else:
+            parsed = parse_number(column)
+        bad = pl.col(column).is_not_null() & parsed.is_null()
+        if dtype != pl.Utf8:
+            check, kind = {pl.Date: (VALUE_BAD_DATE, ""), pl.Boolean: (VALUE_BAD_FLAG, ""),
+                           pl.Int64: (VALUE_BAD_NUMBER, "whole number"),
+                           pl.Float64: (VALUE_BAD_NUMBER, "number")}[dtype]
+            rows = raw.filter(bad).select(
+                pl.col("_file").alias("file"), pl.col(row_column).alias("row"), child.alias("child"),
+                pl.lit(labels.get(column, column)).alias("column"), pl.col(column).alias("value"),
+                pl.lit(kind).alias("kind"))
+            problems.append(findings_from_rows(check, rows))
+        if column in blank_defaults:
+            parsed = pl.when(pl.col(column).is_null()).then(pl.lit(blank_defaults[column])).otherwise(parsed)
+        exprs.append(parsed.cast(dtype).alias(column))
+    typed = raw.with_columns(exprs)
+    missing = [pl.lit(blank_defaults.get(c), t).alias(c) for c, t in SCHEMA[table].items()
+               if c not in typed.columns]
+    typed = typed.with_columns(missing).select([pl.col(c).cast(t) for c, t in SCHEMA[table].items()])
+    return typed, concat_findings(problems)
+
+
+def type_table(sheet: RawSheet, spec: TableSpec,
+               year: int | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A recognised sheet as a typed frame with exactly the schema.sql columns, and its findings."""
+    raw = raw_columns(sheet, spec)
+    if spec.group == "903":
+        raw = raw.with_columns(pl.lit(year, pl.Int64).alias("year"))
+    labels = {spec.schema_column(c): c for c in spec.columns}
+    defaults = {spec.schema_column(c): v for c, v in spec.blank_defaults.items()}
+    return type_columns(raw, spec.name, labels, blank_defaults=defaults)
+
+
+__all__ = [
+    "SCHEMA", "TableSpec", "RawSheet", "FileRead", "recognise", "read_file", "type_table",
+    "type_columns", "empty_table", "header_key", "sha256_of", "is_junk",
+]

@@ -1,0 +1,223 @@
+"""read_inputs: every file of an import, whatever its format, into canonical typed tables.
+
+Required tables: when any SSDA903 table is present, Header and Episodes must be (DATA.md "What
+bad input gets"); an import holding only the CIN census, or only local-extract tables, is allowed,
+so a council can refresh its CIN or fostering data without resending the 903.
+"""
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from carewatch.checks.findings import (
+    Finding,
+    Severity,
+    concat_findings,
+    findings_frame,
+    finding,
+)
+from carewatch.sources import cin_census, local_extract, population, ssda903
+from carewatch.sources.common import (
+    FILE_NOT_FOUND,
+    FILE_UNREADABLE,
+    TABLE_AMBIGUOUS,
+    TABLE_MISSING_COLUMN,
+    TABLE_UNRECOGNISED,
+    TableSpec,
+    is_junk,
+    read_file,
+    recognise,
+    sha256_of,
+    type_table,
+)
+from carewatch.sources.manifest import extract_date, is_manifest, read_manifest
+
+SPECS: list[TableSpec] = [*ssda903.SPECS, *local_extract.SPECS, *population.SPECS]
+
+@dataclass
+class ReadResult:
+    """What the readers made of an import; ``tables`` holds only the tables that were sent."""
+
+    tables: dict[str, pl.DataFrame] = field(default_factory=dict)
+    findings: pl.DataFrame = field(default_factory=lambda: concat_findings([]))
+    manifest: dict = field(default_factory=dict)
+    files: list[dict] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> bool:
+        return bool((self.findings.get_column("severity") == str(Severity.FILE_ERROR)).any())
+
+
+@dataclass
+class _Input:
+    path: Path
+    label: str  # as the user gave it, relative to the import root
+    root_name: str  # the folder given (or holding the file given), for the collection year
+
+
+def _inputs(paths: list[Path], problems: list[Finding]) -> list[_Input]:
+    found: list[_Input] = []
+    for given in paths:
+        given = Path(given)
+        if given.is_dir():
+            for path in sorted(p for p in given.rglob("*") if p.is_file()):
+                relative = path.relative_to(given)
+                if not any(is_junk(Path(part)) for part in relative.parts):
+                    found.append(_Input(path, relative.as_posix(), given.resolve().name))
+        elif given.is_file():
+            found.append(_Input(given, given.name, given.resolve().parent.name))
+        else:
+            problems.append(finding(FILE_NOT_FOUND, file=str(given), reason="no such file or folder"))
+    return found
+
+
+@dataclass
+class _FileOutcome:
+    """What one file gave: kept only once the whole file has been read."""
+
+    files: list[dict] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+    finding_frames: list[pl.DataFrame] = field(default_factory=list)
+    # (table, typed frame, its value findings, its files entry)
+    tables: list[tuple[str, pl.DataFrame, pl.DataFrame, dict]] = field(default_factory=list)
+    census_dates: dict[str, str | None] = field(default_factory=dict)  # CIN file -> ReferenceDate
+
+
+def _read_one(item: _Input, scratch: Path) -> _FileOutcome:
+    out = _FileOutcome()
+    read = read_file(item.path, item.label, scratch)
+    out.problems.extend(read.findings)
+    sha256 = sha256_of(item.path) if item.path.is_file() else None
+    if read.kind == "xml":
+        tables, cin_findings, children, reference_date = cin_census.read_cin(item.path, item.label)
+        if tables:
+            out.census_dates[item.label] = reference_date
+        entry = _file_entry(item.label, sha256, "cin_census" if tables else None,
+                            rows=children if tables else None)
+        out.files.append(entry)
+        out.tables.extend((table, frame, concat_findings([]), entry) for table, frame in tables.items())
+        out.finding_frames.append(cin_findings)
+        return out
+    if not read.sheets:
+        out.files.append(_file_entry(item.label, sha256))
+    for sheet in read.sheets:
+        specs, missing = recognise(sheet.columns, sheet.name_hint, SPECS)
+        spec = specs[0] if len(specs) == 1 else None
+        entry = _file_entry(sheet.label, sha256, spec.name if spec else None)
+        out.files.append(entry)
+        if not specs:
+            columns = ", ".join(sheet.columns[:12])
+            out.problems.append(finding(TABLE_UNRECOGNISED, file=sheet.label, columns=columns or "none"))
+        elif spec is None:
+            names = " and ".join(s.title for s in specs)
+            out.problems.append(finding(TABLE_AMBIGUOUS, file=sheet.label, tables=names,
+                                        example=f"{specs[0].name}.csv"))
+        elif missing:
+            out.problems.extend(finding(TABLE_MISSING_COLUMN, file=sheet.label, column=c, table=spec.title)
+                                for c in missing)
+        else:
+            year = ssda903.year_from_path(sheet.label, item.root_name) if spec.group == "903" else None
+            typed, value_findings = type_table(sheet, spec, year)
+            entry["rows"], entry["year"] = typed.height, year
+            out.tables.append((spec.name, typed, value_findings, entry))
+    return out
+
+
+def read_inputs(paths: list[Path]) -> ReadResult:
+    """Read files and/or folders (recursively) into canonical tables, findings and a manifest.
+
+    Never raises on a file's contents: every problem is a finding, and ``rejected`` is True when
+    any is a file error. Tables are keyed by their schema.sql name; each frame has exactly the
+    schema.sql columns, 903 tables with ``year`` (the collection year the kept row came from).
+    """
+    problems: list[Finding] = []
+    finding_frames: list[pl.DataFrame] = []
+    result = ReadResult()
+    inputs = _inputs(paths, problems)
+
+    manifests = sorted((i for i in inputs if is_manifest(i.path)), key=lambda i: len(Path(i.label).parts))
+    for item in manifests[:1]:
+        result.manifest, manifest_problems = read_manifest(item.path, item.label)
+        problems.extend(manifest_problems)
+        result.files.append(_file_entry(item.label, sha256_of(item.path), "manifest"))
+
+    sent_903: dict[str, list[pl.DataFrame]] = {}  # table -> frames, year null when no name gave one
+    value_findings_903: dict[str, list[pl.DataFrame]] = {}
+    others: dict[str, list[pl.DataFrame]] = {}
+    entries_903: list[dict] = []
+    census_dates: dict[str, str | None] = {}
+    for item in inputs:
+        if is_manifest(item.path):
+            continue
+        try:
+            with tempfile.TemporaryDirectory(prefix="carewatch-") as scratch:
+                outcome = _read_one(item, Path(scratch))
+        except Exception as exc:  # noqa: BLE001 - e.g. a CSV whose quoting breaks deep in the file
+            problems.append(finding(FILE_UNREADABLE, file=item.label, reason=str(exc).strip()[:200]))
+            result.files.append(_file_entry(item.label, sha256_of(item.path)))
+            continue
+        problems.extend(outcome.problems)
+        finding_frames.extend(outcome.finding_frames)
+        result.files.extend(outcome.files)
+        census_dates.update(outcome.census_dates)
+        for table, typed, value_findings, entry in outcome.tables:
+            if table in ssda903.TABLES:
+                sent_903.setdefault(table, []).append(typed)
+                value_findings_903.setdefault(table, []).append(value_findings)
+                entries_903.append(entry)
+            else:
+                others.setdefault(table, []).append(typed)
+                finding_frames.append(value_findings)
+
+    problems.extend(_assign_years(sent_903, result.manifest, entries_903))
+    for table, frames in sent_903.items():
+        merged, merge_findings = ssda903.merge_years(table, pl.concat(frames))
+        result.tables[table] = merged
+        finding_frames.append(merge_findings)
+        # a bad value in a row a later year replaced quarantines no one: the row is not used
+        kept = merged.select(pl.col("_file").alias("file"), pl.col("_row").alias("row"))
+        value_findings = concat_findings(value_findings_903[table])
+        finding_frames.append(value_findings.join(kept, on=["file", "row"], how="semi"))
+    if sent_903:
+        problems.extend(finding(ssda903.TABLE_MISSING, table=spec.title) for spec in ssda903.SPECS
+                        if spec.name in ssda903.REQUIRED_TABLES and spec.name not in sent_903)
+    if census_dates:
+        result.tables.update(cin_census.merge_census_files(
+            {t: others.pop(t) for t in cin_census.TABLES}, census_dates))
+    for table, frames in others.items():
+        result.tables[table] = pl.concat(frames)
+    result.findings = concat_findings([findings_frame(problems), *finding_frames])
+    return result
+
+
+def _assign_years(sent_903: dict[str, list[pl.DataFrame]], manifest: dict,
+                  entries: list[dict]) -> list[Finding]:
+    """Settle each 903 frame's collection year; the warnings it gives.
+
+    A year named by the year the collection starts moves to the year it ends; a frame whose path
+    named no year takes the manifest's extract date's year, else the latest year its data implies.
+    """
+    moved = {year: year + 1 for year in ssda903.years_named_by_start(sent_903)}
+    warnings = [finding(ssda903.YEAR_NAMED_BY_START, year=year, next_year=year + 1) for year in moved]
+    unnamed = any(f.get_column("year").is_null().any() for frames in sent_903.values() for f in frames)
+    default = None
+    if unnamed:
+        day = extract_date(manifest)
+        default = ssda903.collection_year(day) if day else ssda903.year_from_data(sent_903)
+        default = default or ssda903.collection_year(date.today())  # no event date at all
+    year = pl.col("year").replace(moved) if moved else pl.col("year")
+    year = year.fill_null(default) if default is not None else year
+    for table, frames in sent_903.items():
+        sent_903[table] = [f.with_columns(year) for f in frames]
+    for entry in entries:
+        entry["year"] = moved.get(entry["year"], entry["year"]) or default
+    return warnings
+
+
+def _file_entry(file: str, sha256: str, table: str | None = None, year: int | None = None,
+                rows: int | None = None) -> dict:
+    return {"file": file, "sha256": sha256, "table_name": table, "year": year, "rows": rows}

@@ -1,0 +1,163 @@
+"""The CIN census XML: children, referrals (CINdetails), assessments, section 47s, CP plans."""
+from __future__ import annotations
+
+from datetime import date
+
+from carewatch.sources import SCHEMA, read_inputs
+
+from .helpers import codes, finding_rows
+
+CIN_XML = """<?xml version="1.0" encoding="utf-8"?>
+<Message{namespace}>
+  <Header><CollectionDetails><Collection>CIN</Collection><Year>2021</Year></CollectionDetails></Header>
+  <Children>
+    <Child>
+      <ChildIdentifiers>
+        <LAchildID>K1</LAchildID>
+        <UPN>A123456789012</UPN>
+        <PersonBirthDate>2015-03-27</PersonBirthDate>
+        <GenderCurrent>1</GenderCurrent>
+      </ChildIdentifiers>
+      <ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>
+      <CINdetails>
+        <CINreferralDate>2020-06-01</CINreferralDate>
+        <ReferralSource>1A</ReferralSource>
+        <PrimaryNeedCode>N1</PrimaryNeedCode>
+        <CINclosureDate>2020-09-01</CINclosureDate>
+        <ReasonForClosure>RC1</ReasonForClosure>
+        <ReferralNFA>false</ReferralNFA>
+        <Assessments>
+          <AssessmentActualStartDate>2020-06-02</AssessmentActualStartDate>
+          <AssessmentAuthorisationDate>2020-07-10</AssessmentAuthorisationDate>
+          <FactorsIdentifiedAtAssessment>
+            <AssessmentFactors>1C</AssessmentFactors>
+            <AssessmentFactors>6B</AssessmentFactors>
+          </FactorsIdentifiedAtAssessment>
+        </Assessments>
+        <Section47>
+          <S47ActualStartDate>2020-06-03</S47ActualStartDate>
+          <InitialCPCtarget>2020-06-24</InitialCPCtarget>
+          <DateOfInitialCPC>2020-06-20</DateOfInitialCPC>
+          <ICPCnotRequired>false</ICPCnotRequired>
+        </Section47>
+        <ChildProtectionPlans>
+          <CPPstartDate>2020-06-20</CPPstartDate>
+          <CPPendDate>2020-08-31</CPPendDate>
+          <InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse>
+          <LatestCategoryOfAbuse>EMO</LatestCategoryOfAbuse>
+          <NumberOfPreviousCPP>1</NumberOfPreviousCPP>
+        </ChildProtectionPlans>
+      </CINdetails>
+      <CINdetails>
+        <CINreferralDate>2021-02-30</CINreferralDate>
+        <ReferralSource>5B</ReferralSource>
+        <PrimaryNeedCode>N2</PrimaryNeedCode>
+        <ReferralNFA>1</ReferralNFA>
+      </CINdetails>
+    </Child>
+    <Child>
+      <ChildIdentifiers>
+        <LAchildID>K2</LAchildID>
+        <PersonBirthDate>2012-01-05</PersonBirthDate>
+        <Sex>F</Sex>
+      </ChildIdentifiers>
+      <ChildCharacteristics><Ethnicity>MWBC</Ethnicity></ChildCharacteristics>
+      <CINdetails>
+        <CINreferralDate>2021-01-04</CINreferralDate>
+        <ReferralNFA>0</ReferralNFA>
+      </CINdetails>
+    </Child>
+  </Children>
+</Message>
+"""
+
+
+def test_cin_census_tables(tmp_path):
+    (tmp_path / "cin_2021.xml").write_text(CIN_XML.format(namespace=""), encoding="utf-8")
+    result = read_inputs([tmp_path])
+    assert sorted(result.tables) == [
+        "cin_assessments", "cin_children", "cin_cp_plans", "cin_referrals", "cin_s47"]
+    for name, frame in result.tables.items():
+        assert dict(frame.schema) == SCHEMA[name], name
+    children = result.tables["cin_children"]
+    assert children.select("child", "upn", "dob", "gender", "ethnicity", "_file").rows() == [
+        ("K1", "A123456789012", date(2015, 3, 27), "1", "WBRI", "cin_2021.xml"),
+        ("K2", None, date(2012, 1, 5), "F", "MWBC", "cin_2021.xml"),  # 2024 schema: Sex
+    ]
+    referrals = result.tables["cin_referrals"]
+    columns = ("child", "referral_id", "referral_date", "closure_date", "referral_nfa")
+    assert referrals.select(columns).rows() == [
+        ("K1", "K1/2020-06-01", date(2020, 6, 1), date(2020, 9, 1), False),
+        ("K1", "K1/2021-02-30", None, None, True),  # 30 February is no date (the id keeps the text)
+        ("K2", "K2/2021-01-04", date(2021, 1, 4), None, False),
+    ]
+    assert result.tables["cin_assessments"].select("referral_id", "start_date", "authorisation_date",
+                                                   "factors").rows() == [
+        ("K1/2020-06-01", date(2020, 6, 2), date(2020, 7, 10), "1C,6B")]
+    assert result.tables["cin_s47"].select("referral_id", "s47_start", "icpc_target", "icpc_date",
+                                           "icpc_not_required").rows() == [
+        ("K1/2020-06-01", date(2020, 6, 3), date(2020, 6, 24), date(2020, 6, 20), False)]
+    assert result.tables["cin_cp_plans"].select("referral_id", "start_date", "end_date", "initial_category",
+                                                "latest_category", "previous_cpp").rows() == [
+        ("K1/2020-06-01", date(2020, 6, 20), date(2020, 8, 31), "NEG", "EMO", 1)]
+    # the bad date points at the line of its CINdetails element: the file's line 1 is the <?xml
+    # declaration, so K1's second <CINdetails> is on line 42
+    assert finding_rows(result.findings, "value.bad_date") == [("cin_2021.xml", 42, "CINreferralDate", "K1")]
+    assert [(f["file"], f["table_name"], f["rows"]) for f in result.files] == [
+        ("cin_2021.xml", "cin_census", 2)]
+    assert not result.rejected  # a CIN-only import is allowed
+
+
+def test_namespaced_cin_file(tmp_path):
+    (tmp_path / "cin.xml").write_text(CIN_XML.format(namespace=' xmlns="http://www.example.org/cin"'))
+    result = read_inputs([tmp_path])
+    assert result.tables["cin_referrals"].get_column("referral_id").to_list() == ["K1/2020-06-01", "K1/2021-02-30", "K2/2021-01-04"]
+
+
+def test_child_without_id(tmp_path):
+    xml = CIN_XML.format(namespace="").replace("<LAchildID>K2</LAchildID>", "")
+    (tmp_path / "cin.xml").write_text(xml)
+    result = read_inputs([tmp_path])
+    # the second <Child> element is on line 49
+    assert finding_rows(result.findings, "value.missing_child_id") == [("cin.xml", 49, "LAchildID", None)]
+    assert result.tables["cin_referrals"].get_column("referral_id").to_list() == ["K1/2020-06-01", "K1/2021-02-30", None]
+
+
+def test_malformed_xml_rejects_and_keeps_nothing(tmp_path):
+    text = CIN_XML.format(namespace="")
+    (tmp_path / "cin.xml").write_text(text[: text.index("</Children>")])  # cut off mid-file
+    result = read_inputs([tmp_path])
+    assert result.rejected
+    assert codes(result.findings) == ["file.malformed_xml"]
+    assert result.tables == {}
+
+
+def test_other_xml_is_ignored_with_a_warning(tmp_path):
+    (tmp_path / "903.xml").write_text("<EXPSSDA903><CHILD><HEADER/></CHILD></EXPSSDA903>")
+    result = read_inputs([tmp_path])
+    assert finding_rows(result.findings, "table.unrecognised") == [("903.xml", None, None, None)]
+    assert not result.rejected
+
+
+def test_two_census_years_merge_per_referral(tmp_path):
+    # 2021 census: K1's referral of 2020-06-01 still open; 2022 census: the same referral, now
+    # closed on 2021-05-01, plus a new one of 2021-09-01. The referral appears once, in its 2022
+    # version (the later ReferenceDate), and the plan recorded under it in 2021 is not duplicated.
+    def census(reference: str, details: str) -> str:
+        return (f"<Message><Header><CollectionDetails><ReferenceDate>{reference}</ReferenceDate>"
+                f"</CollectionDetails></Header><Children><Child><ChildIdentifiers><LAchildID>K1</LAchildID>"
+                f"</ChildIdentifiers>{details}</Child></Children></Message>")
+    plan = "<ChildProtectionPlans><CPPstartDate>2020-06-20</CPPstartDate></ChildProtectionPlans>"
+    (tmp_path / "z_2021.xml").write_text(census("2021-03-31", f"<CINdetails><CINreferralDate>2020-06-01"
+                                                 f"</CINreferralDate>{plan}</CINdetails>"))
+    (tmp_path / "a_2022.xml").write_text(census("2022-03-31", f"<CINdetails><CINreferralDate>2020-06-01"
+                                                 f"</CINreferralDate><CINclosureDate>2021-05-01</CINclosureDate>"
+                                                 f"{plan}</CINdetails><CINdetails><CINreferralDate>2021-09-01"
+                                                 f"</CINreferralDate></CINdetails>"))
+    result = read_inputs([tmp_path])
+    assert result.tables["cin_referrals"].select("referral_id", "closure_date", "_file").rows() == [
+        ("K1/2020-06-01", date(2021, 5, 1), "a_2022.xml"),
+        ("K1/2021-09-01", None, "a_2022.xml"),
+    ]
+    assert result.tables["cin_cp_plans"].select("referral_id", "_file").rows() == [("K1/2020-06-01", "a_2022.xml")]
+    assert result.tables["cin_children"].height == 1
