@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from carewatch.output import Format, to_csv, to_json
+from carewatch.output import Format, rows_of, to_csv, to_json
 from carewatch.snapshot import Home, NoSnapshot, default_home, open_snapshot, read_meta, register
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -68,8 +68,8 @@ def _print_frame(frame: pl.DataFrame, fmt: Format, title: str | None = None) -> 
         table = Table(title=title, show_lines=False)
         for column in frame.columns:
             table.add_column(column)
-        for row in frame.iter_rows():
-            table.add_row(*["" if v is None else str(v) for v in row])
+        for row in rows_of(frame):
+            table.add_row(*["" if v is None else str(v) for v in row.values()])
         out.print(table)
 
 
@@ -213,3 +213,18 @@ def synth(profile: Annotated[str, typer.Option("--profile", help="demo, small or
         step(f"generating the {profile} profile")
         summary = generate(profile, seed, out_dir, _date(as_of, "--as-of"))
     out.print(summary)
+
+
+@app.command()
+def report(home: HomeOpt = None, as_of: AsOfOpt = None,
+           out_dir: Annotated[Path, typer.Option("--out", help="Folder for performance-summary.html/.pdf/.xlsx")] = Path("report"),
+           public: Annotated[bool, typer.Option("--public", help="No child-level data; small numbers suppressed")] = False):
+    """The committee's performance summary and data pack as HTML, PDF and XLSX."""
+    from carewatch.reports import write_report
+
+    con, _meta = _open(home)
+    with _progress() as step:
+        step("writing the performance summary")
+        written = write_report(con, out_dir, as_of=_date(as_of, "--as-of"), public=public)
+    for path in written.values():
+        out.print(str(path))

@@ -60,13 +60,22 @@ def validate(paths: list[Path], progress: Progress = lambda _: None) -> Validati
     return Validation(read.tables, findings, read.manifest, read.files, quarantine)
 
 
+# Dates that are not events recorded by the extract: births, and dates set in advance (the date
+# UASC status will cease, an expected birth, a conference target). They must not set the extract date.
+NOT_EVENT_DATES = {"dob", "mc_dob", "duc", "expected_dob", "icpc_target", "death_date"}
+
+
 def latest_date_in(tables: dict[str, pl.DataFrame]) -> date | None:
-    """The latest date anywhere in the data, but not after today (a typo in 2099 must not win)."""
+    """The latest event date in the data, but not after today (a typo in 2099 must not win) nor,
+    when the 903 is present, after the end of its latest collection year (31 March)."""
     today = date.today()
+    episodes = tables.get("episodes")
+    if episodes is not None and episodes.get_column("year").max() is not None:
+        today = min(today, date(int(episodes.get_column("year").max()), 3, 31))
     latest: date | None = None
     for frame in tables.values():
         for name, dtype in frame.schema.items():
-            if dtype == pl.Date:
+            if dtype == pl.Date and name not in NOT_EVENT_DATES:
                 values = frame.get_column(name).filter(frame.get_column(name) <= today)
                 top = values.max() if values.len() else None
                 if top is not None and (latest is None or top > latest):

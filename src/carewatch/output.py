@@ -40,7 +40,13 @@ def escape_formula(value):
 
 
 def rows_of(frame: pl.DataFrame) -> list[dict]:
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
+    """Rows as plain dicts; an indicator row whose unit is a count carries its value as an integer."""
+    rows = [{k: _plain(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
+    if "unit" in frame.columns and "value" in frame.columns:
+        for row in rows:
+            if row["unit"] == "count" and isinstance(row["value"], float):
+                row["value"] = int(row["value"])
+    return rows
 
 
 def to_json(frame: pl.DataFrame) -> str:
@@ -51,6 +57,6 @@ def to_csv(frame: pl.DataFrame) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(frame.columns)
-    for row in frame.iter_rows():
-        writer.writerow(["" if v is None else escape_formula(_plain(v)) for v in row])
+    for row in rows_of(frame):
+        writer.writerow(["" if v is None else escape_formula(v) for v in row.values()])
     return buffer.getvalue()

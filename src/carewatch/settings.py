@@ -5,7 +5,7 @@ every indicator and duty page shows the value in force.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 import tomllib
@@ -27,6 +27,9 @@ class Settings:
     #: adoption scorecard thresholds (days)
     adoption_a1_threshold: int = 426
     adoption_a2_threshold: int = 121
+    #: per-indicator overrides of the KPIS.md targets and polarity ("higher" / "lower"), by id
+    kpi_targets: dict[str, float] = field(default_factory=dict)
+    kpi_polarity: dict[str, str] = field(default_factory=dict)
 
 
 DEFAULT = Settings()

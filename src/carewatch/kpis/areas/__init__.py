@@ -1,0 +1,1 @@
+"""Indicator definitions, one module per area of KPIS.md."""

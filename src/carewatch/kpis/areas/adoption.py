@@ -1,0 +1,131 @@
+"""Pre-birth, adoption and fostering for adoption (KPIS.md; seed ¶2.11, 2.14-2.15; DOMAIN.md B1)."""
+from ..model import Kpi
+from ..sql import count_rows, in_12_months, timeliness
+
+AREA = "Pre-birth and adoption"
+ADOPTIVE = "('A3', 'A4', 'A5', 'A6')"
+
+# adoptions in the 3 years to D, with the first adoptive placement (A3-A6 episode) of the period
+_ADOPTED = f"""
+    SELECT p.child, p.period_id, p.start_date, p.end_date,
+           min(e.decom) FILTER (WHERE e.place IN {ADOPTIVE}) AS placed,
+           min(e.decom) FILTER (WHERE e.ls IN ('E1', 'D1')) AS order_start
+    FROM cw_periods p JOIN cw_eps e ON e.child = p.child AND e.decom >= p.start_date AND e.decom < p.end_date
+    WHERE p.end_rec IN ('E11', 'E12')
+    GROUP BY ALL
+"""
+_AD1 = "(SELECT child, arg_max_null(foster_care, year) AS foster_care, arg_max_null(date_match, year) AS date_match FROM ad1 GROUP BY child)"
+_IN_3_YEARS = "a.end_date > kd.m36 AND a.end_date <= kd.period_end"
+THREE_YEARS = ("3-year mean over children adopted in the 3 years to D (periods of care ending E11/E12 with "
+               "the final DEC in (D - 36 months, D]): numerator = total days, denominator = children.")
+
+
+def _mean_days(days_expr: str, extra: str = "", where: str = "true") -> str:
+    return f"""
+        WITH a AS ({_ADOPTED}), m AS (SELECT a.*, {days_expr} AS days FROM a {extra} WHERE {where})
+        SELECT kd.period_end, sum(a.days) AS numerator, count(a.days) AS denominator, NULL AS value
+        FROM kd LEFT JOIN m a ON {_IN_3_YEARS} AND a.days IS NOT NULL
+        GROUP BY kd.period_end
+    """
+
+
+KPIS = [
+    Kpi(
+        id="pba_in_time", title="Pre-birth assessments in time", area=AREA, unit="percent",
+        polarity="higher", target=100.0, frequency="monthly",
+        source="Working Together; local standard: referral + 45 working days (setting pba_working_days).",
+        method=("PBA duties due in D's month (1st to D) and on/before the as-of date; numerator = "
+                "completed on/before the due date. Aggregated from the duties table."),
+        tables=("pre_birth_assessments",), query=timeliness("PBA"),
+    ),
+    Kpi(
+        id="ffa_placements_12m", title="Fostering for adoption placements in the last 12 months",
+        area=AREA, unit="count", polarity=None, target=None, frequency="monthly",
+        source="SSDA903 PLACE U2/U5 (fostering for adoption / concurrent planning).",
+        method=("Children with a placement of type U2 or U5 starting in the 12 months to D: an episode "
+                "with PLACE U2/U5 and DECOM in (D - 12 months, D] that is not a legal-status-only change "
+                "(RNE L) and does not follow an episode already in U2/U5. Each child counted once."),
+        tables=("episodes",),
+        query=count_rows(
+            """(SELECT child, decom FROM (
+                    SELECT child, decom, place, rne,
+                           lag(place) OVER (PARTITION BY child ORDER BY decom) AS previous_place
+                    FROM cw_eps)
+                WHERE place IN ('U2', 'U5') AND rne <> 'L'
+                  AND coalesce(previous_place, '') NOT IN ('U2', 'U5'))""",
+            in_12_months("s.decom"), "DISTINCT s.child"),
+    ),
+    Kpi(
+        id="adoptions_12m", title="Children adopted in the last 12 months", area=AREA, unit="count",
+        polarity="higher", target=None, frequency="monthly",
+        source="SSDA903 REC E11/E12.",
+        method="Children whose period of care ended with REC E11 or E12, final DEC in (D - 12 months, D].",
+        tables=("episodes",),
+        query=count_rows("cw_periods", in_12_months("s.end_date") + " AND s.end_rec IN ('E11', 'E12')",
+                         "DISTINCT s.child"),
+    ),
+    Kpi(
+        id="sgo_12m", title="Special guardianship orders in the last 12 months", area=AREA,
+        unit="count", polarity=None, target=None, frequency="monthly",
+        source="SSDA903 REC E45-E48.",
+        method="Children whose period of care ended with REC E45-E48, final DEC in (D - 12 months, D].",
+        tables=("episodes",),
+        query=count_rows("cw_periods",
+                         in_12_months("s.end_date") + " AND s.end_rec IN ('E45', 'E46', 'E47', 'E48')",
+                         "DISTINCT s.child"),
+    ),
+    Kpi(
+        id="adoption_placed_awaiting_order", title="Placed for adoption, awaiting the order", area=AREA,
+        unit="count", polarity=None, target=None, frequency="monthly",
+        source="SSDA903 PLACE A3-A6.",
+        method="Children looked after on D whose episode open on D has PLACE A3, A4, A5 or A6.",
+        tables=("episodes",),
+        query=count_rows("cw_lac", f"s.period_end = kd.period_end AND s.place IN {ADOPTIVE}"),
+    ),
+    Kpi(
+        id="adoption_awaiting_match", title="Adoption authorised, awaiting a match", area=AREA,
+        unit="count", polarity=None, target=None, frequency="monthly",
+        source="SSDA903 LS E1 (placement order) / D1 (freeing order).",
+        method=("Children looked after on D whose episode open on D has legal status E1 or D1 and a "
+                "PLACE other than A3-A6."),
+        tables=("episodes",),
+        query=count_rows("cw_lac", f"s.period_end = kd.period_end AND s.ls IN ('E1', 'D1') "
+                                   f"AND coalesce(s.place, '') NOT IN {ADOPTIVE}"),
+    ),
+    Kpi(
+        id="adoption_a1_days", title="A1: days from entering care to moving in with the adoptive family",
+        area=AREA, unit="days", polarity="lower", target=426.0, frequency="monthly",
+        source="Adoption scorecard A1 (DOMAIN.md B1); threshold 426 days is a setting (adoption_a1_threshold).",
+        method=(THREE_YEARS + " Days = first A3-A6 episode's DECOM in the period - period start. "
+                "Adopted children with no A3-A6 episode are left out."),
+        tables=("episodes",), query=_mean_days("a.placed - a.start_date"),
+        target_setting="adoption_a1_threshold",
+    ),
+    Kpi(
+        id="adoption_a10_days", title="A10: A1 with the clock stopped at the start of the foster-carer placement",
+        area=AREA, unit="days", polarity="lower", target=None, frequency="monthly",
+        source="Adoption scorecard A10 (DOMAIN.md B1); no threshold is published.",
+        method=(THREE_YEARS + " As A1, except for adoptions by the foster carer (AD1 FOSTER_CARE = 1, "
+                "latest year's row): the clock stops at the start of the placement (same carer) that "
+                "the first adoptive episode belongs to. Children without an AD1 row are taken as not "
+                "adopted by their foster carer."),
+        tables=("episodes", "ad1"),
+        query=_mean_days(
+            "CASE WHEN ad.foster_care = 1 THEN coalesce(carer.start_date, a.placed) ELSE a.placed END - a.start_date",
+            f"""LEFT JOIN {_AD1} ad ON ad.child = a.child
+                LEFT JOIN cw_placements carer ON carer.child = a.child AND carer.period_id = a.period_id
+                     AND carer.start_date <= a.placed AND (carer.end_date IS NULL OR carer.end_date > a.placed)"""),
+    ),
+    Kpi(
+        id="adoption_a2_days", title="A2: days from court authority to a match", area=AREA,
+        unit="days", polarity="lower", target=121.0, frequency="monthly",
+        source="Adoption scorecard A2 (DOMAIN.md B1); threshold 121 days is a setting (adoption_a2_threshold).",
+        method=(THREE_YEARS + " Days = AD1 DATE_MATCH (latest year's row) - first day of legal status "
+                "E1/D1 in the period, 0 if the match came first. Children with no E1/D1 episode or no "
+                "match date are left out."),
+        tables=("episodes", "ad1"),
+        query=_mean_days("greatest(ad.date_match - a.order_start, 0)", f"JOIN {_AD1} ad ON ad.child = a.child",
+                         "a.order_start IS NOT NULL AND ad.date_match IS NOT NULL"),
+        target_setting="adoption_a2_threshold",
+    ),
+]

@@ -1,0 +1,52 @@
+"""Care leavers aged 19-21 (OC3, year-end; DOMAIN.md B1)."""
+from ..model import Kpi
+
+AREA = "Care leavers"
+
+METHOD = ("Annual, at each 31 March D, from the 903 OC3 table of the collection year ending on D: care "
+          "leavers aged 19-21 on D (OC3 DOB, else Header DOB; the 19th-21st birthday fell in the year). "
+          "Left out: IN_TOUCH DIED and RHOM (returned home). The denominator keeps those not in touch, "
+          "refusing contact or no longer requiring services ('no information' stays in, as DfE)")
+
+
+def _share(condition: str) -> str:
+    return f"""
+        WITH c AS (
+            SELECT o.child, o.year, upper(trim(coalesce(o.in_touch, ''))) AS in_touch,
+                   upper(trim(coalesce(o.activ, ''))) AS activ, trim(coalesce(o.accom, '')) AS accom,
+                   coalesce(o.dob, d.dob) AS birth
+            FROM oc3 o LEFT JOIN cw_dob d USING (child)
+            WHERE o.child NOT IN (SELECT child FROM cw_quarantine)
+        )
+        SELECT kd.period_end, count(DISTINCT c.child) FILTER (WHERE {condition}) AS numerator,
+               count(DISTINCT c.child) AS denominator, NULL AS value
+        FROM kd LEFT JOIN c ON c.year = year(kd.period_end)
+             AND cw_age(c.birth, kd.period_end) BETWEEN 19 AND 21 AND c.in_touch NOT IN ('DIED', 'RHOM')
+        GROUP BY kd.period_end
+    """
+
+
+KPIS = [
+    Kpi(
+        id="care_leavers_in_touch", title="Care leavers aged 19-21 in touch", area=AREA, unit="percent",
+        polarity="higher", target=None, frequency="annual",
+        source="SSDA903 OC3 IN_TOUCH; DfE care leavers (DOMAIN.md B1); national 2024: 92%.",
+        method=METHOD + "; numerator = IN_TOUCH YES.",
+        tables=("oc3",), query=_share("c.in_touch = 'YES'"),
+    ),
+    Kpi(
+        id="care_leavers_eet", title="Care leavers aged 19-21 in education, employment or training",
+        area=AREA, unit="percent", polarity="higher", target=None, frequency="annual",
+        source="SSDA903 OC3 ACTIV; DfE care leavers (national 2024: 39% NEET).",
+        method=METHOD + "; numerator = ACTIV F1/P1, F2/P2, F4/P4 or F5/P5 (education, apprenticeship, training or employment).",
+        tables=("oc3",),
+        query=_share("c.activ IN ('F1', 'P1', 'F2', 'P2', 'F4', 'P4', 'F5', 'P5')"),
+    ),
+    Kpi(
+        id="care_leavers_suitable_accommodation", title="Care leavers aged 19-21 in suitable accommodation",
+        area=AREA, unit="percent", polarity="higher", target=None, frequency="annual",
+        source="SSDA903 OC3 ACCOM; DfE care leavers (national 2024: 88%).",
+        method=METHOD + "; numerator = ACCOM a letter with suffix 1 (suitable).",
+        tables=("oc3",), query=_share("length(c.accom) = 2 AND right(c.accom, 1) = '1'"),
+    ),
+]

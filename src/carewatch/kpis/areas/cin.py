@@ -1,0 +1,75 @@
+"""Children in need and child protection (CIN census; KPIS.md; DOMAIN.md D)."""
+from ..model import Kpi
+from ..sql import count_rows, in_12_months, in_month
+
+AREA = "Children in need"
+
+# referrals, one per child and referral date (a referral open across two census years counts once)
+_REFERRALS = """(SELECT DISTINCT child, referral_date FROM cin_referrals
+                 WHERE referral_date IS NOT NULL AND child NOT IN (SELECT child FROM cw_quarantine))"""
+# plans, one per child and start date, with the largest NumberOfPreviousCPP recorded for it
+_PLANS = """(SELECT child, start_date, max(end_date) AS end_date, max(previous_cpp) AS previous_cpp
+             FROM cin_cp_plans WHERE start_date IS NOT NULL AND child NOT IN (SELECT child FROM cw_quarantine)
+             GROUP BY child, start_date)"""
+
+KPIS = [
+    Kpi(
+        id="referrals", title="Referrals to children's social care", area=AREA, unit="count",
+        polarity=None, target=None, frequency="monthly",
+        source="CIN census CINreferralDate (DOMAIN.md D).",
+        method=("Referrals (one per child and referral date, NFA included) with CINreferralDate in D's "
+                "month (1st to D)."),
+        tables=("cin_referrals",), query=count_rows(_REFERRALS, in_month("s.referral_date")),
+    ),
+    Kpi(
+        id="re_referrals_pct", title="Re-referrals within 12 months", area=AREA, unit="percent",
+        polarity="lower", target=None, frequency="monthly",
+        source="DfE re-referrals measure (DOMAIN.md D); national 2024: 22%.",
+        method=("Of referrals in D's month: those whose child's previous referral (in any census file "
+                "imported) is dated on/after the referral date - 12 months. A child's first referral "
+                "in the data counts as not a re-referral, so early months understate."),
+        tables=("cin_referrals",),
+        query=f"""
+            WITH r AS (
+                SELECT child, referral_date,
+                       lag(referral_date) OVER (PARTITION BY child ORDER BY referral_date) AS previous
+                FROM {_REFERRALS}
+            )
+            SELECT kd.period_end,
+                   count(r.child) FILTER (WHERE r.previous >= (r.referral_date - INTERVAL 12 MONTH)::DATE) AS numerator,
+                   count(r.child) AS denominator, NULL AS value
+            FROM kd LEFT JOIN r ON {in_month('r.referral_date')}
+            GROUP BY kd.period_end
+        """,
+    ),
+    Kpi(
+        id="cp_plans", title="Children subject to a child protection plan", area=AREA, unit="count",
+        polarity=None, target=None, frequency="monthly",
+        source="CIN census CPPstartDate / CPPendDate (DOMAIN.md D).",
+        method="Children with a plan started on/before D and not ended on/before D (CPPendDate blank or after D).",
+        tables=("cin_cp_plans",),
+        query=count_rows(_PLANS, "s.start_date <= kd.period_end AND (s.end_date IS NULL OR s.end_date > kd.period_end)",
+                         "DISTINCT s.child"),
+    ),
+    Kpi(
+        id="cp_plan_starts", title="Child protection plans started", area=AREA, unit="count",
+        polarity=None, target=None, frequency="monthly",
+        source="CIN census CPPstartDate.",
+        method="Plans (one per child and start date) with CPPstartDate in D's month (1st to D).",
+        tables=("cin_cp_plans",), query=count_rows(_PLANS, in_month("s.start_date")),
+    ),
+    Kpi(
+        id="cp_second_or_subsequent_pct", title="Second or subsequent child protection plans", area=AREA,
+        unit="percent", polarity="lower", target=None, frequency="monthly",
+        source="CIN census NumberOfPreviousCPP (DOMAIN.md D).",
+        method=("Of plans starting in the 12 months to D, (D - 12 months, D]: those with "
+                "NumberOfPreviousCPP of 1 or more (a blank counts as none)."),
+        tables=("cin_cp_plans",),
+        query=f"""
+            SELECT kd.period_end, count(p.child) FILTER (WHERE p.previous_cpp >= 1) AS numerator,
+                   count(p.child) AS denominator, NULL AS value
+            FROM kd LEFT JOIN {_PLANS} p ON {in_12_months('p.start_date')}
+            GROUP BY kd.period_end
+        """,
+    ),
+]

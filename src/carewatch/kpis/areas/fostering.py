@@ -1,0 +1,101 @@
+"""Fostering service (KPIS.md; seed ¶2.12-2.13)."""
+from ..model import Kpi
+from ..sql import count_rows, in_12_months
+
+AREA = "Fostering"
+
+# one row per household: first approval, and deregistration (none while any approval is open)
+_HOUSEHOLDS = """(
+    SELECT household, min(approved) AS approved,
+           CASE WHEN bool_or(deregistered IS NULL) THEN NULL ELSE max(deregistered) END AS deregistered
+    FROM foster_households WHERE approved IS NOT NULL GROUP BY household)"""
+
+KPIS = [
+    Kpi(
+        id="foster_utilisation", title="Fostering households in use", area=AREA, unit="percent",
+        polarity="higher", target=None, frequency="monthly",
+        source="Local fostering service measure (seed ¶2.12: 75%, national 69%).",
+        method=("Of households approved throughout the 12 months to D (approved on/before the window's "
+                "first day, not deregistered on/before D): those with at least one child placed on 75% "
+                "or more of the window's days (D - (D - 12 months) days). A placement covers its start "
+                "date up to the day before its end date (the child left on the end date); overlapping "
+                "placements of one household are merged so a day counts once. A household with several "
+                "approval rows is approved from its first approval until its last deregistration."),
+        tables=("foster_households", "foster_placements"),
+        query=f"""
+            WITH fp AS (
+                SELECT household, start_date AS s, coalesce(end_date, DATE '9999-12-31') AS e
+                FROM foster_placements
+                WHERE start_date IS NOT NULL AND (end_date IS NULL OR end_date > start_date)
+                  AND (child IS NULL OR child NOT IN (SELECT child FROM cw_quarantine))
+            ), marked AS (
+                SELECT *, CASE WHEN s <= max(e) OVER (PARTITION BY household ORDER BY s, e
+                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                               THEN 0 ELSE 1 END AS starts_island
+                FROM fp
+            ), islands AS (
+                SELECT household, min(s) AS s, max(e) AS e FROM (
+                    SELECT *, sum(starts_island) OVER (PARTITION BY household ORDER BY s, e) AS island
+                    FROM marked)
+                GROUP BY household, island
+            ), cohort AS (
+                SELECT kd.period_end, kd.m12, h.household
+                FROM kd JOIN {_HOUSEHOLDS} h ON h.approved <= kd.m12 + 1
+                     AND (h.deregistered IS NULL OR h.deregistered > kd.period_end)
+            ), placed AS (
+                SELECT c.period_end, c.household,
+                       sum(least(i.e, c.period_end + 1) - greatest(i.s, c.m12 + 1)) AS days
+                FROM cohort c JOIN islands i ON i.household = c.household
+                     AND i.s <= c.period_end AND i.e > c.m12 + 1
+                GROUP BY ALL
+            )
+            SELECT c.period_end,
+                   count(*) FILTER (WHERE 4 * coalesce(p.days, 0) >= 3 * (c.period_end - c.m12)) AS numerator,
+                   count(*) AS denominator, NULL AS value
+            FROM cohort c LEFT JOIN placed p USING (period_end, household)
+            GROUP BY c.period_end
+        """,
+    ),
+    Kpi(
+        id="foster_households", title="Approved fostering households", area=AREA, unit="count",
+        polarity="higher", target=None, frequency="monthly",
+        source="Local extract foster_households.",
+        method="Households approved on/before D and not deregistered on/before D.",
+        tables=("foster_households",),
+        query=count_rows(_HOUSEHOLDS, "s.approved <= kd.period_end AND (s.deregistered IS NULL OR s.deregistered > kd.period_end)"),
+    ),
+    Kpi(
+        id="fostering_enquiries_12m", title="Fostering enquiries in the last 12 months", area=AREA,
+        unit="count", polarity="higher", target=None, frequency="monthly",
+        source="Local extract fostering_enquiries.",
+        method="Enquiries with ENQUIRY_DATE in the 12 months to D, (D - 12 months, D].",
+        tables=("fostering_enquiries",),
+        query=count_rows("fostering_enquiries", in_12_months("s.enquiry_date")),
+    ),
+    Kpi(
+        id="fostering_approvals_12m", title="Fostering approvals in the last 12 months", area=AREA,
+        unit="count", polarity="higher", target=None, frequency="monthly",
+        source="Local extract fostering_enquiries.",
+        method="Enquiries with OUTCOME = APPROVED and OUTCOME_DATE in the 12 months to D.",
+        tables=("fostering_enquiries",),
+        query=count_rows("fostering_enquiries", in_12_months("s.outcome_date") + " AND s.outcome = 'APPROVED'"),
+    ),
+    Kpi(
+        id="fostering_approvals_2plus_12m", title="Fostering approvals for 2 or more places in the last 12 months",
+        area=AREA, unit="count", polarity="higher", target=None, frequency="monthly",
+        source="Local extract fostering_enquiries.",
+        method="Approvals (as fostering_approvals_12m) with APPROVED_PLACES of 2 or more.",
+        tables=("fostering_enquiries",),
+        query=count_rows("fostering_enquiries",
+                         in_12_months("s.outcome_date") + " AND s.outcome = 'APPROVED' AND s.approved_places >= 2"),
+    ),
+    Kpi(
+        id="fostering_assessments_in_progress", title="Fostering assessments in progress", area=AREA,
+        unit="count", polarity=None, target=None, frequency="monthly",
+        source="Local extract fostering_enquiries.",
+        method="Enquiries with ASSESSMENT_START on/before D and no outcome by D (OUTCOME_DATE blank or after D).",
+        tables=("fostering_enquiries",),
+        query=count_rows("fostering_enquiries",
+                         "s.assessment_start <= kd.period_end AND (s.outcome_date IS NULL OR s.outcome_date > kd.period_end)"),
+    ),
+]

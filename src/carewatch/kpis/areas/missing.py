@@ -1,0 +1,58 @@
+"""Children missing from care (KPIS.md Life story, education, residential; DOMAIN.md B1)."""
+from ..model import Kpi
+from ..sql import count_rows, in_12_months
+
+AREA = "Missing"
+
+# missing (not 'away') episodes, one per child and start date
+_MISSING = """(SELECT DISTINCT child, mis_start FROM missing
+               WHERE upper(trim(missing)) = 'M' AND mis_start IS NOT NULL
+                 AND child NOT IN (SELECT child FROM cw_quarantine))"""
+
+KPIS = [
+    Kpi(
+        id="missing_children_pct", title="Children who went missing in the last 12 months", area=AREA,
+        unit="percent", polarity="lower", target=None, frequency="monthly",
+        source="DfE 'percentage of CLA during the year who went missing' (DOMAIN.md B1); national 11%.",
+        method=("Of children looked after at any time in the 12 months to D (a period of care, not short "
+                "breaks, starting on/before D and ending after the window's first day, since a child is "
+                "not looked after on the day care ends): those with a missing episode (MISSING = M, not A) "
+                "starting in (D - 12 months, D]. A child with two periods in the window counts once."),
+        tables=("episodes", "missing"),
+        query=f"""
+            WITH pp AS (
+                SELECT child, start_date, coalesce(end_date, DATE '9999-12-31') AS end_date,
+                       lag(end_date) OVER (PARTITION BY child ORDER BY start_date) AS previous_end
+                FROM cw_periods
+            ), cohort AS (
+                -- periods overlapping the window, each child once: its earlier period did not overlap
+                SELECT kd.period_end, count(*) AS children
+                FROM kd JOIN pp ON pp.start_date <= kd.period_end AND pp.end_date > kd.m12 + 1
+                 AND (pp.previous_end IS NULL OR pp.previous_end <= kd.m12 + 1)
+                GROUP BY kd.period_end
+            ), went AS (
+                SELECT kd.period_end, count(DISTINCT m.child) AS children
+                FROM kd JOIN {_MISSING} m ON {in_12_months('m.mis_start')}
+                WHERE EXISTS (SELECT 1 FROM pp WHERE pp.child = m.child AND pp.start_date <= kd.period_end
+                              AND pp.end_date > kd.m12 + 1)
+                GROUP BY kd.period_end
+            )
+            SELECT c.period_end, coalesce(w.children, 0) AS numerator, c.children AS denominator, NULL AS value
+            FROM cohort c LEFT JOIN went w USING (period_end)
+        """,
+    ),
+    Kpi(
+        id="missing_incidents_12m", title="Missing episodes in the last 12 months", area=AREA,
+        unit="count", polarity="lower", target=None, frequency="monthly",
+        source="SSDA903 Missing table.",
+        method=("Missing episodes (MISSING = M; one per child and start date, so a row repeated in two "
+                "collection years counts once) starting in the 12 months to D while the child was "
+                "looked after (not on a short break)."),
+        tables=("episodes", "missing"),
+        query=count_rows(
+            f"""(SELECT m.* FROM {_MISSING} m WHERE EXISTS (
+                    SELECT 1 FROM cw_eps e WHERE e.child = m.child AND e.decom <= m.mis_start
+                       AND (e.dec IS NULL OR e.dec > m.mis_start)))""",
+            in_12_months("s.mis_start")),
+    ),
+]

@@ -1,0 +1,73 @@
+"""Placement stability (KPIS.md Placements; DfE measures DOMAIN.md B1)."""
+from ..model import Kpi
+
+AREA = "Placements"
+PLACEMENT = ("A placement is a spell with one carer as derived into the placements table: RNE S, P or B "
+             "starts one, RNE L, T and U continue it, temporary placements (T0-T4) are never counted and "
+             "a return from one to the same carer continues the earlier placement. DfE does not publish "
+             "its counting rule in a form we could verify, so this follows its 'living with the same "
+             "carer' wording.")
+
+KPIS = [
+    Kpi(
+        id="placements_3plus", title="Children with three or more placements in the last 12 months",
+        area=AREA, unit="percent", polarity="lower", target=None, frequency="monthly",
+        source="DfE 'CLA at 31 March with 3 or more placements during the year' (DOMAIN.md B1); national 10%.",
+        method=("Of children looked after on D, those with 3 or more placements overlapping the 12 months "
+                "to D, (D - 12 months, D]. A placement overlaps when it started on/before D and ended "
+                "(or the child left it) after the window's first day; placements of earlier periods of "
+                "care count, short-break periods do not. A child's placements follow one another, so this is "
+                "computed as: the placement two before the latest one starting on/before D ended after the "
+                "window's first day. " + PLACEMENT),
+        tables=("episodes",),
+        query="""
+            WITH seq AS (
+                SELECT child, start_date,
+                       coalesce(lead(start_date) OVER w, DATE '9999-12-31') AS next_start,
+                       lag(coalesce(end_date, DATE '9999-12-31'), 2) OVER w AS end_two_before
+                FROM cw_placements
+                WINDOW w AS (PARTITION BY child ORDER BY start_date)
+            ), three AS (
+                -- the latest placement starting on/before D, with the one two before it still open
+                -- after the window's first day: three placements overlap the window
+                SELECT kd.period_end, s.child
+                FROM kd JOIN seq s ON s.start_date <= kd.period_end AND s.next_start > kd.period_end
+                     AND s.end_two_before > kd.m12 + 1
+            )
+            SELECT l.period_end, count(t.child) AS numerator, count(*) AS denominator, NULL AS value
+            FROM cw_lac l LEFT JOIN three t USING (period_end, child)
+            GROUP BY l.period_end
+        """,
+    ),
+    Kpi(
+        id="placement_stability_long_term", title="Long-term placement stability", area=AREA,
+        unit="percent", polarity="higher", target=None, frequency="monthly",
+        source="DfE long-term stability: under-16s looked after 2.5 years, with the same carer 2 years (DOMAIN.md B1); national 71%.",
+        method=("Of children looked after on D, aged under 16 on D, whose current period of care (not short "
+                "breaks) began on/before D - 30 months: those whose current placement began on/before "
+                "D - 24 months. The current placement is the latest placement of the current period "
+                "starting on/before D (so a child away in a temporary placement on D keeps the placement "
+                "they return to). A placement for adoption with the current foster carer (A3/A5 entered "
+                "by RNE T or U) continues the foster placement, because the carer is the same. Children "
+                "without a date of birth are left out (age unknown). DfE's 2021 rule that a move into "
+                "U2/U5 counts as a change is not applied: KPIS.md defines the placement by carer. "
+                + PLACEMENT),
+        tables=("episodes", "header"),
+        query="""
+            WITH cohort AS (
+                SELECT l.period_end, l.child, l.period_id
+                FROM cw_lac l JOIN kd USING (period_end) JOIN cw_dob d ON d.child = l.child
+                WHERE l.period_start <= kd.m30 AND cw_age(d.dob, l.period_end) < 16
+            ), current AS (
+                SELECT c.period_end, c.child, max(pl.start_date) AS placement_start
+                FROM cohort c JOIN cw_placements pl ON pl.child = c.child AND pl.period_id = c.period_id
+                     AND pl.start_date <= c.period_end
+                GROUP BY c.period_end, c.child
+            )
+            SELECT c.period_end, count(*) FILTER (WHERE cur.placement_start <= kd.m24) AS numerator,
+                   count(*) AS denominator, NULL AS value
+            FROM cohort c JOIN kd USING (period_end) LEFT JOIN current cur USING (period_end, child)
+            GROUP BY c.period_end
+        """,
+    ),
+]

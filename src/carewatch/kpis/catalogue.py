@@ -1,0 +1,87 @@
+"""docs/kpis.md, generated from the definitions. Regenerate with
+
+    uv run python -c "from carewatch.kpis import catalogue_markdown as c; print(c(), end='')" > docs/kpis.md
+"""
+from __future__ import annotations
+
+from .model import AREAS
+from .registry import REGISTRY
+
+_UNITS = {"count": "count", "percent": "% (0-100, one decimal)", "rate": "per 10,000 (one decimal)",
+          "days": "mean days (one decimal)"}
+
+# measured by benchmarks/bench_kpis.py; kept here so the generated page carries them
+BENCHMARK = """\
+`benchmarks/bench_kpis.py` builds a synthetic national-scale snapshot with numpy (80,000 children
+looked after, 120 month-ends: 454,222 periods, 1,065,049 episodes and placements, 13,513,864 duties)
+and times `compute_all` for every indicator (the aim is under 60 s on 2 cores). Peak memory is the
+computing process's (the snapshot is built in a child process). The synthetic snapshot has no
+fostering, education, residential, participation, NTS or CIN tables, so those indicators take the
+"no data" path and their (small-table) cost is not in the figure.
+
+| machine | children looked after | month-ends | all indicators | peak memory (RSS) |
+| --- | --- | --- | --- | --- |
+{rows}
+"""
+BENCHMARK_ROWS = [
+    "| 2 cores shared with other work (load average 5.1), snapshot in a DuckDB file "
+    "| 79,802 | 120 | 24.7 s | 1,140 MB |",
+]
+
+_INTRO = """\
+# Indicator catalogue
+
+Generated from `carewatch.kpis` by `catalogue_markdown()`; do not edit by hand (a test checks it is
+up to date). KPIS.md is the specification; each entry's method says exactly what the query does.
+
+## How every indicator is computed
+
+- **Dates.** Monthly indicators are computed for every month-end from the first month-end of the
+  earliest 903 collection year in the snapshot up to the extract date. A month-end after the extract
+  date is never computed; the last, partial month is computed at the extract date itself (its row's
+  `period_end` is the extract date, and "D's month" runs from the 1st to the extract date). Annual
+  indicators are computed for each 31 March up to the extract date.
+- **Looked after on D**: an episode with DECOM <= D and DEC blank or after D, legal status not V3/V4.
+  Short breaks are excluded from every indicator; quarantined children (data errors) from all.
+- **Windows.** "The 12 months to D" is (D - 12 months, D]; months are calendar months, the 31st
+  landing on the last day of a shorter month.
+- **Timeliness indicators** (`reviews_on_time`, `visits_on_time`, `rha_on_time`, `pba_in_time`,
+  `pep_in_timescale`, `iha_within_20wd`) are aggregates of the duties table, so the due list and the
+  percentage cannot disagree.
+- **Values.** Percentages 0-100, rates and mean days with one decimal, rounded half away from zero
+  from the exact integers; counts are integers. Numerator and denominator are the exact integers
+  (blank for plain counts).
+- **RAG.** Green when the value meets the target, amber within `rag_amber_points` (setting, default
+  5) of it, red beyond; polarity decides the direction; no target, no RAG.
+- **No data.** An indicator whose source table was not in the import (meta `tables_present`) has a
+  row per date with no value and RAG `no data`, never zero. A snapshot without that key counts its
+  non-empty tables as present. A date with an empty cohort (denominator 0) has no value and no RAG.
+- **Quarantined children** (table `quarantine`) are left out of every indicator; their number is in
+  meta `quarantined_children` for pages to show beside the figures.
+- **History without collection years.** When episodes carry no `year`, the history starts at the
+  month of the earliest DECOM.
+
+## Performance
+
+"""
+
+
+def catalogue_markdown() -> str:
+    parts = [_INTRO, BENCHMARK.format(rows="\n".join(BENCHMARK_ROWS)), "\n"]
+    for area in AREAS:
+        kpis = [k for k in REGISTRY.values() if k.area == area]
+        if not kpis:
+            continue
+        parts.append(f"## {area}\n\n")
+        for k in kpis:
+            target = "none" if k.target is None and not k.target_setting else (
+                f"{k.target:g}" + (f" (setting `{k.target_setting}`)" if k.target_setting else ""))
+            parts.append(
+                f"### `{k.id}`: {k.title}\n\n"
+                f"- Unit: {_UNITS[k.unit]}; polarity: {k.polarity or 'none'}; target: {target}; "
+                f"frequency: {k.frequency}\n"
+                f"- Source tables: {', '.join(k.tables)}\n"
+                f"- Source: {k.source}\n"
+                f"- Method: {k.method}\n\n"
+            )
+    return "".join(parts).rstrip() + "\n"

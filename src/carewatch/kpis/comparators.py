@@ -1,0 +1,29 @@
+"""National and statistical-neighbour comparators from DfE's published tables, shipped with the
+package as ``carewatch/data/comparators.csv`` (built by ``scripts/build_comparators.py``; nothing
+outside the package is read at run time)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+
+import polars as pl
+
+ENGLAND = "E92000001"
+_SCHEMA = {"la_code": pl.Utf8, "la_name": pl.Utf8, "kpi_id": pl.Utf8, "year": pl.Int32, "value": pl.Float64}
+
+
+@lru_cache(maxsize=1)
+def _table() -> pl.DataFrame:
+    with files("carewatch.data").joinpath("comparators.csv").open("rb") as f:
+        return pl.read_csv(f, schema=_SCHEMA)
+
+
+def comparators(kpi_id: str, la: str | None = None, neighbours: list[str] | None = None) -> pl.DataFrame:
+    """Published values of one indicator by year (31 March of ``year``): England, plus the authority
+    ``la`` and its ``neighbours`` (DfE old LA codes, e.g. '938') when given; with neither, every
+    authority. Columns: la_code, la_name, kpi_id, year, value."""
+    rows = _table().filter(pl.col("kpi_id") == kpi_id)
+    if la is not None or neighbours:
+        wanted = [ENGLAND, *([la] if la else []), *(neighbours or [])]
+        rows = rows.filter(pl.col("la_code").is_in(wanted))
+    return rows.sort(["la_code", "year"])

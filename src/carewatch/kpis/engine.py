@@ -1,0 +1,251 @@
+"""Compute every indicator's monthly (or 31 March) series into ``kpi_values``, set-based.
+
+The engine first builds a few temporary helper views over the snapshot, each leaving out
+quarantined children, then runs one query per indicator over all dates at once:
+
+- ``kd``: the dates the indicator is computed for: ``period_end`` (D), ``as_of`` (the extract date),
+  ``m_start`` (first day of D's month), ``y_start`` (1 January of D's year) and ``m6``, ``m12``,
+  ``m24``, ``m30``, ``m36`` (D minus that many calendar months, the 31st landing on the last day of
+  a shorter month, as ``carewatch.calendar.add_months``). Monthly indicators see every month-end of
+  the history, plus the extract date itself when it is not a month-end (the last, partial month is
+  computed at the extract date: a month-end in the future of the extract date is never computed,
+  and the partial month's row has ``period_end`` = the extract date). Annual indicators see each
+  31 March of the history up to the extract date.
+- ``cw_eps``: episodes that are not short breaks (legal status V3/V4).
+- ``cw_lac``: one row per child and date in ``kd`` for children looked after on D
+  (``DECOM <= D`` and ``DEC`` blank or after D), with the legal status and placement type of the
+  episode open on D, the period of care containing it (``period_id``, ``period_start``) and
+  ``wd_in_care``, the working days from the period start to D (calendar ``wd_seq`` difference).
+- ``cw_periods``: periods of care that are not short breaks.
+- ``cw_placements``: placements of those periods, temporary placements (T0–T4) left out.
+- ``cw_dob``: each child's date of birth (Header, the latest year's row).
+- ``cw_duties``: duties of children not quarantined.
+- ``cw_pop``: the population table for the snapshot's authority (meta ``la``), or the whole table
+  when no row carries that code.
+
+The history starts at the first month-end of the earliest 903 collection year imported
+(``episodes.year``; the earliest DECOM month when no year is recorded). An indicator whose source
+table is not in the import (meta ``tables_present``) gets one row per date with every figure NULL
+and ``rag`` = ``'no data'``, never zero.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from carewatch.settings import Settings
+
+from .model import Kpi
+from .registry import REGISTRY
+
+NO_DATA = "no data"
+
+# the value of a ratio, ×10 so that rounding to a whole number gives one decimal
+_SCALE = {"percent": 1_000, "rate": 100_000, "days": 10}
+
+_HELPERS = """
+CREATE OR REPLACE TEMP VIEW cw_quarantine AS SELECT child FROM quarantine;
+CREATE OR REPLACE TEMP VIEW cw_eps AS
+    SELECT * FROM episodes
+    WHERE coalesce(ls, '') NOT IN ('V3', 'V4') AND child NOT IN (SELECT child FROM cw_quarantine);
+CREATE OR REPLACE TEMP VIEW cw_dob AS
+    SELECT child, arg_max(dob, coalesce(year, 0)) AS dob FROM header
+    WHERE dob IS NOT NULL GROUP BY child;
+CREATE OR REPLACE TEMP VIEW cw_periods AS
+    SELECT * FROM periods
+    WHERE NOT coalesce(short_breaks, false) AND child NOT IN (SELECT child FROM cw_quarantine);
+CREATE OR REPLACE TEMP VIEW cw_placements AS
+    SELECT pl.* FROM placements pl JOIN cw_periods p USING (child, period_id)
+    WHERE coalesce(pl.first_place, pl.place, '') NOT IN ('T0', 'T1', 'T2', 'T3', 'T4');
+CREATE OR REPLACE TEMP VIEW cw_duties AS
+    SELECT * FROM duties WHERE child NOT IN (SELECT child FROM cw_quarantine);
+-- age in completed years (a 29 February birthday is reached on 1 March), as calendar.age_on
+CREATE OR REPLACE TEMP MACRO cw_age(dob, d) AS
+    year(d) - year(dob) - CASE WHEN month(d) * 100 + day(d) < month(dob) * 100 + day(dob) THEN 1 ELSE 0 END;
+-- the snapshot's authority's rows; every row when none carries its code (a one-authority file)
+CREATE OR REPLACE TEMP VIEW cw_pop AS
+    WITH own AS (SELECT * FROM population WHERE la = (SELECT value FROM meta WHERE key = 'la'))
+    SELECT year, max(age_0_17) AS age_0_17
+    FROM (SELECT * FROM own UNION ALL SELECT * FROM population WHERE NOT EXISTS (SELECT 1 FROM own))
+    GROUP BY year;
+"""
+
+_DATES = """
+CREATE OR REPLACE TEMP TABLE {name} AS
+WITH ends AS ({ends})
+SELECT period_end, $extract AS as_of,
+       date_trunc('month', period_end)::DATE AS m_start,
+       make_date(year(period_end), 1, 1) AS y_start,
+       (period_end - INTERVAL 6 MONTH)::DATE AS m6,
+       (period_end - INTERVAL 12 MONTH)::DATE AS m12,
+       (period_end - INTERVAL 24 MONTH)::DATE AS m24,
+       (period_end - INTERVAL 30 MONTH)::DATE AS m30,
+       (period_end - INTERVAL 36 MONTH)::DATE AS m36
+FROM ends
+"""
+
+_MONTH_ENDS = """
+    SELECT DISTINCT period_end FROM (
+        SELECT last_day(m)::DATE AS period_end
+        FROM generate_series($start::TIMESTAMP, $extract::TIMESTAMP, INTERVAL 1 MONTH) g(m)
+        UNION ALL SELECT $extract::DATE
+    ) WHERE period_end <= $extract
+"""
+
+_MARCH_ENDS = """
+    SELECT make_date(y, 3, 31) AS period_end
+    FROM range(year($start::DATE), year($extract::DATE) + 1) r(y)
+    WHERE make_date(y, 3, 31) BETWEEN $start AND $extract
+"""
+
+
+def history_start(con: duckdb.DuckDBPyConnection) -> date | None:
+    """First day of the earliest 903 collection year imported (1 April), else the first DECOM's month."""
+    first_year, first_decom = con.execute(
+        "SELECT min(year), date_trunc('month', min(decom))::DATE FROM episodes"
+    ).fetchone()
+    if first_year is not None:
+        return date(first_year - 1, 4, 1)
+    return first_decom
+
+
+def tables_present(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Tables the import contained: meta ``tables_present``; without that key, the non-empty tables."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'tables_present'").fetchone()
+    if row is not None and row[0] is not None:
+        return {t.strip().lower() for t in row[0].split(",") if t.strip()}
+    names = [r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary"
+    ).fetchall()]
+    return {n for n in names if con.execute(f'SELECT EXISTS (SELECT 1 FROM "{n}")').fetchone()[0]}
+
+
+def target_of(kpi: Kpi, settings: Settings) -> float | None:
+    """The target in force: ``settings.kpi_targets[id]`` if the settings carry one, else the
+    Settings field the indicator names, else the KPIS.md default."""
+    overrides = getattr(settings, "kpi_targets", None) or {}
+    if kpi.id in overrides:
+        return overrides[kpi.id]
+    if kpi.target_setting:
+        return float(getattr(settings, kpi.target_setting))
+    return kpi.target
+
+
+def polarity_of(kpi: Kpi, settings: Settings) -> str | None:
+    overrides = getattr(settings, "kpi_polarity", None) or {}
+    return overrides.get(kpi.id, kpi.polarity)
+
+
+def _value_sql(unit: str) -> str:
+    if unit == "count":
+        return "q.value::DOUBLE"
+    scale = _SCALE[unit]
+    # exact integers, rounded half away from zero: floor((2·k·|n| + d) / 2d) · sign(n) / 10
+    ratio = (f"sign(q.numerator) * ((2 * {scale} * abs(q.numerator::HUGEINT) + q.denominator)"
+             f" // (2 * q.denominator::HUGEINT)) / 10.0")
+    return (f"CASE WHEN q.value IS NOT NULL THEN round(q.value::DECIMAL(38, 6), 1)::DOUBLE"
+            f" WHEN q.denominator > 0 THEN ({ratio})::DOUBLE END")
+
+
+def _rag_sql(polarity: str | None, target: float | None, amber: float) -> str:
+    if target is None or polarity is None:
+        return "NULL"
+    if polarity == "higher":
+        return (f"CASE WHEN v IS NULL THEN NULL WHEN v >= {target} THEN 'green'"
+                f" WHEN v >= {target} - {amber} THEN 'amber' ELSE 'red' END")
+    return (f"CASE WHEN v IS NULL THEN NULL WHEN v <= {target} THEN 'green'"
+            f" WHEN v <= {target} + {amber} THEN 'amber' ELSE 'red' END")
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, extract_date: date) -> bool:
+    con.execute(_HELPERS)
+    start = history_start(con)
+    if start is None:
+        return False
+    params = {"start": start, "extract": extract_date}
+    con.execute(_DATES.format(name="kd_monthly", ends=_MONTH_ENDS), params)
+    con.execute(_DATES.format(name="kd_annual", ends=_MARCH_ENDS), params)
+    # each episode with its period of care and the working-day number of the period's start
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE cw_eps_periods AS
+        SELECT e.child, e.decom, coalesce(e.dec, DATE '9999-12-31') AS dec_or_open, e.ls, e.place,
+               p.period_id, p.start_date AS period_start, cs.wd_seq AS start_wd
+        FROM cw_eps e
+        LEFT JOIN cw_periods p ON p.child = e.child AND e.decom >= p.start_date
+             AND (p.end_date IS NULL OR e.decom < p.end_date)
+        LEFT JOIN calendar cs ON cs.date = p.start_date
+    """)
+    # one row per child looked after on each date (the cohort most indicators use). A child's
+    # episodes do not overlap (overlaps are row errors, quarantined at import), so one range join
+    # gives one row per child and date.
+    for freq in ("monthly", "annual"):
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE cw_lac_{freq} AS
+            SELECT kd.period_end, e.child, e.ls, e.place, e.period_id, e.period_start,
+                   cd.wd_seq - e.start_wd AS wd_in_care
+            FROM kd_{freq} kd JOIN cw_eps_periods e ON e.decom <= kd.period_end AND e.dec_or_open > kd.period_end
+            LEFT JOIN calendar cd ON cd.date = kd.period_end
+        """)
+    return True
+
+
+def compute_all(con: duckdb.DuckDBPyConnection, settings: Settings, extract_date: date,
+                ids: list[str] | None = None) -> None:
+    """Fill ``kpi_values`` for every indicator (or those in ``ids``), replacing their old rows."""
+    chosen = [REGISTRY[i] for i in ids] if ids is not None else list(REGISTRY.values())
+    con.execute("DELETE FROM kpi_values WHERE list_contains($ids, id)", {"ids": [k.id for k in chosen]})
+    if not _prepare(con, extract_date):
+        return
+    present = tables_present(con)
+    for kpi in chosen:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW kd AS SELECT * FROM kd_{kpi.frequency}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW cw_lac AS SELECT * FROM cw_lac_{kpi.frequency}")
+        target = target_of(kpi, settings)
+        if not set(kpi.tables) <= present:
+            con.execute(
+                "INSERT INTO kpi_values SELECT $id, period_end, NULL, NULL, NULL, $unit, $target, $rag FROM kd",
+                {"id": kpi.id, "unit": kpi.unit, "target": target, "rag": NO_DATA},
+            )
+            continue
+        counted = kpi.unit == "count"
+        con.execute(f"""
+            INSERT INTO kpi_values
+            WITH q AS ({kpi.query}),
+            v AS (
+                SELECT kd.period_end,
+                       {'NULL' if counted else 'q.numerator'} AS numerator,
+                       {'NULL' if counted else 'q.denominator'} AS denominator,
+                       {_value_sql(kpi.unit)} AS v
+                FROM kd LEFT JOIN q USING (period_end)
+            )
+            SELECT $id, period_end, numerator, denominator, v, $unit, $target,
+                   {_rag_sql(polarity_of(kpi, settings), target, settings.rag_amber_points)}
+            FROM v
+        """, {"id": kpi.id, "unit": kpi.unit, "target": target})
+    # the helper tables hold a row per child and month: free them (views cost nothing)
+    con.execute("DROP VIEW IF EXISTS cw_lac")
+    for table in ("cw_lac_monthly", "cw_lac_annual", "cw_eps_periods"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def kpi_series(con: duckdb.DuckDBPyConnection, id: str | None = None, as_of: date | None = None,
+               months: int | None = None) -> pl.DataFrame:
+    """Computed values (never recomputed): rows up to ``as_of`` (default: all), and of those the
+    ones in the last ``months`` calendar months up to ``as_of`` (or the latest row).
+
+    ``rag`` is green/amber/red, NULL when there is no target or no value, or ``'no data'`` when
+    the indicator's source table was not in the import.
+    """
+    return con.sql("""
+        WITH rows AS (
+            SELECT * FROM kpi_values
+            WHERE ($id IS NULL OR id = $id) AND ($as_of IS NULL OR period_end <= $as_of)
+        ), latest AS (SELECT coalesce($as_of, max(period_end)) AS ref FROM rows)
+        SELECT id, period_end, numerator, denominator, value, unit, target, rag
+        FROM rows, latest
+        -- the last N calendar months: after the end of the month N months before the reference date
+        WHERE $months IS NULL OR period_end > last_day((ref - to_months($months))::DATE)
+        ORDER BY id, period_end
+    """, params={"id": id, "as_of": as_of, "months": months}).pl()

@@ -1,0 +1,33 @@
+"""The committee's performance summary (HTML, PDF, XLSX) and data pack, from the stored indicators.
+
+``write_report`` writes the three files; ``build_report_context`` gives the same content as plain
+data for the web dashboard.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from .context import build_report_context
+from .html import write_html
+from .pdf import write_pdf
+from .xlsx import write_xlsx
+
+BASENAME = "performance-summary"
+
+__all__ = ["BASENAME", "build_report_context", "write_report"]
+
+
+def write_report(con: duckdb.DuckDBPyConnection, out_dir: Path, *, as_of: date | None = None,
+                 public: bool = False) -> dict[str, Path]:
+    """Writes performance-summary.html, .pdf and .xlsx into ``out_dir``; returns {format: path}."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    context = build_report_context(con, as_of, public)
+    return {
+        "html": write_html(context, out_dir / f"{BASENAME}.html"),
+        "pdf": write_pdf(context, out_dir / f"{BASENAME}.pdf"),
+        "xlsx": write_xlsx(context, out_dir / f"{BASENAME}.xlsx"),
+    }

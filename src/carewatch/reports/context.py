@@ -1,0 +1,221 @@
+"""The performance summary as one plain context dict: every format (HTML, PDF, XLSX) and the web
+dashboard render this, so they cannot disagree.
+
+Values come from ``kpi_values`` through ``carewatch.kpis.kpi_series``; nothing is recomputed.
+Each row keeps the number (for the spreadsheet) and its text (for HTML and PDF); in the public
+version a suppressed figure is the string ``"c"`` in both.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from carewatch.kpis import REGISTRY, comparators, kpi_series
+from carewatch.kpis.comparators import ENGLAND
+from carewatch.kpis.engine import NO_DATA
+from carewatch.kpis.model import AREAS
+from carewatch.snapshot import read_meta
+
+from .charts import render_svg, trend_chart_spec, with_title
+from .datapack import build_datapack
+from .sentences import is_month_end, key_figure, month_label
+from .suppression import SUPPRESSED, mark_suppressed
+
+#: monthly charts go back this many months (three years: the furthest a sentence compares with)
+TREND_MONTHS = 36
+#: a sentence compares with the same month this many months back, the furthest available first
+COMPARE_BACK = (36, 24, 12)
+
+
+def _areas(registry: dict) -> list[str]:
+    used = {k.area for k in registry.values()}
+    return [a for a in AREAS if a in used] + sorted(used - set(AREAS))
+
+
+def slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+
+
+def period_text(day: date, frequency: str) -> str:
+    """'Nov 2021' for a monthly value at a month-end; the whole date otherwise (31 Mar 2021)."""
+    if frequency == "monthly" and is_month_end(day):
+        return f"{day:%b %Y}"
+    return f"{day.day} {day:%b %Y}"
+
+
+def format_value(value, unit: str) -> str:
+    if value is None:
+        return "–"
+    if value == SUPPRESSED:
+        return SUPPRESSED
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "days":
+        return f"{value:,.1f} days"
+    return f"{value:,.1f}"
+
+
+def format_change(change, unit: str) -> str:
+    if change is None:
+        return "–"
+    if change == SUPPRESSED:
+        return SUPPRESSED
+    if unit == "count":
+        return f"{change:+,.0f}"
+    if unit == "percent":
+        return f"{change:+.1f} pts"
+    if unit == "days":
+        return f"{change:+,.1f} days"
+    return f"{change:+,.1f}"
+
+
+def _with_lookbacks(series: pl.DataFrame) -> pl.DataFrame:
+    """The latest row of each indicator, with the values a month, a year and 2–3 years before.
+
+    A month back is the previous month-end (none for annual indicators: their rows are 31 March);
+    a year back is the same month-end a year earlier, so a part month at the extract date is
+    compared with the whole month a year before.
+    """
+    latest = series.sort("period_end").group_by("id", maintain_order=True).last()
+    back = {"month": "-1mo", "year": "-12mo"} | {f"m{n}": f"-{n}mo" for n in COMPARE_BACK}
+    latest = latest.with_columns(
+        pl.col("period_end").dt.offset_by(offset).dt.month_end().alias(f"{name}_day")
+        for name, offset in back.items())
+    earlier = series.select("id", "period_end", "value", "suppressed")
+    for name in back:
+        latest = latest.join(
+            earlier.rename({"period_end": f"{name}_day", "value": f"{name}_value",
+                            "suppressed": f"{name}_suppressed"}),
+            on=["id", f"{name}_day"], how="left")
+    return latest
+
+
+def _shown(value, suppressed) -> object:
+    return SUPPRESSED if suppressed else value
+
+
+def _change(now, now_suppressed, then, then_suppressed, unit):
+    if now is None or then is None:
+        return None
+    if now_suppressed or then_suppressed:
+        return SUPPRESSED
+    difference = now - then
+    return round(difference) if unit == "count" else round(difference, 1)
+
+
+def _england(kpi, period_end: date | None) -> float | None:
+    """The England figure published for the latest 31 March on or before the period.
+
+    Counts are left out: a national total is not a comparator for one authority's count.
+    """
+    if kpi.unit == "count" or period_end is None:
+        return None
+    published = comparators(kpi.id).filter(
+        pl.col("la_code") == ENGLAND, pl.col("value").is_not_null(),
+        pl.date(pl.col("year"), 3, 31) <= period_end).sort("year")
+    return published["value"][-1] if published.height else None
+
+
+def _row(kpi, target, latest: dict | None, england: float | None) -> dict:
+    row = {"id": kpi.id, "title": kpi.title, "unit": kpi.unit, "frequency": kpi.frequency,
+           "polarity": kpi.polarity, "target": target, "target_text": format_value(target, kpi.unit),
+           "england": england, "england_text": format_value(england, kpi.unit)}
+    if latest is None or latest["rag"] == NO_DATA:
+        return row | {"has_data": False, "period_end": None, "period_text": "–", "value": None,
+                      "value_text": NO_DATA, "rag": None, "rag_text": "–", "change_month": None,
+                      "change_month_text": "–", "change_year": None, "change_year_text": "–",
+                      "earlier": None}
+    unit, hidden = kpi.unit, latest["suppressed"]
+    value = _shown(latest["value"], hidden)
+    change_month = _change(latest["value"], hidden, latest["month_value"], latest["month_suppressed"], unit)
+    change_year = _change(latest["value"], hidden, latest["year_value"], latest["year_suppressed"], unit)
+    rag = SUPPRESSED if hidden and latest["rag"] else latest["rag"]
+    earlier = next(((latest[f"m{n}_day"], latest[f"m{n}_value"]) for n in COMPARE_BACK
+                    if latest[f"m{n}_value"] is not None and not latest[f"m{n}_suppressed"]), None)
+    return row | {
+        "has_data": True, "period_end": latest["period_end"],
+        "period_text": period_text(latest["period_end"], kpi.frequency),
+        "value": value, "value_text": format_value(value, unit),
+        "rag": rag, "rag_text": (rag or "–").capitalize() if rag != SUPPRESSED else SUPPRESSED,
+        "change_month": change_month, "change_month_text": format_change(change_month, unit),
+        "change_year": change_year, "change_year_text": format_change(change_year, unit),
+        "earlier": earlier,
+    }
+
+
+def _chart_frame(series: pl.DataFrame, kpi, as_of: date) -> pl.DataFrame:
+    rows = series.filter(pl.col("id") == kpi.id)
+    if kpi.frequency == "monthly":
+        start = pl.lit(as_of).dt.offset_by(f"-{TREND_MONTHS}mo")
+        rows = rows.filter(pl.col("period_end") >= start)
+    return rows.select(
+        "period_end", "unit",
+        pl.when(pl.col("suppressed")).then(None).otherwise(pl.col("value")).alias("value"),
+        pl.col("suppressed"),
+    ).sort("period_end")
+
+
+def build_report_context(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
+                         public: bool = False, *, charts: bool = True) -> dict:
+    """Everything the report shows, as plain data (dates, numbers, strings, SVG text).
+
+    ``charts=False`` leaves out the rendered SVG (the specifications stay), for a caller that
+    draws the charts itself (the web pages, the spreadsheet).
+    """
+    meta = read_meta(con)
+    extract_date = date.fromisoformat(meta["extract_date"]) if meta.get("extract_date") else None
+    as_of = as_of or extract_date
+    series = mark_suppressed(kpi_series(con, as_of=as_of), public)
+    if as_of is None and series.height:
+        as_of = series["period_end"].max()  # a snapshot without an extract date: its latest value
+    latest = {r["id"]: r for r in _with_lookbacks(series).iter_rows(named=True)}
+    registry = REGISTRY
+    figure = 0
+    areas = []
+    for area in _areas(registry):
+        rows, figures, sentences = [], [], []
+        for kpi in (k for k in registry.values() if k.area == area):
+            mine = latest.get(kpi.id)
+            target = mine["target"] if mine and mine["target"] is not None else kpi.target
+            row = _row(kpi, target, mine, _england(kpi, mine and mine["period_end"]))
+            rows.append(row)
+            if not row["has_data"]:
+                continue
+            sentence = key_figure(row)
+            if sentence:
+                sentences.append(sentence)
+            frame = _chart_frame(series, kpi, as_of)
+            if frame["value"].is_not_null().any():
+                figure += 1
+                spec = with_title(trend_chart_spec(frame.drop("suppressed"), target=target,
+                                                   england=row["england"]),
+                                  f"Figure {figure}. {kpi.title}")
+                figures.append({"number": figure, "id": kpi.id, "title": kpi.title, "spec": spec,
+                                "svg": render_svg(spec) if charts else None,
+                                "points": frame.to_dicts()})
+        areas.append({"name": area, "slug": slug(area), "rows": rows, "figures": figures,
+                      "sentences": sentences})
+    datapack = build_datapack(series, registry, first_figure=figure + 1, charts=charts)
+    definitions = [
+        {"id": k.id, "title": k.title, "area": k.area, "unit": k.unit, "polarity": k.polarity,
+         "target": k.target, "target_text": format_value(k.target, k.unit), "frequency": k.frequency,
+         "source": k.source, "method": k.method}
+        for area in _areas(registry) for k in registry.values() if k.area == area
+    ]
+    return {
+        "title": "Performance Summary Report",
+        "la": meta.get("la"),
+        "la_name": meta.get("la_name") or meta.get("la") or "",
+        "snapshot_id": meta.get("snapshot_id"),
+        "extract_date": extract_date,
+        "as_of": as_of,
+        "month": month_label(as_of) if as_of else "",
+        "public": public,
+        "areas": areas,
+        "datapack": datapack,
+        "definitions": definitions,
+    }

@@ -1,0 +1,58 @@
+"""The shipped comparator table and the script that builds it (run here on a tiny hand-made copy
+of DfE's file layout, never on /work/shared)."""
+import importlib.util
+from pathlib import Path
+
+import polars as pl
+
+from carewatch.kpis import REGISTRY, comparators
+from carewatch.kpis.comparators import ENGLAND
+
+SCRIPT = Path(__file__).parents[2] / "scripts" / "build_comparators.py"
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("build_comparators", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_build_keeps_national_and_la_rows_and_drops_suppressed(tmp_path):
+    header = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+              "old_la_code,la_name,new_la_code,population_count,population_estimate,number,rate_per_10000\n")
+    rows = [
+        "2024,Reporting year,National,E92000001,England,,,,,,Children looked after at 31 March each year,11998646,83630,70",
+        "2024,Reporting year,Regional,E92000001,England,E12000008,South East,,,,Children looked after at 31 March each year,1,9,9",
+        "2024,Reporting year,Local authority,E92000001,England,E12000008,South East,938,West Sussex,E10000032,"
+        "Children looked after at 31 March each year,177000,906,51",
+        "2024,Reporting year,Local authority,E92000001,England,E12000008,South East,939,Smallshire,E1,"
+        "Children looked after at 31 March each year,100,c,c",
+        "2024,Reporting year,Local authority,E92000001,England,E12000008,South East,938,West Sussex,E10000032,"
+        "Children starting to be looked after each year,177000,300,17",
+    ]
+    (tmp_path / "cla_number_and_rate_per_10k_children.csv").write_text("\ufeff" + header + "\n".join(rows) + "\n")
+    module = _script()
+    frame = module._rows(tmp_path, "cla_count", *module.MAPPING["cla_count"][:2], "number")
+    # England 83,630 and West Sussex 906; the regional row, the starts row and the suppressed 'c' are left out
+    assert frame.select("la_code", "year", "value").rows() == [(ENGLAND, 2024, 83630.0), ("938", 2024, 906.0)]
+    rate = module._rows(tmp_path, "cla_rate_per_10k", *module.MAPPING["cla_rate_per_10k"])
+    assert rate["value"].to_list() == [70.0, 51.0]
+
+
+def test_shipped_table_figures():
+    # DOMAIN.md B2 (England 2024: 83,630 looked after) and DATA.md (authority 938: 891 at 31 March 2021)
+    cla = comparators("cla_count", la="938")
+    assert cla.filter((pl.col("la_code") == ENGLAND) & (pl.col("year") == 2024))["value"].to_list() == [83630.0]
+    assert cla.filter((pl.col("la_code") == "938") & (pl.col("year") == 2021))["value"].to_list() == [891.0]
+    assert set(cla["la_code"]) == {ENGLAND, "938"}
+
+
+def test_neighbours_and_every_kpi_known():
+    frame = comparators("placements_3plus", la="938", neighbours=["845", "846"])
+    assert set(frame["la_code"]) == {ENGLAND, "938", "845", "846"}
+    everything = comparators("placements_3plus")
+    assert everything["la_code"].n_unique() > 100
+    shipped = set(pl.read_csv(Path(__file__).parents[2] / "src" / "carewatch" / "data" / "comparators.csv",
+                           infer_schema_length=0)["kpi_id"])
+    assert shipped <= set(REGISTRY)

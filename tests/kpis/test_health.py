@@ -1,0 +1,106 @@
+"""iha_within_20wd, rha_on_time, health_assessment_up_to_date, dental_check_up_to_date and OC2."""
+from datetime import date as d
+
+import pytest
+
+
+def test_iha_within_20wd_groups_by_period_start(snap):
+    snap.add("health_assessments", {"child": "x"})
+    for c in ("a", "b", "c"):
+        snap.child(c, d(2021, 2, 25))
+    # a: period began Mon 1 Mar 2021, due 29 Mar (20 working days), done that day -> on time
+    snap.duty("IHA", "a", d(2021, 3, 1), d(2021, 3, 29), done=d(2021, 3, 29))
+    # b: began 20 Mar, due 19 Apr (Easter 2 and 5 Apr), not done
+    snap.duty("IHA", "b", d(2021, 3, 20), d(2021, 4, 19))
+    # c: began 25 Feb, due 25 Mar (in March) but grouped with February's starts; done late
+    snap.duty("IHA", "c", d(2021, 2, 25), d(2021, 3, 25), done=d(2021, 3, 26))
+    early = snap.run("iha_within_20wd", d(2021, 4, 15))
+    # at 15 April b's due date has not passed: March = a only = 1/1; February = c late = 0/1
+    assert early[d(2021, 3, 31)][:3] == (1, 1, 100.0)
+    assert early[d(2021, 2, 28)][:3] == (0, 1, 0.0)
+    later = snap.run("iha_within_20wd", d(2021, 5, 10))
+    # at 10 May b is overdue and counts: 1/2 = 50.0
+    assert later[d(2021, 3, 31)][:3] == (1, 2, 50.0)
+
+
+def test_rha_on_time(snap):
+    snap.add("health_assessments", {"child": "x"})
+    snap.child("a", d(2019, 1, 1)).child("b", d(2019, 1, 1)).child("c", d(2019, 1, 1))
+    snap.duty("RHA", "a", d(2020, 3, 1), d(2021, 3, 1), done=d(2021, 2, 20))   # on time
+    snap.duty("RHA", "b", d(2020, 9, 5), d(2021, 3, 5), done=d(2021, 3, 6))    # a day late
+    snap.duty("RHA", "c", d(2020, 3, 9), d(2021, 3, 9), done=d(2021, 3, 9))    # on the due date
+    got = snap.run("rha_on_time", d(2021, 4, 15))
+    # 2 of 3 on time = 66.666... -> 66.7
+    assert got[d(2021, 3, 31)][:3] == (2, 3, 66.7)
+
+
+@pytest.fixture
+def health_cohort(snap):
+    # D = 31 Mar 2021: D - 12 months = 31 Mar 2020, D - 6 months = 30 Sep 2020
+    snap.child("h1", d(2020, 1, 1), dob=d(2018, 1, 1))   # aged 3
+    snap.child("h2", d(2020, 1, 1), dob=d(2018, 1, 1))   # aged 3
+    snap.child("h3", d(2019, 1, 1))                      # aged 11
+    snap.child("h4", d(2019, 1, 1))                      # aged 11
+    snap.child("h5", d(2020, 4, 1))                      # not yet 12 months in care on 31 March
+    snap.add("health_assessments",
+             {"child": "h1", "type": "RHA", "completed": d(2020, 10, 1)},   # within 6 months
+             {"child": "h2", "type": "RHA", "completed": d(2020, 9, 30)},   # exactly 6 months: too old
+             {"child": "h3", "type": "RHA", "completed": d(2020, 4, 1)},    # within 12 months
+             {"child": "h3", "type": "RHA", "requested": d(2021, 3, 1)},    # requested, not done
+             {"child": "h4", "type": "RHA", "completed": d(2020, 3, 31)},   # exactly 12 months: too old
+             {"child": "h4", "type": "RHA", "completed": d(2021, 4, 5)})    # after D
+    snap.add("dental_checks", {"child": "h1", "check_date": d(2020, 4, 1)},
+             {"child": "h2", "check_date": d(2020, 3, 31)}, {"child": "h3", "check_date": d(2020, 12, 1)},
+             {"child": "h4", "check_date": d(2021, 3, 31)})
+    return snap
+
+
+def test_health_assessment_up_to_date(health_cohort):
+    got = health_cohort.run("health_assessment_up_to_date", d(2021, 4, 15))
+    # 31 March: cohort h1-h4; up to date h1, h3 -> 2/4 = 50.0
+    assert got[d(2021, 3, 31)][:3] == (2, 4, 50.0)
+    # 15 April (D - 6m = 15 Oct 2020, D - 12m = 15 Apr 2020): cohort adds h5 (began 1 Apr 2020);
+    # up to date: h4 (5 Apr 2021) only -> 1/5 = 20.0
+    assert got[d(2021, 4, 15)][:3] == (1, 5, 20.0)
+
+
+def test_dental_check_up_to_date(health_cohort):
+    got = health_cohort.run("dental_check_up_to_date", d(2021, 4, 15))
+    # in (31 Mar 2020, 31 Mar 2021]: h1, h3, h4 (not h2 on 31 Mar 2020) -> 3/4 = 75.0
+    assert got[d(2021, 3, 31)][:3] == (3, 4, 75.0)
+
+
+@pytest.fixture
+def oc2(snap):
+    snap.child("o1", d(2019, 1, 1), year=2020)  # history from 1 Apr 2019
+    rows = [  # child, dob, health_check, health_assessment, immunisations, teeth_check, sdq_score
+        ("o1", d(2018, 6, 1), 1, 1, 1, 0, None),    # aged 2 on 31 Mar 2021
+        ("o2", d(2014, 1, 1), None, 1, 0, 1, 12),   # aged 7
+        ("o3", d(2004, 4, 1), None, 0, 1, 1, None), # aged 16
+        ("o4", d(2003, 6, 1), None, 1, 0, 1, None), # aged 17
+        ("o5", d(2017, 3, 31), 0, 1, 0, 0, None),   # 4th birthday on 31 March: aged 4
+        ("oq", d(2014, 1, 1), 1, 1, 1, 1, 10),      # quarantined
+    ]
+    for c, dob, hc, ha, imm, teeth, sdq in rows:
+        snap.add("oc2", {"child": c, "dob": dob, "health_check": hc, "health_assessment": ha,
+                         "immunisations": imm, "teeth_check": teeth, "sdq_score": sdq, "year": 2021})
+    snap.add("oc2", {"child": "o1", "dob": d(2018, 6, 1), "health_assessment": 0, "year": 2020})
+    snap.add("quarantine", {"child": "oq", "codes": "E1"})
+    return snap
+
+
+@pytest.mark.parametrize("kpi_id, expected", [
+    ("oc2_health_assessment", (4, 5, 80.0)),       # o1, o2, o4, o5 of o1-o5
+    ("oc2_immunisations", (2, 5, 40.0)),           # o1, o3
+    ("oc2_dental_check", (3, 5, 60.0)),            # o2, o3, o4
+    ("oc2_development_assessment", (1, 2, 50.0)),  # aged 0-4: o1 (yes), o5 (no)
+    ("oc2_sdq_received", (1, 2, 50.0)),            # aged 5-16: o2 (score), o3 (none); o4 is 17
+])
+def test_oc2(oc2, kpi_id, expected):
+    got = oc2.run(kpi_id, d(2021, 4, 15))
+    assert got[d(2021, 3, 31)][:3] == expected
+
+
+def test_oc2_uses_the_collection_year(oc2):
+    # 31 Mar 2020: the 2020 table only (o1, no health assessment) -> 0/1
+    assert oc2.run("oc2_health_assessment", d(2021, 4, 15))[d(2020, 3, 31)][:3] == (0, 1, 0.0)

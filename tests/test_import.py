@@ -1,0 +1,130 @@
+"""`carewatch import` / `validate` / `snapshots` end to end through the CLI, on tiny extracts.
+
+The cohort: two children in one 903 year (2021 = April 2020 – March 2021), plus visits.
+  C1 looked after from 01/04/2020 (S, C2, U4), still looked after.
+  C2 looked after from 01/06/2020 to 01/09/2020 (E4A).
+"""
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from carewatch.cli import app
+from carewatch.importer import run_import
+from carewatch.snapshot import Home, open_snapshot
+
+HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,1,01/01/2010,WBRI,UN4,,\nC2,2,15/05/2012,WBRI,UN4,,\n"
+EPISODES = ("CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+            "C1,01/04/2020,S,C2,N1,U4,PR1,,,,AB1 2CD,AB3 4EF,SC123456\n"
+            "C2,01/06/2020,S,V2,N4,U6,PR1,01/09/2020,E4A,,AB1 2CD,AB3 4EF,SC123456\n")
+VISITS = "CHILD,VISIT_DATE,SEEN,VIRTUAL\nC1,2020-04-06,Y,N\nC2,2020-06-05,,\n"
+
+runner = CliRunner()
+
+
+def _extracts(folder, episodes=EPISODES):
+    (folder / "903" / "2021").mkdir(parents=True)
+    (folder / "903" / "2021" / "header.csv").write_text(HEADER)
+    (folder / "903" / "2021" / "episodes.csv").write_text(episodes)
+    (folder / "visits.csv").write_text(VISITS)
+    return folder
+
+
+def _cli(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_import_publishes_and_registers(tmp_path):
+    src = _extracts(tmp_path / "in")
+    home = tmp_path / "home"
+    result = _cli("import", src, "--home", home, "--la", "999", "--extract-date", "2021-03-31")
+    assert result.exit_code == 0, result.output
+    snapshot_id = result.stdout.strip().splitlines()[-1]
+    snaps = json.loads(_cli("snapshots", "--home", home, "--format", "json").stdout)
+    assert [(s["id"], s["published"], s["children"], s["episodes"], s["errors"]) for s in snaps] == [
+        (snapshot_id, True, 2, 2, 0)]
+    with open_snapshot(Home(home)) as con:
+        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        assert (meta["la"], meta["extract_date"], meta["quarantined_children"]) == ("999", "2021-03-31", "0")
+        assert meta["tables_present"] == "episodes,header,visits"
+        # the two periods of care were derived, and C1's first visit duty (placement start
+        # 01/04/2020 + 7 days = 08/04/2020) was met on 06/04/2020
+        assert con.execute("SELECT count(*) FROM periods").fetchone()[0] == 2
+        assert con.execute("SELECT due, done FROM duties WHERE child = 'C1' AND duty = 'VISIT' ORDER BY due LIMIT 1"
+                           ).fetchone() == (__import__("datetime").date(2020, 4, 8), __import__("datetime").date(2020, 4, 6))
+        sha = con.execute("SELECT sha256 FROM source_files WHERE file LIKE '%episodes.csv'").fetchone()[0]
+        assert len(sha) == 64
+
+
+def test_rejected_import_changes_nothing(tmp_path):
+    home = tmp_path / "home"
+    first = _cli("import", _extracts(tmp_path / "good"), "--home", home, "--extract-date", "2021-03-31")
+    assert first.exit_code == 0
+    no_place = "\n".join(",".join(v for i, v in enumerate(line.split(",")) if i != 5)
+                         for line in EPISODES.splitlines())  # PLACE (the 6th column) removed
+    bad = _extracts(tmp_path / "bad", episodes=no_place)
+    result = _cli("import", bad, "--home", home)
+    assert result.exit_code == 1
+    assert "table.missing_column" in result.stdout
+    assert Home(home).current_id() == first.stdout.strip().splitlines()[-1]
+    assert len(Home(home).snapshot_ids()) == 1
+
+
+def test_failure_in_publish_step_keeps_previous_snapshot(tmp_path):
+    home = Home(tmp_path / "home")
+    src = _extracts(tmp_path / "in")
+    published = run_import(home, [src]).snapshot_id
+    with pytest.raises(RuntimeError, match="injected"):
+        run_import(home, [src], _fail_before_publish=True)
+    assert home.current_id() == published
+    assert home.snapshot_ids() == [published]
+    assert not list(home.building.glob("*.duckdb*"))
+    with open_snapshot(home) as con:
+        assert con.execute("SELECT count(*) FROM episodes").fetchone()[0] == 2
+
+
+def test_row_error_quarantines_or_rejects_with_strict(tmp_path):
+    # C2's episode ends before it starts: a row error. C2 is quarantined (left out of periods);
+    # with --strict the whole import is rejected.
+    episodes = EPISODES.replace("C2,01/06/2020,S,V2,N4,U6,PR1,01/09/2020", "C2,01/06/2020,S,V2,N4,U6,PR1,01/05/2020")
+    src = _extracts(tmp_path / "in", episodes=episodes)
+    home = tmp_path / "home"
+    strict = _cli("import", src, "--home", home, "--strict")
+    assert strict.exit_code == 1
+    assert Home(home).current_id() is None
+    ok = _cli("import", src, "--home", home)
+    assert ok.exit_code == 0
+    with open_snapshot(Home(home)) as con:
+        assert con.execute("SELECT child, codes FROM quarantine").fetchall() == [("C2", "date.dec_before_decom")]
+        assert con.execute("SELECT list(child) FROM periods").fetchone()[0] == ["C1"]
+        assert con.execute("SELECT value FROM meta WHERE key = 'quarantined_children'").fetchone()[0] == "1"
+
+
+def test_validate_reports_findings_and_exit_codes(tmp_path):
+    src = _extracts(tmp_path / "in")
+    (src / "visits.csv").write_text("CHILD,VISIT_DATE\nC1,31/02/2021\n")
+    result = _cli("validate", src, "--format", "json")
+    assert result.exit_code == 0  # a row error quarantines; it does not reject
+    found = [(f["code"], f["file"], f["row"], f["column"], f["child"]) for f in json.loads(result.stdout)]
+    assert ("value.bad_date", "visits.csv", 2, "VISIT_DATE", "C1") in found
+    assert _cli("validate", src, "--strict").exit_code == 1
+    (src / "visits.csv").write_bytes(b"\x00\x01\x02binary")
+    assert _cli("validate", src).exit_code == 1
+
+
+def test_usage_error_exits_2(tmp_path):
+    assert _cli("import").exit_code == 2
+    assert _cli("import", tmp_path, "--extract-date", "30/11/2021").exit_code == 2
+
+
+def test_extract_date_defaults_to_latest_event_in_the_collection_year(tmp_path):
+    # No manifest and no --extract-date. Latest events: C2's DEC 01/09/2020 and a visit on
+    # 2020-06-05 — but a review typed as 2027 lies beyond the 2021 collection year (ends
+    # 31/03/2021) and a DOB is no event, so the extract date is 01/09/2020.
+    src = _extracts(tmp_path / "in")
+    (src / "903" / "2021" / "reviews.csv").write_text("CHILD,DOB,REVIEW,REVIEW_CODE\nC1,01/01/2010,06/10/2027,PN1\n")
+    result = _cli("import", src, "--home", tmp_path / "home")
+    assert result.exit_code == 0, result.output
+    with open_snapshot(Home(tmp_path / "home")) as con:
+        assert con.execute("SELECT value FROM meta WHERE key = 'extract_date'").fetchone()[0] == "2020-09-01"
