@@ -21,7 +21,8 @@ from carewatch.snapshot import Home, NoSnapshot, default_home, open_snapshot, re
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="carewatch: statutory duties and indicators for children looked after.")
-out = Console(soft_wrap=True)
+# a pipe or file gets wide tables rather than rich's 80-column default
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
 HomeOpt = Annotated[Optional[Path], typer.Option("--home", help="Snapshots and app DB [env CAREWATCH_HOME, else ./carewatch-data]")]

@@ -10,6 +10,13 @@ NOT_IN_HEADER = check(
     "child.not_in_header", "Child missing from Header", Severity.ERROR,
     "Child {child} has {rows} row(s) in {table} but is not in Header; add the child to Header "
     "or correct CHILD.")
+# A local-extract row for a child the 903 does not hold (say, one who left care before the
+# earliest collection year sent) cannot change any duty or indicator, which all start from
+# episodes: worth telling the data officer, not worth quarantining the child.
+LOCAL_NOT_IN_HEADER = check(
+    "child.local_not_in_header", "Local-extract child missing from Header", Severity.WARNING,
+    "Child {child} has {rows} row(s) in {table} but is not in the 903 Header sent; the rows are "
+    "kept but used by nothing. Send the 903 years that cover this child, or correct CHILD.")
 
 # CIN census children need not be looked after; pre-birth cases have no CHILD
 _NOT_LOOKED_AFTER = ("cin_children", "cin_referrals", "cin_assessments", "cin_s47", "cin_cp_plans")
@@ -29,6 +36,8 @@ def check_children(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
                    .group_by("child", maintain_order=True)
                    .agg(pl.col("_file").first().alias("file"), pl.col("_row").first().alias("row"),
                         pl.len().alias("rows")))
-        frames.append(findings_from_rows(NOT_IN_HEADER, unknown.with_columns(
+        # the 903 tables are the ones carrying a collection year (schema.sql)
+        rule = NOT_IN_HEADER if "year" in df.columns else LOCAL_NOT_IN_HEADER
+        frames.append(findings_from_rows(rule, unknown.with_columns(
             pl.lit("CHILD").alias("column"), pl.lit(table_label(table)).alias("table"))))
     return concat_findings(frames)
