@@ -212,7 +212,10 @@ def synth(profile: Annotated[str, typer.Option("--profile", help="demo, small or
         raise typer.BadParameter("one of demo, small, national", param_hint="--profile")
     with _progress() as step:
         step(f"generating the {profile} profile")
-        summary = generate(profile, seed, out_dir, _date(as_of, "--as-of"))
+        try:
+            summary = generate(profile, seed, out_dir, _date(as_of, "--as-of"))
+        except ValueError as exc:  # e.g. an as-of date before the profile's history starts
+            raise typer.BadParameter(str(exc), param_hint="--as-of")
     out.print(summary)
 
 

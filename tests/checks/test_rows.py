@@ -101,3 +101,11 @@ def test_attendance_must_be_a_percentage():
     finding = only(check_local(tables))
     assert located(finding) == ("local.attendance_range", "error", "education.csv", 3, "ATTENDANCE_PCT", "C2")
     assert finding["message"].startswith("ATTENDANCE_PCT 100.5 is not a percentage")
+
+
+def test_identical_participation_rows_are_two_events_not_a_duplicate():
+    tables = {"participation": table("participation", [
+        {"event_date": d("01/05/2021"), "channel": "MOMO", "events": 1},
+        {"event_date": d("01/05/2021"), "channel": "MOMO", "events": 1},
+    ])}
+    assert check_duplicates(tables).height == 0
