@@ -64,15 +64,22 @@ LABELS = {
 TABLES = tuple(LABELS)
 
 
-def _text(element, name: str) -> str | None:
-    found = element.find(f"{{*}}{name}") if element is not None else None
-    if found is None or found.text is None:
-        return None
-    return found.text.strip() or None
+def _children_text(element) -> dict[str, str]:
+    """Local name -> stripped text of an element's direct children, in one pass (namespaces ignored)."""
+    out: dict[str, str] = {}
+    if element is None:
+        return out
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str) and child.text is not None:
+            text = child.text.strip()
+            if text:
+                out.setdefault(tag.rpartition("}")[2], text)
+    return out
 
 
-def _fields(element, fields: dict[str, str]) -> dict[str, str | None]:
-    return {column: _text(element, name) for column, name in fields.items()}
+def _fields(texts: dict[str, str], fields: dict[str, str]) -> dict[str, str | None]:
+    return {column: texts.get(name) for column, name in fields.items()}
 
 
 class _Collector:
@@ -85,32 +92,32 @@ class _Collector:
 
     def add_child(self, element) -> None:
         self.children += 1
-        ids = element.find("{*}ChildIdentifiers")
-        child = _text(ids, "LAchildID")
+        ids = _children_text(element.find("{*}ChildIdentifiers"))
+        child = ids.get("LAchildID")
         row = {"child": child, **_fields(ids, CHILD_FIELDS),
-               "ethnicity": _text(element.find("{*}ChildCharacteristics"), "Ethnicity"),
+               "ethnicity": _children_text(element.find("{*}ChildCharacteristics")).get("Ethnicity"),
                "_line": element.sourceline}
-        row["gender"] = row["gender"] or _text(ids, "Sex")
+        row["gender"] = row["gender"] or ids.get("Sex")
         self.rows["cin_children"].append(row)
         for details in element.iterfind("{*}CINdetails"):
             number = self.referrals_per_child.get(child or "", 0) + 1
             self.referrals_per_child[child or ""] = number
-            referral_date = _text(details, "CINreferralDate")
-            key = referral_date or f"#{number}"
+            texts = _children_text(details)
+            key = texts.get("CINreferralDate") or f"#{number}"
             link = {"child": child, "referral_id": f"{child}/{key}" if child else None}
-            self.rows["cin_referrals"].append(
-                {**link, **_fields(details, REFERRAL_FIELDS), "_line": details.sourceline})
+            self.rows["cin_referrals"].append({**link, **_fields(texts, REFERRAL_FIELDS), "_line": details.sourceline})
             for item in details.iterfind("{*}Assessments"):
                 factors = [f.text.strip() for f in item.iterfind(".//{*}AssessmentFactors")
                            if f.text and f.text.strip()]
                 self.rows["cin_assessments"].append(
-                    {**link, **_fields(item, ASSESSMENT_FIELDS), "factors": ",".join(factors) or None,
-                     "_line": item.sourceline})
+                    {**link, **_fields(_children_text(item), ASSESSMENT_FIELDS),
+                     "factors": ",".join(factors) or None, "_line": item.sourceline})
             for item in details.iterfind("{*}Section47"):
-                self.rows["cin_s47"].append({**link, **_fields(item, S47_FIELDS), "_line": item.sourceline})
+                self.rows["cin_s47"].append({**link, **_fields(_children_text(item), S47_FIELDS),
+                                             "_line": item.sourceline})
             for item in details.iterfind("{*}ChildProtectionPlans"):
-                self.rows["cin_cp_plans"].append(
-                    {**link, **_fields(item, CPP_FIELDS), "_line": item.sourceline})
+                self.rows["cin_cp_plans"].append({**link, **_fields(_children_text(item), CPP_FIELDS),
+                                                  "_line": item.sourceline})
 
 
 def read_cin(path: Path, label: str) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, int, str | None]:
@@ -123,18 +130,19 @@ def read_cin(path: Path, label: str) -> tuple[dict[str, pl.DataFrame], pl.DataFr
     root_name = None
     reference_date = None
     try:
-        events = etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
-                                 no_network=True, huge_tree=True)
-        for event, element in events:
-            name = etree.QName(element).localname if isinstance(element.tag, str) else ""
-            if event == "start":
-                root_name = root_name or name
-                if root_name != "Message":
-                    break
-                continue
-            if name == "ReferenceDate" and element.text:
-                reference_date = element.text.strip()
-            if name == "Child":
+        # Look at the root first: anything but a CIN <Message> is not read further.
+        for _event, element in etree.iterparse(str(path), events=("start",), resolve_entities=False,
+                                               no_network=True, huge_tree=True):
+            root_name = etree.QName(element).localname
+            break
+        if root_name == "Message":
+            # Python sees only the ends of ReferenceDate and Child elements; lxml skips the rest in C.
+            events = etree.iterparse(str(path), events=("end",), tag=("{*}ReferenceDate", "{*}Child"),
+                                     resolve_entities=False, no_network=True, huge_tree=True)
+            for _event, element in events:
+                if etree.QName(element).localname == "ReferenceDate":
+                    reference_date = (element.text or "").strip() or None
+                    continue
                 collector.add_child(element)
                 element.clear(keep_tail=True)
                 while element.getprevious() is not None:
