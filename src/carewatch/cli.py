@@ -232,3 +232,49 @@ def report(home: HomeOpt = None, as_of: AsOfOpt = None,
         written = write_report(con, out_dir, as_of=_date(as_of, "--as-of"), public=public)
     for path in written.values():
         out.print(str(path))
+
+
+def _register_web_commands() -> None:
+    """`serve` and `user add` live with the dashboard; imported lazily so the CLI starts fast."""
+    from carewatch.web.cli import serve, user_app
+
+    app.command(help="Run the dashboard on HOST:PORT.")(serve)
+    app.add_typer(user_app, name="user")
+
+
+_register_web_commands()
+
+
+@app.command()
+def demo(home: HomeOpt = None,
+         seed: Annotated[int, typer.Option("--seed")] = 1,
+         host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+         port: Annotated[int, typer.Option("--port")] = 8000,
+         no_serve: Annotated[bool, typer.Option("--no-serve", help="Stop after the report")] = False):
+    """The whole product on a synthetic council: synth 'demo', import, report, then serve."""
+    from carewatch.importer import run_import
+    from carewatch.reports import write_report
+    from carewatch.synth import generate
+    from carewatch.web.cli import demo_logins, serve
+
+    where = _home(home)
+    extracts = where.root / "demo-extracts"
+    with _progress() as step:
+        step("generating the demo council (synthetic: no real child)")
+        generate("demo", seed, extracts)
+        result = run_import(where, [extracts], progress=step)
+        if not result.published:
+            _print_findings(result.validation.findings, Format.text)
+            raise typer.Exit(1)
+        step("writing the performance summary")
+        with open_snapshot(where) as con:
+            written = write_report(con, where.root / "report")
+        step("creating the demo logins")
+        logins = demo_logins(where.root)
+    out.print(f"Snapshot {result.snapshot_id} published in {where.root}.")
+    out.print("Performance summary: " + ", ".join(str(p) for p in written.values()))
+    _print_frame(pl.DataFrame(logins), Format.text, title="Demo logins (synthetic data only)")
+    if no_serve:
+        return
+    out.print(f"Dashboard on http://{host}:{port}/ — Ctrl-C to stop.")
+    serve(host=host, port=port, home=where.root)

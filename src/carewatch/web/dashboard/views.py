@@ -1,0 +1,284 @@
+"""The pages. Each view builds a plain context dict from ``carewatch.web.data`` and renders it.
+
+Child-level data (the due list, a child's page, the children behind a number, findings' rows)
+is shown only to roles that may see it, narrowed to a manager's teams, and every view or
+download of it is audited; a refused attempt is audited too and answered 403.
+"""
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache, wraps
+
+import polars as pl
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_http_methods
+
+from carewatch.output import to_csv
+from carewatch.web import data
+from carewatch.web.accounts.access import access_of
+from carewatch.web.audit.log import record
+from carewatch.web.audit.models import Action, AuditEvent
+
+DUE_STATUSES = ("open", "overdue", "due", "upcoming", "done_on_time", "done_late", "missed", "all")
+PAGE_SIZE = 100
+
+
+class Login(LoginView):
+    template_name = "login.html"
+    redirect_authenticated_user = True
+
+
+def _page(request, template: str, context: dict, status: int = 200):
+    access = access_of(request.user)
+    return render(request, template, {"access": access, "snap": request.snapshot, **context}, status=status)
+
+
+def needs_snapshot(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.snapshot.available:
+            return _page(request, "no_snapshot.html", {})
+        return view(request, *args, **kwargs)
+    return wrapper
+
+
+def refuse(request, what: str, child: str = ""):
+    record(request, Action.DENIED, what, child=child)
+    raise PermissionDenied(what)
+
+
+def child_level(what: str):
+    """For pages that are child-level through and through: members are refused (and audited)."""
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not access_of(request.user).child_level:
+                refuse(request, what, child=kwargs.get("child", ""))
+            return view(request, *args, **kwargs)
+        return wrapper
+    return decorate
+
+
+def _csv(frame: pl.DataFrame, filename: str) -> HttpResponse:
+    response = HttpResponse(to_csv(frame), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _filters_text(filters: dict) -> str:
+    shown = ", ".join(f"{k}={v}" for k, v in filters.items() if v)
+    return f" ({shown})" if shown else ""
+
+
+# --- aggregate pages: every role -----------------------------------------------------------------
+
+@lru_cache(maxsize=16)
+def _overview_areas(path, as_of) -> str:
+    """The overview's tables, the same for every user of a snapshot on a date: rendered once."""
+    return render_to_string("_overview_areas.html", {"areas": data.overview(path, as_of)})
+
+
+@require_GET
+@needs_snapshot
+def overview(request):
+    snap = request.snapshot
+    return _page(request, "overview.html", {"areas_html": _overview_areas(snap.path, snap.as_of)})
+
+
+def _kpi(kpi_id: str):
+    from carewatch.kpis import REGISTRY
+
+    if kpi_id not in REGISTRY:
+        raise Http404("no such indicator")
+    return kpi_id
+
+
+def _period(request, series: pl.DataFrame) -> date | None:
+    ends = series["period_end"].to_list()
+    wanted = request.GET.get("period")
+    if wanted:
+        try:
+            chosen = date.fromisoformat(wanted)
+        except ValueError:
+            raise Http404("not a date")
+        if chosen not in ends:
+            raise Http404("no figure for that month")
+        return chosen
+    return ends[-1] if ends else None
+
+
+@require_GET
+@needs_snapshot
+def indicator(request, kpi_id):
+    snap = request.snapshot
+    info = data.indicator(snap.path, snap.as_of, _kpi(kpi_id))
+    access = access_of(request.user)
+    period = _period(request, info["series"])
+    children = None
+    if access.child_level and period is not None:
+        title, rows = data.children_behind(snap.path, kpi_id, period, snap.as_of, snap.settings)
+        rows = data.in_scope(snap.con, snap.as_of, access.teams, rows)
+        record(request, Action.VIEW, f"children behind {kpi_id} for {period}", rows=rows.height)
+        children = {"title": title, "rows": rows}
+    return _page(request, "indicator.html", {**info, "period": period, "children": children})
+
+
+@require_GET
+@needs_snapshot
+def indicator_csv(request, kpi_id):
+    snap = request.snapshot
+    series = data.indicator(snap.path, snap.as_of, _kpi(kpi_id))["series"]
+    return _csv(series, f"{kpi_id}-{snap.as_of}.csv")
+
+
+@require_GET
+@needs_snapshot
+@child_level("children behind an indicator (CSV)")
+def indicator_children_csv(request, kpi_id):
+    snap = request.snapshot
+    series = data.indicator(snap.path, snap.as_of, _kpi(kpi_id))["series"]
+    period = _period(request, series)
+    if period is None:
+        raise Http404("no figures")
+    _, rows = data.children_behind(snap.path, kpi_id, period, snap.as_of, snap.settings)
+    rows = data.in_scope(snap.con, snap.as_of, access_of(request.user).teams, rows)
+    record(request, Action.DOWNLOAD, f"children behind {kpi_id} for {period} (CSV)", rows=rows.height)
+    return _csv(rows, f"{kpi_id}-{period}-children.csv")
+
+
+@require_http_methods(["GET", "POST"])
+def snapshots(request):
+    snap = request.snapshot
+    error = None
+    if request.method == "POST":
+        chosen = request.POST.get("snapshot_id", "")
+        as_of = request.POST.get("as_of", "").strip()
+        if chosen not in data.home().snapshot_ids():
+            error = "Choose a snapshot from the register"
+        else:
+            try:
+                as_of = date.fromisoformat(as_of).isoformat() if as_of else ""
+            except ValueError:
+                error = "Enter the as-of date as YYYY-MM-DD, for example 2021-11-30"
+        if not error:
+            request.session["snapshot_id"] = chosen
+            request.session["as_of"] = as_of
+            return redirect("snapshots")
+    return _page(request, "snapshots.html", {"register": data.snapshot_register(), "error": error},
+                 status=400 if error else 200)
+
+
+# --- child-level pages ---------------------------------------------------------------------------
+
+def _due_filters(request) -> dict:
+    status = request.GET.get("status") or "open"
+    if status not in DUE_STATUSES:
+        raise Http404("no such status")
+    return {"duty": request.GET.get("duty") or None, "team": request.GET.get("team") or None,
+            "worker": request.GET.get("worker") or None, "status": status}
+
+
+def _due_rows(request, filters: dict) -> pl.DataFrame:
+    snap = request.snapshot
+    rows = data.due_rows(snap.path, snap.as_of, snap.settings, **filters)
+    teams = access_of(request.user).teams
+    return rows if teams is None else rows.filter(pl.col("team").is_in(list(teams)))
+
+
+@require_GET
+@needs_snapshot
+@child_level("due list")
+def due_list(request):
+    from carewatch.duties import DUTIES
+
+    snap = request.snapshot
+    filters = _due_filters(request)
+    rows = _due_rows(request, filters)
+    record(request, Action.VIEW, "due list" + _filters_text(filters), rows=rows.height)
+    pages = max(1, -(-rows.height // PAGE_SIZE))
+    try:
+        page = min(max(1, int(request.GET.get("page", 1))), pages)
+    except ValueError:
+        page = 1
+    teams = access_of(request.user).teams
+    team_choices = [t for t in data.due_teams(snap.path) if teams is None or t in teams]
+    counts = dict(rows.group_by("status").len().iter_rows())
+    return _page(request, "due.html", {
+        "filters": filters, "rows": rows.slice((page - 1) * PAGE_SIZE, PAGE_SIZE), "total": rows.height,
+        "page": page, "pages": pages, "counts": counts, "duties": list(DUTIES), "statuses": DUE_STATUSES,
+        "teams": team_choices,
+    })
+
+
+@require_GET
+@needs_snapshot
+@child_level("due list (CSV)")
+def due_csv(request):
+    filters = _due_filters(request)
+    rows = _due_rows(request, filters)
+    record(request, Action.DOWNLOAD, "due list (CSV)" + _filters_text(filters), rows=rows.height)
+    return _csv(rows, f"due-list-{request.snapshot.as_of}.csv")
+
+
+@require_GET
+@needs_snapshot
+@child_level("child page")
+def child(request, child):
+    snap = request.snapshot
+    teams = access_of(request.user).teams
+    if teams is not None and child not in data.children_of_teams(snap.con, snap.as_of, teams)["child"].to_list():
+        refuse(request, "child page (not in the manager's teams)", child=child)
+    found = data.child_record(snap.con, child, snap.as_of, snap.settings)
+    if found is None:
+        raise Http404("no such child in this snapshot")
+    record(request, Action.VIEW, "child page", child=child)
+    return _page(request, "child.html", found)
+
+
+@require_GET
+@needs_snapshot
+def data_quality(request):
+    snap = request.snapshot
+    access = access_of(request.user)
+    rows = None
+    if access.child_level:
+        rows = data.finding_rows(snap.con)
+        if access.teams is not None:
+            # a finding about no particular child (a file or a column) is shown to every manager
+            allowed = data.children_of_teams(snap.con, snap.as_of, access.teams)["child"]
+            rows = rows.filter(pl.col("child").is_null() | pl.col("child").is_in(allowed.implode()))
+        record(request, Action.VIEW, "data-quality findings", rows=rows.height)
+        rows = {code: group for (code,), group in rows.group_by(["code"], maintain_order=True)}
+    return _page(request, "data_quality.html", {"codes": data.findings_by_code(snap.con), "rows": rows})
+
+
+# --- admin --------------------------------------------------------------------------------------
+
+@require_GET
+def audit_log(request):
+    if not access_of(request.user).is_admin:
+        refuse(request, "audit log")
+    events = AuditEvent.objects.all()
+    username = request.GET.get("user")
+    if username:
+        events = events.filter(username=username)
+    return _page(request, "audit.html", {"events": events[:500], "user_filter": username or ""})
+
+
+def forbidden(request, exception=None):
+    return render(request, "403.html", {"access": access_of(request.user) if request.user.is_authenticated else None,
+                                        "snap": getattr(request, "snapshot", None)}, status=403)
+
+
+def not_found(request, exception=None):
+    return render(request, "404.html", {"access": access_of(request.user) if request.user.is_authenticated else None,
+                                        "snap": getattr(request, "snapshot", None)}, status=404)
+
+
+def server_error(request):
+    """Standalone: it must render even when the app database is what failed."""
+    return render(request, "500.html", {}, status=500)

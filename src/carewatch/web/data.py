@@ -1,0 +1,336 @@
+"""Everything the pages read from a snapshot, in one place.
+
+Case data lives only in the snapshot files, which never change once published; so a result may
+be cached by (snapshot file, as-of date, ...) for the life of the process. Each request gets its
+own DuckDB cursor on a process-wide read-only connection per snapshot.
+
+The children behind an indicator's number are decided here, in ``children_behind`` (see there).
+"""
+from __future__ import annotations
+
+import threading
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import polars as pl
+from django.conf import settings as django_settings
+
+from carewatch import settings as local_settings
+from carewatch.snapshot import Home, open_snapshot, read_meta, register
+
+#: timeliness indicators: the duty whose instances due in the month make the number
+TIMELINESS_DUTY = {
+    "iha_within_20wd": "IHA",
+    "rha_on_time": "RHA",
+    "visits_on_time": "VISIT",
+    "reviews_on_time": "REVIEW",
+    "pba_in_time": "PBA",
+    "pep_in_timescale": "PEP",
+}
+
+_lock = threading.Lock()
+_databases: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
+def home() -> Home:
+    return Home(Path(django_settings.HOME))
+
+
+def _database(path: Path) -> duckdb.DuckDBPyConnection:
+    key = str(path)
+    with _lock:
+        if key not in _databases:
+            _databases[key] = open_snapshot(Home(path.parent.parent), path.stem)
+        return _databases[key]
+
+
+def cursor(path: Path) -> duckdb.DuckDBPyConnection:
+    with _lock:
+        base = _databases.get(str(path))
+    return (base or _database(path)).cursor()
+
+
+@lru_cache(maxsize=64)
+def _meta(path: Path) -> dict:
+    con = cursor(path)
+    try:
+        return read_meta(con)
+    finally:
+        con.close()
+
+
+class SnapshotContext:
+    """The snapshot and as-of date a request reads: the user's choice (kept in the session) or
+    the published snapshot at its extract date."""
+
+    def __init__(self, session):
+        self.home = home()
+        chosen = session.get("snapshot_id")
+        ids = self.home.snapshot_ids()
+        self.snapshot_id = chosen if chosen in ids else self.home.current_id()
+        self.available = self.snapshot_id in ids
+        self.path = self.home.path_of(self.snapshot_id) if self.available else None
+        self.meta = _meta(self.path) if self.available else {}
+        self.extract_date = date.fromisoformat(self.meta["extract_date"]) if self.meta.get("extract_date") else None
+        chosen_as_of = session.get("as_of") if chosen == self.snapshot_id else None
+        self.as_of = date.fromisoformat(chosen_as_of) if chosen_as_of else self.extract_date
+        self.settings = local_settings.load(self.home.root)
+        self._con = None
+
+    @property
+    def is_published(self) -> bool:
+        return self.snapshot_id == self.home.current_id()
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = cursor(self.path)
+        return self._con
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
+class SnapshotMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.snapshot = SnapshotContext(request.session)
+        try:
+            return self.get_response(request)
+        finally:
+            request.snapshot.close()
+
+
+class Keyed:
+    """Settings as a cache key: Settings holds dicts (targets by indicator), so it is not
+    hashable itself; two settings are the same key when they print the same."""
+
+    def __init__(self, settings):
+        self.settings, self._repr = settings, repr(settings)
+
+    def __hash__(self) -> int:
+        return hash(self._repr)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Keyed) and other._repr == self._repr
+
+
+# --- indicators ------------------------------------------------------------------------------
+
+def _with_changes(series: pl.DataFrame) -> pl.DataFrame:
+    """Each indicator's latest value with the value a month and a year before it."""
+    latest = series.sort("period_end").group_by("id").last()
+    earlier = series.select("id", "period_end", "value")
+    month_before = pl.col("period_end").dt.offset_by("-1mo").dt.month_end()
+    year_before = pl.col("period_end").dt.offset_by("-1y").dt.month_end()
+    return (latest.with_columns(month_before.alias("_m"), year_before.alias("_y"))
+            .join(earlier.rename({"period_end": "_m", "value": "value_month_before"}), on=["id", "_m"], how="left")
+            .join(earlier.rename({"period_end": "_y", "value": "value_year_before"}), on=["id", "_y"], how="left")
+            .with_columns((pl.col("value") - pl.col("value_month_before")).alias("change_month"),
+                          (pl.col("value") - pl.col("value_year_before")).alias("change_year"))
+            .drop("_m", "_y"))
+
+
+@lru_cache(maxsize=256)
+def england_series(kpi_id: str) -> pl.DataFrame:
+    """England's published figures for an indicator (DfE, at 31 March of each year): period_end, value."""
+    from carewatch.kpis import comparators
+    from carewatch.kpis.comparators import ENGLAND
+
+    return (comparators(kpi_id).filter(pl.col("la_code") == ENGLAND)
+            .select(pl.date(pl.col("year"), 3, 31).alias("period_end"), pl.col("value"))
+            .drop_nulls().sort("period_end"))
+
+
+def england_latest(kpi_id: str, as_of: date) -> float | None:
+    figures = england_series(kpi_id).filter(pl.col("period_end") <= as_of)
+    return figures["value"][-1] if figures.height else None
+
+
+@lru_cache(maxsize=16)
+def overview(path: Path, as_of: date) -> list[dict]:
+    """Every area's indicators, in catalogue order: the latest value, target, RAG, changes,
+    England's figure and a sparkline of the last 24 months."""
+    from carewatch.kpis import REGISTRY, kpi_series
+    from carewatch.kpis.model import AREAS
+    from carewatch.web.charts import render_svg, sparkline_spec
+
+    con = cursor(path)
+    try:
+        series = kpi_series(con, as_of=as_of)
+    finally:
+        con.close()
+    latest = {row["id"]: row for row in _with_changes(series).iter_rows(named=True)} if series.height else {}
+    recent = series.filter(pl.col("period_end") > pl.lit(as_of).dt.offset_by("-24mo"))
+    areas: dict[str, list[dict]] = {area: [] for area in AREAS}
+    for kpi in REGISTRY.values():
+        row = latest.get(kpi.id)
+        points = recent.filter(pl.col("id") == kpi.id)
+        areas.setdefault(kpi.area, []).append({
+            "kpi": kpi,
+            "latest": row,
+            "england": england_latest(kpi.id, as_of),
+            "sparkline": render_svg(sparkline_spec(points), label=f"{kpi.title}: trend over the last 24 months")
+            if points.height > 1 else "",
+        })
+    return [{"area": area, "indicators": rows} for area, rows in areas.items() if rows]
+
+
+@lru_cache(maxsize=64)
+def indicator(path: Path, as_of: date, kpi_id: str) -> dict:
+    """One indicator's whole series to the as-of date, its latest row and its trend chart."""
+    from carewatch.kpis import REGISTRY, kpi_series
+    from carewatch.web.charts import render_svg, trend_chart_spec
+
+    kpi = REGISTRY[kpi_id]
+    con = cursor(path)
+    try:
+        series = kpi_series(con, id=kpi_id, as_of=as_of).sort("period_end")
+    finally:
+        con.close()
+    england = england_series(kpi_id).filter(pl.col("period_end") <= as_of)
+    target = series["target"].drop_nulls()[-1] if series["target"].drop_nulls().len() else kpi.target
+    chart = ""
+    if series.drop_nulls("value").height:
+        chart = render_svg(trend_chart_spec(series, target=target, england=england if england.height else None,
+                                            title="", unit=kpi.unit),
+                           label=f"{kpi.title}: this council by month"
+                                 f"{', with England' if england.height else ''}{', and the target' if target is not None else ''}")
+    return {"kpi": kpi, "series": series, "latest": series.row(-1, named=True) if series.height else None,
+            "target": target, "england": england, "chart": chart}
+
+
+# --- children ----------------------------------------------------------------------------------
+
+def children_of_teams(con, as_of: date, teams: tuple[str, ...]) -> pl.DataFrame:
+    """Children allocated on the as-of date to one of these teams (a manager's children)."""
+    return con.sql("""
+        SELECT DISTINCT child FROM allocations
+        WHERE team IN (SELECT unnest(?::VARCHAR[])) AND start_date <= ? AND (end_date IS NULL OR end_date >= ?)
+        ORDER BY child""", params=[list(teams), as_of, as_of]).pl()
+
+
+def in_scope(con, as_of: date, teams: tuple[str, ...] | None, frame: pl.DataFrame, column: str = "child") -> pl.DataFrame:
+    """Rows of a frame about children the user may see (teams None = every child)."""
+    if teams is None:
+        return frame
+    allowed = children_of_teams(con, as_of, teams)["child"]
+    return frame.filter(pl.col(column).is_in(allowed.implode()))
+
+
+def children_behind(path: Path, kpi_id: str, period_end: date, as_of: date, settings) -> tuple[str, pl.DataFrame]:
+    return _children_behind(path, kpi_id, period_end, as_of, Keyed(settings))
+
+
+@lru_cache(maxsize=256)
+def _children_behind(path: Path, kpi_id: str, period_end: date, as_of: date, settings: Keyed) -> tuple[str, pl.DataFrame]:
+    """The children behind an indicator's figure for one month-end, and what the list is.
+
+    The kpis engine gives no child-level function, so this is the one place that decides it:
+    - a timeliness indicator (TIMELINESS_DUTY): its duty's instances due in that month (on or
+      before the as-of date), with their status: the met and unmet ones the percentage counts;
+    - any other indicator: the children looked after on the month-end (short breaks excluded),
+      the population the figure is drawn from, with their placement and legal status.
+    """
+    duty = TIMELINESS_DUTY.get(kpi_id)
+    month_start = period_end.replace(day=1)
+    if duty:
+        rows = _due_rows(path, as_of, settings, duty=duty, status="all")
+        rows = rows.filter(pl.col("due").is_between(month_start, min(period_end, as_of)))
+        return (f"{duty} duties due between {month_start:%-d %B %Y} and {min(period_end, as_of):%-d %B %Y}",
+                rows.sort("status", "due", "child"))
+    con = cursor(path)
+    try:
+        rows = con.sql("""
+        SELECT p.child, p.start_date AS period_start, pl.place, pl.start_date AS placement_start, e.ls AS legal_status
+        FROM periods p
+        LEFT JOIN placements pl ON pl.child = p.child AND pl.start_date <= $d AND (pl.end_date IS NULL OR pl.end_date > $d)
+        LEFT JOIN episodes e ON e.child = p.child AND e.decom <= $d AND (e.dec IS NULL OR e.dec > $d)
+        WHERE p.start_date <= $d AND (p.end_date IS NULL OR p.end_date > $d) AND NOT coalesce(p.short_breaks, false)
+        ORDER BY p.child""", params={"d": period_end}).pl()
+    finally:
+        con.close()
+    return f"Children looked after on {period_end:%-d %B %Y}", rows
+
+
+def due_rows(path: Path, as_of: date, settings, *, duty=None, team=None, worker=None, status="open") -> pl.DataFrame:
+    """The due list exactly as `carewatch due` gives it (overdue first), narrowed by worker when asked."""
+    return _due_rows(path, as_of, Keyed(settings), duty=duty, team=team, worker=worker, status=status)
+
+
+@lru_cache(maxsize=256)
+def _due_rows(path: Path, as_of: date, settings: Keyed, *, duty=None, team=None, worker=None, status="open") -> pl.DataFrame:
+    from carewatch.duties import due_list
+
+    con = cursor(path)
+    try:
+        rows = due_list(con, as_of, team=team, duty=duty, status=status, settings=settings.settings)
+    finally:
+        con.close()
+    return rows.filter(pl.col("worker") == worker) if worker else rows
+
+
+@lru_cache(maxsize=16)
+def due_teams(path: Path) -> list[str]:
+    con = cursor(path)
+    try:
+        return [t for (t,) in con.sql("SELECT DISTINCT team FROM duties WHERE team IS NOT NULL ORDER BY team").fetchall()]
+    finally:
+        con.close()
+
+
+def child_record(con, child: str, as_of: date, settings) -> dict | None:
+    """One child's timeline: header, periods of care, placements, legal statuses and duties."""
+    from carewatch.duties import due_list
+    from carewatch.web.charts import render_svg, timeline_spec
+
+    header = con.sql("SELECT child, sex, dob, ethnic FROM header WHERE child = ? ORDER BY year DESC LIMIT 1", params=[child]).pl()
+    if header.height == 0:
+        return None
+    periods = con.sql("SELECT period_id, start_date, end_date, end_rec, short_breaks FROM periods "
+                          "WHERE child = ? AND start_date <= ? ORDER BY start_date", params=[child, as_of]).pl()
+    placements = con.sql("SELECT placement_id, period_id, start_date, end_date, place, pl_post FROM placements "
+                             "WHERE child = ? AND start_date <= ? ORDER BY start_date", params=[child, as_of]).pl()
+    # legal status: one row per change, from consecutive episodes
+    legal = con.sql("""
+        SELECT ls AS legal_status, min(decom) AS start_date, max(dec) AS end_date FROM (
+            SELECT *, sum(changed) OVER (ORDER BY decom) AS spell FROM (
+                SELECT ls, decom, dec, CASE WHEN ls IS DISTINCT FROM lag(ls) OVER (ORDER BY decom) THEN 1 ELSE 0 END AS changed
+                FROM episodes WHERE child = ? AND decom <= ?))
+        GROUP BY spell, ls ORDER BY start_date""", params=[child, as_of]).pl()
+    duties = due_list(con, as_of, child=child, status="all", settings=settings)
+    spells = pl.concat([
+        periods.select(pl.lit("Periods of care").alias("lane"), pl.format("period {}", pl.col("period_id")).alias("label"),
+                       "start_date", "end_date"),
+        placements.select(pl.lit("Placements").alias("lane"), pl.col("place").alias("label"), "start_date", "end_date"),
+        legal.select(pl.lit("Legal status").alias("lane"), pl.col("legal_status").alias("label"), "start_date", "end_date"),
+    ])
+    timeline = ""
+    if spells.height or duties.height:
+        timeline = render_svg(timeline_spec(spells, duties, as_of=as_of),
+                              label="Timeline of periods of care, placements, legal statuses and duties")
+    return {"child": child, "header": header.row(0, named=True), "periods": periods, "placements": placements,
+            "legal": legal, "duties": duties, "timeline": timeline}
+
+
+# --- data quality and snapshots -----------------------------------------------------------------
+
+def findings_by_code(con) -> pl.DataFrame:
+    return con.sql("""
+        SELECT code, severity, count(*) AS findings, count(DISTINCT child) AS children
+        FROM findings GROUP BY code, severity ORDER BY severity, findings DESC, code""").pl()
+
+
+def finding_rows(con) -> pl.DataFrame:
+    return con.sql('SELECT code, file, "row", "column", child, message FROM findings '
+                       'ORDER BY code, file, "row"').pl()
+
+
+def snapshot_register() -> list[dict]:
+    return register(home())

@@ -1,0 +1,66 @@
+"""The Jinja2 environment: our templates first, then govuk-frontend-jinja's macros."""
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from urllib.parse import quote, urlencode
+
+from django.templatetags.static import static
+from django.urls import reverse
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+
+def url(name: str, *args, query: dict | None = None) -> str:
+    path = reverse(name, args=args)
+    if query:
+        path += "?" + urlencode({k: v for k, v in query.items() if v not in (None, "")})
+    return path
+
+
+@lru_cache(maxsize=1)
+def _child_prefix() -> str:
+    return reverse("child", args=["-"])[:-2]
+
+
+def child_url(child: str) -> str:
+    """A child's page (reverse() once, not once per row of a long list)."""
+    return f"{_child_prefix()}{quote(child, safe='')}/"
+
+
+def number(value, unit: str | None = None) -> str:
+    """An indicator value as the committee reads it: counts whole, others one decimal, % where due."""
+    if value is None:
+        return "no data"
+    if unit == "count":
+        return f"{int(round(value)):,}"
+    text = f"{value:,.1f}"
+    return text + "%" if unit == "percent" else text
+
+
+def signed(value, unit: str | None = None) -> str:
+    if value is None:
+        return "–"
+    if unit == "percent":
+        return f"{value:+.1f} points"
+    if unit == "count":
+        return f"{int(round(value)):+,}"
+    return f"{value:+.1f}"
+
+
+def long_date(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return f"{value.day} {value:%B %Y}"
+
+
+def environment(**options) -> Environment:
+    loader = options.pop("loader", None)
+    env = Environment(**options)
+    env.loader = ChoiceLoader([loader, PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})])
+    from carewatch.web.tables import frame_table
+
+    env.globals.update(url=url, static=static, child_url=child_url, frame_table=frame_table)
+    env.filters.update(number=number, signed=signed, long_date=long_date)
+    return env

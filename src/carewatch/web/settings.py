@@ -1,0 +1,168 @@
+"""Django settings, all from the environment so one code base serves a laptop and a council server.
+
+CAREWATCH_HOME             snapshots, the SQLite app DB and the generated secret key
+CAREWATCH_DATABASE_URL     postgresql://user:password@host:port/name (else SQLite in the home)
+CAREWATCH_SECRET_KEY       else a random key kept in HOME/secret_key (mode 600)
+CAREWATCH_ALLOWED_HOSTS    comma-separated (default: localhost, 127.0.0.1)
+CAREWATCH_SECURE_COOKIES   "0" only where the site is served over plain HTTP to a remote browser
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from carewatch.snapshot import default_home
+
+HOME = default_home().resolve()
+WEB_DIR = Path(__file__).resolve().parent
+
+
+def _secret_key() -> str:
+    if os.environ.get("CAREWATCH_SECRET_KEY"):
+        return os.environ["CAREWATCH_SECRET_KEY"]
+    HOME.mkdir(parents=True, exist_ok=True)
+    path = HOME / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+def database_from_url(url: str | None) -> dict:
+    """A Django DATABASES entry: PostgreSQL from a URL, else the SQLite file in the home."""
+    if not url:
+        # WAL: readers never wait for the audit log's writes; NORMAL: no fsync per audited view
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(HOME / "carewatch.sqlite3"),
+                "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                            "transaction_mode": "IMMEDIATE", "timeout": 20}}
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise ValueError(f"CAREWATCH_DATABASE_URL must be postgresql://…, not {parts.scheme}://")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": parts.path.lstrip("/"),
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+        "CONN_MAX_AGE": 60,
+    }
+
+
+SECRET_KEY = _secret_key()
+DEBUG = False
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("CAREWATCH_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "axes",
+    "carewatch.web.accounts",
+    "carewatch.web.audit",
+    "carewatch.web.dashboard",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "carewatch.web.security.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "carewatch.web.accounts.middleware.LoginRequired",
+    "carewatch.web.data.SnapshotMiddleware",
+    # last, so a lockout answers before any view runs
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+ROOT_URLCONF = "carewatch.web.urls"
+WSGI_APPLICATION = "carewatch.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [WEB_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "carewatch.web.jinja.environment", "autoescape": True},
+    },
+    {   # Django's admin keeps its own templates
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": [
+            "django.template.context_processors.request",
+            "django.contrib.auth.context_processors.auth",
+            "django.contrib.messages.context_processors.messages",
+        ]},
+    },
+]
+
+DATABASES = {"default": database_from_url(os.environ.get("CAREWATCH_DATABASE_URL"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "overview"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+# served by the app itself (urls.py) from the package and Django's admin: no separate web server
+STATICFILES_DIRS = [WEB_DIR / "static"]
+
+# sessions and cookies: HTTPS-only by default (browsers treat http://localhost as secure)
+_SECURE = os.environ.get("CAREWATCH_SECURE_COOKIES", "1") != "0"
+SESSION_COOKIE_SECURE = _SECURE
+CSRF_COOKIE_SECURE = _SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
+# browsers heed this only over HTTPS, i.e. behind the proxy that serves the site
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if _SECURE else 0
+
+# login throttling: five failures for a user name from one address locks it for an hour
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "locked.html"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact_children": {"()": "carewatch.web.security.RedactChildIdentifiers"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_children"]}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}

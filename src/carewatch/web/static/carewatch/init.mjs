@@ -1,0 +1,5 @@
+// Loaded as a module (no inline script: the content security policy forbids it).
+import { initAll } from "../govuk/govuk-frontend.min.js";
+
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
+initAll();

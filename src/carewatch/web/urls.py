@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LogoutView
+from django.urls import path, re_path
+from django.contrib.staticfiles.views import serve
+
+from carewatch.web.dashboard import views
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("indicators/<str:kpi_id>/", views.indicator, name="indicator"),
+    path("indicators/<str:kpi_id>/series.csv", views.indicator_csv, name="indicator_csv"),
+    path("indicators/<str:kpi_id>/children.csv", views.indicator_children_csv, name="indicator_children_csv"),
+    path("due/", views.due_list, name="due"),
+    path("due.csv", views.due_csv, name="due_csv"),
+    path("children/<str:child>/", views.child, name="child"),
+    path("data-quality/", views.data_quality, name="data_quality"),
+    path("snapshots/", views.snapshots, name="snapshots"),
+    path("audit/", views.audit_log, name="audit"),
+    path("accounts/login/", views.Login.as_view(), name="login"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    # GOV.UK Frontend's built assets ship inside the package, the admin's inside Django
+    re_path(r"^static/(?P<path>.*)$", login_not_required(serve), {"insecure": True}),
+]
+
+handler403 = views.forbidden
+handler404 = views.not_found
+handler500 = views.server_error

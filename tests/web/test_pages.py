@@ -1,0 +1,244 @@
+"""The pages through Django's test client: figures, roles, audit and downloads."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from typer.testing import CliRunner
+
+from carewatch.cli import app as carewatch_cli
+from carewatch.web.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_anonymous_users_are_sent_to_sign_in(client, home):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_overview_shows_value_target_rag_changes(client_for):
+    page = client_for("member").get("/").content.decode()
+    # visits_on_time at 2021-11-30 (i=39): 10 + 39 mod 7 = 14 of 20 = 70.0%;
+    # 2021-10-31 (i=38): 13/20 = 65.0% -> +5.0 points; 2020-11-30 (i=27): 16/20 = 80.0% -> -10.0 points
+    row = page[page.index('data-kpi="visits_on_time"'):]
+    row = row[:row.index("</tr>")]
+    assert '<td class="govuk-table__cell cw-num" data-field="value">70.0%</td>' in row
+    assert 'data-field="target">100.0%</td>' in row
+    assert "+5.0 points" in row and "-10.0 points" in row
+    assert "Red" in row
+    assert 'role="img"' in row  # the sparkline
+    # cla_count: 100 + 39 = 139; +1 on the month; +12 on the year
+    row = page[page.index('data-kpi="cla_count"'):]
+    row = row[:row.index("</tr>")]
+    assert 'data-field="value">139</td>' in row and "+1<" in row and "+12<" in row
+    # England's published figure for the latest 31 March on or before the as-of date (DfE, 2021)
+    assert 'data-field="england">80,780</td>' in row
+    # the snapshot and as-of date on every page
+    assert "snapshot <strong>latest</strong>" in page and "as of 30 November 2021" in page
+
+
+def test_indicator_page_for_analyst_lists_the_children_behind_the_number(client_for):
+    client = client_for("analyst")
+    page = client.get("/indicators/visits_on_time/").content.decode()
+    assert "Numerator" in page and ">14<" in page and ">20<" in page
+    assert page.count('<path') > 40  # a trend chart was rendered
+    series = page[page.index('id="series"'):page.index("</table>", page.index('id="series"'))]
+    assert series.count('<tr class="govuk-table__row"><td') == 40  # every month-end, Aug 2018 to Nov 2021
+    # VISIT duties due in November 2021 (to the as-of date): C2 (16th) and C1 (21st), both overdue
+    table = page[page.index('id="children-table"'):]
+    table = table[:table.index("</table>")]
+    assert table.count('href="/children/') == 2
+    assert '/children/C1/' in table and '/children/C2/' in table
+    event = AuditEvent.objects.get()
+    assert (event.username, event.action, event.rows) == ("andy", "view", 2)
+    assert event.what == "children behind visits_on_time for 2021-11-30"
+    # a stock indicator: the children looked after on 31 October 2021: C1, C2, C3 (C4 left in March)
+    page = client.get("/indicators/cla_count/?period=2021-10-31").content.decode()
+    assert "grey: England" in page  # cla_count has England's published figures
+    table = page[page.index('id="children-table"'):page.index("</table>", page.index('id="children-table"'))]
+    assert [c for c in ("C1", "C2", "C3", "C4") if f"/children/{c}/" in table] == ["C1", "C2", "C3"]
+
+
+def test_indicator_series_csv_has_every_month(client_for):
+    response = client_for("member").get("/indicators/visits_on_time/series.csv")
+    rows = _csv_rows(response.content.decode())
+    assert rows[0][:6] == ["id", "period_end", "numerator", "denominator", "value", "unit"]
+    assert len(rows) == 1 + 40
+    assert response["Content-Disposition"] == 'attachment; filename="visits_on_time-2021-11-30.csv"'
+
+
+def test_children_behind_a_number_download_is_audited(client_for):
+    response = client_for("north").get("/indicators/visits_on_time/children.csv?period=2021-10-31")
+    rows = _csv_rows(response.content.decode())
+    # October's VISIT duties, both North's and met on time: C2 (due 8th, met 5th), C1 (due 13th, met 10th)
+    assert rows == [["child", "duty", "due", "done", "status", "team", "worker"],
+                    ["C2", "VISIT", "2021-10-08", "2021-10-05", "done_on_time", "North", "Bob"],
+                    ["C1", "VISIT", "2021-10-13", "2021-10-10", "done_on_time", "North", "Ann"]]
+    event = AuditEvent.objects.get()
+    assert (event.username, event.action, event.rows) == ("nora", "download", 2)
+    assert client_for("north").get("/indicators/visits_on_time/children.csv?period=2021-10-30").status_code == 404
+
+
+def test_indicator_without_figures_and_unknown_indicator(client_for):
+    client = client_for("analyst")
+    page = client.get("/indicators/iha_within_20wd/").content.decode()  # nothing in kpi_values
+    assert "No figures to chart." in page and "no data" in page
+    assert client.get("/indicators/no_such_thing/").status_code == 404
+    assert client.get("/indicators/visits_on_time/?period=2021-11-15").status_code == 404  # not a month-end
+
+
+def test_member_sees_no_children_behind_a_number(client_for):
+    client = client_for("member")
+    page = client.get("/indicators/visits_on_time/").content.decode()
+    assert "children-table" not in page and "/children/" not in page
+    assert client.get("/indicators/visits_on_time/children.csv").status_code == 403
+    assert AuditEvent.objects.get().allowed is False
+
+
+@pytest.mark.parametrize("path", ["/children/C1/", "/due/", "/due.csv"])
+def test_member_typing_a_child_level_address_gets_403_and_is_audited(client_for, path):
+    response = client_for("member").get(path)
+    assert response.status_code == 403
+    assert "The attempt has been recorded" in response.content.decode()
+    event = AuditEvent.objects.get()
+    assert (event.username, event.role, event.action, event.allowed) == ("cllr-mo", "member", "denied", False)
+    assert event.child == ("C1" if path.startswith("/children/") else "")
+    assert event.snapshot_id == "latest"
+
+
+def test_due_list_overdue_first_with_filters(client_for):
+    client = client_for("analyst")
+    page = client.get("/due/").content.decode()
+    table = page[page.index('id="due-table"'):]
+    # open = overdue + due: C2 VISIT (16 Nov), C1 VISIT (21 Nov), C3 DENTAL (25 Nov) overdue; C1 REVIEW due
+    order = [table.index(s) for s in ("2021-11-16", "2021-11-21", "2021-11-25", "2021-12-01")]
+    assert order == sorted(order)
+    assert "<strong>4</strong> duties: 3 overdue, 1 due." in page
+    page = client.get("/due/?worker=Ann&status=all").content.decode()
+    assert "<strong>3</strong> duties" in page  # C1's three duties
+    page = client.get("/due/?duty=VISIT&team=South&status=upcoming").content.decode()
+    assert "<strong>1</strong> duties" in page and "2021-12-31" in page
+
+
+def test_manager_sees_only_their_teams_children(client_for):
+    client = client_for("north")
+    page = client.get("/due/?status=all").content.decode()
+    assert "<strong>6</strong> duties" in page  # C1's three and C2's three
+    assert "/children/C3/" not in page
+    assert client.get("/children/C1/").status_code == 200
+    assert client.get("/children/C3/").status_code == 403
+    denied = AuditEvent.objects.get(allowed=False)
+    assert (denied.username, denied.child) == ("nora", "C3")
+    # the South manager sees no November visits behind the figure: both are North's
+    page = client_for("south").get("/indicators/visits_on_time/").content.decode()
+    assert "2021: 0 in your teams (South)" in page
+
+
+def test_due_csv_matches_the_command_line(client_for, home):
+    client = client_for("analyst")
+    for query, options in [("", []), ("?duty=VISIT&status=all", ["--duty", "VISIT", "--status", "all"]),
+                           ("?team=North&status=overdue", ["--team", "North", "--status", "overdue"])]:
+        web = client.get("/due.csv" + query).content.decode()
+        cli = CliRunner().invoke(carewatch_cli, ["due", "--home", str(home.root), "--format", "csv", *options])
+        assert cli.exit_code == 0, cli.output
+        assert web == cli.stdout
+        assert len(_csv_rows(web)) > 1
+    event = AuditEvent.objects.filter(action="download").latest("id")
+    # North's overdue duties: C2 VISIT (16 Nov) and C1 VISIT (21 Nov)
+    assert event.what == "due list (CSV) (team=North, status=overdue)" and event.rows == 2
+
+
+def test_child_page_timeline(client_for):
+    page = client_for("analyst").get("/children/C1/").content.decode()
+    assert "1 May 2010" in page
+    legal = page[page.index('id="legal"'):page.index("</table>", page.index('id="legal"'))]
+    assert legal.index("C1") < legal.index("C2") and "2021-02-01" in legal  # C1 until 1 Feb 2021, then C2
+    duties = page[page.index('id="duties"'):page.index("</table>", page.index('id="duties"'))]
+    assert duties[duties.index("<tbody"):].count("govuk-table__row") == 3
+    assert duties.index("overdue") < duties.index("done on time")
+    assert AuditEvent.objects.get().child == "C1"
+    assert client_for("analyst").get("/children/NOBODY/").status_code == 404
+
+
+def test_data_quality_codes_and_rows_by_role(client_for):
+    page = client_for("member").get("/data-quality/").content.decode()
+    assert "LOCAL_TEAM_UNKNOWN" in page and "903_DOB_INVALID" in page
+    assert "Offending rows" not in page and "C9" not in page
+    page = client_for("south").get("/data-quality/").content.decode()
+    # South's manager: C3's finding and the file-level one, not C1's or the quarantined C9's
+    assert "Sth" in page and "colour" in page and "Nrth" not in page and "DOB 31/02" not in page
+    page = client_for("analyst").get("/data-quality/").content.decode()
+    assert "Sth" in page and "Nrth" in page and "DOB 31/02/2015" in page
+
+
+def test_choosing_a_snapshot_and_as_of_date(client_for):
+    client = client_for("member")
+    assert client.post("/snapshots/", {"snapshot_id": "earlier", "as_of": ""}).status_code == 302
+    page = client.get("/").content.decode()
+    # visits_on_time at 2021-10-31 (i=38): 13/20 = 65.0%
+    assert "snapshot <strong>earlier</strong>" in page and "as of 31 October 2021" in page
+    assert 'data-field="value">65.0%</td>' in page
+    client.post("/snapshots/", {"snapshot_id": "latest", "as_of": "2021-06-30"})
+    page = client.get("/").content.decode()
+    # 2021-06-30 is i=34: 10 + 34 mod 7 = 16 -> 80.0%
+    assert "as of 30 June 2021" in page and 'data-field="value">80.0%</td>' in page
+    response = client.post("/snapshots/", {"snapshot_id": "latest", "as_of": "30/06/2021"})
+    assert response.status_code == 400 and "Enter the as-of date" in response.content.decode()
+    assert client.post("/snapshots/", {"snapshot_id": "../etc", "as_of": ""}).status_code == 400
+
+
+def test_audit_page_is_for_admins(client_for):
+    client_for("analyst").get("/children/C2/")
+    assert client_for("analyst").get("/audit/").status_code == 403
+    page = client_for("admin").get("/audit/").content.decode()
+    assert "andy" in page and "child page" in page and "C2" in page
+
+
+def test_security_headers_and_cookies(client, users, home):
+    response = client.get("/accounts/login/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY" and response["X-Content-Type-Options"] == "nosniff"
+    assert response.cookies["csrftoken"]["secure"] is True
+    assert "<script>" not in response.content.decode()  # nothing inline
+    csrf_client = type(client)(enforce_csrf_checks=True)
+    assert csrf_client.post("/accounts/login/", {"username": "andy", "password": "x"}).status_code == 403
+
+
+def test_pages_about_children_are_not_cached(client_for):
+    client = client_for("analyst")
+    assert client.get("/children/C1/")["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get("/static/carewatch/app.css").get("Cache-Control", "")
+
+
+def test_login_is_throttled(client, users, home):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "andy", "password": "wrong password"})
+    locked = client.post("/accounts/login/", {"username": "andy", "password": "correct horse battery staple"})
+    assert locked.status_code == 429 and "Sign-in locked" in locked.content.decode()
+
+
+def test_the_homes_local_standards_apply(client_for, home):
+    # with no horizon, C1's review due on 1 December is upcoming on 30 November, not due
+    (home.root / "carewatch.toml").write_text("[settings]\ndue_horizon_days = 0\n\n[settings.kpi_targets]\nvisits_on_time = 90.0\n")
+    page = client_for("analyst").get("/due/").content.decode()
+    assert "<strong>3</strong> duties: 3 overdue, 0 due." in page
+    page = client_for("analyst").get("/due/?status=upcoming").content.decode()
+    assert "<strong>2</strong> duties" in page  # C1's review and C3's visit on 31 December
+
+
+@pytest.mark.parametrize("path", ["/", "/indicators/cla_count/", "/due/", "/children/C3/", "/data-quality/",
+                                  "/snapshots/", "/audit/"])
+def test_every_page_names_the_snapshot_and_as_of_date(client_for, path):
+    page = client_for("admin").get(path).content.decode()
+    banner = page[page.index('id="snapshot-banner"'):]
+    banner = banner[:banner.index("</div>")]
+    assert "Exampleshire" in banner and "snapshot <strong>latest</strong>" in banner
+    assert "extract 30 November 2021" in banner and "as of 30 November 2021" in banner
