@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from carewatch.calendar import calendar_frame
+from carewatch.derive import derive_periods_and_placements
 from carewatch.kpis import compute_all
 from carewatch.settings import DEFAULT, Settings
 
@@ -48,6 +49,24 @@ class Snap:
                              "end_rec": rec, "short_breaks": short_breaks, "first_ls": ls, "episodes": 1})
         self.add("placements", {"child": child, "placement_id": 1, "period_id": period_id,
                                 "start_date": start, "end_date": end, "place": place, "first_place": place})
+        return self
+
+    def episodes(self, child: str, *rows: tuple, end: date | None = None, rec: str | None = None,
+                 dob: date = date(2010, 1, 1), header: bool = True, year: int = 2021) -> Snap:
+        """One period of care from episode rows (DECOM, RNE, LS, PLACE, PL_POST), each ending on the day
+        the next begins (REC X1); the last ends on ``end`` with ``rec`` (open when None). Periods and
+        placements come from carewatch.derive: call ``derive()`` once every child is added."""
+        if header:
+            self.add("header", {"child": child, "dob": dob, "year": year})
+        for i, (decom, rne, ls, place, post) in enumerate(rows):
+            last = i == len(rows) - 1
+            self.add("episodes", {"child": child, "decom": decom, "rne": rne, "ls": ls, "place": place,
+                                  "pl_post": post, "dec": end if last else rows[i + 1][0],
+                                  "rec": rec if last else "X1", "year": year})
+        return self
+
+    def derive(self) -> Snap:
+        derive_periods_and_placements(self.con)
         return self
 
     def duty(self, duty: str, child: str, opened: date, due: date, done: date | None = None,

@@ -22,18 +22,28 @@ def _episodes(snap, child, *episodes, year=2021):
 
 
 def test_ffa_placements_12m(snap):
-    snap.child("z", d(2019, 1, 1))
-    # window for 31 Mar 2021: (31 Mar 2020, 31 Mar 2021]
-    _episodes(snap, "f1", (d(2019, 1, 1), "S", "C2", "U4"), (d(2020, 6, 1), "T", "C2", "U5"))  # into FFA: yes
-    _episodes(snap, "f2", (d(2020, 3, 31), "S", "C2", "U2"),   # started on the excluded boundary day
-              (d(2020, 5, 1), "L", "E1", "U2"))                # legal status change only: not a start
-    _episodes(snap, "f3", (d(2019, 1, 1), "S", "C2", "U6"), (d(2020, 8, 1), "P", "C2", "U2"),
-              (d(2020, 10, 1), "T", "C2", "U5"))               # U2 then U5: one child, counted once
-    _episodes(snap, "f4", (d(2021, 4, 1), "S", "C2", "U2"))    # after D
+    # window for 31 Mar 2021: (31 Mar 2020, 31 Mar 2021]; placements as carewatch.derive counts them
+    snap.episodes("f1", (d(2019, 1, 1), "S", "C2", "U4", "A1"),
+                  (d(2020, 6, 1), "T", "C2", "U5", "A1"))           # the foster carer becomes FfA: yes
+    snap.episodes("f2", (d(2020, 3, 31), "S", "C2", "U2", "A1"),    # started on the excluded boundary day
+                  (d(2020, 5, 1), "L", "E1", "U2", "A1"))           # legal status change only: not a start
+    snap.episodes("f3", (d(2019, 1, 1), "S", "C2", "U6", "A1"), (d(2020, 8, 1), "P", "C2", "U2", "B2"),
+                  (d(2020, 10, 1), "T", "C2", "U5", "B2"))          # U2 then U5: one child, counted once
+    snap.episodes("f4", (d(2021, 4, 1), "S", "C2", "U2", "A1"))     # after D
+    # f5: a holiday (T2) and back to the same U2 carer (RNE P, same PLACE and PL_POST): not a new start
+    snap.episodes("f5", (d(2019, 6, 1), "S", "C2", "U2", "A1"), (d(2020, 7, 1), "P", "C2", "T2", None),
+                  (d(2020, 7, 10), "P", "C2", "U2", "A1"))
+    # f6: from one U2 carer to another (RNE P, new address): a new FfA placement
+    snap.episodes("f6", (d(2019, 6, 1), "S", "C2", "U2", "A1"), (d(2020, 9, 1), "P", "C2", "U2", "C3"))
+    # f7: left care from U2 in January 2020, back into U2 in November 2020: a new period, a new placement
+    snap.episodes("f7", (d(2019, 1, 1), "S", "C2", "U2", "A1"), end=d(2020, 1, 1), rec="E4A")
+    snap.episodes("f7", (d(2020, 11, 1), "S", "C2", "U2", "A1"), header=False)
+    snap.episodes("f8", (d(2020, 12, 1), "S", "V3", "U2", "A1"))    # short breaks: never counted
+    snap.derive()
     got = snap.run("ffa_placements_12m", EXTRACT)
-    # 31 March: f1, f3 = 2; 15 April (window from 16 Apr 2020): f1, f3, f4 = 3
-    assert got[d(2021, 3, 31)][2] == 2
-    assert got[d(2021, 4, 15)][2] == 3
+    # 31 March: f1, f3, f6, f7 = 4; 15 April (window from 16 Apr 2020): f1, f3, f4, f6, f7 = 5
+    assert got[d(2021, 3, 31)][2] == 4
+    assert got[d(2021, 4, 15)][2] == 5
 
 
 def test_adoptions_and_sgo_12m(snap):

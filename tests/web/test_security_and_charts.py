@@ -64,3 +64,10 @@ def test_timeline_spec_open_spells_run_to_the_as_of_date():
     points = spec["datasets"][spec["layer"][2]["data"]["name"]]
     assert points == [{"lane": "Duty VISIT", "duty": "VISIT", "status": "overdue", "due": "2021-11-21"}]
     assert spec["layer"][0]["encoding"]["y"]["sort"] == ["Placements", "Duty VISIT"]
+
+
+def test_favicon_ico_redirects_to_the_package_icon(client):
+    # Django's admin pages link no icon, so a browser asks for /favicon.ico; a 404 there shows
+    # as a console error on every admin page.
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response["Location"]) == (301, "/static/carewatch/favicon.svg")

@@ -42,17 +42,24 @@ KPIS = [
         id="ffa_placements_12m", title="Fostering for adoption placements in the last 12 months",
         area=AREA, unit="count", polarity=None, target=None, frequency="monthly",
         source="SSDA903 PLACE U2/U5 (fostering for adoption / concurrent planning).",
-        method=("Children with a placement of type U2 or U5 starting in the 12 months to D: an episode "
-                "with PLACE U2/U5 and DECOM in (D - 12 months, D] that is not a legal-status-only change "
-                "(RNE L) and does not follow an episode already in U2/U5. Each child counted once."),
+        method=("Children with a placement of type U2 or U5 starting in the 12 months to D, (D - 12 months, "
+                "D]: an episode with PLACE U2/U5 and DECOM in the window that either starts a placement "
+                "(a new carer, as placements are counted: a new period, RNE S, P or B) or is the first "
+                "U2/U5 episode of a placement that continues with the same carer (a foster carer becoming "
+                "the fostering-for-adoption carer, RNE T or U). A legal-status change, a return from a "
+                "temporary placement to the same U2/U5 carer and a second U2/U5 episode with the same "
+                "carer are not new starts; a move between two U2/U5 carers is. Each child counted once."),
         tables=("episodes",),
         query=count_rows(
             """(SELECT child, decom FROM (
-                    SELECT child, decom, place, rne,
-                           lag(place) OVER (PARTITION BY child ORDER BY decom) AS previous_place
-                    FROM cw_eps)
-                WHERE place IN ('U2', 'U5') AND rne <> 'L'
-                  AND coalesce(previous_place, '') NOT IN ('U2', 'U5'))""",
+                    SELECT e.child, e.decom, e.place, pl.start_date AS placement_start,
+                           lag(e.place) OVER (PARTITION BY e.child, pl.placement_id ORDER BY e.decom) AS previous_place
+                    FROM cw_eps e JOIN cw_placements pl ON pl.child = e.child AND e.decom >= pl.start_date
+                         AND (pl.end_date IS NULL OR e.decom < pl.end_date)
+                    -- temporary episodes lie inside the placement they interrupt but are not its carer
+                    WHERE coalesce(e.place, '') NOT IN ('T0', 'T1', 'T2', 'T3', 'T4'))
+                WHERE place IN ('U2', 'U5')
+                  AND (decom = placement_start OR coalesce(previous_place, '') NOT IN ('U2', 'U5')))""",
             in_12_months("s.decom"), "DISTINCT s.child"),
     ),
     Kpi(

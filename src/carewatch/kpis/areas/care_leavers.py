@@ -5,8 +5,11 @@ AREA = "Care leavers"
 
 METHOD = ("Annual, at each 31 March D, from the 903 OC3 table of the collection year ending on D: care "
           "leavers aged 19-21 on D (OC3 DOB, else Header DOB; the 19th-21st birthday fell in the year). "
-          "Left out: IN_TOUCH DIED and RHOM (returned home). The denominator keeps those not in touch, "
-          "refusing contact or no longer requiring services ('no information' stays in, as DfE)")
+          "Left out, as DfE: IN_TOUCH DIED and RHOM (returned home), care transferred to another LA (the "
+          "child's latest period of care in the episodes ended with REC E3) and short breaks (the latest "
+          "period was short breaks only, V3/V4); a care leaver with no episodes in the history stays in. "
+          "The denominator keeps those not in touch, refusing contact or no longer requiring services "
+          "('no information' stays in, as DfE)")
 
 
 def _share(condition: str) -> str:
@@ -17,6 +20,9 @@ def _share(condition: str) -> str:
                    coalesce(o.dob, d.dob) AS birth
             FROM oc3 o LEFT JOIN cw_dob d USING (child)
             WHERE o.child NOT IN (SELECT child FROM cw_quarantine)
+              AND o.child NOT IN (
+                  SELECT child FROM periods GROUP BY child
+                  HAVING arg_max_null(end_rec, start_date) = 'E3' OR arg_max(coalesce(short_breaks, false), start_date))
         )
         SELECT kd.period_end, count(DISTINCT c.child) FILTER (WHERE {condition}) AS numerator,
                count(DISTINCT c.child) AS denominator, NULL AS value

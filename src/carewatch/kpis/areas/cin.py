@@ -26,7 +26,9 @@ KPIS = [
         polarity="lower", target=None, frequency="monthly",
         source="DfE re-referrals measure (DOMAIN.md D); national 2024: 22%.",
         method=("Of referrals in D's month: those whose child's previous referral (in any census file "
-                "imported) is dated on/after the referral date - 12 months. A child's first referral "
+                "imported) is dated on/after the referral date - 12 months ('within 12 months of' read as "
+                "inclusive: a previous referral exactly 12 months earlier counts, unlike the (D - 12 months, D] "
+                "windows of the counts, which are about the 12 months to a date). A child's first referral "
                 "in the data counts as not a re-referral, so early months understate."),
         tables=("cin_referrals",),
         query=f"""

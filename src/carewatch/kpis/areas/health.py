@@ -4,12 +4,27 @@ from ..sql import timeliness
 
 AREA = "Health"
 
-# children looked after on D continuously for 12 months or more: current period began on/before D - 12 months
-_YEAR_COHORT = """
-    SELECT l.period_end, l.child, coalesce(cw_age(d.dob, l.period_end) < 5, false) AS under_5
-    FROM cw_lac l JOIN kd USING (period_end) LEFT JOIN cw_dob d ON d.child = l.child
-    WHERE l.period_start <= kd.m12
+# children looked after on D continuously for 12 months or more, DfE's OC2 rule applied to the 12 months
+# to any D: the current period began on/before the window's first day (D - 12 months + 1; 1 April for
+# 31 March), and no episode of the window (open on/after that day) starts a period after it (RNE S),
+# ends one before D (REC other than X1) or is a short break (V3/V4)
+_CONTINUOUS = """
+    SELECT l.period_end, l.child FROM cw_lac l JOIN kd USING (period_end)
+    WHERE l.period_start <= kd.m12 + 1 AND NOT EXISTS (
+        SELECT 1 FROM episodes e
+        WHERE e.child = l.child AND e.decom <= kd.period_end AND (e.dec IS NULL OR e.dec > kd.m12)
+          AND (e.ls IN ('V3', 'V4') OR (e.rne = 'S' AND e.decom > kd.m12 + 1)
+               OR (coalesce(e.rec, 'X1') <> 'X1' AND e.dec < kd.period_end)))
 """
+_YEAR_COHORT = f"""
+    SELECT c.period_end, c.child, coalesce(cw_age(d.dob, c.period_end) < 5, false) AS under_5
+    FROM ({_CONTINUOUS}) c LEFT JOIN cw_dob d ON d.child = c.child
+"""
+CONTINUOUS = ("looked after on D continuously for 12 months or more, DfE's OC2 rule applied to the 12 months "
+              "to D, (D - 12 months, D]: the current period of care (not short breaks) began on/before the "
+              "window's first day (for 31 March: on/before 1 April, since DfE breaks continuity only at a "
+              "start after 1 April), and no episode open on/after that day starts a period after it (RNE S), "
+              "ends one before D (REC other than X1) or is a short break (V3/V4)")
 
 
 def _latest_before(table: str, column: str) -> str:
@@ -22,24 +37,27 @@ def _latest_before(table: str, column: str) -> str:
     """
 
 
-def _oc2(flag: str, age_band: str = "true", flagged: str | None = None) -> str:
+def _oc2(flagged: str, age_band: str = "true") -> str:
+    """The OC2 cohort from the episodes (DfE's continuity rule), the flags from the OC2 table of the
+    collection year ending on D; a cohort child without an OC2 row counts as not flagged."""
     return f"""
-        WITH o AS (
-            SELECT o.*, coalesce(o.dob, d.dob) AS birth FROM oc2 o LEFT JOIN cw_dob d USING (child)
-            WHERE o.child NOT IN (SELECT child FROM cw_quarantine)
+        WITH cohort AS ({_CONTINUOUS}), o AS (
+            SELECT c.period_end, c.child, o.health_check, o.health_assessment, o.immunisations,
+                   o.teeth_check, o.sdq_score, coalesce(o.dob, d.dob) AS birth
+            FROM cohort c LEFT JOIN cw_dob d ON d.child = c.child
+                 LEFT JOIN oc2 o ON o.child = c.child AND o.year = year(c.period_end)
         )
-        SELECT kd.period_end,
-               count(DISTINCT o.child) FILTER (WHERE {flagged or f'o.{flag} = 1'}) AS numerator,
+        SELECT kd.period_end, count(DISTINCT o.child) FILTER (WHERE {flagged}) AS numerator,
                count(DISTINCT o.child) AS denominator, NULL AS value
-        FROM kd LEFT JOIN o ON o.year = year(kd.period_end)
+        FROM kd LEFT JOIN o ON o.period_end = kd.period_end
              AND ({age_band.replace('AGE', 'cw_age(o.birth, kd.period_end)')})
         GROUP BY kd.period_end
     """
 
 
-OC2_METHOD = ("DfE year-end (31 March) outcome from the 903 OC2 table of the collection year ending on "
-              "D: the OC2 table lists the cohort (looked after at 31 March continuously for 12 months "
-              "or more), so the denominator is the children in it")
+OC2_METHOD = ("DfE year-end (31 March) outcome. Cohort: children " + CONTINUOUS + "; taken from the "
+              "episodes, not from the OC2 table. The flags come from the OC2 table of the collection year ending on D; a cohort child without an "
+              "OC2 row counts as not flagged, and an OC2 row for a child outside the cohort is ignored")
 
 KPIS = [
     Kpi(
@@ -64,7 +82,7 @@ KPIS = [
         id="health_assessment_up_to_date", title="Health assessment up to date", area=AREA,
         unit="percent", polarity="higher", target=None, frequency="monthly",
         source="Promoting the health and well-being of looked-after children (2015).",
-        method=("Of children looked after on D whose current period of care began on/before D - 12 months: "
+        method=("Of children " + CONTINUOUS + ": "
                 "those whose latest health assessment (IHA or RHA, completed on/before D) was completed "
                 "after D - 6 months if under 5 on D, after D - 12 months if 5 or over (a child without a "
                 "date of birth is taken as 5 or over)."),
@@ -82,7 +100,7 @@ KPIS = [
         id="dental_check_up_to_date", title="Dental check up to date", area=AREA, unit="percent",
         polarity="higher", target=None, frequency="monthly",
         source="Local standard (KPIS.md DENTAL); the 903 OC2 counts a check in the year.",
-        method=("Of children looked after on D whose current period of care began on/before D - 12 months: "
+        method=("Of children " + CONTINUOUS + ": "
                 "those with a dental check in the 12 months to D, (D - 12 months, D]."),
         tables=("episodes", "dental_checks"),
         query=f"""
@@ -98,34 +116,34 @@ KPIS = [
         polarity="higher", target=None, frequency="annual",
         source="SSDA903 OC2 HEALTH_ASSESSMENT; DfE outcomes (DOMAIN.md B1); national 2022: 89%.",
         method=OC2_METHOD + "; numerator = HEALTH_ASSESSMENT = 1.",
-        tables=("oc2",), query=_oc2("health_assessment"),
+        tables=("episodes", "oc2"), query=_oc2("o.health_assessment = 1"),
     ),
     Kpi(
         id="oc2_dental_check", title="Dental check (OC2)", area=AREA, unit="percent",
         polarity="higher", target=None, frequency="annual",
         source="SSDA903 OC2 TEETH_CHECK; national 2022: 70%.",
         method=OC2_METHOD + "; numerator = TEETH_CHECK = 1.",
-        tables=("oc2",), query=_oc2("teeth_check"),
+        tables=("episodes", "oc2"), query=_oc2("o.teeth_check = 1"),
     ),
     Kpi(
         id="oc2_immunisations", title="Immunisations up to date (OC2)", area=AREA, unit="percent",
         polarity="higher", target=None, frequency="annual",
         source="SSDA903 OC2 IMMUNISATIONS; national 2022: 85%.",
         method=OC2_METHOD + "; numerator = IMMUNISATIONS = 1.",
-        tables=("oc2",), query=_oc2("immunisations"),
+        tables=("episodes", "oc2"), query=_oc2("o.immunisations = 1"),
     ),
     Kpi(
         id="oc2_development_assessment", title="Development assessments up to date, ages 0-4 (OC2)",
         area=AREA, unit="percent", polarity="higher", target=None, frequency="annual",
         source="SSDA903 OC2 HEALTH_CHECK (under-5s only); national 89%.",
         method=OC2_METHOD + ", aged 0-4 on 31 March (OC2 DOB, else Header DOB); numerator = HEALTH_CHECK = 1.",
-        tables=("oc2",), query=_oc2("health_check", "AGE BETWEEN 0 AND 4"),
+        tables=("episodes", "oc2"), query=_oc2("o.health_check = 1", "AGE BETWEEN 0 AND 4"),
     ),
     Kpi(
         id="oc2_sdq_received", title="Strengths and difficulties questionnaire, ages 5-16 (OC2)",
         area=AREA, unit="percent", polarity="higher", target=None, frequency="annual",
         source="SSDA903 OC2 SDQ_SCORE; national 77%.",
-        method=OC2_METHOD + ", aged 5-16 on 31 March; numerator = an SDQ score recorded (SDQ_SCORE not blank).",
-        tables=("oc2",), query=_oc2("sdq_score", "AGE BETWEEN 5 AND 16", "o.sdq_score IS NOT NULL"),
+        method=OC2_METHOD + ", aged 5-16 on 31 March (OC2 DOB, else Header DOB); numerator = an SDQ score recorded (SDQ_SCORE not blank).",
+        tables=("episodes", "oc2"), query=_oc2("o.sdq_score IS NOT NULL", "AGE BETWEEN 5 AND 16"),
     ),
 ]

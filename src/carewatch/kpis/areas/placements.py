@@ -49,15 +49,23 @@ KPIS = [
                 "starting on/before D (so a child away in a temporary placement on D keeps the placement "
                 "they return to). A placement for adoption with the current foster carer (A3/A5 entered "
                 "by RNE T or U) continues the foster placement, because the carer is the same. Children "
-                "without a date of birth are left out (age unknown). DfE's 2021 rule that a move into "
-                "U2/U5 counts as a change is not applied: KPIS.md defines the placement by carer. "
+                "without a date of birth are left out (age unknown), and so are periods of care that began "
+                "as short breaks (first legal status V3/V4, later joined by X1 to other care), as DfE since "
+                "2021: short breaks are excluded from every indicator, and their start is not a start of "
+                "care. DfE's 2021 rule that a move into U2/U5 counts as a change is not applied, and DfE's "
+                "rule that any adoptive placement counts "
+                "together with the placement before it is narrowed to one with the same carer: KPIS.md "
+                "defines the placement by carer. "
                 + PLACEMENT),
         tables=("episodes", "header"),
         query="""
             WITH cohort AS (
                 SELECT l.period_end, l.child, l.period_id
                 FROM cw_lac l JOIN kd USING (period_end) JOIN cw_dob d ON d.child = l.child
+                     JOIN cw_periods p ON p.child = l.child AND p.period_id = l.period_id
                 WHERE l.period_start <= kd.m30 AND cw_age(d.dob, l.period_end) < 16
+                  -- care that began as short breaks is left out (DfE since 2021)
+                  AND coalesce(p.first_ls, '') NOT IN ('V3', 'V4')
             ), current AS (
                 SELECT c.period_end, c.child, max(pl.start_date) AS placement_start
                 FROM cohort c JOIN cw_placements pl ON pl.child = c.child AND pl.period_id = c.period_id

@@ -14,11 +14,11 @@ _THRESHOLD = """
     SELECT kd.period_end,
            CASE WHEN kd.period_end < DATE '2022-08-24' THEN arg_max(p.age_0_17, p.year) * 7 // 10000
                 ELSE arg_max(p.age_0_17, p.year) // 1000 END AS value
-    FROM kd JOIN cw_pop p ON p.year <= year(kd.period_end)
+    FROM kd JOIN cw_pop p ON p.year <= year(kd.period_end) AND p.age_0_17 > 0
     GROUP BY kd.period_end
 """
 POPULATION = ("population aged 0-17 for D's calendar year, else the latest earlier year (no earlier "
-              "year: no value)")
+              "year: no value; a zero estimate is no estimate)")
 
 KPIS = [
     Kpi(
