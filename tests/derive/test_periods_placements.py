@@ -125,3 +125,35 @@ def test_derive_replaces_earlier_rows(con):
     derive_periods_and_placements(con)
     assert con.execute("SELECT count(*) FROM periods").fetchone() == (1,)
     assert con.execute("SELECT count(*) FROM placements").fetchone() == (1,)
+
+
+def test_a_period_starting_in_a_temporary_placement_and_two_temporary_spells_before_a_return(con):
+    child(con, "T", d(2010, 1, 1))
+    # hospital (T1) first, then carer U4 at A1 from 5 Jan; a holiday (T2) then another short stay
+    # (T4) back to back, and the return to U4 at A1 on 8 Mar (RNE P)
+    episode(con, "T", d(2020, 1, 1), d(2020, 1, 5), place="T1", rec="X1", pl_post=None)
+    episode(con, "T", d(2020, 1, 5), d(2020, 3, 1), rne="P", rec="X1", pl_post="A1")
+    episode(con, "T", d(2020, 3, 1), d(2020, 3, 5), rne="P", place="T2", rec="X1", pl_post=None)
+    episode(con, "T", d(2020, 3, 5), d(2020, 3, 8), rne="P", place="T4", rec="X1", pl_post=None)
+    episode(con, "T", d(2020, 3, 8), None, rne="P", pl_post="A1")
+    derive_periods_and_placements(con)
+    assert periods(con, "T") == [(1, d(2020, 1, 1), None, None, False, "C2", 5)]
+    # the first settled episode starts the only placement (temporary ones are never counted); the
+    # return after two temporary episodes continues it, so visits restart nowhere after 5 Jan
+    assert placements(con, "T") == [(1, 1, d(2020, 1, 5), None, "U4", "U4", "A1")]
+    assert visit_placements(con, "T") == [(1, 1, d(2020, 1, 5), None, "U4")]
+
+
+def test_a_temporary_episode_recorded_with_rne_t_or_u_starts_no_visit_placement(con):
+    child(con, "H", d(2010, 1, 1))
+    # a holiday with the carer (T2) is a placement change with the same carer, so RNE T; the return
+    # to U4 at A1 is RNE T as well. Then a hospital stay recorded RNE U and a return with RNE L.
+    episode(con, "H", d(2021, 1, 4), d(2021, 2, 1), rec="X1", pl_post="A1")
+    episode(con, "H", d(2021, 2, 1), d(2021, 2, 8), rne="T", place="T2", rec="X1", pl_post=None)
+    episode(con, "H", d(2021, 2, 8), d(2021, 4, 1), rne="T", rec="X1", pl_post="A1")
+    episode(con, "H", d(2021, 4, 1), d(2021, 4, 6), rne="U", place="T1", rec="X1", pl_post=None)
+    episode(con, "H", d(2021, 4, 6), None, rne="L", ls="C2", pl_post="A1")
+    derive_periods_and_placements(con)
+    # one carer throughout and one address: one placement and one visit placement
+    assert placements(con, "H") == [(1, 1, d(2021, 1, 4), None, "U4", "U4", "A1")]
+    assert visit_placements(con, "H") == [(1, 1, d(2021, 1, 4), None, "U4")]

@@ -11,7 +11,7 @@ Everything is one pass of window functions over the episodes of children not qua
   last non-temporary episode): that one continues the earlier placement. Temporary episodes belong
   to no placement, and a placement's span includes any temporary spell it continued across;
 - a **visit placement** starts at a placement start or at a same-carer move (``RNE`` T or U) that is
-  not such a return.
+  neither a temporary episode nor such a return.
 
 Episodes are ordered by ``DECOM`` (then ``DEC``, then source file and row). Short breaks are kept: a period
 whose every episode is V3/V4 has ``short_breaks = true`` and consumers leave it out.
@@ -62,7 +62,9 @@ WITH ordered AS (
 SELECT child, ep_no, decom, dec, rne, ls, place, pl_post, rec, period_id, is_temp,
        CASE WHEN NOT is_temp THEN sum(starts_placement::INT) OVER wc END AS placement_id,
        CASE WHEN NOT is_temp
-            THEN sum((starts_placement OR (rne IN ('T', 'U') AND NOT returns_to_carer))::INT) OVER wc
+            -- a temporary episode moves no visit chain on, whatever its RNE (a holiday with the
+            -- carer is recorded T2 with RNE T)
+            THEN sum((starts_placement OR (NOT is_temp AND rne IN ('T', 'U') AND NOT returns_to_carer))::INT) OVER wc
        END AS visit_placement_id
 FROM starts WINDOW wc AS (PARTITION BY child ORDER BY ep_no)
 """

@@ -29,7 +29,8 @@ def _pep(settings: Settings, extract_date: date) -> str:
             WHERE {age_sql('cp.dob', 't.age_date')} BETWEEN 4 AND 15
         ), met AS (
             SELECT o.child, o.period_id, o.term_end, min(p.pep_date) AS done
-            FROM owed o JOIN peps p ON p.child = o.child AND p.pep_date BETWEEN o.opened AND o.term_end
+            -- KPIS.md: "a PEP dated within that term", even one from before the period began
+            FROM owed o JOIN peps p ON p.child = o.child AND p.pep_date BETWEEN o.term_start AND o.term_end
             WHERE p.pep_date <= DATE '{extract_date}'
             GROUP BY ALL
         )
@@ -50,9 +51,11 @@ DUTIES = [
         source="DfE 2018 guidance (termly review)",
         evidence="peps",
         choices=("A PEP dated after the term never meets it, so an unmet term is due up to its last "
-                 "day and missed from the next (closed = term end + 1): PEPs are never overdue. A PEP "
-                 "counts from the later of the term start and the period start. 'Began ≥ 20 working "
-                 "days earlier' means period start + 20 working days ≤ the term's last day."),
+                 "day and missed from the next (closed = term end + 1): PEPs are never overdue. Any PEP "
+                 "dated within the term counts, even one dated before the period began (an earlier "
+                 "period in the same term), so done can precede opened. 'Began ≥ 20 working "
+                 "days earlier' means period start + 20 working days ≤ the term's last day. A child with no "
+                 "date of birth is not known to be of school age and owes no PEP."),
         build=_pep,
     ),
 ]

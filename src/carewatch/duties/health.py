@@ -49,7 +49,8 @@ DUTIES = [
         evidence="health_assessments",
         choices=("The chain starts at the first health assessment (IHA or RHA) completed in the period; "
                  "assessments before the period do not count, and no RHA is owed until one exists "
-                 "(the IHA is overdue instead). Age is taken on the previous assessment's date."),
+                 "(the IHA is overdue instead). Age is taken on the previous assessment's date (aged exactly 5 "
+                 "that day = 12 months); a child with no date of birth gets the 12-month interval."),
         build=_rha,
     ),
 ]

@@ -81,7 +81,10 @@ DUTIES = [
         evidence="permanence_plans",
         choices=("Until the second review is held, the due date is the date the REVIEW chain has it "
                  "due: first review + 3 months, or (no first review yet) period start + 20 working "
-                 "days + 3 months. A second review held late moves the due date with it."),
+                 "days + 3 months. A second review held late moves the due date with it. If the second review "
+                 "never happens, that expected date stands: a child who leaves care on or before it owes "
+                 "nothing, one who leaves after it has the plan missed. Without a Reviews table the due date is "
+                 "period start + 20 working days + 3 months."),
         build=_permanence_plan,
     ),
     DutyDef(

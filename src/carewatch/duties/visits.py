@@ -48,7 +48,10 @@ DUTIES = [
                  "(a same-carer move keeps it); the 3-month interval follows a visit made on/after it. "
                  "A visit on the day of a move counts for the new placement. SEEN blank counts as seen. "
                  "Virtual visits count only inside the settings window (inclusive). Two visits on one "
-                 "day count once. An instance whose due date falls after the placement ended is not owed."),
+                 "day count once. An instance whose due date falls after the placement ended is not owed. "
+                 "A temporary spell (T0–T4) followed by the return to the same carer belongs to the "
+                 "carer's chain, so a visit during it counts; a temporary spell after which the child "
+                 "goes elsewhere ends the carer's chain on the day the spell began."),
         build=_visit,
     ),
 ]
