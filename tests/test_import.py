@@ -4,8 +4,9 @@ The cohort: two children in one 903 year (2021 = April 2020 – March 2021), plu
   C1 looked after from 01/04/2020 (S, C2, U4), still looked after.
   C2 looked after from 01/06/2020 to 01/09/2020 (E4A).
 """
+import csv
+import io
 import json
-import shutil
 
 import pytest
 from typer.testing import CliRunner
@@ -128,3 +129,39 @@ def test_extract_date_defaults_to_latest_event_in_the_collection_year(tmp_path):
     assert result.exit_code == 0, result.output
     with open_snapshot(Home(tmp_path / "home")) as con:
         assert con.execute("SELECT value FROM meta WHERE key = 'extract_date'").fetchone()[0] == "2020-09-01"
+
+
+# `carewatch due` and `carewatch kpis` print the DESIGN.md contract's keys in every format.
+# With extract date 30/06/2020: C1's visits: placement start 01/04 + 7 days = due 08/04, met 06/04
+# (on time); next due 06/04 + 6 weeks = 18/05/2020, never met: overdue on 30/06 by 13 + 30 = 43 days.
+
+
+def _imported(tmp_path):
+    home = tmp_path / "home"
+    result = _cli("import", _extracts(tmp_path / "in"), "--home", home, "--extract-date", "2020-06-30")
+    assert result.exit_code == 0, result.output
+    return home
+
+
+def test_due_json_csv_and_text(tmp_path):
+    home = _imported(tmp_path)
+    rows = json.loads(_cli("due", "--home", home, "--duty", "VISIT", "--child", "C1", "--status", "all",
+                           "--format", "json").stdout)
+    assert [list(r) for r in rows][0] == ["child", "duty", "due", "done", "status", "team", "worker"]
+    assert [(r["due"], r["done"], r["status"]) for r in rows] == [
+        ("2020-05-18", None, "overdue"), ("2020-04-08", "2020-04-06", "done_on_time")]
+    table = list(csv.DictReader(io.StringIO(_cli("due", "--home", home, "--duty", "VISIT", "--child", "C1",
+                                                 "--format", "csv").stdout)))
+    assert [(r["due"], r["status"]) for r in table] == [("2020-05-18", "overdue")]
+    text = _cli("due", "--home", home, "--duty", "VISIT", "--child", "C1").stdout
+    assert "43 days overdue" in text
+
+
+def test_kpis_json_keys_and_integer_counts(tmp_path):
+    home = _imported(tmp_path)
+    rows = json.loads(_cli("kpis", "--home", home, "--id", "cla_count", "--format", "json").stdout)
+    assert list(rows[0]) == ["id", "period_end", "numerator", "denominator", "value", "unit", "target", "rag"]
+    # looked after at 30/06/2020: C1 and C2 (C2 from 01/06/2020 to 01/09/2020)
+    last = rows[-1]
+    assert (last["period_end"], last["value"], last["numerator"]) == ("2020-06-30", 2, None)
+    assert isinstance(last["value"], int)

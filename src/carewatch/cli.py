@@ -182,6 +182,12 @@ def due(home: HomeOpt = None, as_of: AsOfOpt = None,
         _print_frame(frame, fmt)
         return
     out.print(f"Due list on {when.isoformat()} (snapshot {meta['snapshot_id']}): {frame.height} duties")
+    days = (pl.lit(when) - pl.col("due")).dt.total_days()
+    frame = frame.with_columns(
+        pl.when(pl.col("status") == "overdue").then(pl.format("{} days overdue", days))
+        .when(pl.col("status").is_in(["due", "upcoming"]) & (days == 0)).then(pl.lit("today"))
+        .when(pl.col("status").is_in(["due", "upcoming"])).then(pl.format("in {} days", -days))
+        .alias("when"))
     for (team_name,), group in frame.group_by(["team"], maintain_order=True):
         _print_frame(group.drop("team"), fmt, title=f"Team: {team_name or 'unallocated'}")
 
