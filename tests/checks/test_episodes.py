@@ -100,3 +100,18 @@ def test_children_are_checked_separately():
         {"child": "C2", "decom": d("01/03/2021"), "dec": d("01/04/2021"), "rec": "E4A"},
     ])}
     assert check_episodes(tables).height == 0
+
+
+def test_dec_and_rec_must_be_recorded_together():
+    # row 2: ended 01/06/2021 but no REC; row 3: REC E4A but no DEC; row 4: open (neither): fine
+    tables = _episodes({"decom": d("01/04/2021"), "dec": d("01/06/2021"), "rec": None},
+                       {"decom": d("01/06/2021"), "dec": None, "rec": "E4A"},
+                       {"decom": d("01/09/2021"), "dec": None, "rec": None})
+    found = check_episodes(tables).filter(code="episode.dec_rec_unpaired").sort("row")
+    assert [located(f) for f in found.iter_rows(named=True)] == [
+        ("episode.dec_rec_unpaired", "error", "episodes.csv", 2, "REC", "C1"),
+        ("episode.dec_rec_unpaired", "error", "episodes.csv", 3, "DEC", "C1"),
+    ]
+    assert found["message"][1] == (
+        "Episode starting 01/06/2021 has REC E4A but no DEC: an episode that has ended needs both "
+        "its end date (DEC) and why it ended (REC); an open one needs neither.")

@@ -157,8 +157,25 @@ def test_reader_finding_codes_are_registered_and_well_formed():
         "file.empty", "file.binary", "file.old_xls", "file.unreadable", "file.bad_xlsx", "file.not_found",
         "file.malformed_xml", "file.bad_manifest", "table.unrecognised", "table.ambiguous",
         "table.missing_column", "table.missing_required", "value.bad_date", "value.bad_number",
-        "value.bad_flag", "value.missing_child_id", "merge.episode_conflict", "merge.header_conflict",
+        "value.bad_flag", "value.missing", "value.missing_child_id", "merge.episode_conflict", "merge.header_conflict",
         "merge.year_named_by_start"}
     for code in defined:
         assert REGISTRY[code].title and REGISTRY[code].template
         assert code.split(".")[0] in {"file", "value", "merge", "table"}, code
+
+
+def test_blank_required_values_are_row_errors(tmp_path):
+    # Row 2: an episode with no LS and no PLACE; row 3: no DECOM. A blank DEC (open episode) and a
+    # blank REC are allowed. A date that is present but impossible is value.bad_date, never
+    # value.missing.
+    write(tmp_path / "header.csv", ["CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB", "C1,1,01/01/2010,WBRI,UN4,,"])
+    write(tmp_path / "episodes.csv", [
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN",
+        "C1,01/04/2020,S,,N1,,PR1,,,,,,",
+        "C1,,S,C2,N1,U4,PR1,,,,,,",
+        "C1,31/02/2021,S,C2,N1,U4,PR1,,,,,,",
+    ])
+    result = read_inputs([tmp_path])
+    assert finding_rows(result.findings, "value.missing") == [
+        ("episodes.csv", 2, "LS", "C1"), ("episodes.csv", 2, "PLACE", "C1"), ("episodes.csv", 3, "DECOM", "C1")]
+    assert finding_rows(result.findings, "value.bad_date") == [("episodes.csv", 4, "DECOM", "C1")]

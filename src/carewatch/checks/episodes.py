@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from carewatch.checks.common import check, ddmmyyyy, has, located
+from carewatch.checks.common import check, ddmmyyyy, has, is_blank, located
 from carewatch.checks.findings import Severity, concat_findings, empty_findings, findings_from_rows
 
 OVERLAP = check(
@@ -27,6 +27,11 @@ SAME_DECOM = check(
     "episode.same_decom", "Two different episodes start on the same day", Severity.ERROR,
     "Episode starting {decom} differs from the episode in {first_file} row {first_row}, which "
     "starts the same day; keep one of them.", "episodes")
+
+DEC_REC_UNPAIRED = check(
+    "episode.dec_rec_unpaired", "DEC and REC not recorded together", Severity.ERROR,
+    "Episode starting {decom} has {present} but no {absent}: an episode that has ended needs both "
+    "its end date (DEC) and why it ended (REC); an open one needs neither.", "episodes")
 
 # columns that describe the episode itself (not where or in which return it was found)
 _SOURCE_COLUMNS = ("_file", "_row", "year")
@@ -91,9 +96,25 @@ def _same_decom(episodes: pl.DataFrame) -> pl.DataFrame:
         clashes, ddmmyyyy(pl.col("decom")).alias("decom"), "first_file", "first_row", column="DECOM"))
 
 
+def _dec_rec_unpaired(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    # a DEC the reader could not parse is already a value.bad_date error; only a DEC that is
+    # really blank counts here, so the rule looks at the typed DEC and the REC text
+    episodes = tables["episodes"]
+    dec_only = episodes.filter(pl.col("dec").is_not_null() & is_blank(pl.col("rec")))
+    rec_only = episodes.filter(pl.col("dec").is_null() & ~is_blank(pl.col("rec")))
+    return concat_findings([
+        findings_from_rows(DEC_REC_UNPAIRED, located(
+            dec_only, ddmmyyyy(pl.col("decom")).alias("decom"), pl.lit("a DEC").alias("present"),
+            pl.lit("REC").alias("absent"), column="REC")),
+        findings_from_rows(DEC_REC_UNPAIRED, located(
+            rec_only, ddmmyyyy(pl.col("decom")).alias("decom"),
+            pl.format("REC {}", pl.col("rec")).alias("present"), pl.lit("DEC").alias("absent"), column="DEC")),
+    ])
+
+
 def check_episodes(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     episodes = _dated(tables)
     if episodes is None:
         return empty_findings()
     return concat_findings([_overlaps(episodes), _gaps(episodes), _open_episodes(episodes),
-                            _same_decom(episodes)])
+                            _same_decom(episodes), _dec_rec_unpaired(tables)])

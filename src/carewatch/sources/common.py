@@ -74,6 +74,10 @@ VALUE_BAD_DATE = define(
     "value.bad_date", "Impossible or unreadable date", Severity.ERROR,
     "{column} '{value}' on row {row} of {file} is not a valid date (DD/MM/YYYY or YYYY-MM-DD); "
     "it is read as blank and the child is left out until it is corrected.")
+VALUE_MISSING = define(
+    "value.missing", "Required value blank", Severity.ERROR,
+    "{column} is blank on row {row} of {file}; every row of this table needs it, so the child is "
+    "left out until it is filled in.")
 VALUE_BAD_NUMBER = define(
     "value.bad_number", "Unreadable number", Severity.ERROR,
     "{column} '{value}' on row {row} of {file} is not a {kind}; it is read as blank and the "
@@ -460,6 +464,39 @@ def parse_flag(column: str) -> pl.Expr:
         .otherwise(None).cast(pl.Boolean)
 
 
+# Values a row cannot do without: blank, the row tells no duty or indicator anything and would
+# be miscounted (an episode with no PLACE, a visit with no date). Other blanks are allowed (a
+# health assessment requested but not completed; an open episode's DEC).
+REQUIRED_VALUES: dict[str, tuple[str, ...]] = {
+    "header": ("child", "dob"),
+    "episodes": ("child", "decom", "rne", "ls", "place"),
+    "reviews": ("child", "review"),
+    "uasc": ("child",), "oc2": ("child",), "oc3": ("child",), "ad1": ("child",),
+    "placed_adoption": ("child", "date_placed"), "prev_perm": ("child",),
+    "missing": ("child", "missing", "mis_start"),
+    "sw_episodes": ("child", "sw_decom"), "dolo": ("child", "dolo_start"),
+    "allocations": ("child", "team", "start_date"),
+    "visits": ("child", "visit_date"),
+    "health_assessments": ("child", "type"),
+    "dental_checks": ("child", "check_date"),
+    "care_plans": ("child", "plan_date"),
+    "permanence_plans": ("child", "agreed"),
+    "permanence_meetings": ("child", "meeting_date"),
+    "peps": ("child", "pep_date"),
+    "pathway_plans": ("child", "plan_date"),
+    "pre_birth_assessments": ("case_id", "referral_date"),
+    "life_story": ("child",),
+    "foster_households": ("household", "approved"),
+    "foster_placements": ("child", "household", "start_date"),
+    "fostering_enquiries": ("enquiry", "enquiry_date"),
+    "education": ("child", "academic_year"),
+    "residential_events": ("event_date", "event"),
+    "participation": ("event_date", "channel"),
+    "nts_referrals": ("referral", "referral_date"),
+    "population": ("la", "year", "age_0_17"),
+}
+
+
 def type_columns(raw: pl.DataFrame, table: str, labels: dict[str, str], *,
                  row_column: str = "_row", blank_defaults: dict[str, object] | None = None
                  ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -497,6 +534,11 @@ def type_columns(raw: pl.DataFrame, table: str, labels: dict[str, str], *,
                 pl.lit(labels.get(column, column)).alias("column"), pl.col(column).alias("value"),
                 pl.lit(kind).alias("kind"))
             problems.append(findings_from_rows(check, rows))
+        if column in REQUIRED_VALUES.get(table, ()) and column not in blank_defaults:
+            rows = raw.filter(pl.col(column).is_null()).select(
+                pl.col("_file").alias("file"), pl.col(row_column).alias("row"), child.alias("child"),
+                pl.lit(labels.get(column, column)).alias("column"))
+            problems.append(findings_from_rows(VALUE_MISSING, rows))
         if column in blank_defaults:
             parsed = pl.when(pl.col(column).is_null()).then(pl.lit(blank_defaults[column])).otherwise(parsed)
         exprs.append(parsed.cast(dtype).alias(column))
