@@ -165,3 +165,18 @@ def test_kpis_json_keys_and_integer_counts(tmp_path):
     last = rows[-1]
     assert (last["period_end"], last["value"], last["numerator"]) == ("2020-06-30", 2, None)
     assert isinstance(last["value"], int)
+
+
+def test_episode_without_child_is_an_error_and_counted_nowhere(tmp_path):
+    # A third episode row with a blank CHILD: value.missing (no child to quarantine), and it must
+    # not become a period of care of its own: still 2 periods, 2 looked after on 30/06/2020.
+    episodes = EPISODES + ",01/06/2020,S,C2,N1,U4,PR1,,,,AB1 2CD,AB3 4EF,SC123456\n"
+    home = tmp_path / "home"
+    assert _cli("import", _extracts(tmp_path / "in", episodes=episodes), "--home", home,
+                "--extract-date", "2020-06-30").exit_code == 0
+    with open_snapshot(Home(home)) as con:
+        assert con.execute("SELECT code, \"column\" FROM findings WHERE severity = 'error'").fetchall() == [
+            ("value.missing", "CHILD")]
+        assert con.execute("SELECT count(*) FROM periods").fetchone()[0] == 2
+        assert con.execute("SELECT value FROM kpi_values WHERE id = 'cla_count' AND period_end = DATE '2020-06-30'"
+                           ).fetchone()[0] == 2

@@ -29,7 +29,7 @@ WITH ordered AS (
     SELECT child, decom, dec, rne, ls, place, pl_post, rec,
            row_number() OVER (PARTITION BY child ORDER BY decom, dec NULLS LAST, _file, _row) AS ep_no
     FROM episodes
-    WHERE decom IS NOT NULL AND child NOT IN (SELECT child FROM quarantine)
+    WHERE decom IS NOT NULL AND child IS NOT NULL AND child NOT IN (SELECT child FROM quarantine)
 ), joined AS (
     SELECT *,
            -- a new period unless the previous episode ended today with X1

@@ -49,7 +49,8 @@ _HELPERS = """
 CREATE OR REPLACE TEMP VIEW cw_quarantine AS SELECT child FROM quarantine;
 CREATE OR REPLACE TEMP VIEW cw_eps AS
     SELECT * FROM episodes
-    WHERE coalesce(ls, '') NOT IN ('V3', 'V4') AND child NOT IN (SELECT child FROM cw_quarantine);
+    WHERE coalesce(ls, '') NOT IN ('V3', 'V4') AND child IS NOT NULL
+      AND child NOT IN (SELECT child FROM cw_quarantine);  -- a row with no CHILD belongs to no one
 CREATE OR REPLACE TEMP VIEW cw_dob AS
     SELECT child, arg_max(dob, coalesce(year, 0)) AS dob FROM header
     WHERE dob IS NOT NULL GROUP BY child;

@@ -26,7 +26,8 @@ def timeliness(duty: str, bucket: str = "due") -> str:
 
 
 def not_quarantined(table: str, columns: str = "*") -> str:
-    return f"(SELECT {columns} FROM {table} WHERE child NOT IN (SELECT child FROM cw_quarantine))"
+    # NULL NOT IN (an empty quarantine) is true in SQL: a row with no CHILD must be named to be left out
+    return f"(SELECT {columns} FROM {table} WHERE child IS NOT NULL AND child NOT IN (SELECT child FROM cw_quarantine))"
 
 
 def in_12_months(column: str) -> str:
