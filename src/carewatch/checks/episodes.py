@@ -28,10 +28,14 @@ SAME_DECOM = check(
     "Episode starting {decom} differs from the episode in {first_file} row {first_row}, which "
     "starts the same day; keep one of them.", "episodes")
 
-DEC_REC_UNPAIRED = check(
-    "episode.dec_rec_unpaired", "DEC and REC not recorded together", Severity.ERROR,
-    "Episode starting {decom} has {present} but no {absent}: an episode that has ended needs both "
-    "its end date (DEC) and why it ended (REC); an open one needs neither.", "episodes")
+DEC_WITHOUT_REC = check(
+    "episode.dec_without_rec", "Episode ended with no reason", Severity.ERROR,
+    "Episode starting {decom} ends on {dec} but has no REC, so whether the child stayed in care "
+    "(X1) or left cannot be told; record why the episode ended.", "episodes")
+REC_WITHOUT_DEC = check(
+    "episode.rec_without_dec", "Reason recorded on an open episode", Severity.WARNING,
+    "Episode starting {decom} has REC {rec} but no DEC; it is treated as still open. Record the "
+    "end date, or clear REC while the episode is open.", "episodes")
 
 # columns that describe the episode itself (not where or in which return it was found)
 _SOURCE_COLUMNS = ("_file", "_row", "year")
@@ -103,12 +107,11 @@ def _dec_rec_unpaired(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     dec_only = episodes.filter(pl.col("dec").is_not_null() & is_blank(pl.col("rec")))
     rec_only = episodes.filter(pl.col("dec").is_null() & ~is_blank(pl.col("rec")))
     return concat_findings([
-        findings_from_rows(DEC_REC_UNPAIRED, located(
-            dec_only, ddmmyyyy(pl.col("decom")).alias("decom"), pl.lit("a DEC").alias("present"),
-            pl.lit("REC").alias("absent"), column="REC")),
-        findings_from_rows(DEC_REC_UNPAIRED, located(
-            rec_only, ddmmyyyy(pl.col("decom")).alias("decom"),
-            pl.format("REC {}", pl.col("rec")).alias("present"), pl.lit("DEC").alias("absent"), column="DEC")),
+        findings_from_rows(DEC_WITHOUT_REC, located(
+            dec_only, ddmmyyyy(pl.col("decom")).alias("decom"), ddmmyyyy(pl.col("dec")).alias("dec"),
+            column="REC")),
+        findings_from_rows(REC_WITHOUT_DEC, located(
+            rec_only, ddmmyyyy(pl.col("decom")).alias("decom"), "rec", column="DEC")),
     ])
 
 
