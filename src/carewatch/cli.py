@@ -262,6 +262,7 @@ def demo(home: HomeOpt = None,
     from carewatch.reports import write_report
     from carewatch.synth import generate
     from carewatch.web.cli import demo_logins, serve
+    from carewatch.web.scrutiny.demo import load_seed_demo
 
     where = _home(home)
     extracts = where.root / "demo-extracts"
@@ -275,8 +276,8 @@ def demo(home: HomeOpt = None,
         step("writing the performance summary")
         with open_snapshot(where) as con:
             written = write_report(con, where.root / "report")
-        step("creating the demo logins")
-        logins = demo_logins(where.root)
+        step("creating the demo logins and the scrutiny committee's 2020 meetings")
+        logins = demo_logins(where.root) + load_seed_demo(where.root)
     out.print(f"Snapshot {result.snapshot_id} published in {where.root}.")
     out.print("Performance summary: " + ", ".join(str(p) for p in written.values()))
     _print_frame(pl.DataFrame(logins), Format.text, title="Demo logins (synthetic data only)")

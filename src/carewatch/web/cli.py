@@ -45,7 +45,7 @@ def _read_password() -> str:
 
 @user_app.command("add")
 def user_add(name: Annotated[str, typer.Argument(help="User name")],
-             role: Annotated[str, typer.Option("--role", help="admin, analyst, manager or member")],
+             role: Annotated[str, typer.Option("--role", help="admin, analyst, manager, member, scrutiny or cabinet")],
              team: Annotated[Optional[list[str]], typer.Option("--team", help="A manager's team (repeat for more)")] = None,
              home: HomeOpt = None):
     """Create a user (or reset one's role, teams and password); the password is read from stdin."""

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "carewatch.web.accounts",
     "carewatch.web.audit",
     "carewatch.web.dashboard",
+    "carewatch.web.scrutiny",
 ]
 
 MIDDLEWARE = [

@@ -1,23 +1,25 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LogoutView
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from django.contrib.staticfiles.views import serve
 from django.views.generic import RedirectView
 
-from carewatch.web.dashboard import views
+from carewatch.web.dashboard import report_views, views
 
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("indicators/<str:kpi_id>/", views.indicator, name="indicator"),
     path("indicators/<str:kpi_id>/series.csv", views.indicator_csv, name="indicator_csv"),
     path("indicators/<str:kpi_id>/children.csv", views.indicator_children_csv, name="indicator_children_csv"),
+    path("report/performance-summary.<str:fmt>", report_views.performance_summary, name="report"),
     path("due/", views.due_list, name="due"),
     path("due.csv", views.due_csv, name="due_csv"),
     path("children/<str:child>/", views.child, name="child"),
     path("data-quality/", views.data_quality, name="data_quality"),
     path("snapshots/", views.snapshots, name="snapshots"),
     path("audit/", views.audit_log, name="audit"),
+    path("scrutiny/", include("carewatch.web.scrutiny.urls")),
     path("accounts/login/", views.Login.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

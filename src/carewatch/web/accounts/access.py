@@ -15,7 +15,7 @@ class Access:
     @property
     def child_level(self) -> bool:
         """May see child-level pages, lists and downloads at all."""
-        return self.role != Role.MEMBER
+        return self.role not in (Role.MEMBER, Role.SCRUTINY, Role.CABINET)
 
     @property
     def is_admin(self) -> bool:

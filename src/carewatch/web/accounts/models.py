@@ -4,6 +4,8 @@ admin     everything, plus users, teams and the audit log
 analyst   every child
 manager   the children of their own teams
 member    aggregates only: never a child-level page, list or download
+scrutiny  a scrutiny officer: aggregates only, and edits the scrutiny tracker
+cabinet   a cabinet member: aggregates only, and records responses to recommendations
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ class Role(models.TextChoices):
     ANALYST = "analyst", "Performance analyst"
     MANAGER = "manager", "Team manager"
     MEMBER = "member", "Elected member"
+    SCRUTINY = "scrutiny", "Scrutiny officer"
+    CABINET = "cabinet", "Cabinet member"
 
 
 class Team(models.Model):

@@ -12,6 +12,7 @@ class Action(models.TextChoices):
     VIEW = "view", "viewed"
     DOWNLOAD = "download", "downloaded"
     DENIED = "denied", "refused"
+    CHANGE = "change", "changed"  # scrutiny records: every edit, with the user
 
 
 class AuditEvent(models.Model):

@@ -1,0 +1,1 @@
+"""The scrutiny tracker: committees, meetings, their recommendations, responses and letters."""
