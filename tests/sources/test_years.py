@@ -118,6 +118,19 @@ def test_two_years_merge_header_and_keep_other_tables(tmp_path):
     assert not result.rejected
 
 
+def test_oc2_rows_belong_to_their_own_year(tmp_path):
+    # C1's OC2 row is the same in the 2020 and 2021 returns, but each says something about its own
+    # year's cohort (looked after continuously to 31 March): both are kept, one per year.
+    _two_years(tmp_path)  # writes the two years' Header and Episodes
+    for year in (2020, 2021):
+        write(tmp_path / str(year) / "oc2.csv", [
+            "CHILD,DOB,SDQ_SCORE,SDQ_REASON,CONVICTED,HEALTH_CHECK,IMMUNISATIONS,TEETH_CHECK,"
+            "HEALTH_ASSESSMENT,SUBSTANCE_MISUSE,INTERVENTION_RECEIVED,INTERVENTION_OFFERED",
+            "C1,01/02/2010,12,,0,,1,1,1,0,,"])
+    result = read_inputs([tmp_path])
+    assert result.tables["oc2"].sort("year").select("child", "year").rows() == [("C1", 2020), ("C1", 2021)]
+
+
 def test_duplicates_within_one_year_are_kept_for_the_checks(tmp_path):
     write(tmp_path / "header.csv", [HEADER_COLUMNS, "C1,1,01/02/2010,WBRI,,,"])
     write(tmp_path / "episodes.csv", [EPISODE_COLUMNS, "C1,01/04/2020,S,C2,N1,U1,PR1,,,,,,",

@@ -168,9 +168,15 @@ def _data_columns(table: str) -> list[str]:
     return [c for c in SCHEMA[table] if c not in ("year", "_file", "_row")]
 
 
+# Returns about one collection year's cohort: the same outcome row for a child in 2021 and 2022
+# says two different things (looked after continuously to 31 March 2021, and to 31 March 2022), so
+# no row of these collapses into another year's.
+YEAR_SPECIFIC_TABLES = ("oc2", "oc3")
+
+
 def merge_years(table: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Merge the rows of several collection years of one 903 table (see the module docstring)."""
-    if frame.height == 0 or frame.get_column("year").n_unique() < 2:
+    if frame.height == 0 or frame.get_column("year").n_unique() < 2 or table in YEAR_SPECIFIC_TABLES:
         return frame, concat_findings([])
     data = _data_columns(table)
     frame = frame.with_columns(pl.struct(data).hash().alias("_content"))

@@ -167,11 +167,12 @@ def simulate(profile: Profile, seed: int, as_of: date) -> Care:
     # dates the route implies ------------------------------------------------------------------------
     dur = np.select(
         [route == HOME, route == SGO, route == TO_18, route == OTHER],
-        [_lognormal_days(rng, 170, 0.9, n), _lognormal_days(rng, 560, 0.35, n),
+        [_lognormal_days(rng, 195, 0.9, n), _lognormal_days(rng, 560, 0.35, n),
          np.where(rng.random(n) < 0.5, 40_000, _lognormal_days(rng, 1000, 0.6, n)),
          _lognormal_days(rng, 380, 0.8, n)], 0)
     placement_order = start + np.maximum(100, rng.normal(290, 70, n)).astype(np.int32)
-    adm_decision = placement_order - rng.integers(20, 120, n)  # DATE_PLACED: ADM decision
+    # DATE_PLACED, the decision to place for adoption: never before care began (DfE rule 1003)
+    adm_decision = np.maximum(start + 1, placement_order - rng.integers(20, 120, n))
     match = placement_order + _lognormal_days(rng, 110, 0.6, n)
     placed_for_adoption = match + rng.integers(7, 40, n)
     adoption_order = placed_for_adoption + np.maximum(75, rng.normal(240, 70, n)).astype(np.int32)

@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 
 from carewatch.synth import days as D
-from carewatch.synth.care import ADOPTION, ROUTE_NAMES, TO_18, Care, numbered
+from carewatch.synth.care import ADOPTION, ROUTE_NAMES, SGO, TO_18, Care, numbered
 from carewatch.synth.days import as_dates
 
 
@@ -28,31 +28,63 @@ def monthly(points: dict[tuple[int, int], float]) -> Callable[[np.ndarray], np.n
 # Month-by-month practice, shaped to the seed report (KPIS.md "seed" column).
 IHA_ON_TIME = monthly({(2015, 4): 0.22, (2018, 6): 0.18, (2018, 12): 0.13, (2019, 6): 0.25, (2020, 6): 0.3,
                        (2020, 12): 0.32, (2021, 1): 0.36, (2021, 2): 0.42, (2021, 3): 0.32, (2021, 4): 0.45,
-                       (2021, 5): 0.44, (2021, 6): 0.36, (2021, 7): 0.5, (2021, 8): 0.32, (2021, 9): 0.46,
-                       (2021, 10): 0.42, (2021, 11): 0.36, (2022, 1): 0.5})
-VISIT_ON_TIME = monthly({(2015, 4): 0.82, (2019, 4): 0.84, (2020, 4): 0.9, (2021, 9): 0.94, (2021, 10): 0.95,
-                         (2021, 11): 0.96})
+                       (2021, 5): 0.44, (2021, 6): 0.36, (2021, 7): 0.42, (2021, 8): 0.32, (2021, 9): 0.46,
+                       (2021, 10): 0.36, (2021, 11): 0.36, (2022, 1): 0.5})
+VISIT_ON_TIME = monthly({(2015, 4): 0.82, (2019, 4): 0.84, (2020, 4): 0.9, (2021, 9): 0.94, (2021, 10): 0.955,
+                         (2021, 11): 0.99})
 # virtual visits: none before the first lockdown, most visits in spring 2020, a few still made
 # after the coronavirus amendment lapsed (30 September 2021), when they stopped counting
 VIRTUAL_SHARE = monthly({(2020, 3): 0.0, (2020, 4): 0.55, (2020, 7): 0.35, (2021, 3): 0.25,
                          (2021, 9): 0.12, (2021, 10): 0.06, (2021, 11): 0.03, (2022, 3): 0.02})
-PERMANENCE_BY_SECOND_REVIEW = monthly({(2015, 4): 0.8, (2019, 6): 0.84, (2020, 8): 0.88, (2021, 10): 0.995})
-REVIEW_ON_TIME = monthly({(2015, 4): 0.85, (2020, 1): 0.92, (2021, 11): 0.95})
-DENTAL_ON_TIME = monthly({(2015, 4): 0.7, (2020, 2): 0.72, (2020, 4): 0.2, (2021, 2): 0.3, (2021, 4): 0.75,
-                          (2021, 11): 0.8})
-RHA_ON_TIME = monthly({(2015, 4): 0.8, (2019, 1): 0.85})
+# permanence plans by the second review: children who stay in care (the long-term routes) were
+# planned for sooner than those going home or to family, and both improved from 2020
+PERMANENCE_BY_SECOND_REVIEW = monthly({(2015, 4): 0.1, (2019, 6): 0.1, (2020, 8): 0.15, (2020, 10): 0.95,
+                                       (2021, 4): 0.99})
+PERMANENCE_BY_SECOND_REVIEW_STAYING = monthly({(2015, 4): 0.97, (2019, 6): 0.99, (2020, 8): 0.995, (2021, 4): 0.998})
+# reviews: the winter 2020-21 lockdown left a backlog of late reviews, cleared by the summer
+REVIEW_ON_TIME = monthly({(2015, 4): 0.85, (2020, 1): 0.88, (2020, 11): 0.88, (2020, 12): 0.65, (2021, 3): 0.65,
+                          (2021, 5): 0.85, (2021, 10): 0.83, (2021, 11): 0.88})
+REVIEW_LATE_DAYS = monthly({(2015, 4): 60, (2020, 11): 60, (2020, 12): 100, (2021, 3): 100, (2021, 5): 70})
+# dental checks: practices closed in spring 2020 and the backlog took more than a year to clear
+DENTAL_ON_TIME = monthly({(2015, 4): 0.7, (2020, 2): 0.72, (2020, 4): 0.1, (2021, 3): 0.15, (2021, 9): 0.45,
+                          (2021, 11): 0.55})
+DENTAL_LATE_DAYS = monthly({(2015, 4): 200, (2020, 2): 200, (2020, 4): 520, (2021, 3): 500, (2021, 11): 330})
+# RHAs: mostly on time, but a late one is often months late (a child who declines, a GP backlog)
+RHA_ON_TIME = monthly({(2015, 4): 0.8})
+RHA_LATE_DAYS = 650
 PEP_IN_TERM = monthly({(2015, 4): 0.85, (2019, 9): 0.92, (2021, 1): 0.95})
+
+
+def systematic_share(rng: np.random.Generator, day: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """Pick about ``share`` of each month's items (by ``day``) as systematic sampling does: in date
+    order with one random offset per month, so every run of m items from the month's start holds
+    m × share of them, give or take one. A monthly rate on 25–40 children then shows the month's
+    practice, not the noise of a coin toss per child (and a part month at the extract date too)."""
+    month = D.month_index(day)
+    order = np.lexsort((day, month))
+    month_sorted = month[order]
+    first = np.r_[True, month_sorted[1:] != month_sorted[:-1]]
+    group_first = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
+    position = np.arange(len(order)) - group_first
+    offset = rng.random(len(order))[group_first]
+    p = share[order]
+    picked_sorted = np.floor((position + 1 + offset) * p) > np.floor((position + offset) * p)
+    picked = np.empty(len(order), dtype=bool)
+    picked[order] = picked_sorted
+    return picked
 
 
 def chain(rng: np.random.Generator, start: np.ndarray, stop: np.ndarray, first_due: np.ndarray,
           next_due: Callable[[np.ndarray, np.ndarray, int], np.ndarray],
-          on_time: Callable[[np.ndarray], np.ndarray], early: int, late: int) -> tuple[np.ndarray, ...]:
+          on_time: Callable[[np.ndarray], np.ndarray], early: int,
+          late: int | Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, ...]:
     """Events of recurring duties for many owners at once.
 
     Owner i's first event falls due at ``first_due[i]``; each later one at ``next_due(done, owners,
     step)``. An event is done on time with probability ``on_time(due)`` (up to ``early`` days before
-    its due date) or late (1..``late`` days after). A chain ends at the first event after
-    ``stop[i]``. Returns (owner, due, done, step) arrays of the events that happened.
+    its due date) or late (1..``late`` days after; ``late`` may be a function of the due date).
+    A chain ends at the first event after ``stop[i]``. Returns (owner, due, done, step) arrays of
+    the events that happened.
     """
     owners = np.arange(len(start))
     due = first_due.astype(np.int64)
@@ -61,7 +93,9 @@ def chain(rng: np.random.Generator, start: np.ndarray, stop: np.ndarray, first_d
     step = 0
     while len(owners):
         hit = rng.random(len(owners)) < on_time(due)
-        done = np.where(hit, due - rng.integers(0, early + 1, len(owners)), due + rng.integers(1, late + 1, len(owners)))
+        latest = np.round(late(due)).astype(np.int64) if callable(late) else late
+        done = np.where(hit, due - rng.integers(0, early + 1, len(owners)),
+                        due + rng.integers(1, latest + 1, len(owners)))
         done = np.maximum(done, prev + 1)
         alive = done <= stop[owners]
         owners, due, done = owners[alive], due[alive], done[alive]
@@ -88,22 +122,26 @@ def practice(rng: np.random.Generator, care: Care, history_start: date) -> dict[
     # chains for periods that began long before the output are started near it, mid-rhythm
     warm = first_out - 400
     out: dict[str, pl.DataFrame] = {}
+    # each part draws from its own stream, so retuning one part does not reshuffle the others
+    (r_reviews, r_care_plans, r_permanence, r_meetings, r_health, r_dental, r_visits, r_peps, r_pathway,
+     r_allocations, r_missing, r_confirmations, r_life_story) = rng.spawn(13)
 
     # reviews: 20 working days, then 3 months, then every 6 months ------------------------------------
     live = np.flatnonzero(stop >= warm)
     review_first = np.where(start[live] >= warm, D.add_working_days(start[live], 20),
-                            warm + rng.integers(0, 183, len(live)))
+                            warm + r_reviews.integers(0, 183, len(live)))
     old = start[live] < warm
 
     def review_next(done, owners, step):
         months = np.where((step == 0) & ~old[owners], 3, 6)
         return D.add_months(done, months).astype(np.int64)
 
-    o, _, done, step = chain(rng, start[live], stop[live], review_first, review_next, REVIEW_ON_TIME, 10, 40)
+    o, _, done, step = chain(r_reviews, start[live], stop[live], review_first, review_next, REVIEW_ON_TIME, 10,
+                                REVIEW_LATE_DAYS)
     rows = live[o]
     review_step = np.where(old[o], step + 2, step)
     age_at = (done - dob[rows]) / 365.25
-    code = np.where(age_at < 4, "PN0", rng.choice(np.array(["PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"]),
+    code = np.where(age_at < 4, "PN0", r_reviews.choice(np.array(["PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"]),
                                                   size=len(rows), p=[0.52, 0.12, 0.05, 0.05, 0.1, 0.12, 0.04]))
     reviews = as_dates(pl.DataFrame({"pid": rows, "child": child[rows], "dob": dob[rows], "review": done,
                                    "review_code": code, "review_step": review_step}), "dob", "review")
@@ -111,9 +149,9 @@ def practice(rng: np.random.Generator, care: Care, history_start: date) -> dict[
 
     # care plans: within 10 working days of the start, then at every review -------------------------
     fresh = np.flatnonzero((start >= warm) & (start <= asof))
-    ok = rng.random(len(fresh)) < 0.85
-    first_plan = D.add_working_days(start[fresh], np.where(ok, rng.integers(1, 11, len(fresh)),
-                                                           rng.integers(11, 35, len(fresh))))
+    ok = r_care_plans.random(len(fresh)) < 0.85
+    first_plan = D.add_working_days(start[fresh], np.where(ok, r_care_plans.integers(1, 11, len(fresh)),
+                                                           r_care_plans.integers(11, 35, len(fresh))))
     keep = first_plan <= stop[fresh]
     care_plans = pl.concat([
         as_dates(pl.DataFrame({"child": child[fresh[keep]], "plan_date": first_plan[keep]}), "plan_date"),
@@ -125,27 +163,38 @@ def practice(rng: np.random.Generator, care: Care, history_start: date) -> dict[
     second = reviews.filter(pl.col("review_step") == 1)
     sec_pid = second["pid"].to_numpy()
     sec_day = second["review"].to_physical().to_numpy().astype(np.int64)
-    in_time = rng.random(len(sec_pid)) < PERMANENCE_BY_SECOND_REVIEW(sec_day)
-    agreed = np.where(in_time, np.maximum(start[sec_pid] + 1, sec_day - rng.integers(0, 70, len(sec_pid))),
-                      sec_day + rng.integers(1, 90, len(sec_pid)))
+    staying = np.isin(route[sec_pid], [ADOPTION, TO_18, SGO])
+    in_time = r_permanence.random(len(sec_pid)) < np.where(staying, PERMANENCE_BY_SECOND_REVIEW_STAYING(sec_day),
+                                                  PERMANENCE_BY_SECOND_REVIEW(sec_day))
+    agreed = np.where(in_time, np.maximum(start[sec_pid] + 1, sec_day - r_permanence.integers(0, 70, len(sec_pid))),
+                      sec_day + r_permanence.integers(1, 90, len(sec_pid)))
     # children who arrived before the output began already have their plan
     old_pid = np.setdiff1d(live[start[live] < warm], sec_pid)
     pids = np.concatenate([sec_pid, old_pid])
-    agreed = np.concatenate([agreed, start[old_pid] + rng.integers(60, 200, len(old_pid))])
+    agreed = np.concatenate([agreed, start[old_pid] + r_permanence.integers(60, 200, len(old_pid))])
+    # A period begun before the 903 history shows from its first episode open then, so its reviews
+    # there start afresh: the plan in force carries the date it was last re-agreed, at the first
+    # review the history holds (on/before the second one it shows).
+    first_shown = (reviews.filter(pl.col("review") >= history_start).group_by("pid")
+                   .agg(pl.col("review").min().to_physical()))
+    shown_day = np.full(len(start), -1, dtype=np.int64)
+    shown_day[first_shown["pid"].to_numpy()] = first_shown["review"].to_numpy()
+    agreed = np.where((start[pids] < first_out) & (shown_day[pids] >= 0), shown_day[pids], agreed)
     keep = agreed <= stop[pids]
     pids, agreed = pids[keep], agreed[keep]
     age_now = (agreed - dob[pids]) / 365.25
     plan = np.asarray(ROUTE_NAMES)[route[pids]]
     plan = np.where((route[pids] == TO_18) & (age_now >= 15.5), "INDEPENDENCE", plan)
-    confirmed = _confirmations(rng, care, pids, agreed)
+    confirmed = _confirmations(r_confirmations, care, pids, agreed)
     out["permanence_plans"] = as_dates(pl.DataFrame({"child": child[pids], "agreed": agreed, "plan": plan,
                                                    "confirmed": confirmed}), "agreed", "confirmed")
 
     # life story work for children whose plan is adoption, long-term fostering or SGO
-    ls_rows = np.flatnonzero(np.isin(plan, ["ADOPTION", "LONG_TERM_FOSTERING", "SGO"]) & (rng.random(len(plan)) < 0.75))
-    book = agreed[ls_rows] + np.round(180 * np.exp(0.7 * rng.standard_normal(len(ls_rows)))).astype(np.int64)
-    letter = np.where((plan[ls_rows] == "ADOPTION") & (rng.random(len(ls_rows)) < 0.8),
-                      book + rng.integers(0, 90, len(ls_rows)), -1)
+    ls_rows = np.flatnonzero(np.isin(plan, ["ADOPTION", "LONG_TERM_FOSTERING", "SGO"])
+                             & (r_life_story.random(len(plan)) < 0.75))
+    book = agreed[ls_rows] + np.round(180 * np.exp(0.7 * r_life_story.standard_normal(len(ls_rows)))).astype(np.int64)
+    letter = np.where((plan[ls_rows] == "ADOPTION") & (r_life_story.random(len(ls_rows)) < 0.8),
+                      book + r_life_story.integers(0, 90, len(ls_rows)), -1)
     keep = book <= asof
     ls_frame = pl.DataFrame({"child": child[pids[ls_rows[keep]]], "book_date": book[keep],
                              "later_life_letter_date": letter[keep]})
@@ -153,46 +202,48 @@ def practice(rng: np.random.Generator, care: Care, history_start: date) -> dict[
         pl.when((pl.col("later_life_letter_date") >= 0) & (pl.col("later_life_letter_date") <= asof))
         .then(pl.col("later_life_letter_date"))), "book_date", "later_life_letter_date")
 
-    # permanence planning meetings, about three a year ------------------------------------------------
-    o, _, done, _ = chain(rng, start[live], stop[live], np.maximum(start[live], warm) + rng.integers(20, 130, len(live)),
-                          lambda d, owners, s: d + 130, lambda d: np.ones(len(d)), 30, 1)
+    # permanence planning meetings, about every five months ------------------------------------
+    first_meeting = np.maximum(start[live], warm) + r_meetings.integers(20, 130, len(live))
+    o, _, done, _ = chain(r_meetings, start[live], stop[live], first_meeting,
+                          lambda d, owners, s: d + 150, lambda d: np.ones(len(d)), 30, 1)
     out["permanence_meetings"] = as_dates(pl.DataFrame({"child": child[live[o]], "meeting_date": done}), "meeting_date")
 
     # health: IHA within 20 working days (month-by-month), then RHAs every 6 / 12 months ----------------
-    hit = rng.random(len(fresh)) < IHA_ON_TIME(start[fresh])
-    iha = D.add_working_days(start[fresh], np.where(hit, rng.integers(6, 21, len(fresh)), rng.integers(21, 75, len(fresh))))
-    requested = D.add_working_days(start[fresh], rng.integers(1, 6, len(fresh)))
+    hit = systematic_share(r_health, start[fresh], IHA_ON_TIME(start[fresh]))
+    iha = D.add_working_days(start[fresh], np.where(hit, r_health.integers(6, 21, len(fresh)),
+                                                    r_health.integers(21, 75, len(fresh))))
+    requested = D.add_working_days(start[fresh], r_health.integers(1, 6, len(fresh)))
     keep = iha <= stop[fresh]
     iha_rows, iha = fresh[keep], iha[keep]
     rha_owner = np.concatenate([iha_rows, live[start[live] < warm]])
-    rha_anchor = np.concatenate([iha, warm + rng.integers(0, 365, (start[live] < warm).sum())])
+    rha_anchor = np.concatenate([iha, warm + r_health.integers(0, 365, (start[live] < warm).sum())])
 
     def rha_next(done, owners, step):
         under5 = (done - dob[rha_owner[owners]]) < 5 * 365.25
         return D.add_months(done, np.where(under5, 6, 12)).astype(np.int64)
 
-    o, _, done, _ = chain(rng, rha_anchor, stop[rha_owner], rha_next(rha_anchor, np.arange(len(rha_owner)), 0),
-                          rha_next, RHA_ON_TIME, 30, 90)
+    o, _, done, _ = chain(r_health, rha_anchor, stop[rha_owner], rha_next(rha_anchor, np.arange(len(rha_owner)), 0),
+                          rha_next, RHA_ON_TIME, 30, RHA_LATE_DAYS)
     out["health_assessments"] = pl.concat([
         as_dates(pl.DataFrame({"child": child[iha_rows], "type": "IHA", "requested": requested[keep],
                              "completed": iha}), "requested", "completed"),
         as_dates(pl.DataFrame({"child": child[rha_owner[o]], "type": "RHA",
-                             "requested": done - rng.integers(10, 40, len(o)), "completed": done}),
+                             "requested": done - r_health.integers(10, 40, len(o)), "completed": done}),
                "requested", "completed"),
     ])
 
     # dental checks: yearly, delayed by the closure of dental practices in 2020 ----------------------
-    o, _, done, _ = chain(rng, start[live], stop[live],
-                          np.where(start[live] >= warm, start[live] + rng.integers(60, 330, len(live)),
-                                   warm + rng.integers(0, 365, len(live))),
-                          lambda d, owners, s: D.add_months(d, 12).astype(np.int64), DENTAL_ON_TIME, 100, 200)
+    o, _, done, _ = chain(r_dental, start[live], stop[live],
+                          np.where(start[live] >= warm, start[live] + r_dental.integers(60, 330, len(live)),
+                                   warm + r_dental.integers(0, 365, len(live))),
+                          lambda d, owners, s: D.add_months(d, 12).astype(np.int64), DENTAL_ON_TIME, 100, DENTAL_LATE_DAYS)
     out["dental_checks"] = as_dates(pl.DataFrame({"child": child[live[o]], "check_date": done}), "check_date")
 
-    out["visits"] = _visits(rng, care, warm)
-    out["peps"] = _peps(rng, care, history_start)
-    out["pathway_plans"] = _pathway_plans(rng, care, warm)
-    out["allocations"] = _allocations(rng, care, warm)
-    out["missing"] = _missing(rng, care, warm)
+    out["visits"] = _visits(r_visits, care, warm)
+    out["peps"] = _peps(r_peps, care, history_start)
+    out["pathway_plans"] = _pathway_plans(r_pathway, care, warm)
+    out["allocations"] = _allocations(r_allocations, care, warm)
+    out["missing"] = _missing(r_missing, care, warm)
     # nothing after the extract date, nothing long before the history the council sends
     # (plans and allocations still in force are kept however old)
     for name, frame in out.items():
@@ -215,7 +266,7 @@ def _confirmations(rng: np.random.Generator, care: Care, pids: np.ndarray, agree
     panel = D.day(date(2019, 6, 1))
     candidate = np.maximum(agreed, lt_from) + np.round(90 * np.exp(0.6 * rng.standard_normal(len(pids)))).astype(np.int64)
     backlog = panel + rng.integers(0, D.day(date(2021, 11, 15)) - panel, len(pids))
-    candidate = np.where((candidate < panel) & (rng.random(len(pids)) < 0.8), np.maximum(candidate, backlog), candidate)
+    candidate = np.where((candidate < panel) & (rng.random(len(pids)) < 0.85), np.maximum(candidate, backlog), candidate)
     eligible = (route == TO_18) & ~uasc
     ok = eligible & (candidate < lt_end) & (candidate <= care.as_of)
     return np.where(ok, candidate, -1)

@@ -32,13 +32,16 @@ class Profile:
 
 
 # Starts per year for 938 (DfE published: 457 in 2019-20, 456 in 2020-21, 417 in 2021-22); the
-# earlier, lower starts reproduce "30% more children in care than in 2018" (seed ¶1.4).
+# earlier, lower starts reproduce "30% more children in care than in 2018" (seed ¶1.4) with CLA
+# at 31 March 2021 as published (891).
 DEMO = Profile(
     name="demo",
     las=(("938", "West Sussex (synthetic)"),),
     history_start=date(2015, 4, 1),
     default_as_of=date(2021, 11, 30),
-    starts_per_year={2010: 265, 2016: 270, 2017: 300, 2018: 320, 2019: 360, 2020: 450, 2021: 445, 2022: 360},
+    starts_per_year={2010: 255, 2016: 260, 2017: 285, 2018: 295, 2019: 315, 2020: 445, 2021: 460, 2022: 360},
+    # a little under the default share from 2019-20: the seed report's 90 UASC in November 2021
+    uasc_share={2015: 0.06, 2017: 0.09, 2020: 0.118},
 )
 
 SMALL = Profile(

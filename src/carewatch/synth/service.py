@@ -34,15 +34,17 @@ def service(rng: np.random.Generator, care: Care, profile: Profile, history_star
     first = D.day(history_start)
     scale = len(care.periods) / 8000  # the demo authority has about 8,000 periods in its history
     out: dict[str, pl.DataFrame] = {}
+    # the NTS referrals draw from their own stream, so fostering and placements do not reshuffle them
+    nts_rng = np.random.default_rng(rng.integers(2**63))
 
     # fostering: enquiries -> assessments -> approvals, which join the existing households -------------
     enquiry = _monthly_counts(rng, first, asof, 22 * scale, {2020: 1.1, 2021: 1.45})
     n = len(enquiry)
-    assessed = rng.random(n) < 0.22
+    assessed = rng.random(n) < 0.21
     assessment = np.where(assessed, enquiry + rng.integers(20, 90, n), -1)
     outcome = np.where(assessed, np.asarray(["APPROVED", "WITHDRAWN", "DECLINED"])[rng.choice(3, n, p=[0.6, 0.28, 0.12])],
                        np.where(rng.random(n) < 0.7, "WITHDRAWN", ""))
-    outcome_date = np.where(assessed, assessment + rng.integers(110, 260, n), np.where(outcome != "", enquiry + rng.integers(5, 60, n), -1))
+    outcome_date = np.where(assessed, assessment + rng.integers(80, 180, n), np.where(outcome != "", enquiry + rng.integers(5, 60, n), -1))
     decided = (outcome_date <= asof) & (outcome_date >= 0)
     outcome = np.where(decided, outcome, "")
     outcome_date = np.where(decided, outcome_date, -1)
@@ -113,9 +115,9 @@ def service(rng: np.random.Generator, care: Care, profile: Profile, history_star
                                   "event_date")
 
     # National Transfer Scheme, from its launch on 1 July 2016
-    referral = _monthly_counts(rng, max(first, D.day(date(2016, 7, 1))), asof, 0.9 * scale)
-    accepted = rng.random(len(referral)) < 0.25
-    arrival = np.where(accepted, referral + rng.integers(5, 45, len(referral)), -1)
+    referral = _monthly_counts(nts_rng, max(first, D.day(date(2016, 7, 1))), asof, 0.9 * scale)
+    accepted = nts_rng.random(len(referral)) < 0.25
+    arrival = np.where(accepted, referral + nts_rng.integers(5, 45, len(referral)), -1)
     arrival = np.where(arrival <= asof, arrival, -1)
     out["nts_referrals"] = as_dates(pl.DataFrame({
         "referral": numbered("NTS", np.arange(len(referral)), 5), "referral_date": referral,
