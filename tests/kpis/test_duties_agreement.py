@@ -64,3 +64,22 @@ def test_iha_is_the_due_list_counted_by_period_start_month(small_snapshot):
                                         & (pl.col("due") <= extract))
         on_time = listed.filter(pl.col("status") == "done_on_time").height
         assert (numerator, denominator) == (on_time, listed.height), period_end
+
+
+def _latest_term_end(d: date) -> date:
+    for month, day in ((12, 31), (7, 31), (3, 31)):
+        if d >= date(d.year, month, day):
+            return date(d.year, month, day)
+    return date(d.year - 1, 12, 31)
+
+
+def test_pep_is_the_due_list_of_the_latest_ended_term(small_snapshot):
+    # At D, the PEPs due on the last day of the latest term ended on/before D: the due list on D
+    # holds exactly those instances (all opened before D), done_on_time or not.
+    stored = _stored(small_snapshot, "pep_in_timescale")
+    assert stored.height >= 12
+    for period_end, numerator, denominator in stored.iter_rows():
+        listed = due_list(small_snapshot, period_end, duty="PEP", status="all").filter(
+            pl.col("due") == _latest_term_end(period_end))
+        on_time = listed.filter(pl.col("status") == "done_on_time").height
+        assert (numerator, denominator) == (on_time, listed.height), period_end
