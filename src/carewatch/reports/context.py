@@ -12,19 +12,21 @@ from datetime import date
 import duckdb
 import polars as pl
 
+from carewatch.charts import render_svg, trend_chart_spec, with_title
 from carewatch.kpis import REGISTRY, comparators, kpi_series
 from carewatch.kpis.comparators import ENGLAND
 from carewatch.kpis.engine import NO_DATA
 from carewatch.kpis.model import AREAS
 from carewatch.snapshot import read_meta
 
-from .charts import render_svg, trend_chart_spec, with_title
 from .datapack import build_datapack
 from .sentences import is_month_end, key_figure, month_label
 from .suppression import SUPPRESSED, mark_suppressed
 
 #: monthly charts go back this many months (three years: the furthest a sentence compares with)
 TREND_MONTHS = 36
+#: an area's charts sit two to a row on the A4 page
+CHART_SIZE = {"width": 300, "height": 130}
 #: a sentence compares with the same month this many months back, the furthest available first
 COMPARE_BACK = (36, 24, 12)
 
@@ -192,7 +194,7 @@ def build_report_context(con: duckdb.DuckDBPyConnection, as_of: date | None = No
             if frame["value"].is_not_null().any():
                 figure += 1
                 spec = with_title(trend_chart_spec(frame.drop("suppressed"), target=target,
-                                                   england=row["england"]),
+                                                   england=row["england"], **CHART_SIZE),
                                   f"Figure {figure}. {kpi.title}")
                 figures.append({"number": figure, "id": kpi.id, "title": kpi.title, "spec": spec,
                                 "svg": render_svg(spec) if charts else None,

@@ -14,7 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 
-from .charts import render_svg, trend_chart_spec, with_title
+from carewatch.charts import render_svg, trend_chart_spec, with_title
+
 from .sentences import month_label
 from .suppression import SUPPRESSED
 
@@ -128,7 +129,7 @@ def build_datapack(series: pl.DataFrame, registry: dict, *, first_figure: int, c
                                            ("before2", "before2_suppressed", BEFORE_2))
             ]).with_columns(pl.lit("count").alias("unit"))
             title = f"{section['title']} since March 2020"
-            spec = with_title(trend_chart_spec(lines, marks=[(LOCKDOWN, LOCKDOWN_LABEL)]) | WIDE,
+            spec = with_title(trend_chart_spec(lines, marks=[(LOCKDOWN, LOCKDOWN_LABEL)], **WIDE),
                               f"Figure {figure}. {title}", width=90)
             section["figure"] = {"number": figure, "id": kpi_id, "title": title, "spec": spec,
                                  "svg": render_svg(spec) if charts else None, "points": lines.to_dicts()}

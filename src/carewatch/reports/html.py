@@ -10,7 +10,8 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
-from .charts import render_svg
+from carewatch.charts import render_svg
+
 from .context import format_change, format_value
 from .suppression import SUPPRESSED
 

@@ -159,7 +159,7 @@ def overview(path: Path, as_of: date) -> list[dict]:
     England's figure and a sparkline of the last 24 months."""
     from carewatch.kpis import REGISTRY, kpi_series
     from carewatch.kpis.model import AREAS
-    from carewatch.web.charts import render_svg, sparkline_spec
+    from carewatch.charts import render_svg, sparkline_spec
 
     con = cursor(path)
     try:
@@ -186,7 +186,7 @@ def overview(path: Path, as_of: date) -> list[dict]:
 def indicator(path: Path, as_of: date, kpi_id: str) -> dict:
     """One indicator's whole series to the as-of date, its latest row and its trend chart."""
     from carewatch.kpis import REGISTRY, kpi_series
-    from carewatch.web.charts import render_svg, trend_chart_spec
+    from carewatch.charts import render_svg, trend_chart_spec
 
     kpi = REGISTRY[kpi_id]
     con = cursor(path)
@@ -288,7 +288,7 @@ def due_teams(path: Path) -> list[str]:
 def child_record(con, child: str, as_of: date, settings) -> dict | None:
     """One child's timeline: header, periods of care, placements, legal statuses and duties."""
     from carewatch.duties import due_list
-    from carewatch.web.charts import render_svg, timeline_spec
+    from carewatch.charts import render_svg, timeline_spec
 
     header = con.sql("SELECT child, sex, dob, ethnic FROM header WHERE child = ? ORDER BY year DESC LIMIT 1", params=[child]).pl()
     if header.height == 0:

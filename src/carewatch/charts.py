@@ -1,0 +1,233 @@
+"""Charts as Vega-Lite specifications, rendered offline to SVG by vl-convert (no CDN, no Django).
+
+The dashboard and the report draw the same specification, so a chart in the PDF is the chart on
+the page; only the size differs. Series frames have ``period_end`` (date) and ``value``; a missing
+or suppressed value (null) stays a gap in the line, never a zero. Every function returns plain
+data, so callers may cache the results.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date
+from html import escape
+from typing import Iterable
+
+import polars as pl
+import vl_convert as vlc
+
+VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+BLUE, BLACK = "#1d70b8", "#0b0c0c"
+SERIES_COLOURS = [BLUE, "#f47738", "#85994b", "#912b88"]
+TARGET_COLOUR = "#00703c"
+ENGLAND_COLOUR = "#505a5f"
+MARK_COLOUR = "#d4351c"
+# the report's body text is DejaVu Sans, which "sans-serif" resolves to when the PDF is drawn
+CONFIG = {"font": "sans-serif", "view": {"stroke": None}}
+_UNIT_AXIS = {"percent": "%", "rate": "per 10,000", "days": "days", "count": ""}
+
+
+def _iso(value) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _points(series_frame: pl.DataFrame) -> list[dict]:
+    """Plain JSON rows: period_end as an ISO date, value (null stays null: a gap in the line)."""
+    columns = ["period_end", "value"] + (["series"] if "series" in series_frame.columns else [])
+    frame = series_frame.select(columns).with_columns(pl.col("period_end").cast(pl.Date).cast(pl.Utf8),
+                                                      pl.col("value").cast(pl.Float64))
+    return frame.to_dicts()
+
+
+def trend_chart_spec(series_frame: pl.DataFrame, *, target: float | None = None,
+                     england: float | pl.DataFrame | None = None,
+                     marks: Iterable[tuple[date, str]] | None = None,
+                     title: str = "", unit: str | None = None,
+                     width: int = 640, height: int = 260) -> dict:
+    """A line chart of ``value`` over ``period_end``.
+
+    ``series_frame`` may carry a ``series`` column (one coloured line per label, in order of first
+    appearance, with a legend) and a ``unit`` column (the y-axis title when ``unit`` is not given).
+    ``target`` and a scalar ``england`` are labelled horizontal rules, an ``england`` frame
+    (period_end, value) a grey dashed line labelled at its end; ``marks`` are dated vertical rules
+    with a label (e.g. ``[(date(2020, 3, 23), "First lockdown")]``). A ``title`` is wrapped as by
+    :func:`with_title`.
+    """
+    if unit is None and "unit" in series_frame.columns:
+        unit = series_frame["unit"].drop_nulls().first()
+    x = {"field": "period_end", "type": "temporal", "title": None,
+         "axis": {"format": "%b %Y", "labelAngle": 0, "tickCount": 6, "grid": False}}
+    marks = [(d, label) for d, label in (marks or [])]
+    if marks:
+        # widen the time axis so a mark before the first point (23 March < 31 March) still shows
+        dates = [d for d, _ in marks] + series_frame["period_end"].drop_nulls().to_list()
+        x["scale"] = {"domain": [_iso(min(dates)), _iso(max(dates))]}
+    line = {
+        "data": {"values": _points(series_frame)},
+        "mark": {"type": "line", "point": {"size": 18}, "strokeWidth": 2},
+        "encoding": {
+            "x": x,
+            "y": {"field": "value", "type": "quantitative", "title": _UNIT_AXIS.get(unit or "", unit or ""),
+                  "scale": {"zero": True}},
+        },
+    }
+    if "series" in series_frame.columns:
+        labels = list(dict.fromkeys(series_frame["series"].to_list()))
+        line["encoding"]["color"] = {
+            "field": "series", "type": "nominal", "title": None, "sort": labels,
+            "scale": {"domain": labels, "range": SERIES_COLOURS[: len(labels)]},
+            "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 0}}
+    else:
+        line["mark"]["color"] = SERIES_COLOURS[0]
+    layers = [line]
+    for level, label, colour in ((target, "Target", TARGET_COLOUR),
+                                 (england if not isinstance(england, pl.DataFrame) else None,
+                                  "England", ENGLAND_COLOUR)):
+        if level is None:
+            continue
+        layers.append({
+            "data": {"values": [{"level": level, "label": f"{label} {level:g}"}]},
+            "layer": [
+                {"mark": {"type": "rule", "strokeDash": [5, 3], "color": colour},
+                 "encoding": {"y": {"field": "level", "type": "quantitative"}}},
+                {"mark": {"type": "text", "align": "right", "dy": -5, "x": "width", "color": colour,
+                          "fontSize": 9},
+                 "encoding": {"y": {"field": "level", "type": "quantitative"},
+                              "text": {"field": "label"}}},
+            ],
+        })
+    if isinstance(england, pl.DataFrame) and england.height:
+        england_points = _points(england.sort("period_end"))
+        position = {"x": {"field": "period_end", "type": "temporal"},
+                    "y": {"field": "value", "type": "quantitative"}}
+        layers.append({
+            "data": {"values": england_points},
+            "mark": {"type": "line", "strokeDash": [2, 2], "color": ENGLAND_COLOUR},
+            "encoding": position,
+        })
+        # without a legend, the grey line says what it is where it ends
+        last = [p for p in england_points if p["value"] is not None][-1:]
+        layers.append({
+            "data": {"values": [p | {"label": "England"} for p in last]},
+            "mark": {"type": "text", "align": "right", "dy": -6, "color": ENGLAND_COLOUR, "fontSize": 9},
+            "encoding": position | {"text": {"field": "label"}},
+        })
+    if marks:
+        layers.append({
+            "data": {"values": [{"period_end": _iso(d), "label": label} for d, label in marks]},
+            "layer": [
+                {"mark": {"type": "rule", "color": MARK_COLOUR, "strokeWidth": 1.5},
+                 "encoding": {"x": {"field": "period_end", "type": "temporal"}}},
+                {"mark": {"type": "text", "align": "left", "baseline": "bottom", "dx": 3, "dy": -3,
+                          "y": "height", "color": MARK_COLOUR, "fontSize": 9},
+                 "encoding": {"x": {"field": "period_end", "type": "temporal"},
+                              "text": {"field": "label"}}},
+            ],
+        })
+    spec = {
+        "$schema": VEGA_LITE_SCHEMA,
+        "width": width,
+        "height": height,
+        "config": CONFIG | {"axis": {"labelFontSize": 9, "titleFontSize": 9}},
+        "layer": layers,
+    }
+    # about six pixels a character: 300 pixels wrap near 50 characters, as the report's titles do
+    return with_title(spec, title, width=max(width // 6, 20)) if title else spec
+
+
+def with_title(spec: dict, title: str, width: int = 48) -> dict:
+    """The specification with a title drawn inside the chart, broken into lines of about ``width``
+    characters (Vega-Lite does not wrap titles). The report numbers its figures this way, so a
+    figure's caption only appears where the chart itself was drawn."""
+    lines, line = [], ""
+    for word in title.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return spec | {"title": {"text": lines, "anchor": "start", "fontSize": 10, "fontWeight": "bold",
+                             "offset": 8}}
+
+
+def sparkline_spec(series_frame: pl.DataFrame, *, width: int = 120, height: int = 28) -> dict:
+    """A small line with no axes: the shape of the last months at a glance (gaps stay gaps)."""
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "width": width,
+        "height": height,
+        "config": CONFIG,
+        "data": {"values": _points(series_frame.select("period_end", "value"))},
+        "mark": {"type": "line", "color": BLUE, "strokeWidth": 2},
+        "encoding": {"x": {"field": "period_end", "type": "temporal", "axis": None},
+                     "y": {"field": "value", "type": "quantitative", "axis": None, "scale": {"zero": False}}},
+    }
+
+
+STATUS_COLOURS = {"overdue": "#d4351c", "due": "#ffdd00", "upcoming": "#1d70b8", "done_on_time": "#00703c",
+                  "done_late": "#f47738", "missed": "#505a5f"}
+
+
+def timeline_spec(spells: pl.DataFrame, duties: pl.DataFrame, *, as_of: date, width: int = 640) -> dict:
+    """One child's history: spells (lane, label, start_date, end_date; an open spell runs to
+    ``as_of``) as bars, one lane per kind, and duties (duty, due, status) as points coloured by status."""
+    bars = spells.select(
+        pl.col("lane"), pl.col("label").cast(pl.Utf8),
+        pl.col("start_date").cast(pl.Date).dt.strftime("%Y-%m-%d").alias("start"),
+        pl.col("end_date").cast(pl.Date).fill_null(as_of).dt.strftime("%Y-%m-%d").alias("end"))
+    points = duties.select(
+        pl.format("Duty {}", pl.col("duty")).alias("lane"), pl.col("duty"), pl.col("status"),
+        pl.col("due").cast(pl.Date).dt.strftime("%Y-%m-%d").alias("due"))
+    lanes = bars["lane"].unique(maintain_order=True).to_list() + sorted(points["lane"].unique().to_list())
+    y = {"field": "lane", "type": "nominal", "title": None, "sort": lanes, "axis": {"labelLimit": 200}}
+    status = {"field": "status", "type": "nominal", "title": "Duty status",
+              "scale": {"domain": list(STATUS_COLOURS), "range": list(STATUS_COLOURS.values())},
+              "legend": {"orient": "bottom"}}
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "width": width,
+        "height": 24 * max(len(lanes), 1),
+        "config": CONFIG,
+        "layer": [
+            {"data": {"values": bars.to_dicts()},
+             "mark": {"type": "bar", "height": 14, "color": BLUE, "stroke": "white", "strokeWidth": 1},
+             "encoding": {"x": {"field": "start", "type": "temporal", "title": None,
+                                "axis": {"format": "%b %Y", "labelAngle": 0}},
+                          "x2": {"field": "end"}, "y": y}},
+            {"data": {"values": bars.to_dicts()},
+             "mark": {"type": "text", "align": "left", "dx": 3, "color": "white", "fontSize": 10},
+             "encoding": {"x": {"field": "start", "type": "temporal"}, "y": y,
+                          "text": {"field": "label", "type": "nominal"}}},
+            {"data": {"values": points.to_dicts()},
+             "mark": {"type": "point", "filled": True, "size": 40, "stroke": BLACK, "strokeWidth": 0.5},
+             "encoding": {"x": {"field": "due", "type": "temporal"}, "y": y, "color": status}},
+            {"data": {"values": [{"as_of": as_of.isoformat()}]},
+             "mark": {"type": "rule", "color": BLACK, "strokeDash": [4, 2]},
+             "encoding": {"x": {"field": "as_of", "type": "temporal"}}},
+        ],
+    }
+
+
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def render_svg(spec: dict, *, label: str | None = None) -> str:
+    """The chart as an SVG element, ready to inline in HTML.
+
+    vl-convert numbers clip paths ``clip1``, ``clip2`` … in every chart; a page with many inline
+    charts would then clip one chart by another's path, so every id gets a prefix unique to the
+    specification. With a label, the SVG is one image to assistive technology (role="img" and the
+    label), rather than hundreds of unlabelled marks.
+    """
+    svg = vlc.vegalite_to_svg(spec)
+    svg = svg[svg.index("<svg"):]
+    prefix = "c" + hashlib.sha1(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:10]
+    for name in set(_ID.findall(svg)):
+        svg = (svg.replace(f'id="{name}"', f'id="{prefix}-{name}"')
+                  .replace(f"url(#{name})", f"url(#{prefix}-{name})")
+                  .replace(f'href="#{name}"', f'href="#{prefix}-{name}"'))
+    if label:
+        svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" focusable="false" ', 1)
+    return svg

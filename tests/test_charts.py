@@ -1,0 +1,138 @@
+"""The one chart module: Vega-Lite specifications for the dashboard and the report, and their SVG."""
+import re
+from datetime import date
+
+import polars as pl
+
+from carewatch.charts import render_svg, sparkline_spec, timeline_spec, trend_chart_spec, with_title
+
+# October is missing (or suppressed): it must stay a gap, never a zero
+SERIES = pl.DataFrame({"period_end": [date(2021, 9, 30), date(2021, 10, 31), date(2021, 11, 30)],
+                       "value": [89.0, None, 96.0], "unit": ["percent"] * 3})
+
+
+def path_data(svg: str) -> list[str]:
+    return re.findall(r'\bd="([^"]+)"', svg)
+
+
+def test_report_chart_layers():
+    spec = trend_chart_spec(SERIES, target=100, england=91.0, marks=[(date(2020, 3, 23), "lockdown")],
+                            width=300, height=130)
+    assert (spec["width"], spec["height"]) == (300, 130)
+    line, target, england, mark = spec["layer"]
+    # a suppressed or missing month stays a gap (null), never a zero
+    assert line["data"]["values"] == [{"period_end": "2021-09-30", "value": 89.0},
+                                      {"period_end": "2021-10-31", "value": None},
+                                      {"period_end": "2021-11-30", "value": 96.0}]
+    assert target["data"]["values"] == [{"level": 100, "label": "Target 100"}]
+    assert england["data"]["values"] == [{"level": 91.0, "label": "England 91"}]
+    assert mark["data"]["values"] == [{"period_end": "2020-03-23", "label": "lockdown"}]
+    # the time axis reaches back to the mark
+    assert line["encoding"]["x"]["scale"]["domain"] == ["2020-03-23", "2021-11-30"]
+    # the unit column names the y axis
+    assert line["encoding"]["y"]["title"] == "%"
+
+
+def test_web_chart_with_an_england_series():
+    england = pl.DataFrame({"period_end": [date(2021, 9, 30), date(2021, 11, 30), date(2021, 10, 31)],
+                            "value": [80.0, None, 82.5]})
+    spec = trend_chart_spec(SERIES.drop("unit"), target=90, england=england, unit="rate")
+    # the page's default size; the unit argument names the y axis
+    assert (spec["width"], spec["height"]) == (640, 260)
+    line, target, england_line, england_label = spec["layer"]
+    assert line["encoding"]["y"]["title"] == "per 10,000"
+    assert target["data"]["values"] == [{"level": 90, "label": "Target 90"}]
+    # England's frame is sorted by month, its gap kept, and labelled at its last figure (31 October)
+    assert england_line["data"]["values"] == [{"period_end": "2021-09-30", "value": 80.0},
+                                              {"period_end": "2021-10-31", "value": 82.5},
+                                              {"period_end": "2021-11-30", "value": None}]
+    assert england_label["data"]["values"] == [{"period_end": "2021-10-31", "value": 82.5, "label": "England"}]
+    svg = render_svg(spec)
+    assert ">England</text>" in svg and ">Target 90</text>" in svg
+
+
+def test_the_unit_argument_wins_over_the_unit_column():
+    assert trend_chart_spec(SERIES, unit="days")["layer"][0]["encoding"]["y"]["title"] == "days"
+
+
+def test_several_series_are_coloured_in_order():
+    # the data pack's three lines: this year and the two years before, one colour each, in order
+    frame = pl.concat([SERIES.with_columns(pl.lit(s).alias("series")) for s in ("now", "before", "earlier")])
+    line = trend_chart_spec(frame)["layer"][0]
+    assert line["encoding"]["color"]["scale"] == {"domain": ["now", "before", "earlier"],
+                                                  "range": ["#1d70b8", "#f47738", "#85994b"]}
+    assert line["data"]["values"][:2] == [{"period_end": "2021-09-30", "value": 89.0, "series": "now"},
+                                          {"period_end": "2021-10-31", "value": None, "series": "now"}]
+    # drawn: one line per series in its colour, broken at the missing March. On 640 x 260 pixels,
+    # y runs 0..7 (5 -> 260 * 2/7 = 74.286, 6 -> 37.143, 7 -> 0) and x 28 Jan..28 Apr, 90 days
+    # (28 Feb -> 640 * 31/90 = 220.444); 28 April stands alone after the gap
+    svg = render_svg(trend_chart_spec(pl.concat([
+        pl.DataFrame({"period_end": [date(2021, m, 28) for m in (1, 2, 3, 4)], "value": [5.0, 6.0, None, 7.0],
+                      "series": [s] * 4}) for s in ("now", "before", "earlier")])))
+    lines = re.findall(r'aria-roledescription="line mark" d="([^"]+)" stroke="([^"]+)"', svg)
+    assert lines == [("M0,74.286L220.444,37.143M640,0Z", colour) for colour in ("#1d70b8", "#f47738", "#85994b")]
+
+
+def test_a_gap_breaks_the_line_rather_than_dropping_to_zero():
+    # 50, 60, (none), 75, 80 on the 120 x 28 sparkline: x runs 28 Jan..28 May, 120 days, one pixel a
+    # day (28 Feb -> 31, 28 Apr -> 90); y runs 50..80 (60 -> 28 * 20/30 = 18.667, 75 -> 28 * 5/30 =
+    # 4.667). The line is two pieces; a zero would have stretched the y axis down to 0.
+    frame = pl.DataFrame({"period_end": [date(2021, m, 28) for m in range(1, 6)],
+                          "value": [50.0, 60.0, None, 75.0, 80.0]})
+    spec = sparkline_spec(frame)
+    assert [p["value"] for p in spec["data"]["values"]] == [50.0, 60.0, None, 75.0, 80.0]
+    assert [d for d in path_data(render_svg(spec)) if "L" in d] == ["M0,28L31,18.667M90,4.667L120,0"]
+
+
+def test_title_is_wrapped_into_lines():
+    spec = with_title(trend_chart_spec(SERIES), "Figure 8. A1: days from entering care to moving in with "
+                                                "the adoptive family")
+    assert spec["title"]["text"] == ["Figure 8. A1: days from entering care to moving",
+                                     "in with the adoptive family"]
+
+
+def test_the_title_argument_wraps_to_the_chart_width():
+    # 300 pixels / 6 pixels a character = 50 characters a line
+    spec = trend_chart_spec(SERIES, title="Children looked after who had a visit on time in the month",
+                            width=300)
+    assert spec["title"]["text"] == ["Children looked after who had a visit on time in", "the month"]
+    assert "title" not in trend_chart_spec(SERIES)
+
+
+def test_svg_ids_are_unique_to_each_chart():
+    # clip paths appear when the marks are clipped; two different charts must not share their ids
+    def clipped(frame):
+        spec = trend_chart_spec(frame)
+        return render_svg(spec | {"layer": [spec["layer"][0] | {"mark": {"type": "line", "clip": True}}]})
+
+    first, second = clipped(SERIES), clipped(SERIES.head(2))
+    assert first.startswith("<svg") and second.startswith("<svg")
+    ids_first, ids_second = set(re.findall(r'id="([^"]+)"', first)), set(re.findall(r'id="([^"]+)"', second))
+    assert ids_first and ids_second and not ids_first & ids_second
+    assert all(f"url(#{i})" in first for i in ids_first)
+    assert "clip1" not in {i.split("-", 1)[0] for i in ids_first}
+
+
+def test_render_svg_is_one_labelled_image():
+    svg = render_svg(sparkline_spec(SERIES), label='Visits "on time"')
+    assert svg.startswith('<svg role="img" aria-label="Visits &quot;on time&quot;" focusable="false" ')
+    # the pages' content security policy allows neither scripts nor inline styles
+    assert "<script" not in svg and "style=" not in svg
+    assert not render_svg(sparkline_spec(SERIES)).startswith('<svg role="img"')
+
+
+def test_timeline_spec_open_spells_run_to_the_as_of_date():
+    spells = pl.DataFrame({"lane": ["Placements", "Placements"], "label": ["U3", "K2"],
+                           "start_date": [date(2020, 1, 10), date(2021, 2, 1)], "end_date": [date(2021, 2, 1), None]})
+    duties = pl.DataFrame({"duty": ["VISIT"], "due": [date(2021, 11, 21)], "status": ["overdue"]})
+    spec = timeline_spec(spells, duties, as_of=date(2021, 11, 30))
+    bars = spec["layer"][0]["data"]["values"]
+    assert [(b["label"], b["start"], b["end"]) for b in bars] == [
+        ("U3", "2020-01-10", "2021-02-01"), ("K2", "2021-02-01", "2021-11-30")]
+    assert spec["layer"][2]["data"]["values"] == [
+        {"lane": "Duty VISIT", "duty": "VISIT", "status": "overdue", "due": "2021-11-21"}]
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == ["Placements", "Duty VISIT"]
+    # two lanes of 24 pixels
+    assert spec["height"] == 48
+    svg = render_svg(spec)
+    assert ">U3</text>" in svg and ">Duty VISIT</text>" in svg
