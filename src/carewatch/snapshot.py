@@ -83,7 +83,7 @@ class SnapshotBuilder:
         self.path = home.building / f"{snapshot_id}.duckdb"
         self.con = duckdb.connect(str(self.path))
         self.con.execute(SCHEMA_SQL)
-        cal = calendar_frame()
+        cal = calendar_frame()  # noqa: F841 - read by DuckDB's replacement scan
         self.con.execute("INSERT INTO calendar SELECT * FROM cal")
 
     def _clean_stale_builds(self) -> None:

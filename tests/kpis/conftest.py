@@ -23,7 +23,7 @@ class Snap:
     def __init__(self) -> None:
         self.con = duckdb.connect()
         self.con.execute(files("carewatch").joinpath("schema.sql").read_text())
-        cal = _calendar()
+        cal = _calendar()  # noqa: F841 - read by DuckDB's replacement scan
         self.con.execute("INSERT INTO calendar SELECT * FROM cal")
         self.tables: set[str] = {"header", "episodes"}
 

@@ -56,3 +56,19 @@ def test_neighbours_and_every_kpi_known():
     shipped = set(pl.read_csv(Path(__file__).parents[2] / "src" / "carewatch" / "data" / "comparators.csv",
                            infer_schema_length=0)["kpi_id"])
     assert shipped <= set(REGISTRY)
+
+
+def test_england_figure_beside_a_councils():
+    from datetime import date
+
+    from carewatch.kpis.comparators import england_latest, england_series
+
+    # DOMAIN.md B2: England's rate 69 at 31 March 2021, 70 at 31 March 2022; on 30/11/2021 the
+    # latest published on or before the date is 2021's. 3+ placements: 11% at 31 March 2020, so
+    # the day before 31 March 2021 still shows 2020's.
+    assert england_latest(REGISTRY["cla_rate_per_10k"], date(2021, 11, 30)) == 69.0
+    assert england_latest(REGISTRY["cla_rate_per_10k"], date(2022, 3, 31)) == 70.0
+    assert england_latest(REGISTRY["placements_3plus"], date(2021, 3, 30)) == 11.0
+    # a national total is no comparator for one council's count: none, on pages and in reports
+    assert england_latest(REGISTRY["cla_count"], date(2021, 11, 30)) is None
+    assert england_series(REGISTRY["cla_count"]).height == 0

@@ -136,6 +136,14 @@ def users(db) -> dict:
 
 
 @pytest.fixture
+def officers(users) -> dict:
+    """The users plus a scrutiny officer and a cabinet member (the scrutiny tracker's roles)."""
+    users["scrutiny"] = add_user("sue", "scrutiny", PASSWORD)
+    users["cabinet"] = add_user("cllr-cab", "cabinet", PASSWORD)
+    return users
+
+
+@pytest.fixture
 def client_for(client, users, home):
     def login(role: str):
         client.force_login(users[role])

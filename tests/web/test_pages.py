@@ -38,8 +38,8 @@ def test_overview_shows_value_target_rag_changes(client_for):
     row = page[page.index('data-kpi="cla_count"'):]
     row = row[:row.index("</tr>")]
     assert 'data-field="value">139</td>' in row and "+1<" in row and "+12<" in row
-    # England's published figure for the latest 31 March on or before the as-of date (DfE, 2021)
-    assert 'data-field="england">80,780</td>' in row
+    # a council's count has no England figure: a national total (80,780 in 2021) is no comparator
+    assert 'data-field="england">–</td>' in row
     # the snapshot and as-of date on every page
     assert "snapshot <strong>latest</strong>" in page and "as of 30 November 2021" in page
 
@@ -61,7 +61,7 @@ def test_indicator_page_for_analyst_lists_the_children_behind_the_number(client_
     assert event.what == "children behind visits_on_time for 2021-11-30"
     # a stock indicator: the children looked after on 31 October 2021: C1, C2, C3 (C4 left in March)
     page = client.get("/indicators/cla_count/?period=2021-10-31").content.decode()
-    assert "grey: England" in page  # cla_count has England's published figures
+    assert "grey: England" not in page  # a count: no England line on its chart either
     table = page[page.index('id="children-table"'):page.index("</table>", page.index('id="children-table"'))]
     assert [c for c in ("C1", "C2", "C3", "C4") if f"/children/{c}/" in table] == ["C1", "C2", "C3"]
 

@@ -7,23 +7,20 @@ from datetime import date
 
 import pytest
 
-from carewatch.web.accounts.services import add_user
 from carewatch.web.audit.models import AuditEvent
 from carewatch.web.scrutiny import demo, services
-from carewatch.web.scrutiny.models import AgendaItem, Change, Committee, Meeting, Recommendation, Response
-
-from conftest import PASSWORD
+from carewatch.web.scrutiny.models import (
+    AgendaItem,
+    Change,
+    Committee,
+    Meeting,
+    Recommendation,
+    Response,
+)
 
 pytestmark = pytest.mark.django_db
 D = date.fromisoformat
 SCRIPT = "<script>alert(1)</script>"
-
-
-@pytest.fixture
-def officers(users):
-    users["scrutiny"] = add_user("sue", "scrutiny", PASSWORD)
-    users["cabinet"] = add_user("cllr-cab", "cabinet", PASSWORD)
-    return users
 
 
 @pytest.fixture

@@ -8,21 +8,12 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import PASSWORD
 
-from carewatch.web.accounts.services import add_user
 from carewatch.web.audit.models import AuditEvent
 from carewatch.web.scrutiny.models import Change, Meeting, Recommendation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SCRIPT = "<script>alert(1)</script>"
-
-
-@pytest.fixture
-def officers(users):
-    users["scrutiny"] = add_user("sue", "scrutiny", PASSWORD)
-    users["cabinet"] = add_user("cllr-cab", "cabinet", PASSWORD)
-    return users
 
 
 def _create_meeting_with_two_recommendations(page, check_page) -> Meeting:

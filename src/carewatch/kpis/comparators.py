@@ -3,6 +3,7 @@ package as ``carewatch/data/comparators.csv`` (built by ``scripts/build_comparat
 outside the package is read at run time)."""
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from importlib.resources import files
 
@@ -27,3 +28,28 @@ def comparators(kpi_id: str, la: str | None = None, neighbours: list[str] | None
         wanted = [ENGLAND, *([la] if la else []), *(neighbours or [])]
         rows = rows.filter(pl.col("la_code").is_in(wanted))
     return rows.sort(["la_code", "year"])
+
+
+@lru_cache(maxsize=256)
+def _england_published(kpi_id: str) -> pl.DataFrame:
+    return (comparators(kpi_id).filter(pl.col("la_code") == ENGLAND)
+            .select(pl.date(pl.col("year"), 3, 31).alias("period_end"), pl.col("value"))
+            .drop_nulls().sort("period_end"))
+
+
+def england_series(kpi) -> pl.DataFrame:
+    """England's published figures for an indicator (DfE, at each 31 March): period_end, value.
+
+    Empty for counts: a national total is no comparator for one council's count.
+    """
+    if kpi.unit == "count":
+        return pl.DataFrame(schema={"period_end": pl.Date, "value": pl.Float64})
+    return _england_published(kpi.id)
+
+
+def england_latest(kpi, on: date | None) -> float | None:
+    """England's figure for the latest 31 March on or before ``on`` (None for counts)."""
+    if on is None:
+        return None
+    figures = england_series(kpi).filter(pl.col("period_end") <= on)
+    return figures["value"][-1] if figures.height else None

@@ -13,8 +13,8 @@ import duckdb
 import polars as pl
 
 from carewatch.charts import render_svg, trend_chart_spec, with_title
-from carewatch.kpis import REGISTRY, comparators, kpi_series
-from carewatch.kpis.comparators import ENGLAND
+from carewatch.kpis import REGISTRY, kpi_series
+from carewatch.kpis.comparators import england_latest
 from carewatch.kpis.engine import NO_DATA
 from carewatch.kpis.model import AREAS
 from carewatch.snapshot import read_meta
@@ -109,19 +109,6 @@ def _change(now, now_suppressed, then, then_suppressed, unit):
     return round(difference) if unit == "count" else round(difference, 1)
 
 
-def _england(kpi, period_end: date | None) -> float | None:
-    """The England figure published for the latest 31 March on or before the period.
-
-    Counts are left out: a national total is not a comparator for one authority's count.
-    """
-    if kpi.unit == "count" or period_end is None:
-        return None
-    published = comparators(kpi.id).filter(
-        pl.col("la_code") == ENGLAND, pl.col("value").is_not_null(),
-        pl.date(pl.col("year"), 3, 31) <= period_end).sort("year")
-    return published["value"][-1] if published.height else None
-
-
 def _row(kpi, target, latest: dict | None, england: float | None) -> dict:
     row = {"id": kpi.id, "title": kpi.title, "unit": kpi.unit, "frequency": kpi.frequency,
            "polarity": kpi.polarity, "target": target, "target_text": format_value(target, kpi.unit),
@@ -183,7 +170,7 @@ def build_report_context(con: duckdb.DuckDBPyConnection, as_of: date | None = No
         for kpi in (k for k in registry.values() if k.area == area):
             mine = latest.get(kpi.id)
             target = mine["target"] if mine and mine["target"] is not None else kpi.target
-            row = _row(kpi, target, mine, _england(kpi, mine and mine["period_end"]))
+            row = _row(kpi, target, mine, england_latest(kpi, mine and mine["period_end"]))
             rows.append(row)
             if not row["has_data"]:
                 continue

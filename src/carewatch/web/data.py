@@ -18,6 +18,7 @@ import polars as pl
 from django.conf import settings as django_settings
 
 from carewatch import settings as local_settings
+from carewatch.kpis.comparators import england_latest, england_series
 from carewatch.snapshot import Home, open_snapshot, read_meta, register
 
 #: timeliness indicators: the duty whose instances due in the month make the number
@@ -137,29 +138,13 @@ def _with_changes(series: pl.DataFrame) -> pl.DataFrame:
             .drop("_m", "_y"))
 
 
-@lru_cache(maxsize=256)
-def england_series(kpi_id: str) -> pl.DataFrame:
-    """England's published figures for an indicator (DfE, at 31 March of each year): period_end, value."""
-    from carewatch.kpis import comparators
-    from carewatch.kpis.comparators import ENGLAND
-
-    return (comparators(kpi_id).filter(pl.col("la_code") == ENGLAND)
-            .select(pl.date(pl.col("year"), 3, 31).alias("period_end"), pl.col("value"))
-            .drop_nulls().sort("period_end"))
-
-
-def england_latest(kpi_id: str, as_of: date) -> float | None:
-    figures = england_series(kpi_id).filter(pl.col("period_end") <= as_of)
-    return figures["value"][-1] if figures.height else None
-
-
 @lru_cache(maxsize=16)
 def overview(path: Path, as_of: date) -> list[dict]:
     """Every area's indicators, in catalogue order: the latest value, target, RAG, changes,
     England's figure and a sparkline of the last 24 months."""
+    from carewatch.charts import render_svg, sparkline_spec
     from carewatch.kpis import REGISTRY, kpi_series
     from carewatch.kpis.model import AREAS
-    from carewatch.charts import render_svg, sparkline_spec
 
     con = cursor(path)
     try:
@@ -175,7 +160,7 @@ def overview(path: Path, as_of: date) -> list[dict]:
         areas.setdefault(kpi.area, []).append({
             "kpi": kpi,
             "latest": row,
-            "england": england_latest(kpi.id, as_of),
+            "england": england_latest(kpi, as_of),
             "sparkline": render_svg(sparkline_spec(points), label=f"{kpi.title}: trend over the last 24 months")
             if points.height > 1 else "",
         })
@@ -185,8 +170,8 @@ def overview(path: Path, as_of: date) -> list[dict]:
 @lru_cache(maxsize=64)
 def indicator(path: Path, as_of: date, kpi_id: str) -> dict:
     """One indicator's whole series to the as-of date, its latest row and its trend chart."""
-    from carewatch.kpis import REGISTRY, kpi_series
     from carewatch.charts import render_svg, trend_chart_spec
+    from carewatch.kpis import REGISTRY, kpi_series
 
     kpi = REGISTRY[kpi_id]
     con = cursor(path)
@@ -194,7 +179,7 @@ def indicator(path: Path, as_of: date, kpi_id: str) -> dict:
         series = kpi_series(con, id=kpi_id, as_of=as_of).sort("period_end")
     finally:
         con.close()
-    england = england_series(kpi_id).filter(pl.col("period_end") <= as_of)
+    england = england_series(kpi).filter(pl.col("period_end") <= as_of)
     target = series["target"].drop_nulls()[-1] if series["target"].drop_nulls().len() else kpi.target
     chart = ""
     if series.drop_nulls("value").height:
@@ -287,8 +272,8 @@ def due_teams(path: Path) -> list[str]:
 
 def child_record(con, child: str, as_of: date, settings) -> dict | None:
     """One child's timeline: header, periods of care, placements, legal statuses and duties."""
-    from carewatch.duties import due_list
     from carewatch.charts import render_svg, timeline_spec
+    from carewatch.duties import due_list
 
     header = con.sql("SELECT child, sex, dob, ethnic FROM header WHERE child = ? ORDER BY year DESC LIMIT 1", params=[child]).pl()
     if header.height == 0:

@@ -63,7 +63,7 @@ KPIS = [
                 "on/before D: those with a permanence plan agreed from the period start up to and "
                 "including that review's date."),
         tables=("episodes", "reviews", "permanence_plans"),
-        query=f"""
+        query="""
             WITH second AS (
                 SELECT p.child, p.period_id, p.start_date, r.review
                 FROM cw_periods p JOIN (SELECT DISTINCT child, review FROM reviews) r

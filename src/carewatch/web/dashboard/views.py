@@ -152,7 +152,6 @@ def indicator_children_csv(request, kpi_id):
 
 @require_http_methods(["GET", "POST"])
 def snapshots(request):
-    snap = request.snapshot
     error = None
     if request.method == "POST":
         chosen = request.POST.get("snapshot_id", "")
