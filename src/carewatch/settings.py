@@ -27,6 +27,8 @@ class Settings:
     #: adoption scorecard thresholds (days)
     adoption_a1_threshold: int = 426
     adoption_a2_threshold: int = 121
+    #: the councils (DfE LA codes, e.g. "845") whose published figures stand beside this council's
+    statistical_neighbours: tuple[str, ...] = ()
     #: per-indicator overrides of the KPIS.md targets and polarity ("higher" / "lower"), by id
     kpi_targets: dict[str, float] = field(default_factory=dict)
     kpi_polarity: dict[str, str] = field(default_factory=dict)
@@ -41,4 +43,5 @@ def load(home: Path | None) -> Settings:
         return DEFAULT
     values = tomllib.loads(path.read_text()).get("settings", {})
     known = {f.name for f in fields(Settings)}
-    return replace(DEFAULT, **{k: v for k, v in values.items() if k in known})
+    chosen = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items() if k in known}
+    return replace(DEFAULT, **chosen)

@@ -72,3 +72,17 @@ def test_england_figure_beside_a_councils():
     # a national total is no comparator for one council's count: none, on pages and in reports
     assert england_latest(REGISTRY["cla_count"], date(2021, 11, 30)) is None
     assert england_series(REGISTRY["cla_count"]).height == 0
+
+
+def test_published_comparison_with_named_neighbours():
+    from datetime import date
+
+    from carewatch.kpis.comparators import published_comparison
+
+    # DOMAIN.md B2: England 9% with 3+ placements at 31 March 2021; authority 938's own published
+    # figure and its neighbours' follow, in the order named; counts compare with nothing
+    frame = published_comparison(REGISTRY["placements_3plus"], "938", ("845", "846"), date(2021, 11, 30))
+    assert frame.select("la_code", "year").rows() == [
+        (ENGLAND, 2021), ("938", 2021), ("845", 2021), ("846", 2021)]
+    assert frame["value"][0] == 9.0
+    assert published_comparison(REGISTRY["cla_count"], "938", ("845",), date(2021, 11, 30)).height == 0

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -242,3 +243,17 @@ def test_every_page_names_the_snapshot_and_as_of_date(client_for, path):
     banner = banner[:banner.index("</div>")]
     assert "Exampleshire" in banner and "snapshot <strong>latest</strong>" in banner
     assert "extract 30 November 2021" in banner and "as of 30 November 2021" in banner
+
+
+def test_indicator_page_shows_named_statistical_neighbours(client_for, home):
+    # The council names two neighbours in its settings; the page lists DfE's published figures
+    # for the latest 31 March on or before the as-of date (30/11/2021 → 2021): England 9%, East
+    # Sussex (845) 14%, Brighton and Hove (846) 10% (the fixture council E06000999 publishes none).
+    (home.root / "carewatch.toml").write_text('[settings]\nstatistical_neighbours = ["845", "846"]\n')
+    page = client_for("member").get("/indicators/placements_3plus/").content.decode()
+    table = page[page.index('id="comparison-table"'):page.index("</table>", page.index('id="comparison-table"'))]
+    rows = [(name, value) for name, value in re.findall(
+        r'<th scope="row" class="govuk-table__header">([^<]+)</th>\s*<td[^>]*>2021</td>\s*<td[^>]*>([^<]+)</td>', table)]
+    assert rows == [("England", "9.0%"), ("East Sussex", "14.0%"), ("Brighton and Hove", "10.0%")]
+    # a count has no comparison: councils' counts differ with their size
+    assert 'id="comparison-table"' not in client_for("member").get("/indicators/cla_count/").content.decode()

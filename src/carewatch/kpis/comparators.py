@@ -53,3 +53,20 @@ def england_latest(kpi, on: date | None) -> float | None:
         return None
     figures = england_series(kpi).filter(pl.col("period_end") <= on)
     return figures["value"][-1] if figures.height else None
+
+
+def published_comparison(kpi, la: str | None, neighbours: tuple[str, ...], on: date) -> pl.DataFrame:
+    """England, this council and its named statistical neighbours: each one's published figure
+    for the latest 31 March on or before ``on`` (la_code, la_name, year, value), England first.
+
+    Empty for counts: councils' counts differ with their size, so only rates and percentages
+    compare.
+    """
+    if kpi.unit == "count":
+        return pl.DataFrame(schema={"la_code": pl.Utf8, "la_name": pl.Utf8, "year": pl.Int64, "value": pl.Float64})
+    wanted = [ENGLAND, *([la] if la else []), *neighbours]
+    published = (comparators(kpi.id, la=la, neighbours=list(neighbours))
+                 .filter(pl.col("value").is_not_null() & (pl.date(pl.col("year"), 3, 31) <= on))
+                 .sort("year").group_by("la_code", maintain_order=True).last())
+    order = pl.DataFrame({"la_code": wanted, "_order": range(len(wanted))})
+    return published.join(order, on="la_code").sort("_order").select("la_code", "la_name", "year", "value")

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods
 
+from carewatch.kpis.comparators import published_comparison
 from carewatch.output import to_csv
 from carewatch.web import data
 from carewatch.web.accounts.access import access_of
@@ -124,7 +125,10 @@ def indicator(request, kpi_id):
         rows = data.in_scope(snap.con, snap.as_of, access.teams, rows)
         record(request, Action.VIEW, f"children behind {kpi_id} for {period}", rows=rows.height)
         children = {"title": title, "rows": rows}
-    return _page(request, "indicator.html", {**info, "period": period, "children": children})
+    comparison = published_comparison(info["kpi"], snap.meta.get("la"), snap.settings.statistical_neighbours,
+                                      snap.as_of)
+    return _page(request, "indicator.html", {**info, "period": period, "children": children,
+                                             "comparison": comparison})
 
 
 @require_GET
