@@ -158,9 +158,6 @@ def _open(home: Optional[Path]):
     return con, read_meta(con)
 
 
-DUE_STATUSES = ("open", "overdue", "due", "upcoming", "done_on_time", "done_late", "missed", "all")
-
-
 @app.command()
 def due(home: HomeOpt = None, as_of: AsOfOpt = None,
         team: Annotated[Optional[str], typer.Option("--team")] = None,
@@ -170,10 +167,10 @@ def due(home: HomeOpt = None, as_of: AsOfOpt = None,
         fmt: FormatOpt = Format.text):
     """The due list: every statutory duty with its status on the as-of date."""
     from carewatch import settings as settings_mod
-    from carewatch.duties import due_list
+    from carewatch.duties import DUE_LIST_FILTERS, due_list
 
-    if status not in DUE_STATUSES:
-        raise typer.BadParameter(f"one of {', '.join(DUE_STATUSES)}", param_hint="--status")
+    if status not in DUE_LIST_FILTERS:
+        raise typer.BadParameter(f"one of {', '.join(DUE_LIST_FILTERS)}", param_hint="--status")
     con, meta = _open(home)
     when = _date(as_of, "--as-of") or date.fromisoformat(meta["extract_date"])
     frame = due_list(con, when, team=team, duty=duty, child=child, status=status,

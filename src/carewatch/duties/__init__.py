@@ -18,7 +18,7 @@ from carewatch.duties.registry import DutyDef
 from carewatch.duties.status import STATUSES, install_status_macros, status_sql, statuses_sql
 from carewatch.settings import DEFAULT, Settings
 
-__all__ = ["DUTIES", "DutyDef", "STATUSES", "derive_duties", "due_list", "install_status_macros",
+__all__ = ["DUE_LIST_FILTERS", "DUTIES", "DutyDef", "STATUSES", "derive_duties", "due_list", "install_status_macros",
            "status_sql", "statuses_sql"]
 
 DUTIES: dict[str, DutyDef] = {
@@ -67,7 +67,9 @@ def derive_duties(con: duckdb.DuckDBPyConnection, settings: Settings, extract_da
     """)
 
 
-_LIST_FILTERS = {"open": ("overdue", "due"), "all": STATUSES, **{s: (s,) for s in STATUSES}}
+_LIST_FILTERS = {"open": ("overdue", "due"), **{s: (s,) for s in STATUSES}, "all": STATUSES}
+#: the due list's status filters, in the order a user is offered them
+DUE_LIST_FILTERS = tuple(_LIST_FILTERS)
 
 
 def due_list(con: duckdb.DuckDBPyConnection, as_of: date, *, team: str | None = None, duty: str | None = None,

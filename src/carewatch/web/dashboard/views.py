@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods
 
+from carewatch.duties import DUE_LIST_FILTERS
 from carewatch.kpis.comparators import published_comparison
 from carewatch.output import to_csv
 from carewatch.web import data
@@ -24,7 +25,6 @@ from carewatch.web.accounts.access import access_of
 from carewatch.web.audit.log import record
 from carewatch.web.audit.models import Action, AuditEvent
 
-DUE_STATUSES = ("open", "overdue", "due", "upcoming", "done_on_time", "done_late", "missed", "all")
 PAGE_SIZE = 100
 
 
@@ -179,7 +179,7 @@ def snapshots(request):
 
 def _due_filters(request) -> dict:
     status = request.GET.get("status") or "open"
-    if status not in DUE_STATUSES:
+    if status not in DUE_LIST_FILTERS:
         raise Http404("no such status")
     return {"duty": request.GET.get("duty") or None, "team": request.GET.get("team") or None,
             "worker": request.GET.get("worker") or None, "status": status}
@@ -212,7 +212,7 @@ def due_list(request):
     counts = dict(rows.group_by("status").len().iter_rows())
     return _page(request, "due.html", {
         "filters": filters, "rows": rows.slice((page - 1) * PAGE_SIZE, PAGE_SIZE), "total": rows.height,
-        "page": page, "pages": pages, "counts": counts, "duties": list(DUTIES), "statuses": DUE_STATUSES,
+        "page": page, "pages": pages, "counts": counts, "duties": list(DUTIES), "statuses": DUE_LIST_FILTERS,
         "teams": team_choices,
     })
 
