@@ -4,8 +4,8 @@
 """
 from .catalogue import catalogue_markdown
 from .comparators import comparators
-from .engine import compute_all, kpi_series
+from .engine import compute_all, kpi_series, latest_with_lookbacks
 from .model import Kpi
 from .registry import REGISTRY
 
-__all__ = ["REGISTRY", "Kpi", "catalogue_markdown", "comparators", "compute_all", "kpi_series"]
+__all__ = ["REGISTRY", "Kpi", "catalogue_markdown", "comparators", "compute_all", "kpi_series", "latest_with_lookbacks"]

@@ -250,3 +250,23 @@ def kpi_series(con: duckdb.DuckDBPyConnection, id: str | None = None, as_of: dat
         WHERE $months IS NULL OR period_end > last_day((ref - to_months($months))::DATE)
         ORDER BY id, period_end
     """, params={"id": id, "as_of": as_of, "months": months}).pl()
+
+
+def latest_with_lookbacks(series: pl.DataFrame, months_back: dict[str, int],
+                          carry: tuple[str, ...] = ("value",)) -> pl.DataFrame:
+    """Each indicator's latest row of a ``kpi_series`` frame, with its values ``n`` months back.
+
+    The one rule for "since last month / last year" on pages and in reports: for each ``name, n``
+    the month-end ``n`` months before the latest period_end (``{name}_day``) and the ``carry``
+    columns found there (``{name}_{column}``, null when none). A part month at the extract date is
+    so compared with whole month-ends before it; annual rows (31 March) find nothing a month back.
+    """
+    latest = series.sort("period_end").group_by("id", maintain_order=True).last()
+    latest = latest.with_columns(pl.col("period_end").dt.offset_by(f"-{n}mo").dt.month_end().alias(f"{name}_day")
+                                 for name, n in months_back.items())
+    earlier = series.select("id", "period_end", *carry)
+    for name in months_back:
+        latest = latest.join(
+            earlier.rename({"period_end": f"{name}_day", **{c: f"{name}_{c}" for c in carry}}),
+            on=["id", f"{name}_day"], how="left")
+    return latest

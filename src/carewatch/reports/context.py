@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from carewatch.charts import render_svg, trend_chart_spec, with_title
-from carewatch.kpis import REGISTRY, kpi_series
+from carewatch.kpis import REGISTRY, kpi_series, latest_with_lookbacks
 from carewatch.kpis.comparators import england_latest
 from carewatch.kpis.engine import NO_DATA
 from carewatch.kpis.model import AREAS
@@ -76,24 +76,10 @@ def format_change(change, unit: str) -> str:
 
 
 def _with_lookbacks(series: pl.DataFrame) -> pl.DataFrame:
-    """The latest row of each indicator, with the values a month, a year and 2–3 years before.
-
-    A month back is the previous month-end (none for annual indicators: their rows are 31 March);
-    a year back is the same month-end a year earlier, so a part month at the extract date is
-    compared with the whole month a year before.
-    """
-    latest = series.sort("period_end").group_by("id", maintain_order=True).last()
-    back = {"month": "-1mo", "year": "-12mo"} | {f"m{n}": f"-{n}mo" for n in COMPARE_BACK}
-    latest = latest.with_columns(
-        pl.col("period_end").dt.offset_by(offset).dt.month_end().alias(f"{name}_day")
-        for name, offset in back.items())
-    earlier = series.select("id", "period_end", "value", "suppressed")
-    for name in back:
-        latest = latest.join(
-            earlier.rename({"period_end": f"{name}_day", "value": f"{name}_value",
-                            "suppressed": f"{name}_suppressed"}),
-            on=["id", f"{name}_day"], how="left")
-    return latest
+    """The latest row of each indicator, with the values a month, a year and 2–3 years before
+    (carewatch.kpis.latest_with_lookbacks: the same rule the dashboard uses)."""
+    back = {"month": 1, "year": 12} | {f"m{n}": n for n in COMPARE_BACK}
+    return latest_with_lookbacks(series, back, carry=("value", "suppressed"))
 
 
 def _shown(value, suppressed) -> object:

@@ -126,16 +126,13 @@ class Keyed:
 
 def _with_changes(series: pl.DataFrame) -> pl.DataFrame:
     """Each indicator's latest value with the value a month and a year before it."""
-    latest = series.sort("period_end").group_by("id").last()
-    earlier = series.select("id", "period_end", "value")
-    month_before = pl.col("period_end").dt.offset_by("-1mo").dt.month_end()
-    year_before = pl.col("period_end").dt.offset_by("-1y").dt.month_end()
-    return (latest.with_columns(month_before.alias("_m"), year_before.alias("_y"))
-            .join(earlier.rename({"period_end": "_m", "value": "value_month_before"}), on=["id", "_m"], how="left")
-            .join(earlier.rename({"period_end": "_y", "value": "value_year_before"}), on=["id", "_y"], how="left")
+    from carewatch.kpis import latest_with_lookbacks
+
+    return (latest_with_lookbacks(series, {"month": 1, "year": 12})
+            .rename({"month_value": "value_month_before", "year_value": "value_year_before"})
             .with_columns((pl.col("value") - pl.col("value_month_before")).alias("change_month"),
                           (pl.col("value") - pl.col("value_year_before")).alias("change_year"))
-            .drop("_m", "_y"))
+            .drop("month_day", "year_day"))
 
 
 @lru_cache(maxsize=16)
