@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 import typer
@@ -67,32 +70,105 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_answers_and_keeps_child_identifiers_out_of_its_log(home, tmp_path):
+def _start_server(home, *options: str) -> tuple[subprocess.Popen, str]:
+    """``carewatch serve`` (gunicorn) on a free loopback port, once it answers."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("CAREWATCH_DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env["CAREWATCH_HOME"] = str(home.root)
     server = subprocess.Popen(
         [sys.executable, "-c", "import typer; from carewatch.web.cli import serve; typer.run(serve)",
-         "--port", str(port)], env=env, stderr=subprocess.PIPE, text=True)
+         "--port", str(port), *options], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180  # migrations and collecting static files on a busy machine
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/accounts/login/", timeout=10)
+            return server, base
+        except OSError:  # not listening yet, or a worker still starting
+            time.sleep(0.2)
+    server.kill()
+    raise AssertionError("carewatch serve did not answer: " + server.communicate()[0][-2000:])
+
+
+def _stop(server: subprocess.Popen) -> str:
+    """Stop the server; its log (access log and errors)."""
+    server.terminate()
+    return server.communicate(timeout=30)[0]
+
+
+def test_serve_answers_and_keeps_child_identifiers_out_of_its_log(home):
+    server, base = _start_server(home)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/static/carewatch/app.css", timeout=1)
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
         opener = urllib.request.build_opener(NoRedirect)
         with pytest.raises(urllib.error.HTTPError) as redirect:
-            opener.open(f"http://127.0.0.1:{port}/children/C1/")
+            opener.open(f"{base}/children/C1/")
         # signing in is asked for, without naming the child's page as where to go next
         assert redirect.value.code == 302
         assert redirect.value.headers["Location"] == "/accounts/login/?next=/"
         time.sleep(0.5)  # the server logs a request after answering it
     finally:
-        server.terminate()
-        log = server.communicate(timeout=10)[1]
+        log = _stop(server)
     assert "GET /children/[child]/ HTTP/1.1" in log
     assert "C1" not in log
+
+
+def _workers(master: int) -> set[int]:
+    """The gunicorn worker processes: the master's children (read from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_serve_replaces_a_killed_worker_and_serves_hashed_static_files_for_a_year(home):
+    server, base = _start_server(home, "--workers", "2")
+    try:
+        for _ in range(50):
+            if len(_workers(server.pid)) == 2:
+                break
+            time.sleep(0.2)
+        before = _workers(server.pid)
+        assert len(before) == 2
+        victim = min(before)
+        os.kill(victim, signal.SIGKILL)
+        # requests keep succeeding while the master replaces the worker
+        for _ in range(20):
+            assert urllib.request.urlopen(f"{base}/accounts/login/", timeout=10).status == 200
+        for _ in range(50):
+            after = _workers(server.pid)
+            if len(after) == 2 and victim not in after:
+                break
+            time.sleep(0.2)
+        assert len(after) == 2 and victim not in after
+
+        # the sign-in page links the stylesheet by its content hash, cached for at least a year
+        page = urllib.request.urlopen(f"{base}/accounts/login/", timeout=10).read().decode()
+        css = re.search(r'href="(/static/carewatch/app\.[0-9a-f]{12}\.css)"', page)
+        assert css, "the stylesheet is not linked by a hashed name"
+        request = urllib.request.Request(base + css.group(1), headers={"Accept-Encoding": "gzip"})
+        answer = urllib.request.urlopen(request, timeout=10)
+        assert answer.status == 200
+        cache = answer.headers["Cache-Control"]
+        assert "immutable" in cache and int(re.search(r"max-age=(\d+)", cache).group(1)) >= 365 * 24 * 3600
+        assert answer.headers["Content-Encoding"] == "gzip"
+    finally:
+        _stop(server)
+
+
+def test_production_settings_pass_djangos_deploy_check(home):
+    # the environment a council server runs with (the tests allow async-unsafe ORM calls; it must not)
+    env = {k: v for k, v in os.environ.items() if k not in ("CAREWATCH_DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env.update(CAREWATCH_HOME=str(home.root), CAREWATCH_TLS="1", DJANGO_SETTINGS_MODULE="carewatch.web.settings",
+               CAREWATCH_SECRET_KEY="a-long-random-production-key-" + "x7Qp2" * 10)
+    check = subprocess.run([sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+                           env=env, capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    assert "no issues" in check.stdout
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

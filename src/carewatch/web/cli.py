@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
+
+from carewatch.web.security import RedactChildIdentifiers
 
 user_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Dashboard users and their roles.")
 
@@ -66,69 +70,57 @@ def user_add(name: Annotated[str, typer.Argument(help="User name")],
 
 def serve(host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
           port: Annotated[int, typer.Option("--port")] = 8000,
-          workers: Annotated[int, typer.Option("--workers", help="Processes answering requests [default: CPUs]")] = 0,
+          workers: Annotated[int, typer.Option("--workers", help="Worker processes [default: CPUs]")] = 0,
+          proxy_ips: Annotated[str, typer.Option("--proxy-ips", help="Addresses of the TLS proxy whose X-Forwarded-Proto is believed")] = "127.0.0.1",
           home: HomeOpt = None):
-    """Run the dashboard: threaded worker processes sharing one socket (put HTTPS in front of it
-    beyond this machine)."""
+    """Run the dashboard under gunicorn: worker processes replaced when they die, a graceful
+    reload on SIGHUP, static files by WhiteNoise (put the council's HTTPS proxy in front of it)."""
     setup_django(home)
-    import socketserver
-
-    from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
-    from django.core.wsgi import get_wsgi_application
-
-    class Server(socketserver.ThreadingMixIn, WSGIServer):
-        daemon_threads = True
-        # Django's default backlog of 10 drops the connections of a busy morning (a dropped SYN
-        # costs the browser a second before it retries)
-        request_queue_size = 128
-
-    server = Server((host, port), WSGIRequestHandler)
-    server.set_app(get_wsgi_application())
-    workers = workers or os.cpu_count() or 1
-    typer.echo(f"carewatch dashboard on http://{host}:{port}/ ({workers} workers; Ctrl-C to stop)", err=True)
-    _serve_forever(server, workers)
-
-
-def _serve_forever(server, workers: int) -> None:
-    """Fork the workers (each serves the shared socket until told to stop) and wait for them."""
-    import signal
-
     from django.db import connections
 
-    if workers == 1:
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        return
-    connections.close_all()  # no database connection may be shared across a fork
-    children = []
-    for _ in range(workers):
-        pid = os.fork()
-        if pid == 0:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            try:
-                server.serve_forever()
-            finally:
-                os._exit(0)
-        children.append(pid)
+    from carewatch.web.staticfiles import collect_static
 
-    def stop(*_):
-        for pid in children:
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+    # content-hashed copies of the static files, so browsers may cache each for a year
+    collect_static()
+    connections.close_all()  # no database connection may be shared across gunicorn's fork
+    workers = workers or os.cpu_count() or 1
+    typer.echo(f"carewatch dashboard on http://{host}:{port}/ ({workers} workers; Ctrl-C to stop)", err=True)
+    DashboardServer({
+        "bind": f"{host}:{port}", "workers": workers,
+        # threads let a worker answer pages while another request builds a report
+        "worker_class": "gthread", "threads": 4,
+        "timeout": 120, "graceful_timeout": 30,
+        # a busy morning's connections queue rather than being dropped
+        "backlog": 128,
+        "accesslog": "-", "errorlog": "-", "logger_class": "carewatch.web.cli.RedactingLogger",
+        "forwarded_allow_ips": proxy_ips,
+        "secure_scheme_headers": {"X-FORWARDED-PROTO": "https"},
+    }).run()
 
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        for pid in children:
-            os.waitpid(pid, 0)
-    except KeyboardInterrupt:
-        stop()
-        for pid in children:
-            os.waitpid(pid, 0)
+
+class DashboardServer(BaseApplication):
+    """gunicorn with its settings from ``serve`` (no config file, no command line of its own)."""
+
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from carewatch.web.wsgi import application
+        return application
+
+
+class RedactingLogger(Logger):
+    """gunicorn's access and error logs, without child identifiers."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log in (self.access_log, self.error_log):
+            log.addFilter(RedactChildIdentifiers())
 
 
 DEMO_ROLES = (("demo-admin", "admin"), ("demo-analyst", "analyst"), ("demo-manager", "manager"), ("demo-member", "member"))

@@ -5,6 +5,8 @@ CAREWATCH_DATABASE_URL     postgresql://user:password@host:port/name (else SQLit
 CAREWATCH_SECRET_KEY       else a random key kept in HOME/secret_key (mode 600)
 CAREWATCH_ALLOWED_HOSTS    comma-separated (default: localhost, 127.0.0.1)
 CAREWATCH_SECURE_COOKIES   "0" only where the site is served over plain HTTP to a remote browser
+CAREWATCH_TLS              "1" behind the council's HTTPS proxy: redirect plain HTTP, HSTS for subdomains
+                           (``carewatch serve`` trusts X-Forwarded-Proto only from --proxy-ips)
 """
 from __future__ import annotations
 
@@ -72,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # static files answer before sessions, sign-in and the snapshot are looked at
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "carewatch.web.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,8 +132,18 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-# served by the app itself (urls.py) from the package and Django's admin: no separate web server
+# WhiteNoise serves them from the app (no separate web server): the package's and Django admin's
+# files are collected into the home with content-hashed names (``carewatch serve`` collects them at
+# start), so each can be cached for good; gzip copies are made at collection
 STATICFILES_DIRS = [WEB_DIR / "static"]
+STATIC_ROOT = HOME / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise looks for it at start, collected or not
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "carewatch.web.staticfiles.HashedStaticFiles"},
+}
+# before anything is collected (tests, a first `migrate`) the files are served from the package
+WHITENOISE_USE_FINDERS = True
 
 # sessions and cookies: HTTPS-only by default (browsers treat http://localhost as secure)
 _SECURE = os.environ.get("CAREWATCH_SECURE_COOKIES", "1") != "0"
@@ -143,10 +157,15 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 # browsers heed this only over HTTPS, i.e. behind the proxy that serves the site
 SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if _SECURE else 0
+# behind the council's TLS proxy; the scheme comes from gunicorn, which believes X-Forwarded-Proto
+# only from the proxy's addresses (``carewatch serve --proxy-ips``), so Django trusts no header itself
+_TLS = os.environ.get("CAREWATCH_TLS", "0") == "1"
+SECURE_SSL_REDIRECT = _TLS
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _TLS
+SECURE_HSTS_PRELOAD = _TLS
 
 # login throttling: five failures for a user name from one address locks it for an hour
 AXES_FAILURE_LIMIT = 5

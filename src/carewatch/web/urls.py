@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LogoutView
-from django.urls import include, path, re_path
-from django.contrib.staticfiles.views import serve
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from carewatch.web.dashboard import report_views, views
@@ -25,8 +24,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # pages that link no icon (Django's admin) make browsers ask for /favicon.ico
     path("favicon.ico", login_not_required(RedirectView.as_view(url="/static/carewatch/favicon.svg", permanent=True))),
-    # GOV.UK Frontend's built assets ship inside the package, the admin's inside Django
-    re_path(r"^static/(?P<path>.*)$", login_not_required(serve), {"insecure": True}),
 ]
 
 handler403 = views.forbidden
