@@ -265,6 +265,21 @@ def restore(archive: Annotated[Path, typer.Argument(help="An archive written by 
     typer.echo(f"restored {len(manifest['files'])} files from the backup of {manifest['created']}, checksums verified")
 
 
+@app.command()
+def refresh(drop: Annotated[Path, typer.Argument(help="The drop directory: one folder per extract, manifest.json written last")],
+            home: HomeOpt = None):
+    """The nightly job: import the newest complete extract folder, prune old snapshots (retention
+    settings), write the month's performance summary when a month has closed. One line of output."""
+    from carewatch.refresh import refresh as run_refresh
+
+    if not drop.is_dir():
+        raise typer.BadParameter(f"{drop} is not a directory", param_hint="DROP")
+    outcome = run_refresh(_home(home), drop)
+    typer.echo(outcome.summary())
+    if not outcome.ok:
+        raise typer.Exit(1)
+
+
 def _register_web_commands() -> None:
     """`serve` and `user add` live with the dashboard; imported lazily so the CLI starts fast."""
     from carewatch.web.cli import serve, user_app

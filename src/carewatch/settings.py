@@ -32,6 +32,9 @@ class Settings:
     #: per-indicator overrides of the KPIS.md targets and polarity ("higher" / "lower"), by id
     kpi_targets: dict[str, float] = field(default_factory=dict)
     kpi_polarity: dict[str, str] = field(default_factory=dict)
+    #: `carewatch refresh` keeps the newest N snapshots, and the newest of each of the last M months
+    retention_keep_last: int = 7
+    retention_monthly_months: int = 24
 
 
 DEFAULT = Settings()
