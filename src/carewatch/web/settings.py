@@ -5,6 +5,9 @@ CAREWATCH_DATABASE_URL     postgresql://user:password@host:port/name (else SQLit
 CAREWATCH_SECRET_KEY       else a random key kept in HOME/secret_key (mode 600)
 CAREWATCH_ALLOWED_HOSTS    comma-separated (default: localhost, 127.0.0.1)
 CAREWATCH_SECURE_COOKIES   "0" only where the site is served over plain HTTP to a remote browser
+CAREWATCH_OIDC_ISSUER      single sign-on: the OpenID Connect issuer URL (with _CLIENT_ID, _CLIENT_SECRET,
+                           _GROUP_ROLES "group=role;...", _GROUP_TEAMS "group=team;...", _SCOPES)
+CAREWATCH_LOCAL_PASSWORDS  "0" turns local passwords off (sign-in through the council's provider only)
 CAREWATCH_TLS              "1" behind the council's HTTPS proxy: redirect plain HTTP, HSTS for subdomains
                            (``carewatch serve`` trusts X-Forwarded-Proto only from --proxy-ips)
 """
@@ -66,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "mozilla_django_oidc",
     "carewatch.web.accounts",
     "carewatch.web.audit",
     "carewatch.web.dashboard",
@@ -89,9 +93,26 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+def _pairs(text: str) -> dict[str, str]:
+    """ "CW-North=North; CW-South=South" -> {"CW-North": "North", "CW-South": "South"}"""
+    return {k.strip(): v.strip() for k, _, v in (p.partition("=") for p in text.split(";")) if k.strip() and v.strip()}
+
+
+# single sign-on with the council's OpenID Connect provider (carewatch.web.accounts.sso)
+CAREWATCH_OIDC = {
+    "issuer": os.environ["CAREWATCH_OIDC_ISSUER"],
+    "client_id": os.environ.get("CAREWATCH_OIDC_CLIENT_ID", ""),
+    "client_secret": os.environ.get("CAREWATCH_OIDC_CLIENT_SECRET", ""),
+    "scopes": os.environ.get("CAREWATCH_OIDC_SCOPES", "openid profile email"),
+    "group_roles": _pairs(os.environ.get("CAREWATCH_OIDC_GROUP_ROLES", "")),
+    "group_teams": _pairs(os.environ.get("CAREWATCH_OIDC_GROUP_TEAMS", "")),
+} if os.environ.get("CAREWATCH_OIDC_ISSUER") else None
+LOCAL_PASSWORDS = os.environ.get("CAREWATCH_LOCAL_PASSWORDS", "1") != "0"
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "carewatch.web.accounts.sso.CouncilOIDCBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_PASSWORDS else []),
 ]
 
 ROOT_URLCONF = "carewatch.web.urls"

@@ -4,6 +4,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from carewatch.web.accounts import sso
 from carewatch.web.dashboard import report_views, views
 
 urlpatterns = [
@@ -21,6 +22,9 @@ urlpatterns = [
     path("scrutiny/", include("carewatch.web.scrutiny.urls")),
     path("accounts/login/", views.Login.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    path("login/oidc/", sso.SignIn.as_view(), name="oidc_sign_in"),
+    path("oidc/callback/", sso.Callback.as_view(), name="oidc_callback"),
+    path("accounts/no-access/", sso.no_access, name="no_access"),
     path("admin/", admin.site.urls),
     # pages that link no icon (Django's admin) make browsers ask for /favicon.ico
     path("favicon.ico", login_not_required(RedirectView.as_view(url="/static/carewatch/favicon.svg", permanent=True))),

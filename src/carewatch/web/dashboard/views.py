@@ -10,6 +10,7 @@ from datetime import date
 from functools import lru_cache, wraps
 
 import polars as pl
+from django.conf import settings
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -29,8 +30,13 @@ PAGE_SIZE = 100
 
 
 class Login(LoginView):
+    """Local passwords (unless turned off), and the council's sign-in where it is set up."""
     template_name = "login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sso": settings.CAREWATCH_OIDC is not None,
+                "local_passwords": settings.LOCAL_PASSWORDS}
 
 
 def _page(request, template: str, context: dict, status: int = 200):
