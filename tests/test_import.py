@@ -54,7 +54,7 @@ def test_import_publishes_and_registers(tmp_path):
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
         assert (meta["la"], meta["extract_date"], meta["quarantined_children"]) == ("999", "2021-03-31", "0")
         assert meta["tables_present"] == "episodes,header,visits"
-        assert meta["history_from"] == '{"visits": "2020-04-01"}'
+        assert meta["history_from"] == '{"episodes": "2020-04-01", "visits": "2020-04-01"}'
         # the two periods of care were derived, and C1's first visit duty (placement start
         # 01/04/2020 + 7 days = 08/04/2020) was met on 06/04/2020
         assert con.execute("SELECT count(*) FROM periods").fetchone()[0] == 2
@@ -65,7 +65,8 @@ def test_import_publishes_and_registers(tmp_path):
 
 
 def test_history_start_from_the_data_and_a_bad_history_from(tmp_path):
-    # No usable history_from: the visits table's records begin at its earliest date, 06/04/2020. C1's
+    # No usable history_from: the episodes' history starts on 1 April of the 2021 collection year,
+    # 01/04/2020; the visits table's records begin at its earliest date, 06/04/2020. C1's
     # visit chain, running since 01/04/2020, is picked up there: due H + 6 weeks = 18/05/2020, met by
     # the visit on 06/04 (on H); then 06/04 + 6 weeks = 18/05 again, open. The first-visit duty (due
     # 08/04, a week after the placement began) is not owed: a visit before H could not be seen.
@@ -76,7 +77,7 @@ def test_history_start_from_the_data_and_a_bad_history_from(tmp_path):
     assert result.exit_code == 0, result.output
     with open_snapshot(Home(home)) as con:
         assert con.execute("SELECT value FROM meta WHERE key = 'history_from'").fetchone()[0] == \
-            '{"visits": "2020-04-06"}'
+            '{"episodes": "2020-04-01", "visits": "2020-04-06"}'
         assert con.execute("SELECT code, severity FROM findings WHERE code LIKE '%history%'").fetchall() == [
             ("file.bad_history_from", "warning")]
         assert con.execute("SELECT seq, opened, due, done FROM duties WHERE child = 'C1' AND duty = 'VISIT' "

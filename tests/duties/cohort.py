@@ -30,7 +30,7 @@ def new_snapshot(tables_present=LOCAL_TABLES, history_from: date | None = CALEND
     con.unregister("calendar_days")
     con.execute("INSERT INTO meta VALUES ('tables_present', ?)", [",".join(tables_present)])
     if history_from is not None:
-        store_history_starts(con, {t: history_from for t in tables_present})
+        store_history_starts(con, {t: history_from for t in (*tables_present, "episodes")})
     return con
 
 

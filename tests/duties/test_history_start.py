@@ -75,23 +75,31 @@ def test_a_visit_chain_restarts_at_the_visits_history_start():
 
 def test_history_starts_from_the_data_or_one_stated_date():
     con = new_snapshot(tables_present=("health_assessments", "reviews"), history_from=None)
-    child(con, "A", d(2012, 1, 1))
-    episode(con, "A", d(2019, 6, 3))
+    for c, start in (("A", d(2019, 6, 3)), ("B", d(2019, 12, 16))):
+        child(con, c, d(2012, 1, 1))
+        episode(con, c, start)
     # health: the earliest date in any of its date columns, the request of 1 May 2019;
-    # reviews (903): 1 April of the earliest collection year, 2020 = 1 Apr 2019
+    # reviews (903): 1 April of the earliest collection year, 2020 = 1 Apr 2019; episodes (903, all
+    # of year 2021): 1 Apr 2020, which bounds every duty since periods come from them
     health(con, "A", "IHA", d(2019, 7, 10), requested=d(2019, 5, 1))
     insert(con, "reviews", child="A", review=d(2019, 7, 1), year=2020)
     insert(con, "reviews", child="A", review=d(2020, 7, 1), year=2021)
     derive(con, d(2020, 12, 31))
-    assert history_starts(con) == {"health_assessments": d(2019, 5, 1), "reviews": d(2019, 4, 1)}
+    assert history_starts(con) == {"episodes": d(2020, 4, 1), "health_assessments": d(2019, 5, 1),
+                                   "reviews": d(2019, 4, 1)}
     # one date for every table, as a manifest states it, wins over the data
     derive_duties(con, DEFAULT, d(2020, 12, 31), history_from="2020-01-01")
-    assert history_starts(con) == {"health_assessments": d(2020, 1, 1), "reviews": d(2020, 1, 1)}
+    assert history_starts(con) == {"episodes": d(2020, 1, 1), "health_assessments": d(2020, 1, 1),
+                                   "reviews": d(2020, 1, 1)}
     # A's first review (due 1 Jul 2019) and IHA (1 Jul 2019) fell before it: the REVIEW chain is
-    # picked up at H, due H + 6 months = 1 Jul 2020, met on 1 Jul 2020; no IHA is owed
+    # picked up at H, due H + 6 months = 1 Jul 2020, met on 1 Jul 2020; no IHA is owed. B's period
+    # began on 16 Dec 2019, before the episodes' history start: its IHA request (23 Dec) is due
+    # before H, and its IHA (16 Dec + 20 working days, over Christmas = 16 Jan 2020) is after H but
+    # runs from a start the 903 history cannot vouch for: neither is owed; its review chain is picked up.
     assert duty_rows(con, "REVIEW") == [("A", 1, d(2020, 1, 1), d(2020, 7, 1), d(2020, 7, 1), None),
-                                        ("A", 2, d(2020, 7, 1), d(2021, 1, 1), None, None)]
-    assert duty_rows(con, "IHA") == []
+                                        ("A", 2, d(2020, 7, 1), d(2021, 1, 1), None, None),
+                                        ("B", 1, d(2020, 1, 1), d(2020, 7, 1), None, None)]
+    assert duty_rows(con, "IHA") == duty_rows(con, "IHA_REQUEST") == []
 
 
 def test_iha_request_on_time_late_and_overdue_across_a_bank_holiday():

@@ -13,7 +13,7 @@ import polars as pl
 
 from carewatch.derive import SHORT_BREAK_LS
 from carewatch.duties import dental, education, health, plans, prebirth, reviews, visits
-from carewatch.duties.common import allocation_sql, build_care_periods, install_macros, tables_present
+from carewatch.duties.common import PERIOD_HISTORY, allocation_sql, build_care_periods, install_macros, tables_present
 from carewatch.duties.history import history_starts, resolve_history_starts, stated_starts, store_history_starts
 from carewatch.duties.registry import DutyDef
 from carewatch.duties.status import STATUSES, install_status_macros, status_sql, statuses_sql
@@ -43,7 +43,7 @@ def derive_duties(con: duckdb.DuckDBPyConnection, settings: Settings, extract_da
     install_macros(con)
     build_care_periods(con)
     present = tables_present(con)
-    evidence = {d.evidence for d in DUTIES.values()} & present
+    evidence = ({d.evidence for d in DUTIES.values()} | {PERIOD_HISTORY}) & (present | {"episodes"})
     stated = {**history_starts(con), **stated_starts(history_from, evidence)}
     starts = resolve_history_starts(con, evidence, stated)
     store_history_starts(con, starts)

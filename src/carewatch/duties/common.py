@@ -128,10 +128,15 @@ class Chain:
     pickup_due: str | None = None
 
 
+#: the table whose history start bounds every duty, as the periods and placements come from it
+PERIOD_HISTORY = "episodes"
+
+
 def chain_sql(chain: Chain, extract_date: date) -> str:
     """child, duty, seq, period_id, opened, due, done, closed for every instance of the chain.
 
-    History start H (table ``history_starts``; none = no bound): a running chain's window that began
+    History start H (table ``history_starts``, the later of the evidence table's and the episodes';
+    none = no bound): a running chain's window that began
     before H is cut to start at H and opens there with a pick-up instance due at ``pickup_due``,
     met by the first completion on/after H; a window that ended by H is dropped. Nothing due before
     H is derived, so nothing the records cannot show is ever overdue.
@@ -140,13 +145,18 @@ def chain_sql(chain: Chain, extract_date: date) -> str:
         raise ValueError(f"{chain.duty}: a running chain needs pickup_due")
     running = chain.steps != "first"
     numbered = f"""
-        h AS (SELECT coalesce(max(h), DATE '0001-01-01') AS h FROM history_starts WHERE tbl = '{chain.history}'),
+        -- H: the later of the evidence table's and the episodes' history start, as before the 903
+        -- history begins a period's (or placement's) visible start may not be the real one
+        h AS (SELECT coalesce(max(h), DATE '0001-01-01') AS h,
+                     coalesce(max(h) FILTER (tbl = '{PERIOD_HISTORY}'), DATE '0001-01-01') AS h_periods
+              FROM history_starts WHERE tbl IN ('{chain.history}', '{PERIOD_HISTORY}')),
         w0 AS ({chain.windows}),
         w AS (
             SELECT w0.* EXCLUDE (win_start),
                    {'greatest(w0.win_start, h.h)' if running else 'w0.win_start'} AS win_start,
                    {'w0.win_start < h.h' if running else 'false'} AS pickup, h.h AS history_from
-            FROM w0, h WHERE w0.win_end IS NULL OR w0.win_end > h.h
+            FROM w0, h WHERE (w0.win_end IS NULL OR w0.win_end > h.h)
+            {'' if running else 'AND w0.win_start >= h.h_periods  -- a one-off runs from a start seen in the records'}
         ),
         c AS (SELECT DISTINCT child, c_date FROM ({chain.completions}) AS src
               WHERE c_date IS NOT NULL AND c_date <= DATE '{extract_date}'),
@@ -192,8 +202,10 @@ def chain_sql(chain: Chain, extract_date: date) -> str:
 
 
 #: the history-start rule for one-off duties, as each one's ``choices`` states it
-ONE_OFF_CHOICE = ("History start: an instance due before the history start H of its evidence table is not "
-                  "derived (the records cannot show whether it was met); one due on/after H is judged, "
+ONE_OFF_CHOICE = ("History start: an instance due before the history start H of its evidence table (or of "
+                  "the 903 episodes, if later) is not derived, as the records cannot show whether it was met; "
+                  "nor is one for a period of care that began before the episodes' history start, whose "
+                  "visible start may not be the child's entry into care. One due on/after H is judged, "
                   "completions before H included.")
 
 
