@@ -22,10 +22,10 @@ _NOT_EVENTS = ("dob", "mc_dob", "duc", "expected_dob", "icpc_target", "death_dat
 
 def history_starts(con: duckdb.DuckDBPyConnection) -> dict[str, date]:
     """The history start of each evidence table, as stored in the snapshot's meta ({} if none)."""
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchone()
-    if row is None or not row[0]:
+    rows = con.execute("SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchall()
+    if not rows or not rows[0][0]:
         return {}
-    return {table: date.fromisoformat(day) for table, day in json.loads(row[0]).items()}
+    return {table: date.fromisoformat(day) for table, day in json.loads(rows[0][0]).items()}
 
 
 def store_history_starts(con: duckdb.DuckDBPyConnection, starts: dict[str, date]) -> None:
@@ -46,14 +46,14 @@ def default_start(con: duckdb.DuckDBPyConnection, table: str) -> date | None:
     """H when the manifest states none: 1 April of the earliest 903 year, or a local table's earliest event date."""
     if table in TABLES_903:
         year = con.execute(f"""SELECT coalesce((SELECT min(year) FROM source_files WHERE table_name = ?),
-                                               (SELECT min(year) FROM "{table}"))""", [table]).fetchone()[0]
+                                               (SELECT min(year) FROM "{table}"))""", [table]).fetchall()[0][0]
         return date(int(year) - 1, 4, 1) if year is not None else None
     columns = [name for name, dtype in con.execute(
         "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main' "
         "AND NOT internal", [table]).fetchall() if dtype == "DATE" and name not in _NOT_EVENTS]
     if not columns:
         return None
-    return con.execute(f'SELECT least({", ".join(f"min({c})" for c in columns)}) FROM "{table}"').fetchone()[0]
+    return con.execute(f'SELECT least({", ".join(f"min({c})" for c in columns)}) FROM "{table}"').fetchall()[0][0]
 
 
 def resolve_history_starts(con: duckdb.DuckDBPyConnection, tables: set[str],
