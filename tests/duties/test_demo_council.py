@@ -64,3 +64,19 @@ def test_every_open_duty_belongs_to_the_childs_allocation_on_the_as_of_date(demo
     # met and missed duties keep the team on their due date, so council-wide counts are unchanged
     closed = listed.filter(~pl.col("status").is_in(OPEN_STATUSES)).join(stored, on=["child", "duty", "due"])
     assert closed.filter(pl.col("team").ne_missing(pl.col("team_then"))).height == 0
+
+
+def test_team_timeliness_sums_to_the_council_figures(demo):
+    from carewatch.kpis import team_timeliness
+
+    con, as_of, _ = demo
+    stored = con.sql("SELECT id, period_end, numerator, denominator FROM kpi_values WHERE denominator > 0 "
+                     "AND id IN ('visits_on_time', 'reviews_on_time', 'rha_on_time', 'iha_within_20wd', "
+                     "'pba_in_time') AND period_end >= DATE '2021-06-30'").pl()
+    assert stored["id"].n_unique() == 5
+    for period_end in stored["period_end"].unique().to_list():
+        teams = team_timeliness(con, period_end, as_of)
+        assert teams["team"].drop_nulls().n_unique() > 1
+        summed = teams.group_by("id").agg(pl.col("numerator").sum(), pl.col("denominator").sum())
+        council = stored.filter(pl.col("period_end") == period_end).drop("period_end")
+        assert summed.sort("id").rows() == council.sort("id").rows(), period_end
