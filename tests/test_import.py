@@ -7,6 +7,7 @@ The cohort: two children in one 903 year (2021 = April 2020 – March 2021), plu
 import csv
 import io
 import json
+from datetime import date
 
 import pytest
 from typer.testing import CliRunner
@@ -24,8 +25,11 @@ VISITS = "CHILD,VISIT_DATE,SEEN,VIRTUAL\nC1,2020-04-06,Y,N\nC2,2020-06-05,,\n"
 runner = CliRunner()
 
 
-def _extracts(folder, episodes=EPISODES):
+def _extracts(folder, episodes=EPISODES, history_from=None):
+    """The extracts; ``history_from`` states in a manifest where the records begin (else the data says)."""
     (folder / "903" / "2021").mkdir(parents=True)
+    if history_from:
+        (folder / "manifest.json").write_text(json.dumps({"history_from": history_from}))
     (folder / "903" / "2021" / "header.csv").write_text(HEADER)
     (folder / "903" / "2021" / "episodes.csv").write_text(episodes)
     (folder / "visits.csv").write_text(VISITS)
@@ -37,7 +41,8 @@ def _cli(*args):
 
 
 def test_import_publishes_and_registers(tmp_path):
-    src = _extracts(tmp_path / "in")
+    # the council states its records are complete from the start of the 2021 collection year
+    src = _extracts(tmp_path / "in", history_from="2020-04-01")
     home = tmp_path / "home"
     result = _cli("import", src, "--home", home, "--la", "999", "--extract-date", "2021-03-31")
     assert result.exit_code == 0, result.output
@@ -49,6 +54,7 @@ def test_import_publishes_and_registers(tmp_path):
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
         assert (meta["la"], meta["extract_date"], meta["quarantined_children"]) == ("999", "2021-03-31", "0")
         assert meta["tables_present"] == "episodes,header,visits"
+        assert meta["history_from"] == '{"episodes": "2020-04-01", "visits": "2020-04-01"}'
         # the two periods of care were derived, and C1's first visit duty (placement start
         # 01/04/2020 + 7 days = 08/04/2020) was met on 06/04/2020
         assert con.execute("SELECT count(*) FROM periods").fetchone()[0] == 2
@@ -56,6 +62,28 @@ def test_import_publishes_and_registers(tmp_path):
                            ).fetchone() == (__import__("datetime").date(2020, 4, 8), __import__("datetime").date(2020, 4, 6))
         sha = con.execute("SELECT sha256 FROM source_files WHERE file LIKE '%episodes.csv'").fetchone()[0]
         assert len(sha) == 64
+
+
+def test_history_start_from_the_data_and_a_bad_history_from(tmp_path):
+    # No usable history_from: the episodes' history starts on 1 April of the 2021 collection year,
+    # 01/04/2020; the visits table's records begin at its earliest date, 06/04/2020. C1's
+    # visit chain, running since 01/04/2020, is picked up there: due H + 6 weeks = 18/05/2020, met by
+    # the visit on 06/04 (on H); then 06/04 + 6 weeks = 18/05 again, open. The first-visit duty (due
+    # 08/04, a week after the placement began) is not owed: a visit before H could not be seen.
+    # history_from {"visits": "01/04/2020"} is not a date: a warning, and the data decides.
+    src = _extracts(tmp_path / "in", history_from={"visits": "01/04/2020"})
+    home = tmp_path / "home"
+    result = _cli("import", src, "--home", home, "--extract-date", "2021-03-31")
+    assert result.exit_code == 0, result.output
+    with open_snapshot(Home(home)) as con:
+        assert con.execute("SELECT value FROM meta WHERE key = 'history_from'").fetchone()[0] == \
+            '{"episodes": "2020-04-01", "visits": "2020-04-06"}'
+        assert con.execute("SELECT code, severity FROM findings WHERE code LIKE '%history%'").fetchall() == [
+            ("file.bad_history_from", "warning")]
+        assert con.execute("SELECT seq, opened, due, done FROM duties WHERE child = 'C1' AND duty = 'VISIT' "
+                           "ORDER BY seq").fetchall() == [
+            (1, date(2020, 4, 6), date(2020, 5, 18), date(2020, 4, 6)),
+            (2, date(2020, 4, 6), date(2020, 5, 18), None)]
 
 
 def test_rejected_import_changes_nothing(tmp_path):
@@ -136,25 +164,44 @@ def test_extract_date_defaults_to_latest_event_in_the_collection_year(tmp_path):
 # (on time); next due 06/04 + 6 weeks = 18/05/2020, never met: overdue on 30/06 by 13 + 30 = 43 days.
 
 
-def _imported(tmp_path):
+def _imported(tmp_path, allocations=None):
     home = tmp_path / "home"
-    result = _cli("import", _extracts(tmp_path / "in"), "--home", home, "--extract-date", "2020-06-30")
+    src = _extracts(tmp_path / "in", history_from="2020-04-01")
+    if allocations:
+        (src / "allocations.csv").write_text(allocations)
+    result = _cli("import", src, "--home", home, "--extract-date", "2020-06-30")
     assert result.exit_code == 0, result.output
     return home
 
 
 def test_due_json_csv_and_text(tmp_path):
-    home = _imported(tmp_path)
+    # C1 is North/Ann's until 31/05/2020 and nobody's since: the overdue visit (due 18/05, when C1
+    # was North's) is unallocated on 30/06; the met one (due 08/04) stays North's.
+    home = _imported(tmp_path, "CHILD,TEAM,WORKER,START,END\nC1,North,Ann,2020-04-01,2020-05-31\n")
     rows = json.loads(_cli("due", "--home", home, "--duty", "VISIT", "--child", "C1", "--status", "all",
                            "--format", "json").stdout)
-    assert [list(r) for r in rows][0] == ["child", "duty", "due", "done", "status", "team", "worker"]
-    assert [(r["due"], r["done"], r["status"]) for r in rows] == [
-        ("2020-05-18", None, "overdue"), ("2020-04-08", "2020-04-06", "done_on_time")]
+    assert list(rows[0])[:10] == ["child", "duty", "due", "done", "status", "team", "worker", "allocated",
+                                  "days_overdue", "days_left"]
+    assert [(r["due"], r["done"], r["status"], r["team"], r["allocated"], r["days_overdue"], r["days_left"])
+            for r in rows] == [("2020-05-18", None, "overdue", None, False, 43, None),
+                               ("2020-04-08", "2020-04-06", "done_on_time", "North", False, None, None)]
     table = list(csv.DictReader(io.StringIO(_cli("due", "--home", home, "--duty", "VISIT", "--child", "C1",
                                                  "--format", "csv").stdout)))
-    assert [(r["due"], r["status"]) for r in table] == [("2020-05-18", "overdue")]
+    assert [(r["due"], r["status"], r["days_overdue"], r["allocated"]) for r in table] == [
+        ("2020-05-18", "overdue", "43", "false")]
     text = _cli("due", "--home", home, "--duty", "VISIT", "--child", "C1").stdout
-    assert "43 days overdue" in text
+    assert "43 days overdue" in text and "Team: unallocated" in text
+    # --unallocated keeps it, --worker ann (any case) does not: Ann's allocation ended 31/05
+    def listed(*options):
+        return [r["due"] for r in json.loads(_cli("due", "--home", home, "--duty", "VISIT", *options,
+                                                  "--format", "json").stdout)]
+    assert listed("--unallocated") == ["2020-05-18"]
+    assert listed("--worker", "ann") == []
+    assert listed("--worker", "ann", "--status", "all") == ["2020-04-08"]
+    # --due-within: C1's next visit is overdue, not due; C2 left on 01/09, but its visit chain (visit
+    # 05/06 + 6 weeks = 17/07) is upcoming on 30/06 (17 days left)
+    assert listed("--due-within", "16", "--status", "all") == []
+    assert listed("--due-within", "17", "--status", "all") == ["2020-07-17"]
 
 
 def test_kpis_json_keys_and_integer_counts(tmp_path):

@@ -286,7 +286,9 @@ def child_record(con, child: str, as_of: date, settings) -> dict | None:
                 SELECT ls, decom, dec, CASE WHEN ls IS DISTINCT FROM lag(ls) OVER (ORDER BY decom) THEN 1 ELSE 0 END AS changed
                 FROM episodes WHERE child = ? AND decom <= ?))
         GROUP BY spell, ls ORDER BY start_date""", params=[child, as_of]).pl()
-    duties = due_list(con, as_of, child=child, status="all", settings=settings)
+    # the columns this page has always shown (the due list has more since issue 11)
+    duties = due_list(con, as_of, child=child, status="all", settings=settings).select(
+        "child", "duty", "due", "done", "status", "team", "worker")
     spells = pl.concat([
         periods.select(pl.lit("Periods of care").alias("lane"), pl.format("period {}", pl.col("period_id")).alias("label"),
                        "start_date", "end_date"),
