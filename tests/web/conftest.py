@@ -12,6 +12,8 @@ The snapshot (as of 2021-11-30, due horizon 14 days, so "due" = by 2021-12-14):
   C3     South  Cat     2019-06-01 –                          DENTAL 2021-11-25 → –: overdue
                                                               VISIT 2021-12-31 → –: upcoming
   C4     South  Cat     2020-02-01 – 2021-03-31 (adopted)     none
+  ODD    South  Cat     2021-01-04 –                          none   (ODD = C5/"a b" c'd: an id with
+                                                                      "/", a space and both quotes)
 
 Indicators (kpi_values), month-ends 2018-08-31 … 2021-11-30, i = 0 … 39:
   visits_on_time  numerator 10 + i mod 7, denominator 20, target 100
@@ -42,6 +44,7 @@ from carewatch.snapshot import Home, SnapshotBuilder  # noqa: E402
 from carewatch.web.accounts.services import add_user  # noqa: E402
 
 AS_OF = date(2021, 11, 30)
+ODD = 'C5/"a b" c\'d'
 PASSWORD = "correct horse battery staple"
 D = date.fromisoformat
 
@@ -61,29 +64,34 @@ def kpi_values() -> pl.DataFrame:
 def build_snapshot(home: Home, snapshot_id: str, extract_date: date) -> None:
     b = SnapshotBuilder(home, snapshot_id)
     b.insert("header", pl.DataFrame({
-        "child": ["C1", "C2", "C3", "C4"], "sex": ["1", "2", "1", "2"],
-        "dob": [D("2010-05-01"), D("2015-03-10"), D("2008-01-20"), D("2019-07-07")], "ethnic": ["WBRI"] * 4,
-        "year": [2022] * 4}))
+        "child": ["C1", "C2", "C3", "C4", ODD], "sex": ["1", "2", "1", "2", "2"],
+        "dob": [D("2010-05-01"), D("2015-03-10"), D("2008-01-20"), D("2019-07-07"), D("2012-02-02")],
+        "ethnic": ["WBRI"] * 4 + ["BAFR"], "year": [2022] * 5}))
     b.insert("episodes", pl.DataFrame({
-        "child": ["C1", "C1", "C2", "C3", "C4"],
-        "decom": [D("2020-01-10"), D("2021-02-01"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01")],
-        "rne": ["S", "L", "S", "S", "S"], "ls": ["C1", "C2", "V2", "C2", "E1"],
-        "place": ["U3", "U3", "U1", "K2", "A4"],
-        "dec": [D("2021-02-01"), None, None, None, D("2021-03-31")], "rec": ["X1", None, None, None, "E11"]}))
+        "child": ["C1", "C1", "C2", "C3", "C4", ODD],
+        "decom": [D("2020-01-10"), D("2021-02-01"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01"), D("2021-01-04")],
+        "rne": ["S", "L", "S", "S", "S", "S"], "ls": ["C1", "C2", "V2", "C2", "E1", "V2"],
+        "place": ["U3", "U3", "U1", "K2", "A4", "U6"], "place_provider": ["PR1", "PR1", "PR1", "PR4", "PR1", "PR5"],
+        "dec": [D("2021-02-01"), None, None, None, D("2021-03-31"), None], "rec": ["X1", None, None, None, "E11", None]}))
     b.insert("periods", pl.DataFrame({
-        "child": ["C1", "C2", "C3", "C4"], "period_id": [1, 1, 1, 1],
-        "start_date": [D("2020-01-10"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01")],
-        "end_date": [None, None, None, D("2021-03-31")], "end_rec": [None, None, None, "E11"],
-        "short_breaks": [False] * 4, "first_ls": ["C1", "V2", "C2", "E1"], "episodes": [2, 1, 1, 1]}))
+        "child": ["C1", "C2", "C3", "C4", ODD], "period_id": [1, 1, 1, 1, 1],
+        "start_date": [D("2020-01-10"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01"), D("2021-01-04")],
+        "end_date": [None, None, None, D("2021-03-31"), None], "end_rec": [None, None, None, "E11", None],
+        "short_breaks": [False] * 5, "first_ls": ["C1", "V2", "C2", "E1", "V2"], "episodes": [2, 1, 1, 1, 1]}))
     b.insert("placements", pl.DataFrame({
-        "child": ["C1", "C2", "C3", "C4"], "placement_id": [1, 1, 1, 1], "period_id": [1, 1, 1, 1],
-        "start_date": [D("2020-01-10"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01")],
-        "end_date": [None, None, None, D("2021-03-31")], "place": ["U3", "U1", "K2", "A4"]}))
+        "child": ["C1", "C2", "C3", "C4", ODD], "placement_id": [1, 1, 1, 1, 1], "period_id": [1, 1, 1, 1, 1],
+        "start_date": [D("2020-01-10"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01"), D("2021-01-04")],
+        "end_date": [None, None, None, D("2021-03-31"), None], "place": ["U3", "U1", "K2", "A4", "U6"]}))
+    b.insert("legal_statuses", pl.DataFrame({
+        "child": ["C1", "C1", "C2", "C3", "C4", ODD], "period_id": [1] * 6,
+        "start_date": [D("2020-01-10"), D("2021-02-01"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01"), D("2021-01-04")],
+        "end_date": [D("2021-02-01"), None, None, None, D("2021-03-31"), None],
+        "ls": ["C1", "C2", "V2", "C2", "E1", "V2"]}))
     b.insert("allocations", pl.DataFrame({
-        "child": ["C1", "C2", "C3", "C4"], "team": ["North", "North", "South", "South"],
-        "worker": ["Ann", "Bob", "Cat", "Cat"],
-        "start_date": [D("2020-01-10"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01")],
-        "end_date": [None, None, None, D("2021-03-31")]}))
+        "child": ["C1", "C2", "C3", "C4", ODD], "team": ["North", "North", "South", "South", "South"],
+        "worker": ["Ann", "Bob", "Cat", "Cat", "Cat"],
+        "start_date": [D("2020-01-10"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01"), D("2021-01-04")],
+        "end_date": [None, None, None, D("2021-03-31"), None]}))
     duties = [  # child, duty, seq, opened, due, done, team, worker
         ("C1", "VISIT", 5, "2021-09-01", "2021-10-13", "2021-10-10", "North", "Ann"),
         ("C1", "VISIT", 6, "2021-10-10", "2021-11-21", None, "North", "Ann"),

@@ -10,6 +10,9 @@ from typer.testing import CliRunner
 
 from carewatch.cli import app as carewatch_cli
 from carewatch.web.audit.models import AuditEvent
+from carewatch.web.jinja import child_url
+
+from conftest import ODD
 
 pytestmark = pytest.mark.django_db
 
@@ -257,3 +260,42 @@ def test_indicator_page_shows_named_statistical_neighbours(client_for, home):
     assert rows == [("England", "9.0%"), ("East Sussex", "14.0%"), ("Brighton and Hove", "10.0%")]
     # a count has no comparison: councils' counts differ with their size
     assert 'id="comparison-table"' not in client_for("member").get("/indicators/cla_count/").content.decode()
+
+
+def _table(page: str, table_id: str) -> str:
+    start = page.index(f'id="{table_id}"')
+    return page[start:page.index("</table>", start)]
+
+
+def test_child_page_in_words_with_a_current_legal_status_open(client_for):
+    page = client_for("analyst").get("/children/C1/").content.decode()
+    assert "Male (1)" in page and "White British (WBRI)" in page
+    placements = _table(page, "placements")
+    assert "Foster care with relative or friend, other (U3)" in placements and "Own local authority (PR1)" in placements
+    legal = _table(page, "legal")
+    rows = legal[legal.index("<tbody"):].split("</tr>")[:2]
+    # C1 (interim care order) 10 Jan 2020 – 1 Feb 2021; then C2 (full care order) from 1 Feb 2021, still
+    # current: its end-date cell is empty
+    assert "Interim care order (C1)" in rows[0] and "2021-02-01" in rows[0]
+    assert "Full care order (C2)" in rows[1]
+    assert re.findall(r'<td class="govuk-table__cell">([^<]*)</td>', rows[1])[1:3] == ["2021-02-01", ""]
+
+
+def test_an_unknown_child_is_404_for_every_child_level_role_and_audited(client_for):
+    for role in ("analyst", "north"):
+        assert client_for(role).get("/children/NOBODY/").status_code == 404
+    events = AuditEvent.objects.filter(child="NOBODY").order_by("id")
+    assert [(e.username, e.what, e.allowed) for e in events] == [
+        ("andy", "child page (no such child)", True), ("nora", "child page (no such child)", True)]
+    # a member is still refused before anything is looked up
+    assert client_for("member").get("/children/NOBODY/").status_code == 403
+
+
+def test_a_child_id_with_slash_space_and_quotes_opens(client_for):
+    url = child_url(ODD)
+    assert url == "/children/C5%2F%22a%20b%22%20c%27d/"
+    page = client_for("south").get(url).content.decode()
+    assert "Single period of accommodation under section 20 (V2)" in page
+    assert AuditEvent.objects.get().child == ODD
+    # the North manager: not theirs (403), not unknown
+    assert client_for("north").get(url).status_code == 403

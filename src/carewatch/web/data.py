@@ -267,38 +267,58 @@ def due_teams(path: Path) -> list[str]:
         con.close()
 
 
+def child_exists(con, child: str) -> bool:
+    return con.sql("SELECT count(*) FROM header WHERE child = ?", params=[child]).fetchall()[0][0] > 0
+
+
 def child_record(con, child: str, as_of: date, settings) -> dict | None:
-    """One child's timeline: header, periods of care, placements, legal statuses and duties."""
+    """One child's timeline: header, periods of care, placements, legal statuses and duties, with
+    the 903's codes in words (carewatch.codelists) and the code beside them."""
     from carewatch.charts import render_svg, timeline_spec
+    from carewatch.codelists import show, words_expr
     from carewatch.duties import due_list
 
-    header = con.sql("SELECT child, sex, dob, ethnic FROM header WHERE child = ? ORDER BY year DESC LIMIT 1", params=[child]).pl()
+    header = con.sql("SELECT child, sex, dob, ethnic, child IN (SELECT child FROM uasc WHERE duc IS NULL OR duc > ?) "
+                     "AS uasc FROM header WHERE child = ? ORDER BY year DESC LIMIT 1", params=[as_of, child]).pl()
     if header.height == 0:
         return None
     periods = con.sql("SELECT period_id, start_date, end_date, end_rec, short_breaks FROM periods "
-                          "WHERE child = ? AND start_date <= ? ORDER BY start_date", params=[child, as_of]).pl()
-    placements = con.sql("SELECT placement_id, period_id, start_date, end_date, place, pl_post FROM placements "
-                             "WHERE child = ? AND start_date <= ? ORDER BY start_date", params=[child, as_of]).pl()
-    # legal status: one row per change, from consecutive episodes
-    legal = con.sql("""
-        SELECT ls AS legal_status, min(decom) AS start_date, max(dec) AS end_date FROM (
-            SELECT *, sum(changed) OVER (ORDER BY decom) AS spell FROM (
-                SELECT ls, decom, dec, CASE WHEN ls IS DISTINCT FROM lag(ls) OVER (ORDER BY decom) THEN 1 ELSE 0 END AS changed
-                FROM episodes WHERE child = ? AND decom <= ?))
-        GROUP BY spell, ls ORDER BY start_date""", params=[child, as_of]).pl()
+                      "WHERE child = ? AND start_date <= ? ORDER BY start_date", params=[child, as_of]).pl()
+    # the provider is recorded on the placement's first episode, the reason for a change on its last
+    placements = con.sql("""
+        SELECT p.placement_id, p.period_id, p.start_date, p.end_date, p.place, s.place_provider, p.pl_post,
+               x.reason_place_change
+        FROM placements p
+        LEFT JOIN (SELECT decom, any_value(place_provider) AS place_provider FROM episodes
+                   WHERE child = $c GROUP BY decom) s ON s.decom = p.start_date
+        LEFT JOIN (SELECT dec, any_value(reason_place_change) AS reason_place_change FROM episodes
+                   WHERE child = $c AND reason_place_change IS NOT NULL GROUP BY dec) x ON x.dec = p.end_date
+        WHERE p.child = $c AND p.start_date <= $d ORDER BY p.start_date""", params={"c": child, "d": as_of}).pl()
+    legal = con.sql("SELECT ls, start_date, end_date, period_id FROM legal_statuses "
+                    "WHERE child = ? AND start_date <= ? ORDER BY start_date", params=[child, as_of]).pl()
     duties = due_list(con, as_of, child=child, status="all", settings=settings)
     spells = pl.concat([
         periods.select(pl.lit("Periods of care").alias("lane"), pl.format("period {}", pl.col("period_id")).alias("label"),
                        "start_date", "end_date"),
         placements.select(pl.lit("Placements").alias("lane"), pl.col("place").alias("label"), "start_date", "end_date"),
-        legal.select(pl.lit("Legal status").alias("lane"), pl.col("legal_status").alias("label"), "start_date", "end_date"),
+        legal.select(pl.lit("Legal status").alias("lane"), pl.col("ls").alias("label"), "start_date", "end_date"),
     ])
     timeline = ""
     if spells.height or duties.height:
         timeline = render_svg(timeline_spec(spells, duties, as_of=as_of),
                               label="Timeline of periods of care, placements, legal statuses and duties")
-    return {"child": child, "header": header.row(0, named=True), "periods": periods, "placements": placements,
-            "legal": legal, "duties": duties, "timeline": timeline}
+    row = header.row(0, named=True)
+    return {"child": child, "header": {**row, "sex": show("sex", row["sex"]), "ethnic": show("ethnic", row["ethnic"]),
+                                       "uasc": show("uasc", "Y" if row["uasc"] else "N")},
+            "periods": periods.with_columns(words_expr("rec", pl.col("end_rec")).alias("reason_ceased"))
+                              .drop("end_rec"),
+            "placements": placements.with_columns(
+                words_expr("place").alias("placement_type"), words_expr("place_provider").alias("provider"),
+                words_expr("reason_place_change").alias("reason_for_change"))
+                .select("placement_id", "period_id", "start_date", "end_date", "placement_type", "provider",
+                        pl.col("pl_post").alias("postcode"), "reason_for_change"),
+            "legal": legal.select(words_expr("ls").alias("legal_status"), "start_date", "end_date", "period_id"),
+            "duties": duties, "timeline": timeline}
 
 
 # --- data quality and snapshots -----------------------------------------------------------------

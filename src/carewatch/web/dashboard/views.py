@@ -232,12 +232,14 @@ def due_csv(request):
 @child_level("child page")
 def child(request, child):
     snap = request.snapshot
+    # an unknown id is answered 404 before the scope check: "not yours" would be untrue (audited)
+    if not data.child_exists(snap.con, child):
+        record(request, Action.VIEW, "child page (no such child)", child=child, rows=0)
+        raise Http404("no such child in this snapshot")
     teams = access_of(request.user).teams
     if teams is not None and child not in data.children_of_teams(snap.con, snap.as_of, teams)["child"].to_list():
         refuse(request, "child page (not in the manager's teams)", child=child)
     found = data.child_record(snap.con, child, snap.as_of, snap.settings)
-    if found is None:
-        raise Http404("no such child in this snapshot")
     record(request, Action.VIEW, "child page", child=child)
     return _page(request, "child.html", found)
 
