@@ -136,25 +136,44 @@ def test_extract_date_defaults_to_latest_event_in_the_collection_year(tmp_path):
 # (on time); next due 06/04 + 6 weeks = 18/05/2020, never met: overdue on 30/06 by 13 + 30 = 43 days.
 
 
-def _imported(tmp_path):
+def _imported(tmp_path, allocations=None):
     home = tmp_path / "home"
-    result = _cli("import", _extracts(tmp_path / "in"), "--home", home, "--extract-date", "2020-06-30")
+    src = _extracts(tmp_path / "in")
+    if allocations:
+        (src / "allocations.csv").write_text(allocations)
+    result = _cli("import", src, "--home", home, "--extract-date", "2020-06-30")
     assert result.exit_code == 0, result.output
     return home
 
 
 def test_due_json_csv_and_text(tmp_path):
-    home = _imported(tmp_path)
+    # C1 is North/Ann's until 31/05/2020 and nobody's since: the overdue visit (due 18/05, when C1
+    # was North's) is unallocated on 30/06; the met one (due 08/04) stays North's.
+    home = _imported(tmp_path, "CHILD,TEAM,WORKER,START,END\nC1,North,Ann,2020-04-01,2020-05-31\n")
     rows = json.loads(_cli("due", "--home", home, "--duty", "VISIT", "--child", "C1", "--status", "all",
                            "--format", "json").stdout)
-    assert [list(r) for r in rows][0] == ["child", "duty", "due", "done", "status", "team", "worker"]
-    assert [(r["due"], r["done"], r["status"]) for r in rows] == [
-        ("2020-05-18", None, "overdue"), ("2020-04-08", "2020-04-06", "done_on_time")]
+    assert list(rows[0])[:10] == ["child", "duty", "due", "done", "status", "team", "worker", "allocated",
+                                  "days_overdue", "days_left"]
+    assert [(r["due"], r["done"], r["status"], r["team"], r["allocated"], r["days_overdue"], r["days_left"])
+            for r in rows] == [("2020-05-18", None, "overdue", None, False, 43, None),
+                               ("2020-04-08", "2020-04-06", "done_on_time", "North", False, None, None)]
     table = list(csv.DictReader(io.StringIO(_cli("due", "--home", home, "--duty", "VISIT", "--child", "C1",
                                                  "--format", "csv").stdout)))
-    assert [(r["due"], r["status"]) for r in table] == [("2020-05-18", "overdue")]
+    assert [(r["due"], r["status"], r["days_overdue"], r["allocated"]) for r in table] == [
+        ("2020-05-18", "overdue", "43", "false")]
     text = _cli("due", "--home", home, "--duty", "VISIT", "--child", "C1").stdout
-    assert "43 days overdue" in text
+    assert "43 days overdue" in text and "Team: unallocated" in text
+    # --unallocated keeps it, --worker ann (any case) does not: Ann's allocation ended 31/05
+    def listed(*options):
+        return [r["due"] for r in json.loads(_cli("due", "--home", home, "--duty", "VISIT", *options,
+                                                  "--format", "json").stdout)]
+    assert listed("--unallocated") == ["2020-05-18"]
+    assert listed("--worker", "ann") == []
+    assert listed("--worker", "ann", "--status", "all") == ["2020-04-08"]
+    # --due-within: C1's next visit is overdue, not due; C2 left on 01/09, but its visit chain (visit
+    # 05/06 + 6 weeks = 17/07) is upcoming on 30/06 (17 days left)
+    assert listed("--due-within", "16", "--status", "all") == []
+    assert listed("--due-within", "17", "--status", "all") == ["2020-07-17"]
 
 
 def test_kpis_json_keys_and_integer_counts(tmp_path):

@@ -160,12 +160,15 @@ def _open(home: Optional[Path]):
 
 @app.command()
 def due(home: HomeOpt = None, as_of: AsOfOpt = None,
-        team: Annotated[Optional[str], typer.Option("--team")] = None,
-        duty: Annotated[Optional[str], typer.Option("--duty", help="IHA, RHA, DENTAL, VISIT, REVIEW, ...")] = None,
+        team: Annotated[Optional[str], typer.Option("--team", help="The team that owns the duty (open duties: the child's team on the as-of date)")] = None,
+        duty: Annotated[Optional[str], typer.Option("--duty", help="IHA, IHA_REQUEST, RHA, DENTAL, VISIT, REVIEW, ...")] = None,
         child: Annotated[Optional[str], typer.Option("--child")] = None,
+        worker: Annotated[Optional[str], typer.Option("--worker", help="Worker name, any case")] = None,
+        unallocated: Annotated[bool, typer.Option("--unallocated", help="Only children with no allocation on the as-of date")] = False,
+        due_within: Annotated[Optional[int], typer.Option("--due-within", min=0, help="Only duties not yet met and due within N days (0 = today, 6 = this week)")] = None,
         status: Annotated[str, typer.Option("--status", help="open (overdue + due), overdue, due, upcoming, done_on_time, done_late, missed, all")] = "open",
         fmt: FormatOpt = Format.text):
-    """The due list: every statutory duty with its status on the as-of date."""
+    """The due list: every statutory duty with its status on the as-of date, most urgent first."""
     from carewatch import settings as settings_mod
     from carewatch.duties import DUE_LIST_FILTERS, due_list
 
@@ -173,18 +176,18 @@ def due(home: HomeOpt = None, as_of: AsOfOpt = None,
         raise typer.BadParameter(f"one of {', '.join(DUE_LIST_FILTERS)}", param_hint="--status")
     con, meta = _open(home)
     when = _date(as_of, "--as-of") or date.fromisoformat(meta["extract_date"])
-    frame = due_list(con, when, team=team, duty=duty, child=child, status=status,
+    frame = due_list(con, when, team=team, duty=duty, child=child, worker=worker, status=status,
+                     allocated=False if unallocated else None, due_within_days=due_within,
                      settings=settings_mod.load(_home(home).root))
     if fmt is not Format.text:
         _print_frame(frame, fmt)
         return
     out.print(f"Due list on {when.isoformat()} (snapshot {meta['snapshot_id']}): {frame.height} duties")
-    days = (pl.lit(when) - pl.col("due")).dt.total_days()
     frame = frame.with_columns(
-        pl.when(pl.col("status") == "overdue").then(pl.format("{} days overdue", days))
-        .when(pl.col("status").is_in(["due", "upcoming"]) & (days == 0)).then(pl.lit("today"))
-        .when(pl.col("status").is_in(["due", "upcoming"])).then(pl.format("in {} days", -days))
-        .alias("when"))
+        pl.when(pl.col("days_overdue").is_not_null()).then(pl.format("{} days overdue", "days_overdue"))
+        .when(pl.col("days_left") == 0).then(pl.lit("today"))
+        .when(pl.col("days_left").is_not_null()).then(pl.format("in {} days", "days_left"))
+        .alias("when")).select("child", "duty", "due", "done", "status", "when", "team", "worker")
     for (team_name,), group in frame.group_by(["team"], maintain_order=True):
         _print_frame(group.drop("team"), fmt, title=f"Team: {team_name or 'unallocated'}")
 

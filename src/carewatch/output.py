@@ -58,5 +58,7 @@ def to_csv(frame: pl.DataFrame) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(frame.columns)
     for row in rows_of(frame):
-        writer.writerow(["" if v is None else escape_formula(v) for v in row.values()])
+        # booleans as JSON spells them (true/false), so CSV and JSON read alike
+        writer.writerow(["" if v is None else str(v).lower() if isinstance(v, bool) else escape_formula(v)
+                         for v in row.values()])
     return buffer.getvalue()

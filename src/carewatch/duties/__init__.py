@@ -13,13 +13,13 @@ import polars as pl
 
 from carewatch.derive import SHORT_BREAK_LS
 from carewatch.duties import dental, education, health, plans, prebirth, reviews, visits
-from carewatch.duties.common import build_care_periods, install_macros, tables_present
+from carewatch.duties.common import allocation_sql, build_care_periods, install_macros, tables_present
 from carewatch.duties.registry import DutyDef
 from carewatch.duties.status import STATUSES, install_status_macros, status_sql, statuses_sql
 from carewatch.settings import DEFAULT, Settings
 
-__all__ = ["DUE_LIST_FILTERS", "DUTIES", "DutyDef", "STATUSES", "derive_duties", "due_list", "install_status_macros",
-           "status_sql", "statuses_sql"]
+__all__ = ["DUE_LIST_COLUMNS", "DUE_LIST_FILTERS", "DUTIES", "DutyDef", "OPEN_STATUSES", "STATUSES", "derive_duties",
+           "due_counts", "due_list", "install_status_macros", "status_sql", "statuses_sql"]
 
 DUTIES: dict[str, DutyDef] = {
     d.id: d for module in (health, dental, visits, reviews, plans, education, prebirth) for d in module.DUTIES
@@ -48,21 +48,16 @@ def derive_duties(con: duckdb.DuckDBPyConnection, settings: Settings, extract_da
     # covering the due date, the latest-starting one if several do
     con.execute(f"""
         INSERT INTO duties
-        WITH owed AS MATERIALIZED (  -- rid must be the same row in both uses
-            SELECT *, row_number() OVER () AS rid FROM staged_duties s
+        WITH owed AS MATERIALIZED (  -- key must be the same row in both uses
+            SELECT *, row_number() OVER () AS key FROM staged_duties s
             WHERE s.period_id IS NULL OR NOT EXISTS (
                 SELECT 1 FROM episodes e
                 WHERE e.child = s.child AND e.ls IN {SHORT_BREAK_LS}
                   AND e.decom <= s.due AND (e.dec IS NULL OR e.dec > s.due))
-        ), owner AS (
-            SELECT o.rid, a.team, a.worker
-            FROM owed o JOIN allocations a
-              ON a.child = o.child AND a.start_date <= o.due AND (a.end_date IS NULL OR a.end_date >= o.due)
-            QUALIFY row_number() OVER (PARTITION BY o.rid ORDER BY a.start_date DESC, a._row DESC) = 1
-        )
+        ), owner AS ({allocation_sql('owed', 'k.due')})
         SELECT o.child, o.duty, o.seq, o.period_id, o.opened, o.due, o.done, o.closed,
                coalesce(o.team, w.team), w.worker
-        FROM owed o LEFT JOIN owner w USING (rid)
+        FROM owed o LEFT JOIN owner w USING (key)
         ORDER BY o.child, o.duty, o.period_id, o.seq
     """)
 
@@ -70,25 +65,79 @@ def derive_duties(con: duckdb.DuckDBPyConnection, settings: Settings, extract_da
 _LIST_FILTERS = {"open": ("overdue", "due"), **{s: (s,) for s in STATUSES}, "all": STATUSES}
 #: the due list's status filters, in the order a user is offered them
 DUE_LIST_FILTERS = tuple(_LIST_FILTERS)
+#: statuses of a duty still to be done: it belongs to whoever has the child now
+OPEN_STATUSES = ("overdue", "due", "upcoming")
+#: the due list's columns, in order
+DUE_LIST_COLUMNS = ("child", "duty", "due", "done", "status", "team", "worker", "allocated", "days_overdue",
+                    "days_left", "place", "period_start")
 
 
 def due_list(con: duckdb.DuckDBPyConnection, as_of: date, *, team: str | None = None, duty: str | None = None,
-             child: str | None = None, status: str = "open", settings: Settings = DEFAULT) -> pl.DataFrame:
-    """Duty instances at ``as_of`` with the given status (open = overdue + due), as a Polars frame
-    with columns child, duty, due, done, status, team, worker: overdue first, then due, then the
-    rest, each by team and due date."""
+             child: str | None = None, worker: str | None = None, status: str = "open",
+             allocated: bool | None = None, due_within_days: int | None = None,
+             settings: Settings = DEFAULT) -> pl.DataFrame:
+    """Duty instances at ``as_of`` with the given status (open = overdue + due), columns DUE_LIST_COLUMNS.
+
+    Owner rule: an open duty (overdue, due, upcoming) belongs to the child's allocation on ``as_of``
+    (none: team and worker null, ``allocated`` false); a met or missed duty keeps the allocation on its
+    due date as stored in ``duties``, so a team's timeliness counts what was due while the child was
+    theirs. PBA keeps its stored owner (the referral table's team), and is ``allocated`` when it has
+    one. ``team`` filters on this owner; ``worker`` matches it case-insensitively; ``allocated``
+    True/False keeps children with/without an allocation on ``as_of``; ``due_within_days`` N keeps
+    duties not yet met with as_of <= due <= as_of + N (0 = due today; overdue excluded).
+    ``place`` is the child's PLACE on ``as_of`` for open duties, else on the due date (null if not
+    placed then); ``period_start`` the start of the duty's period of care (null for PBA).
+    Order: overdue by days overdue (most first), then due/upcoming by days left, then the rest by
+    status, team and due date; ties by team, child, duty.
+    """
     if status not in _LIST_FILTERS:
         raise ValueError(f"status must be one of {sorted(_LIST_FILTERS)}")
-    wanted = _LIST_FILTERS[status]
-    conditions, params = ["status IN (SELECT unnest(?))"], [list(wanted)]
+    conditions, params = ["status IN (SELECT unnest($wanted))"], {"wanted": list(_LIST_FILTERS[status])}
     for column, value in (("team", team), ("duty", duty), ("child", child)):
         if value is not None:
-            conditions.append(f"{column} = ?")
-            params.append(value)
+            conditions.append(f"{column} = ${column}")
+            params[column] = value
+    if worker is not None:
+        conditions.append("lower(worker) = lower($worker)")
+        params["worker"] = worker
+    if allocated is not None:
+        conditions.append("allocated = $allocated")
+        params["allocated"] = bool(allocated)
+    if due_within_days is not None:
+        conditions.append("status IN ('due', 'upcoming') AND due <= $day + CAST($within AS INTEGER)")
+        params["within"] = int(due_within_days)
+    params["day"] = as_of
+    open_ = f"status IN {OPEN_STATUSES}"
     rank = " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(STATUSES))
     return con.sql(f"""
-        SELECT child, duty, due, done, status, team, worker
-        FROM ({statuses_sql(as_of, settings.due_horizon_days)})
+        WITH s AS ({statuses_sql(as_of, settings.due_horizon_days)}),
+        now_owner AS ({allocation_sql('(SELECT DISTINCT child, child AS key FROM allocations)', '$day')}),
+        listed AS (
+            SELECT s.child, s.duty, s.due, s.done, s.status,
+                   CASE WHEN s.duty = 'PBA' OR NOT {open_} THEN s.team ELSE n.team END AS team,
+                   CASE WHEN s.duty = 'PBA' OR NOT {open_} THEN s.worker ELSE n.worker END AS worker,
+                   CASE WHEN s.duty = 'PBA' THEN s.team IS NOT NULL ELSE n.key IS NOT NULL END AS allocated,
+                   CASE WHEN status = 'overdue' THEN CAST($day - s.due AS INTEGER) END AS days_overdue,
+                   CASE WHEN status IN ('due', 'upcoming') THEN CAST(s.due - $day AS INTEGER) END AS days_left,
+                   -- the latest-starting placement covering the day (end exclusive: gone that day)
+                   (SELECT arg_max(pl.place, pl.start_date) FROM placements pl
+                    WHERE pl.child = s.child AND pl.start_date <= (CASE WHEN {open_} THEN $day ELSE s.due END)
+                      AND (pl.end_date IS NULL OR pl.end_date > (CASE WHEN {open_} THEN $day ELSE s.due END)))
+                       AS place,
+                   p.start_date AS period_start
+            FROM s LEFT JOIN now_owner n ON n.key = s.child
+            LEFT JOIN periods p ON p.child = s.child AND p.period_id = s.period_id AND s.duty <> 'PBA'
+        )
+        SELECT {', '.join(DUE_LIST_COLUMNS)} FROM listed
         WHERE {' AND '.join(conditions)}
-        ORDER BY CASE status {rank} END, team NULLS LAST, due, child, duty
+        ORDER BY CASE WHEN status = 'overdue' THEN 0 WHEN status IN ('due', 'upcoming') THEN 1 ELSE 2 END,
+                 days_overdue DESC NULLS LAST, days_left NULLS LAST, CASE status {rank} END,
+                 team NULLS LAST, due, child, duty
     """, params=params).pl()
+
+
+def due_counts(frame: pl.DataFrame) -> pl.DataFrame:
+    """duty, status, n: the due list's rows counted (the counts a list opens with), statuses in list order."""
+    order = {s: i for i, s in enumerate(STATUSES)}
+    return (frame.group_by("duty", "status").agg(pl.len().cast(pl.Int64).alias("n"))
+            .sort(pl.col("duty"), pl.col("status").replace_strict(order, return_dtype=pl.Int32)))

@@ -49,6 +49,20 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
+def allocation_sql(rows: str, day: str) -> str:
+    """SQL: ``key``, team, worker of the allocation covering ``day`` for each row of ``rows``.
+
+    ``rows`` is a relation with columns ``key`` (unique) and ``child``; ``day`` an SQL date over its
+    alias ``k``. The owner rule, in one place: an allocation covers a date from its start to its end
+    inclusive; if several do, the latest-starting one (then the later row) owns it.
+    """
+    return f"""
+        SELECT k.key, a.team, a.worker
+        FROM {rows} k JOIN allocations a
+          ON a.child = k.child AND a.start_date <= {day} AND (a.end_date IS NULL OR a.end_date >= {day})
+        QUALIFY row_number() OVER (PARTITION BY k.key ORDER BY a.start_date DESC, a._row DESC) = 1"""
+
+
 def tables_present(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Tables the import contained (meta 'tables_present'); without that key, tables holding rows."""
     row = con.execute("SELECT value FROM meta WHERE key = 'tables_present'").fetchone()
