@@ -118,18 +118,73 @@ def test_member_typing_a_child_level_address_gets_403_and_is_audited(client_for,
     assert event.snapshot_id == "latest"
 
 
-def test_due_list_overdue_first_with_filters(client_for):
+def test_due_list_most_urgent_first_with_counts_and_filters(client_for):
     client = client_for("analyst")
     page = client.get("/due/").content.decode()
     table = page[page.index('id="due-table"'):]
-    # open = overdue + due: C2 VISIT (16 Nov), C1 VISIT (21 Nov), C3 DENTAL (25 Nov) overdue; C1 REVIEW due
-    order = [table.index(s) for s in ("2021-11-16", "2021-11-21", "2021-11-25", "2021-12-01")]
+    # open = overdue + due, by days overdue then days left: C6 REVIEW (29 Sep, 62 days), C2 VISIT
+    # (16 Nov, 14), C1 VISIT (21 Nov, 9), C3 DENTAL (25 Nov, 5) overdue; C1 REVIEW due (1 Dec, 1 left)
+    order = [table.index(s) for s in ("2021-09-29", "2021-11-16", "2021-11-21", "2021-11-25", "2021-12-01")]
     assert order == sorted(order)
-    assert "<strong>4</strong> duties: 3 overdue, 1 due." in page
-    page = client.get("/due/?worker=Ann&status=all").content.decode()
-    assert "<strong>3</strong> duties" in page  # C1's three duties
+    assert "62 overdue" in table and "1 left" in table and "Looked-after review" in table
+    assert "Children&#39;s home (K2)" in table and "unallocated" in table  # C6: K2, no team
+    assert "<strong>5</strong> duties: 4 overdue, 1 due." in page
+    counts = _table(page, "due-counts")
+    # REVIEW: C6 overdue, C1 due; VISIT: C2 and C1 overdue; DENTAL: C3 overdue
+    assert re.findall(r'data-duty="(\w+)"', counts) == ["DENTAL", "REVIEW", "VISIT", "total"]
+    assert _cells(counts, "REVIEW") == {"overdue": "1", "due": "1"}
+    assert _cells(counts, "total") == {"overdue": "4", "due": "1"}
+    page = client.get("/due/?worker=ann&status=all").content.decode()
+    assert "<strong>3</strong> duties" in page  # C1's three: the worker matched whatever its case
     page = client.get("/due/?duty=VISIT&team=South&status=upcoming").content.decode()
     assert "<strong>1</strong> duties" in page and "2021-12-31" in page
+    page = client.get("/due/?child=C1&status=all").content.decode()
+    assert "<strong>3</strong> duties" in page and "/children/C2/" not in page
+    assert client.get("/due/?child=C&status=all").content.decode().count("/children/") == 0  # exact id only
+    page = client.get("/due/?unallocated=1").content.decode()
+    assert "<strong>1</strong> duties" in page and "/children/C6/" in page
+    # this week (30 Nov to 6 Dec, not yet met, not overdue): C1's review on 1 December; today: none
+    page = client.get("/due/?when=week").content.decode()
+    assert "<strong>1</strong> duties" in page and "2021-12-01" in _table(page, "due-table")
+    assert "<strong>0</strong> duties" in client.get("/due/?when=today").content.decode()
+    assert client.get("/due/?when=tomorrow").status_code == 404
+
+
+def test_due_today_on_the_day(client_for):
+    client = client_for("north")
+    client.post("/snapshots/", {"snapshot_id": "latest", "as_of": "2021-12-01"})
+    page = client.get("/due/?when=today").content.decode()
+    # 1 December: C1's review is due today
+    assert "<strong>1</strong> duties" in page and "today" in _table(page, "due-table")
+    summary = _table(page, "team-summary")
+    # North on 1 December: overdue C2 VISIT (16 Nov) and C1 VISIT (21 Nov); due today and this
+    # week C1 REVIEW (1 Dec)
+    assert _fields(summary, "North") == {"overdue": "2", "due_today": "1", "due_this_week": "1"}
+    assert "South" not in summary
+
+
+def test_managers_see_the_number_of_unallocated_children_not_their_rows(client_for):
+    page = client_for("north").get("/due/?unallocated=1").content.decode()
+    assert "<strong>0</strong> duties" in page and "/children/C6/" not in page
+    warning = page[page.index('id="unallocated-count"'):]
+    assert "1 child in care with an open duty has no allocated team" in warning
+    assert "Analysts and administrators see who they are" in warning
+    assert "/children/C6/" not in client_for("north").get("/due/?child=C6&status=all").content.decode()
+    assert client_for("north").get("/children/C6/").status_code == 403
+    page = client_for("analyst").get("/due/").content.decode()
+    assert "List them" in page
+
+
+def _cells(table: str, duty: str) -> dict:
+    row = table[table.index(f'data-duty="{duty}"'):]
+    row = row[:row.index("</tr>")]
+    return dict(re.findall(r'data-status="(\w+)">(\d+)<', row))
+
+
+def _fields(table: str, team: str) -> dict:
+    row = table[table.index(f'data-team="{team}"'):]
+    row = row[:row.index("</tr>")]
+    return dict(re.findall(r'data-field="(\w+)">(\d+)<', row))
 
 
 def test_manager_sees_only_their_teams_children(client_for):
@@ -234,7 +289,7 @@ def test_the_homes_local_standards_apply(client_for, home):
     # with no horizon, C1's review due on 1 December is upcoming on 30 November, not due
     (home.root / "carewatch.toml").write_text("[settings]\ndue_horizon_days = 0\n\n[settings.kpi_targets]\nvisits_on_time = 90.0\n")
     page = client_for("analyst").get("/due/").content.decode()
-    assert "<strong>3</strong> duties: 3 overdue, 0 due." in page
+    assert "<strong>4</strong> duties: 4 overdue, 0 due." in page
     page = client_for("analyst").get("/due/?status=upcoming").content.decode()
     assert "<strong>2</strong> duties" in page  # C1's review and C3's visit on 31 December
 

@@ -241,28 +241,60 @@ def _children_behind(path: Path, kpi_id: str, period_end: date, as_of: date, set
     return f"Children looked after on {period_end:%-d %B %Y}", rows
 
 
-def due_rows(path: Path, as_of: date, settings, *, duty=None, team=None, worker=None, status="open") -> pl.DataFrame:
-    """The due list exactly as `carewatch due` gives it (overdue first), narrowed by worker when asked."""
-    return _due_rows(path, as_of, Keyed(settings), duty=duty, team=team, worker=worker, status=status)
+def due_rows(path: Path, as_of: date, settings, **filters) -> pl.DataFrame:
+    """The due list exactly as `carewatch due` gives it (most urgent first), for the engine's
+    filters (duty, team, worker, child, status, allocated, due_within_days)."""
+    return _due_rows(path, as_of, Keyed(settings), **filters)
 
 
 @lru_cache(maxsize=256)
-def _due_rows(path: Path, as_of: date, settings: Keyed, *, duty=None, team=None, worker=None, status="open") -> pl.DataFrame:
+def _due_rows(path: Path, as_of: date, settings: Keyed, **filters) -> pl.DataFrame:
     from carewatch.duties import due_list
 
     con = cursor(path)
     try:
-        rows = due_list(con, as_of, team=team, duty=duty, status=status, settings=settings.settings)
+        return due_list(con, as_of, settings=settings.settings, **filters)
     finally:
         con.close()
-    return rows.filter(pl.col("worker") == worker) if worker else rows
+
+
+#: "due today" and "due this week" (today and the 6 days after it), as the due list's
+#: ``due_within_days`` filter counts them: the page's filters and the digest's counts share them
+DUE_WINDOWS = {"today": 0, "week": 6}
+
+
+def due_summary(path: Path, as_of: date, settings) -> tuple[pl.DataFrame, int]:
+    return _due_summary(path, as_of, Keyed(settings))
+
+
+@lru_cache(maxsize=16)
+def _due_summary(path: Path, as_of: date, settings: Keyed) -> tuple[pl.DataFrame, int]:
+    """Per team (the owner on the as-of date): overdue, due today, due this week; and the number of
+    children with an open duty and no allocation on the as-of date. All from the engine's due list
+    with the same filters the due-list page offers, so a count and its list always agree."""
+    from carewatch.duties import OPEN_STATUSES
+
+    def per_team(name: str, **filters) -> pl.DataFrame:
+        rows = _due_rows(path, as_of, settings, **filters)
+        return rows.filter(pl.col("team").is_not_null()).group_by("team").agg(pl.len().alias(name))
+
+    counts = [per_team("overdue", status="overdue"),
+              per_team("due_today", status="all", due_within_days=DUE_WINDOWS["today"]),
+              per_team("due_this_week", status="all", due_within_days=DUE_WINDOWS["week"])]
+    teams = pl.DataFrame({"team": due_teams(path)}, schema={"team": pl.Utf8})
+    for frame in counts:
+        teams = teams.join(frame, on="team", how="left")
+    teams = teams.fill_null(0).sort("team")
+    unallocated = _due_rows(path, as_of, settings, status="all", allocated=False)
+    return teams, unallocated.filter(pl.col("status").is_in(OPEN_STATUSES))["child"].n_unique()
 
 
 @lru_cache(maxsize=16)
 def due_teams(path: Path) -> list[str]:
     con = cursor(path)
     try:
-        return [t for (t,) in con.sql("SELECT DISTINCT team FROM duties WHERE team IS NOT NULL ORDER BY team").fetchall()]
+        return [t for (t,) in con.sql("SELECT team FROM duties WHERE team IS NOT NULL UNION "
+                                      "SELECT team FROM allocations WHERE team IS NOT NULL ORDER BY team").fetchall()]
     finally:
         con.close()
 

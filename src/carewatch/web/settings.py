@@ -5,6 +5,10 @@ CAREWATCH_DATABASE_URL     postgresql://user:password@host:port/name (else SQLit
 CAREWATCH_SECRET_KEY       else a random key kept in HOME/secret_key (mode 600)
 CAREWATCH_ALLOWED_HOSTS    comma-separated (default: localhost, 127.0.0.1)
 CAREWATCH_SECURE_COOKIES   "0" only where the site is served over plain HTTP to a remote browser
+CAREWATCH_BASE_URL         the site's address as users reach it, for links in emails (default http://localhost:8000)
+CAREWATCH_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _TLS   the SMTP server the morning digest is
+                           sent through (defaults localhost, 25, none, none, carewatch@localhost,
+                           TLS off; _TLS=1 for STARTTLS)
 """
 from __future__ import annotations
 
@@ -155,6 +159,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "locked.html"
+
+# the morning digest (carewatch digest --send)
+BASE_URL = os.environ.get("CAREWATCH_BASE_URL", "http://localhost:8000").rstrip("/")
+EMAIL_HOST = os.environ.get("CAREWATCH_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("CAREWATCH_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("CAREWATCH_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CAREWATCH_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("CAREWATCH_SMTP_TLS", "0") == "1"
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("CAREWATCH_SMTP_FROM", "carewatch@localhost")
 
 LOGGING = {
     "version": 1,

@@ -43,3 +43,42 @@ def frame_table(frame, caption: str, id: str | None = None, child_links: bool = 
         f'<caption class="govuk-table__caption govuk-table__caption--s">{escape(caption)}</caption>'
         f'<thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>'
         f'<tbody class="govuk-table__body">{"".join(rows)}</tbody></table></div>')
+
+
+def _days(row: dict) -> str:
+    if row["days_overdue"] is not None:
+        return f"{row['days_overdue']} overdue"
+    if row["days_left"] is not None:
+        return "today" if row["days_left"] == 0 else f"{row['days_left']} left"
+    return ""
+
+
+def due_table(frame, caption: str, titles: dict[str, str], id: str = "due-table") -> Markup:
+    """The due list as a manager reads it: child, duty in words (its code as a hint), due date,
+    days overdue or left, status, worker, team, placement type in words, date entered care.
+    ``frame`` has the due list's columns plus ``placement`` (carewatch.codelists words)."""
+    heads = ["Child", "Duty", "Due", "Days", "Status", "Worker", "Team", "Placement type", "Entered care"]
+    head = "".join(f'<th scope="col" class="govuk-table__header">{h}</th>' for h in heads)
+
+    def cell(value, classes: str = "") -> str:
+        return f'<td class="govuk-table__cell{classes}">{value}</td>'
+
+    rows = []
+    for row in frame.iter_rows(named=True):
+        duty = row["duty"]
+        rows.append(
+            '<tr class="govuk-table__row">'
+            + cell(f'<a class="govuk-link" href="{escape(child_url(row["child"]))}">{escape(row["child"])}</a>')
+            + cell(f'{escape(titles.get(duty, duty))} <span class="govuk-hint cw-code">{escape(duty)}</span>')
+            + cell(escape(row["due"]), " cw-nowrap") + cell(escape(_days(row)), " cw-nowrap")
+            + cell(status_tag(row["status"]))
+            + cell(escape(row["worker"] or "")) + cell(escape(row["team"] or "unallocated"))
+            + cell(escape(row["placement"] or "")) + cell(escape(row["period_start"] or ""), " cw-nowrap")
+            + "</tr>")
+    if not rows:
+        rows = [f'<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="{len(heads)}">None.</td></tr>']
+    return Markup(
+        f'<div class="cw-table-wrap"><table class="govuk-table cw-compact" id="{escape(id)}">'
+        f'<caption class="govuk-table__caption govuk-table__caption--s">{escape(caption)}</caption>'
+        f'<thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>'
+        f'<tbody class="govuk-table__body">{"".join(rows)}</tbody></table></div>')
