@@ -7,6 +7,7 @@ The cohort: two children in one 903 year (2021 = April 2020 – March 2021), plu
 import csv
 import io
 import json
+from datetime import date
 
 import pytest
 from typer.testing import CliRunner
@@ -24,8 +25,11 @@ VISITS = "CHILD,VISIT_DATE,SEEN,VIRTUAL\nC1,2020-04-06,Y,N\nC2,2020-06-05,,\n"
 runner = CliRunner()
 
 
-def _extracts(folder, episodes=EPISODES):
+def _extracts(folder, episodes=EPISODES, history_from=None):
+    """The extracts; ``history_from`` states in a manifest where the records begin (else the data says)."""
     (folder / "903" / "2021").mkdir(parents=True)
+    if history_from:
+        (folder / "manifest.json").write_text(json.dumps({"history_from": history_from}))
     (folder / "903" / "2021" / "header.csv").write_text(HEADER)
     (folder / "903" / "2021" / "episodes.csv").write_text(episodes)
     (folder / "visits.csv").write_text(VISITS)
@@ -37,7 +41,8 @@ def _cli(*args):
 
 
 def test_import_publishes_and_registers(tmp_path):
-    src = _extracts(tmp_path / "in")
+    # the council states its records are complete from the start of the 2021 collection year
+    src = _extracts(tmp_path / "in", history_from="2020-04-01")
     home = tmp_path / "home"
     result = _cli("import", src, "--home", home, "--la", "999", "--extract-date", "2021-03-31")
     assert result.exit_code == 0, result.output
@@ -49,6 +54,7 @@ def test_import_publishes_and_registers(tmp_path):
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
         assert (meta["la"], meta["extract_date"], meta["quarantined_children"]) == ("999", "2021-03-31", "0")
         assert meta["tables_present"] == "episodes,header,visits"
+        assert meta["history_from"] == '{"episodes": "2020-04-01", "visits": "2020-04-01"}'
         # the two periods of care were derived, and C1's first visit duty (placement start
         # 01/04/2020 + 7 days = 08/04/2020) was met on 06/04/2020
         assert con.execute("SELECT count(*) FROM periods").fetchone()[0] == 2
@@ -56,6 +62,28 @@ def test_import_publishes_and_registers(tmp_path):
                            ).fetchone() == (__import__("datetime").date(2020, 4, 8), __import__("datetime").date(2020, 4, 6))
         sha = con.execute("SELECT sha256 FROM source_files WHERE file LIKE '%episodes.csv'").fetchone()[0]
         assert len(sha) == 64
+
+
+def test_history_start_from_the_data_and_a_bad_history_from(tmp_path):
+    # No usable history_from: the episodes' history starts on 1 April of the 2021 collection year,
+    # 01/04/2020; the visits table's records begin at its earliest date, 06/04/2020. C1's
+    # visit chain, running since 01/04/2020, is picked up there: due H + 6 weeks = 18/05/2020, met by
+    # the visit on 06/04 (on H); then 06/04 + 6 weeks = 18/05 again, open. The first-visit duty (due
+    # 08/04, a week after the placement began) is not owed: a visit before H could not be seen.
+    # history_from {"visits": "01/04/2020"} is not a date: a warning, and the data decides.
+    src = _extracts(tmp_path / "in", history_from={"visits": "01/04/2020"})
+    home = tmp_path / "home"
+    result = _cli("import", src, "--home", home, "--extract-date", "2021-03-31")
+    assert result.exit_code == 0, result.output
+    with open_snapshot(Home(home)) as con:
+        assert con.execute("SELECT value FROM meta WHERE key = 'history_from'").fetchone()[0] == \
+            '{"episodes": "2020-04-01", "visits": "2020-04-06"}'
+        assert con.execute("SELECT code, severity FROM findings WHERE code LIKE '%history%'").fetchall() == [
+            ("file.bad_history_from", "warning")]
+        assert con.execute("SELECT seq, opened, due, done FROM duties WHERE child = 'C1' AND duty = 'VISIT' "
+                           "ORDER BY seq").fetchall() == [
+            (1, date(2020, 4, 6), date(2020, 5, 18), date(2020, 4, 6)),
+            (2, date(2020, 4, 6), date(2020, 5, 18), None)]
 
 
 def test_rejected_import_changes_nothing(tmp_path):
@@ -138,7 +166,7 @@ def test_extract_date_defaults_to_latest_event_in_the_collection_year(tmp_path):
 
 def _imported(tmp_path, allocations=None):
     home = tmp_path / "home"
-    src = _extracts(tmp_path / "in")
+    src = _extracts(tmp_path / "in", history_from="2020-04-01")
     if allocations:
         (src / "allocations.csv").write_text(allocations)
     result = _cli("import", src, "--home", home, "--extract-date", "2020-06-30")

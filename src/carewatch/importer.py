@@ -121,7 +121,7 @@ def run_import(home: Home, paths: list[Path], *, la: str | None = None, extract_
             "tables_present": ",".join(sorted(t for t in checked.tables)),
         })
         progress("deriving periods, placements and duties")
-        _derive(builder, settings, extract_date, progress)
+        _derive(builder, settings, extract_date, progress, manifest.get("history_from"))
         if _fail_before_publish:
             raise RuntimeError("injected failure before publish")
         progress("publishing")
@@ -132,12 +132,13 @@ def run_import(home: Home, paths: list[Path], *, la: str | None = None, extract_
     return ImportResult(checked, snapshot_id)
 
 
-def _derive(builder: SnapshotBuilder, settings, extract_date: date, progress: Progress) -> None:
+def _derive(builder: SnapshotBuilder, settings, extract_date: date, progress: Progress,
+            history_from: object = None) -> None:
     from carewatch.derive import derive_periods_and_placements
     from carewatch.duties import derive_duties
     from carewatch.kpis import compute_all
 
     derive_periods_and_placements(builder.con)
-    derive_duties(builder.con, settings, extract_date)
+    derive_duties(builder.con, settings, extract_date, history_from=history_from)
     progress("computing indicators")
     compute_all(builder.con, settings, extract_date)

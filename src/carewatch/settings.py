@@ -17,6 +17,8 @@ class Settings:
     due_horizon_days: int = 14
     #: DENTAL: months from period start to the first check, and between checks (local standard)
     dental_interval_months: int = 12
+    #: IHA_REQUEST: working days from the period start to the council's request to health (local standard)
+    iha_request_working_days: int = 5
     #: PBA: working days from referral to completed pre-birth assessment (local standard)
     pba_working_days: int = 45
     #: virtual visits count as statutory visits only inside this window (coronavirus amendments)

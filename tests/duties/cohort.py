@@ -7,9 +7,10 @@ from pathlib import Path
 import duckdb
 
 import carewatch
-from carewatch.calendar import calendar_frame
+from carewatch.calendar import CALENDAR_START, calendar_frame
 from carewatch.derive import derive_periods_and_placements
 from carewatch.duties import derive_duties
+from carewatch.duties.history import history_starts, store_history_starts
 from carewatch.settings import DEFAULT, Settings
 
 SCHEMA = Path(carewatch.__file__).parent / "schema.sql"
@@ -18,14 +19,24 @@ LOCAL_TABLES = ("allocations", "visits", "health_assessments", "dental_checks", 
 _CALENDAR = calendar_frame()
 
 
-def new_snapshot(tables_present=LOCAL_TABLES) -> duckdb.DuckDBPyConnection:
+def new_snapshot(tables_present=LOCAL_TABLES, history_from: date | None = CALENDAR_START) -> duckdb.DuckDBPyConnection:
+    """An empty snapshot. The hand-made cohorts hold every record there is, so by default each table's
+    history start is stated as the calendar's first day (as a manifest's ``history_from`` would); pass
+    ``history_from=None`` to have it taken from the data, or call ``history`` to state one table's."""
     con = duckdb.connect()
     con.execute(SCHEMA.read_text())
     con.register("calendar_days", _CALENDAR)
     con.execute("INSERT INTO calendar SELECT * FROM calendar_days")
     con.unregister("calendar_days")
     con.execute("INSERT INTO meta VALUES ('tables_present', ?)", [",".join(tables_present)])
+    if history_from is not None:
+        store_history_starts(con, {t: history_from for t in (*tables_present, "episodes")})
     return con
+
+
+def history(con: duckdb.DuckDBPyConnection, **starts: date) -> None:
+    """State history starts per table (as a manifest would), e.g. history(con, health_assessments=...)."""
+    store_history_starts(con, {**history_starts(con), **starts})
 
 
 def insert(con: duckdb.DuckDBPyConnection, table: str, **columns) -> None:

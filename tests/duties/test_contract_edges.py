@@ -30,7 +30,7 @@ def test_legal_status_only_changes_joined_by_x1_keep_one_period_and_one_visit_ch
     episode(con, "L", d(2021, 2, 10), None, rne="L", ls="C2")
     visit(con, "L", d(2021, 1, 7))
     derive(con, d(2021, 1, 31))
-    # everything runs from 4 Jan: + 10 working days = 18 Jan (care plan); + 20 = 5–8, 11–15,
+    # everything runs from 4 Jan: + 5 working days = 11 Jan (IHA request); + 10 = 18 Jan (care plan); + 20 = 5–8, 11–15,
     # 18–22, 25–29 Jan (19), Mon 1 Feb (IHA, first review); + 12 months = 4 Jan 2022 (dental);
     # visit 4 Jan + 7 = 11 Jan met 7 Jan, then 7 Jan + 42 = 18 Feb (no new chain at 20 Jan or
     # 10 Feb); aged 10 on 31 Aug 2020, so the spring term (to 31 Mar, after 1 Feb) owes a PEP
@@ -38,6 +38,7 @@ def test_legal_status_only_changes_joined_by_x1_keep_one_period_and_one_visit_ch
         ("CARE_PLAN", 1, d(2021, 1, 4), d(2021, 1, 18), None),
         ("DENTAL", 1, d(2021, 1, 4), d(2022, 1, 4), None),
         ("IHA", 1, d(2021, 1, 4), d(2021, 2, 1), None),
+        ("IHA_REQUEST", 1, d(2021, 1, 4), d(2021, 1, 11), None),
         ("PEP", 1, d(2021, 1, 4), d(2021, 3, 31), None),
         ("PERMANENCE_PLAN", 1, d(2021, 1, 4), d(2021, 5, 1), None),   # 1 Feb + 3 months
         ("REVIEW", 1, d(2021, 1, 4), d(2021, 2, 1), None),

@@ -65,10 +65,11 @@ def test_a_child_who_leaves_care_before_a_due_date_owes_nothing_for_it(con):
     child(con, "L", d(2010, 1, 1))
     episode(con, "L", d(2021, 3, 1), d(2021, 3, 20), rec="E4A")
     derive(con, d(2021, 6, 30))
-    # Mon 1 Mar 2021: 10 working days = 15 Mar, 20 = 29 Mar. Left on 20 Mar: the care plan (15 Mar)
-    # and first visit (8 Mar) were owed and closed unmet on 20 Mar; the IHA, first review (29 Mar),
-    # dental check (1 Mar 2022) and spring-term PEP (31 Mar) were never owed
-    assert con.execute("SELECT duty, due, done, closed FROM duties ORDER BY due").fetchall() == [
+    # Mon 1 Mar 2021: 5 working days = 8 Mar, 10 = 15 Mar, 20 = 29 Mar. Left on 20 Mar: the IHA
+    # request (8 Mar), care plan (15 Mar) and first visit (8 Mar) were owed and closed unmet on 20 Mar;
+    # the IHA, first review (29 Mar), dental check (1 Mar 2022) and spring-term PEP (31 Mar) were never owed
+    assert con.execute("SELECT duty, due, done, closed FROM duties ORDER BY due, duty").fetchall() == [
+        ("IHA_REQUEST", d(2021, 3, 8), None, d(2021, 3, 20)),
         ("VISIT", d(2021, 3, 8), None, d(2021, 3, 20)),
         ("CARE_PLAN", d(2021, 3, 15), None, d(2021, 3, 20)),
     ]

@@ -113,7 +113,7 @@ def test_short_breaks_and_quarantined_children_owe_nothing(con):
 
 
 def test_registry_documents_every_duty():
-    assert set(DUTIES) == {"IHA", "RHA", "DENTAL", "VISIT", "REVIEW", "CARE_PLAN", "PERMANENCE_PLAN",
+    assert set(DUTIES) == {"IHA_REQUEST", "IHA", "RHA", "DENTAL", "VISIT", "REVIEW", "CARE_PLAN", "PERMANENCE_PLAN",
                            "PATHWAY_PLAN", "PEP", "PBA"}
     assert all(duty.due_rule and duty.done_by and duty.choices and duty.evidence for duty in DUTIES.values())
 

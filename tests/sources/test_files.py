@@ -155,7 +155,7 @@ def test_reader_finding_codes_are_registered_and_well_formed():
                if isinstance(value, type(REGISTRY["file.empty"]))}
     assert defined == {
         "file.empty", "file.binary", "file.old_xls", "file.unreadable", "file.bad_xlsx", "file.not_found",
-        "file.malformed_xml", "file.bad_manifest", "table.unrecognised", "table.ambiguous",
+        "file.malformed_xml", "file.bad_manifest", "file.bad_history_from", "table.unrecognised", "table.ambiguous",
         "table.missing_column", "table.missing_required", "value.bad_date", "value.bad_number",
         "value.bad_flag", "value.missing", "value.missing_child_id", "merge.episode_conflict", "merge.header_conflict",
         "merge.year_named_by_start"}

@@ -49,8 +49,19 @@ def test_same_seed_same_bytes_and_quick(small, tmp_path):
 
 def test_layout_and_manifest(small):
     out, _, _ = small
+    # history_from: the local records begin a year (366 days) before the 903 history of 1 Apr 2019,
+    # PEPs (by term) at it; no record in those tables is older than stated
+    cut = "2018-03-31"
+    history_from = {"care_plans": cut, "dental_checks": cut, "health_assessments": cut, "pathway_plans": cut,
+                    "permanence_meetings": cut, "visits": cut, "peps": "2019-04-01"}
     assert json.loads((out / "manifest.json").read_text()) == {
-        "la": "938", "la_name": "Small synthetic council", "extract_date": "2021-11-30"}
+        "la": "938", "la_name": "Small synthetic council", "extract_date": "2021-11-30",
+        "history_from": history_from}
+    for table, first in history_from.items():
+        frame = pl.read_csv(out / "local" / f"{table}.csv", infer_schema=False)
+        dates = [frame[c].str.to_date("%Y-%m-%d", strict=False).min() for c in frame.columns if "DATE" in c
+                 or c in ("REQUESTED", "COMPLETED", "AGREED")]
+        assert str(min(x for x in dates if x is not None)) >= first, table
     # collection years 2019-20 .. 2021-22 (the last running to the extract date)
     assert sorted(p.name for p in (out / "903").iterdir()) == ["2020", "2021", "2022"]
     assert sorted(p.name for p in (out / "cin").iterdir()) == [f"cin_census_{y}.xml" for y in (2020, 2021, 2022)]

@@ -13,13 +13,14 @@ import polars as pl
 
 from carewatch.derive import SHORT_BREAK_LS
 from carewatch.duties import dental, education, health, plans, prebirth, reviews, visits
-from carewatch.duties.common import allocation_sql, build_care_periods, install_macros, tables_present
+from carewatch.duties.common import PERIOD_HISTORY, allocation_sql, build_care_periods, install_macros, tables_present
+from carewatch.duties.history import history_starts, resolve_history_starts, stated_starts, store_history_starts
 from carewatch.duties.registry import DutyDef
 from carewatch.duties.status import STATUSES, install_status_macros, status_sql, statuses_sql
 from carewatch.settings import DEFAULT, Settings
 
 __all__ = ["DUE_LIST_COLUMNS", "DUE_LIST_FILTERS", "DUTIES", "DutyDef", "OPEN_STATUSES", "STATUSES", "derive_duties",
-           "due_counts", "due_list", "install_status_macros", "status_sql", "statuses_sql"]
+           "due_counts", "due_list", "history_starts", "install_status_macros", "status_sql", "statuses_sql"]
 
 DUTIES: dict[str, DutyDef] = {
     d.id: d for module in (health, dental, visits, reviews, plans, education, prebirth) for d in module.DUTIES
@@ -29,15 +30,25 @@ _STAGED_COLUMNS = "child VARCHAR, duty VARCHAR, seq INTEGER, period_id INTEGER, 
                   "done DATE, closed DATE, team VARCHAR"
 
 
-def derive_duties(con: duckdb.DuckDBPyConnection, settings: Settings, extract_date: date) -> None:
+def derive_duties(con: duckdb.DuckDBPyConnection, settings: Settings, extract_date: date, *,
+                  history_from: object = None) -> None:
     """Fill ``duties`` (replacing what it held) from periods, placements and the evidence tables.
 
     Needs ``periods``, ``placements`` and ``visit_placements`` (derive_periods_and_placements) and
     ``calendar``. Families whose evidence table the import did not contain are left out.
+    ``history_from`` is the manifest's statement of where the records begin (a date for every table,
+    or a dict per table); a history start already in meta counts as stated. The resolved history
+    start of every evidence table present is stored in meta (``history_starts`` reads it).
     """
     install_macros(con)
     build_care_periods(con)
     present = tables_present(con)
+    evidence = ({d.evidence for d in DUTIES.values()} | {PERIOD_HISTORY}) & (present | {"episodes"})
+    stated = {**history_starts(con), **stated_starts(history_from, evidence)}
+    starts = resolve_history_starts(con, evidence, stated)
+    store_history_starts(con, starts)
+    con.execute("CREATE OR REPLACE TEMP TABLE history_starts (tbl VARCHAR, h DATE)")
+    con.executemany("INSERT INTO history_starts VALUES (?, ?)", list(starts.items()))
     con.execute(f"CREATE OR REPLACE TEMP TABLE staged_duties ({_STAGED_COLUMNS})")
     for duty in DUTIES.values():
         if duty.evidence in present:

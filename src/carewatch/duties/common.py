@@ -108,10 +108,15 @@ class Chain:
     windows: SQL with child, period_id, win_id (unique per child), win_start, win_end (null while
       open) and any columns ``due`` uses.
     completions: SQL with child, c_date.
-    due: SQL expression over the window's columns, ``seq`` and ``opened``.
+    due: SQL expression over the window's columns, ``seq``, ``opened`` and ``pickup`` (the window
+      was picked up at the history start H).
     steps: "first" — one instance per window, opened at win_start, met by the first completion;
       "all" — opened at win_start, then each completion opens the next instance;
       "after_completion" — instances start only at a completion (RHA: none until an assessment).
+    history: the evidence table whose history start H bounds the chain (temp table history_starts).
+    pickup_due: for a running chain (not "first"), the due date of the instance opened at H in a
+      window that began before H: the latest date the next instance could fall, given that its
+      predecessor happened before H. A "first" (one-off) duty due before H is simply not derived.
     """
 
     duty: str
@@ -119,12 +124,40 @@ class Chain:
     completions: str
     due: str
     steps: Literal["first", "all", "after_completion"]
+    history: str
+    pickup_due: str | None = None
+
+
+#: the table whose history start bounds every duty, as the periods and placements come from it
+PERIOD_HISTORY = "episodes"
 
 
 def chain_sql(chain: Chain, extract_date: date) -> str:
-    """child, duty, seq, period_id, opened, due, done, closed for every instance of the chain."""
+    """child, duty, seq, period_id, opened, due, done, closed for every instance of the chain.
+
+    History start H (table ``history_starts``, the later of the evidence table's and the episodes';
+    none = no bound): a running chain's window that began
+    before H is cut to start at H and opens there with a pick-up instance due at ``pickup_due``,
+    met by the first completion on/after H; a window that ended by H is dropped. Nothing due before
+    H is derived, so nothing the records cannot show is ever overdue.
+    """
+    if chain.steps != "first" and chain.pickup_due is None:
+        raise ValueError(f"{chain.duty}: a running chain needs pickup_due")
+    running = chain.steps != "first"
     numbered = f"""
-        w AS ({chain.windows}),
+        -- H: the later of the evidence table's and the episodes' history start, as before the 903
+        -- history begins a period's (or placement's) visible start may not be the real one
+        h AS (SELECT coalesce(max(h), DATE '0001-01-01') AS h,
+                     coalesce(max(h) FILTER (tbl = '{PERIOD_HISTORY}'), DATE '0001-01-01') AS h_periods
+              FROM history_starts WHERE tbl IN ('{chain.history}', '{PERIOD_HISTORY}')),
+        w0 AS ({chain.windows}),
+        w AS (
+            SELECT w0.* EXCLUDE (win_start),
+                   {'greatest(w0.win_start, h.h)' if running else 'w0.win_start'} AS win_start,
+                   {'w0.win_start < h.h' if running else 'false'} AS pickup, h.h AS history_from
+            FROM w0, h WHERE (w0.win_end IS NULL OR w0.win_end > h.h)
+            {'' if running else 'AND w0.win_start >= h.h_periods  -- a one-off runs from a start seen in the records'}
+        ),
         c AS (SELECT DISTINCT child, c_date FROM ({chain.completions}) AS src
               WHERE c_date IS NOT NULL AND c_date <= DATE '{extract_date}'),
         wc AS (
@@ -148,18 +181,40 @@ def chain_sql(chain: Chain, extract_date: date) -> str:
         FROM w LEFT JOIN (SELECT child, win_id, max(k) AS n, max(c_date) AS last_done FROM wc GROUP BY ALL) l
              ON l.child = w.child AND l.win_id = w.win_id"""
     else:
+        # a picked-up window adds the pick-up instance (seq 1, opened at H) before the completions' ones
         steps = """
-        SELECT w.*, wc.k AS seq, wc.c_date AS opened,
+        SELECT w.*, wc.k + w.pickup::INTEGER AS seq, wc.c_date AS opened,
                lead(wc.c_date) OVER (PARTITION BY wc.child, wc.win_id ORDER BY wc.k) AS done
-        FROM w JOIN wc ON wc.child = w.child AND wc.win_id = w.win_id"""
+        FROM w JOIN wc ON wc.child = w.child AND wc.win_id = w.win_id
+        UNION ALL BY NAME
+        SELECT w.*, 1 AS seq, w.win_start AS opened, wc.c_date AS done
+        FROM w LEFT JOIN wc ON wc.child = w.child AND wc.win_id = w.win_id AND wc.k = 1
+        WHERE w.pickup"""
+    due = f"CASE WHEN pickup AND seq = 1 THEN {chain.pickup_due} ELSE {chain.due} END" if running else chain.due
     return f"""
         WITH {numbered}, steps AS ({steps}),
-        dated AS (SELECT *, {chain.due} AS due FROM steps)
+        dated AS (SELECT *, {due} AS due FROM steps)
         SELECT child, '{chain.duty}' AS duty, seq, period_id, opened, due, done, win_end AS closed,
                NULL::VARCHAR AS team
         FROM dated
-        WHERE due IS NOT NULL AND (win_end IS NULL OR due < win_end)
+        WHERE due IS NOT NULL AND (win_end IS NULL OR due < win_end) AND due >= history_from
     """
+
+
+#: the history-start rule for one-off duties, as each one's ``choices`` states it
+ONE_OFF_CHOICE = ("History start: an instance due before the history start H of its evidence table (or of "
+                  "the 903 episodes, if later) is not derived, as the records cannot show whether it was met; "
+                  "nor is one for a period of care that began before the episodes' history start, whose "
+                  "visible start may not be the child's entry into care. One due on/after H is judged, "
+                  "completions before H included.")
+
+
+def pickup_choice(due: str, table: str, window: str = "period of care") -> str:
+    """The history-start rule for a running chain, as its ``choices`` states it."""
+    return (f"History start: a {window} already running at the history start H of {table} is picked up "
+            f"at H: its first instance there is due {due} (the latest the next one could fall if the "
+            f"previous one happened just before H), met by the first record on/after H; records before H "
+            f"do not count, and the chain then runs on from the records. A window that ended by H owes nothing.")
 
 
 #: the period-of-care window most duties chain over

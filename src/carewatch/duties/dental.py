@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from carewatch.duties.common import PERIOD_WINDOWS, Chain, chain_sql, months
+from carewatch.duties.common import PERIOD_WINDOWS, Chain, chain_sql, months, pickup_choice
 from carewatch.duties.registry import DutyDef
 from carewatch.settings import Settings
 
@@ -15,6 +15,8 @@ def _dental(settings: Settings, extract_date: date) -> str:
         completions="SELECT child, check_date AS c_date FROM dental_checks",
         due=months("opened", settings.dental_interval_months),
         steps="all",
+        history="dental_checks",
+        pickup_due=months("opened", settings.dental_interval_months),
     ), extract_date)
 
 
@@ -28,7 +30,7 @@ DUTIES = [
         choices=("The first check is due 12 months (setting dental_interval_months) after the period "
                  "start and is met by any check on/after the period start; each later one runs from "
                  "the check that met the one before. Checks before the period, or several on one day, "
-                 "count once at most."),
+                 "count once at most. " + pickup_choice("H + 12 months", "dental_checks")),
         build=_dental,
     ),
 ]

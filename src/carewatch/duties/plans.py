@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from carewatch.duties.common import PERIOD_WINDOWS, Chain, birthday_sql, chain_sql, months
+from carewatch.duties.common import ONE_OFF_CHOICE, PERIOD_WINDOWS, Chain, birthday_sql, chain_sql, months, pickup_choice
 from carewatch.duties.registry import DutyDef
 from carewatch.settings import Settings
 
@@ -15,6 +15,7 @@ def _care_plan(settings: Settings, extract_date: date) -> str:
         completions="SELECT child, plan_date AS c_date FROM care_plans",
         due="start_10wd",
         steps="first",
+        history="care_plans",
     ), extract_date)
 
 
@@ -43,6 +44,7 @@ def _permanence_plan(settings: Settings, extract_date: date) -> str:
         completions="SELECT child, agreed AS c_date FROM permanence_plans",
         due="second_review_due",
         steps="first",
+        history="permanence_plans",
     ), extract_date)
 
 
@@ -60,6 +62,8 @@ def _pathway_plan(settings: Settings, extract_date: date) -> str:
         completions="SELECT child, plan_date AS c_date FROM pathway_plans",
         due=f"CASE WHEN seq = 1 THEN {months('opened', 3)} ELSE {months('opened', 6)} END",
         steps="all",
+        history="pathway_plans",
+        pickup_due=months("opened", 6),
     ), extract_date)
 
 
@@ -70,7 +74,7 @@ DUTIES = [
         done_by="a care plan dated on/after the period start",
         source="CPPCR reg 4",
         evidence="care_plans",
-        choices="One per period of care; a plan dated after the period ended does not count.",
+        choices="One per period of care; a plan dated after the period ended does not count. " + ONE_OFF_CHOICE,
         build=_care_plan,
     ),
     DutyDef(
@@ -84,7 +88,7 @@ DUTIES = [
                  "days + 3 months. A second review held late moves the due date with it. If the second review "
                  "never happens, that expected date stands: a child who leaves care on or before it owes "
                  "nothing, one who leaves after it has the plan missed. Without a Reviews table the due date is "
-                 "period start + 20 working days + 3 months."),
+                 "period start + 20 working days + 3 months. " + ONE_OFF_CHOICE),
         build=_permanence_plan,
     ),
     DutyDef(
@@ -97,7 +101,8 @@ DUTIES = [
                  "into care aged 16 or 17 (due 3 months later); the 13-weeks-since-14 eligibility test "
                  "is not applied. The needs assessment is evidenced by the first pathway plan; plans "
                  "dated before the 16th birthday do not count. Reviews every 6 months from the last "
-                 "plan, while the child is looked after."),
+                 "plan, while the child is looked after. "
+                 + pickup_choice("H + 6 months", "pathway_plans", "chain (from the 16th birthday)")),
         build=_pathway_plan,
     ),
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from carewatch.duties.common import PERIOD_WINDOWS, Chain, chain_sql, months
+from carewatch.duties.common import PERIOD_WINDOWS, Chain, chain_sql, months, pickup_choice
 from carewatch.duties.registry import DutyDef
 from carewatch.settings import Settings
 
@@ -13,8 +13,12 @@ def _review(settings: Settings, extract_date: date) -> str:
         duty="REVIEW",
         windows=PERIOD_WINDOWS,
         completions="SELECT child, review AS c_date FROM reviews",
-        due=f"CASE seq WHEN 1 THEN start_20wd WHEN 2 THEN {months('opened', 3)} ELSE {months('opened', 6)} END",
+        # a chain picked up at H is past its first two reviews: every interval is 6 months
+        due=(f"CASE WHEN pickup THEN {months('opened', 6)} WHEN seq = 1 THEN start_20wd "
+             f"WHEN seq = 2 THEN {months('opened', 3)} ELSE {months('opened', 6)} END"),
         steps="all",
+        history="reviews",
+        pickup_due=months("opened", 6),
     ), extract_date)
 
 
@@ -25,7 +29,9 @@ DUTIES = [
         done_by="the next review date in the 903 Reviews table",
         source="CPPCR reg 33",
         evidence="reviews",
-        choices="Reviews dated before the period start, or on/after its end, do not count; one review per day.",
+        choices=("Reviews dated before the period start, or on/after its end, do not count; one review per day. "
+                 + pickup_choice("H + 6 months, and every later one 6 months after the previous review",
+                                 "reviews")),
         build=_review,
     ),
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from carewatch.duties.common import Chain, chain_sql, months
+from carewatch.duties.common import Chain, chain_sql, months, pickup_choice
 from carewatch.duties.registry import DutyDef
 from carewatch.settings import Settings
 
@@ -32,6 +32,8 @@ def _visit(settings: Settings, extract_date: date) -> str:
                      WHEN {long_term} THEN {months('opened', 3)}
                      ELSE opened + 42 END""",
         steps="all",
+        history="visits",
+        pickup_due=f"CASE WHEN {long_term} THEN {months('opened', 3)} ELSE opened + 42 END",
     ), extract_date)
 
 
@@ -51,7 +53,9 @@ DUTIES = [
                  "day count once. An instance whose due date falls after the placement ended is not owed. "
                  "A temporary spell (T0–T4) followed by the return to the same carer belongs to the "
                  "carer's chain, so a visit during it counts; a temporary spell after which the child "
-                 "goes elsewhere ends the carer's chain on the day the spell began."),
+                 "goes elsewhere ends the carer's chain on the day the spell began. "
+                 + pickup_choice("H + 6 weeks, or H + 3 months in a U1/U4 placement past its first anniversary "
+                                 "on H", "visits", "visit placement")),
         build=_visit,
     ),
 ]

@@ -47,7 +47,10 @@ up to date). KPIS.md is the specification; each entry's method says exactly what
   landing on the last day of a shorter month.
 - **Timeliness indicators** (`reviews_on_time`, `visits_on_time`, `rha_on_time`, `pba_in_time`,
   `pep_in_timescale`, `iha_within_20wd`) are aggregates of the duties table, so the due list and the
-  percentage cannot disagree.
+  percentage cannot disagree. Per team, `team_timeliness(con, period_end, extract_date)` runs the same
+  query grouped by each duty's stored team (the allocation on its due date, null if none), so a team
+  keeps what fell due while the child was theirs and the teams sum to the council's figure (PEP aside,
+  whose indicator is not a plain duty count).
 - **Values.** Percentages 0-100, rates and mean days with one decimal, rounded half away from zero
   from the exact integers; counts are integers. Numerator and denominator are the exact integers
   (blank for plain counts).

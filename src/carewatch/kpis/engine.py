@@ -38,6 +38,7 @@ import polars as pl
 from carewatch.settings import Settings
 
 from .model import Kpi
+from .sql import timeliness
 from .registry import REGISTRY
 
 NO_DATA = "no data"
@@ -114,7 +115,8 @@ def history_start(con: duckdb.DuckDBPyConnection) -> date | None:
 
 def tables_present(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Tables the import contained: meta ``tables_present``; without that key, the non-empty tables."""
-    row = con.execute("SELECT value FROM meta WHERE key = 'tables_present'").fetchone()
+    rows = con.execute("SELECT value FROM meta WHERE key = 'tables_present'").fetchall()  # fetch all: no open result
+    row = rows[0] if rows else None
     if row is not None and row[0] is not None:
         return {t.strip().lower() for t in row[0].split(",") if t.strip()}
     names = [r[0] for r in con.execute(
@@ -229,6 +231,36 @@ def compute_all(con: duckdb.DuckDBPyConnection, settings: Settings, extract_date
     con.execute("DROP VIEW IF EXISTS cw_lac")
     for table in ("cw_lac_monthly", "cw_lac_annual", "cw_eps_periods"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def timeliness_duty(kpi: Kpi) -> tuple[str, str] | None:
+    """(duty, bucket) of a timeliness indicator: one whose query is ``sql.timeliness(duty, bucket)``."""
+    from carewatch.duties import DUTIES
+
+    return next(((duty, bucket) for duty in DUTIES for bucket in ("due", "opened")
+                 if kpi.query == timeliness(duty, bucket)), None)
+
+
+def team_timeliness(con: duckdb.DuckDBPyConnection, period_end: date, extract_date: date) -> pl.DataFrame:
+    """id, team, numerator, denominator of every timeliness indicator at one month-end, per team.
+
+    The indicator's own query (sql.timeliness) grouped by the duty's stored team: the allocation on
+    its due date, so met, missed and overdue duties count for the team that had the child when they
+    fell due (the due list moves open duties to the child's team now; a council figure never moves).
+    ``team`` is null for duties due while the child had no allocation. Summed over the teams (null
+    included) each indicator gives the council's numerator and denominator. ``period_end`` is a
+    month-end (or the extract date for the part month), as in ``kpi_values``. Leaves temp views.
+    """
+    con.execute(_HELPERS)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW kd AS SELECT DATE '{period_end.isoformat()}' AS period_end, "
+                f"DATE '{extract_date.isoformat()}' AS as_of")
+    present = tables_present(con)
+    parts = [f"SELECT '{kpi.id}' AS id, team, numerator, denominator FROM ({timeliness(*found, by_team=True)})"
+             for kpi in REGISTRY.values() if (found := timeliness_duty(kpi)) and set(kpi.tables) <= present]
+    if not parts:
+        return pl.DataFrame(schema={"id": pl.Utf8, "team": pl.Utf8, "numerator": pl.Int64, "denominator": pl.Int64})
+    return con.sql(" UNION ALL ".join(parts) + " ORDER BY id, team NULLS LAST").pl().filter(
+        pl.col("denominator") > 0)
 
 
 def kpi_series(con: duckdb.DuckDBPyConnection, id: str | None = None, as_of: date | None = None,

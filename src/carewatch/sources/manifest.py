@@ -3,6 +3,11 @@
 ``{"la": "938", "la_name": "...", "extract_date": "2021-11-30"}``; every key optional. A manifest
 that is not a JSON object, or an extract_date that is not a date, rejects the import: the extract
 date decides every "as of" figure, so a guess would be worse than a refusal.
+
+``history_from`` states where the records begin: one date for every table, or ``{table: date}``
+(docs/duties.md "History start"). A value that is not a date, or a table carewatch does not read,
+is a warning and is left out (that table's history start then falls back to the default), because
+the default never calls overdue more than the data can show.
 """
 from __future__ import annotations
 
@@ -18,6 +23,12 @@ BAD_MANIFEST = define(
     "file.bad_manifest", "Unreadable manifest", Severity.FILE_ERROR,
     "{file} cannot be used: {reason}. It must be a JSON object such as "
     '{{"la": "938", "la_name": "...", "extract_date": "2021-11-30"}}.')
+
+
+BAD_HISTORY_FROM = define(
+    "file.bad_history_from", "Unusable history_from in the manifest", Severity.WARNING,
+    "{file}: history_from {reason}; it is left out, and the history start is taken from the data. "
+    'Write one date for every table ("2015-04-01") or one per table ({{"health_assessments": "2014-04-01"}}).')
 
 
 def is_manifest(path: Path) -> bool:
@@ -39,7 +50,42 @@ def read_manifest(path: Path, label: str) -> tuple[dict, list[Finding]]:
         except ValueError:
             return {}, [finding(BAD_MANIFEST, file=label,
                                 reason=f"extract_date '{extract}' is not a date written YYYY-MM-DD")]
-    return content, []
+    content, problems = _checked_history_from(content, label)
+    return content, problems
+
+
+def _is_date(value: object) -> bool:
+    try:
+        date.fromisoformat(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return isinstance(value, str)
+
+
+def _checked_history_from(content: dict, label: str) -> tuple[dict, list[Finding]]:
+    """The manifest with only the usable part of history_from, and a warning for each part left out."""
+    from carewatch.sources.local_extract import SPECS as LOCAL_SPECS
+    from carewatch.sources.ssda903 import TABLES as TABLES_903
+
+    value = content.get("history_from")
+    if value is None:
+        return content, []
+    if isinstance(value, str) and _is_date(value):
+        return content, []
+    if not isinstance(value, dict):
+        content = {k: v for k, v in content.items() if k != "history_from"}
+        return content, [finding(BAD_HISTORY_FROM, file=label, reason=f"{value!r} is not a date written YYYY-MM-DD")]
+    known = set(TABLES_903) | {spec.name for spec in LOCAL_SPECS}
+    kept, problems = {}, []
+    for table, day in value.items():
+        if table not in known:
+            problems.append(finding(BAD_HISTORY_FROM, file=label, reason=f"names '{table}', not a table carewatch reads"))
+        elif not _is_date(day):
+            problems.append(finding(BAD_HISTORY_FROM, file=label,
+                                    reason=f"for {table}, {day!r}, is not a date written YYYY-MM-DD"))
+        else:
+            kept[table] = day
+    return {**content, "history_from": kept}, problems
 
 
 def extract_date(manifest: dict) -> date | None:

@@ -19,7 +19,7 @@ import polars as pl
 from carewatch.synth import days as D
 from carewatch.synth.care import simulate
 from carewatch.synth.cin import referrals, write_cin
-from carewatch.synth.practice import practice
+from carewatch.synth.practice import local_history, practice
 from carewatch.synth.profiles import PROFILES
 from carewatch.synth.returns import write_903
 from carewatch.synth.service import service
@@ -93,8 +93,10 @@ def generate(profile: str, seed: int, out: Path, as_of: date | None = None) -> d
     refs = referrals(streams[4], care, chosen, chosen.history_start)
     la_code = chosen.las[0][0] if len(chosen.las) == 1 else "000"
     files += write_cin(out, refs, la_code, first_year, last_year, as_of)
+    # where the records begin: the local tables' cut-off (the 903 tables' is their first collection year)
+    history_from = {t: d.isoformat() for t, d in local_history(chosen.history_start).items() if t in tables}
     manifest = {"la": la_code, "la_name": chosen.las[0][1] if len(chosen.las) == 1 else "National (153 synthetic councils)",
-                "extract_date": as_of.isoformat()}
+                "extract_date": as_of.isoformat(), "history_from": history_from}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     files.append(out / "manifest.json")
     shown = care.episodes.filter(pl.col("decom") <= as_of).filter(pl.col("dec") >= chosen.history_start)

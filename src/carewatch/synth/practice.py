@@ -108,6 +108,22 @@ def chain(rng: np.random.Generator, start: np.ndarray, stop: np.ndarray, first_d
     return cat(out_owner), cat(out_due).astype(np.int32), cat(out_done).astype(np.int32), cat(out_step)
 
 
+#: local tables sent whatever their age (still in force), so with no history start of their own
+KEPT_WHATEVER_THEIR_AGE = ("permanence_plans", "allocations", "life_story")
+
+
+def records_from(history_start: date) -> date:
+    """The first day of the local records the council sends: a year before the 903 history."""
+    return D.to_date(D.day(history_start) - 366)
+
+
+def local_history(history_start: date) -> dict[str, date]:
+    """Where each local practice table's records begin, as the manifest states it (PEPs run by term
+    from the 903 history start; the rest from records_from)."""
+    cut = ("care_plans", "permanence_meetings", "health_assessments", "dental_checks", "visits", "pathway_plans")
+    return {**{t: records_from(history_start) for t in cut}, "peps": history_start}
+
+
 def practice(rng: np.random.Generator, care: Care, history_start: date) -> dict[str, pl.DataFrame]:
     """Every per-child local-extract table, plus the 903 Reviews and Missing rows (ISO dates)."""
     asof = care.as_of
@@ -214,6 +230,10 @@ def practice(rng: np.random.Generator, care: Care, history_start: date) -> dict[
                                                     r_health.integers(21, 75, len(fresh))))
     requested = D.add_working_days(start[fresh], r_health.integers(1, 6, len(fresh)))
     keep = iha <= stop[fresh]
+    # requested but not yet done at the extract date: the request is on record, COMPLETED blank
+    pending = (iha > asof) & (requested <= stop[fresh])
+    pending_requests = as_dates(pl.DataFrame({"child": child[fresh[pending]], "type": "IHA",
+                                              "requested": requested[pending]}), "requested")
     iha_rows, iha = fresh[keep], iha[keep]
     rha_owner = np.concatenate([iha_rows, live[start[live] < warm]])
     rha_anchor = np.concatenate([iha, warm + r_health.integers(0, 365, (start[live] < warm).sum())])
@@ -230,6 +250,7 @@ def practice(rng: np.random.Generator, care: Care, history_start: date) -> dict[
         as_dates(pl.DataFrame({"child": child[rha_owner[o]], "type": "RHA",
                              "requested": done - r_health.integers(10, 40, len(o)), "completed": done}),
                "requested", "completed"),
+        pending_requests.with_columns(completed=pl.lit(None, pl.Date)),
     ])
 
     # dental checks: yearly, delayed by the closure of dental practices in 2020 ----------------------
@@ -248,8 +269,8 @@ def practice(rng: np.random.Generator, care: Care, history_start: date) -> dict[
     # (plans and allocations still in force are kept however old)
     for name, frame in out.items():
         first_col = next(c for c, t in frame.schema.items() if t == pl.Date and c != "dob")
-        recent = pl.col(first_col) >= D.to_date(first_out - 366)
-        if name in ("permanence_plans", "allocations", "life_story"):
+        recent = pl.col(first_col) >= records_from(history_start)
+        if name in KEPT_WHATEVER_THEIR_AGE:
             recent = pl.lit(True)
         out[name] = frame.filter((pl.col(first_col) <= D.to_date(asof)) & recent)
     return out
