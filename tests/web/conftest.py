@@ -6,11 +6,13 @@ The snapshot (as of 2021-11-30, due horizon 14 days, so "due" = by 2021-12-14):
   C1     North  Ann     2020-01-10 –                          VISIT 2021-10-13 → 10-10: done_on_time
                                                               VISIT 2021-11-21 → –: overdue
                                                               REVIEW 2021-12-01 → –: due
-  C2     North  Bob     2021-10-01 –                          IHA 2021-10-29 → 11-05: done_late
+  C2     North  Bob     2021-10-01 –                          IHA_REQUEST 2021-10-08 → 10-12: done_late
+                                                              IHA 2021-10-29 → 11-05: done_late
                                                               VISIT 2021-10-08 → 10-05: done_on_time
                                                               VISIT 2021-11-16 → –: overdue
   C3     South  Cat     2019-06-01 –                          DENTAL 2021-11-25 → –: overdue
                                                               VISIT 2021-12-31 → –: upcoming
+                                                              RHA 2022-01-15 → –: upcoming
   C4     South  Cat     2020-02-01 – 2021-03-31 (adopted)     none
   ODD    South  Cat     2021-01-04 –                          none   (ODD = C5/"a b" c'd: an id with
                                                                       "/", a space and both quotes)
@@ -87,7 +89,7 @@ def build_snapshot(home: Home, snapshot_id: str, extract_date: date) -> None:
         "child": ["C1", "C2", "C3", "C4", ODD, "C6"], "placement_id": [1] * 6, "period_id": [1] * 6,
         "start_date": [D("2020-01-10"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01"), D("2021-01-04"), D("2021-09-01")],
         "end_date": [None, None, None, D("2021-03-31"), None, None], "place": ["U3", "U1", "K2", "A4", "U6", "K2"],
-        "pl_post": [None, None, None, None, None, "RH12 1AA"]}))
+        "pl_post": [None, "BN1 1AA", "RH10 1AB", None, None, "RH12 1AA"]}))
     b.insert("legal_statuses", pl.DataFrame({
         "child": ["C1", "C1", "C2", "C3", "C4", ODD, "C6"], "period_id": [1] * 7,
         "start_date": [D("2020-01-10"), D("2021-02-01"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01"), D("2021-01-04"),
@@ -103,11 +105,13 @@ def build_snapshot(home: Home, snapshot_id: str, extract_date: date) -> None:
         ("C1", "VISIT", 5, "2021-09-01", "2021-10-13", "2021-10-10", "North", "Ann"),
         ("C1", "VISIT", 6, "2021-10-10", "2021-11-21", None, "North", "Ann"),
         ("C1", "REVIEW", 3, "2021-06-01", "2021-12-01", None, "North", "Ann"),
+        ("C2", "IHA_REQUEST", 1, "2021-10-01", "2021-10-08", "2021-10-12", "North", "Bob"),
         ("C2", "IHA", 1, "2021-10-01", "2021-10-29", "2021-11-05", "North", "Bob"),
         ("C2", "VISIT", 1, "2021-10-01", "2021-10-08", "2021-10-05", "North", "Bob"),
         ("C2", "VISIT", 2, "2021-10-05", "2021-11-16", None, "North", "Bob"),
         ("C3", "DENTAL", 2, "2020-11-01", "2021-11-25", None, "South", "Cat"),
         ("C3", "VISIT", 9, "2021-10-20", "2021-12-31", None, "South", "Cat"),
+        ("C3", "RHA", 3, "2021-01-15", "2022-01-15", None, "South", "Cat"),
         ("C6", "REVIEW", 1, "2021-09-01", "2021-09-29", None, None, None),
     ]
     b.insert("duties", pl.DataFrame(

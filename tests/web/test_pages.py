@@ -190,7 +190,7 @@ def _fields(table: str, team: str) -> dict:
 def test_manager_sees_only_their_teams_children(client_for):
     client = client_for("north")
     page = client.get("/due/?status=all").content.decode()
-    assert "<strong>6</strong> duties" in page  # C1's three and C2's three
+    assert "<strong>7</strong> duties" in page  # C1's three and C2's four
     assert "/children/C3/" not in page
     assert client.get("/children/C1/").status_code == 200
     assert client.get("/children/C3/").status_code == 403
@@ -291,7 +291,7 @@ def test_the_homes_local_standards_apply(client_for, home):
     page = client_for("analyst").get("/due/").content.decode()
     assert "<strong>4</strong> duties: 4 overdue, 0 due." in page
     page = client_for("analyst").get("/due/?status=upcoming").content.decode()
-    assert "<strong>2</strong> duties" in page  # C1's review and C3's visit on 31 December
+    assert "<strong>3</strong> duties" in page  # C1's review, C3's visit on 31 December and RHA on 15 January
 
 
 @pytest.mark.parametrize("path", ["/", "/indicators/cla_count/", "/due/", "/children/C3/", "/data-quality/",
@@ -355,3 +355,26 @@ def test_a_child_id_with_slash_space_and_quotes_opens(client_for):
     assert AuditEvent.objects.get().child == ODD
     # the North manager: not theirs (403), not unknown
     assert client_for("north").get(url).status_code == 403
+
+
+def test_health_assessments_page(client_for, home):
+    (home.root / "carewatch.toml").write_text('[settings]\narea_postcodes = ["RH"]\n')
+    page = client_for("analyst").get("/health/").content.decode()
+    table = _table(page, "health-table")
+    rows = table[table.index("<tbody"):].split("</tr>")[:-1]
+    # 30 Nov 2021, 60 days back to 1 Oct and ahead to 29 Jan 2022: C2 entered care on 1 Oct
+    # (request due 8 Oct, sent 12 Oct, late; IHA due 29 Oct, done 5 Nov, late); C3's RHA due
+    # 15 Jan 2022 (46 days left). C6 entered care on 1 Sep: outside the window. Order: C3 (days
+    # left) before C2 (both steps met). Area: C3 placed at RH10 (in), C2 at BN1 (out).
+    assert len(rows) == 2
+    assert "/children/C3/" in rows[0] and "Review" in rows[0] and "2022-01-15" in rows[0] and "46 left" in rows[0]
+    assert 'data-field="area">in area<' in rows[0]
+    cells = re.findall(r'<td class="govuk-table__cell[^"]*">(.*?)</td>', rows[1])
+    assert cells[1:6] == ["Initial (entered care 2021-10-01)", "2021-10-08", "2021-10-12", "2021-10-29", "2021-11-05"]
+    assert "Foster care with relative or friend, long-term (U1)" in rows[1] and 'data-field="area">out of area<' in rows[1]
+    assert AuditEvent.objects.get().what == "health assessments"
+    # the South manager: C3's RHA only; a member is refused
+    page = client_for("south").get("/health/").content.decode()
+    assert "/children/C3/" in page and "/children/C2/" not in page
+    assert client_for("member").get("/health/").status_code == 403
+    assert AuditEvent.objects.filter(allowed=False, what="health assessments").count() == 1

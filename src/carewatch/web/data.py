@@ -9,7 +9,7 @@ The children behind an indicator's number are decided here, in ``children_behind
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -287,6 +287,78 @@ def _due_summary(path: Path, as_of: date, settings: Keyed) -> tuple[pl.DataFrame
     teams = teams.fill_null(0).sort("team")
     unallocated = _due_rows(path, as_of, settings, status="all", allocated=False)
     return teams, unallocated.filter(pl.col("status").is_in(OPEN_STATUSES))["child"].n_unique()
+
+
+#: the health-assessments page looks this many days back (entered care) and ahead (RHA due)
+HEALTH_WINDOW_DAYS = 60
+
+
+def in_area(postcode: pl.Expr, area_postcodes: tuple[str, ...]) -> pl.Expr:
+    """"in" / "out" of the council's area by the placement postcode's outward code or its postcode
+    area (the letters before the first digit) being one of ``area_postcodes``; null when no area is
+    set or there is no postcode."""
+    if not area_postcodes:
+        return pl.lit(None, dtype=pl.Utf8)
+    code = postcode.str.to_uppercase().str.replace_all(r"\s+", "")
+    outward = code.str.slice(0, code.str.len_chars() - 3)
+    area = outward.str.extract(r"^([A-Z]+)", 1)
+    wanted = pl.lit(pl.Series([a.upper().replace(" ", "") for a in area_postcodes])).implode()
+    inside = outward.is_in(wanted) | area.is_in(wanted)
+    return pl.when(code.is_null() | (code == "")).then(None).when(inside).then(pl.lit("in")).otherwise(pl.lit("out"))
+
+
+def health_assessments(path: Path, as_of: date, settings) -> pl.DataFrame:
+    return _health_assessments(path, as_of, Keyed(settings))
+
+
+@lru_cache(maxsize=16)
+def _health_assessments(path: Path, as_of: date, settings: Keyed) -> pl.DataFrame:
+    """The IHA pipeline and the RHAs coming up (seed report ¶2.7-2.9), from the engine's duties:
+    - every child whose period of care began in the last HEALTH_WINDOW_DAYS days: the request to
+      health (IHA_REQUEST) and the assessment (IHA) of that period, due and done;
+    - every RHA not yet met that falls due within the next HEALTH_WINDOW_DAYS days, or is overdue.
+    Each with the placement on the as-of date and whether it is in the council's area. Ordered as
+    the due list: overdue by days overdue, then by days left, then the rest."""
+    from carewatch.codelists import words_expr
+    from carewatch.duties import OPEN_STATUSES
+
+    since, until = as_of - timedelta(days=HEALTH_WINDOW_DAYS), as_of + timedelta(days=HEALTH_WINDOW_DAYS)
+    keys = ["child", "period_start"]
+    recent = pl.col("period_start").is_between(since, as_of)
+    request = _due_rows(path, as_of, settings, duty="IHA_REQUEST", status="all").filter(recent).select(
+        *keys, pl.col("due").alias("request_due"), pl.col("done").alias("request_sent"),
+        pl.col("status").alias("request_status"), pl.col("team").alias("request_team"),
+        pl.col("worker").alias("request_worker"), pl.col("days_overdue").alias("request_overdue"),
+        pl.col("days_left").alias("request_left"))
+    iha = _due_rows(path, as_of, settings, duty="IHA", status="all").filter(recent)
+    rha = _due_rows(path, as_of, settings, duty="RHA", status="all").filter(
+        pl.col("status").is_in(OPEN_STATUSES) & (pl.col("due") <= until))
+    assessment = [pl.col("duty"), pl.col("due").alias("assessment_due"), pl.col("done").alias("assessment_done"),
+                  pl.col("status").alias("assessment_status"), "days_overdue", "days_left", "team", "worker"]
+    entered = iha.select(*keys, *assessment).join(request, on=keys, how="full", coalesce=True).with_columns(
+        pl.lit("IHA").alias("duty"), pl.col("team").fill_null(pl.col("request_team")),
+        pl.col("worker").fill_null(pl.col("request_worker")),
+        # the more urgent of the two steps sets the row's days (a request overdue before its assessment)
+        pl.max_horizontal("days_overdue", "request_overdue").alias("days_overdue"),
+    ).with_columns(pl.when(pl.col("days_overdue").is_null())
+                   .then(pl.min_horizontal("days_left", "request_left")).alias("days_left")
+    ).drop("request_team", "request_worker", "request_overdue", "request_left")
+    reviews = rha.select(*keys, *assessment)
+    rows = pl.concat([entered, reviews], how="diagonal_relaxed")
+    con = cursor(path)
+    try:
+        placed = con.sql("""
+            SELECT child, arg_max(place, start_date) AS place, arg_max(pl_post, start_date) AS pl_post
+            FROM placements WHERE start_date <= $d AND (end_date IS NULL OR end_date > $d) GROUP BY child""",
+                         params={"d": as_of}).pl()
+    finally:
+        con.close()
+    order = pl.when(pl.col("days_overdue").is_not_null()).then(0).when(pl.col("days_left").is_not_null()).then(1).otherwise(2)
+    return (rows.join(placed, on="child", how="left")
+            .with_columns(words_expr("place").alias("placement"),
+                          in_area(pl.col("pl_post"), settings.settings.area_postcodes).alias("area"))
+            .sort(order, pl.col("days_overdue"), pl.col("days_left"), "child",
+                  descending=[False, True, False, False], nulls_last=True))
 
 
 @lru_cache(maxsize=16)

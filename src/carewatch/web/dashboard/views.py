@@ -268,6 +268,20 @@ def due_csv(request):
 
 @require_GET
 @needs_snapshot
+@child_level("health assessments")
+def health(request):
+    """The IHA pipeline and the RHAs coming up, for the user's children (a manager: the children
+    allocated to their teams today)."""
+    snap = request.snapshot
+    rows = data.health_assessments(snap.path, snap.as_of, snap.settings)
+    rows = data.in_scope(snap.con, snap.as_of, access_of(request.user).teams, rows)
+    record(request, Action.VIEW, "health assessments", rows=rows.height)
+    return _page(request, "health.html", {"rows": rows, "window": data.HEALTH_WINDOW_DAYS,
+                                          "area_set": bool(snap.settings.area_postcodes)})
+
+
+@require_GET
+@needs_snapshot
 @child_level("child page")
 def child(request, child):
     snap = request.snapshot
