@@ -129,7 +129,8 @@ def build_snapshot(home: Home, snapshot_id: str, extract_date: date) -> None:
     b.insert("quarantine", pl.DataFrame({"child": ["C9"], "codes": ["903_DOB_INVALID"]}))
     b.set_meta({"snapshot_id": snapshot_id, "la": "E06000999", "la_name": "Exampleshire",
                 "extract_date": extract_date.isoformat(), "created": f"{extract_date}T06:00:00",
-                "quarantined_children": 1, "tables_present": "header,episodes,allocations,visits"})
+                "quarantined_children": 1, "tables_present": "header,episodes,allocations,visits",
+                "history_from": '{"episodes": "2019-04-01", "visits": "2020-01-10"}'})
     b.publish()
 
 

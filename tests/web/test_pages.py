@@ -378,3 +378,21 @@ def test_health_assessments_page(client_for, home):
     assert "/children/C3/" in page and "/children/C2/" not in page
     assert client_for("member").get("/health/").status_code == 403
     assert AuditEvent.objects.filter(allowed=False, what="health assessments").count() == 1
+
+
+def test_a_managers_overview_shows_their_teams_timeliness_beside_the_councils(client_for):
+    page = client_for("north").get("/").content.decode()
+    row = _table(page, "team-figures")
+    row = row[row.index('data-kpi="visits_on_time" data-team="North"'):]
+    # November 2021, North: C2's visit due 16 Nov and C1's due 21 Nov, neither met: 0 of 2; the
+    # council's figure is the snapshot's kpi_values row for 30 Nov: 14 of 20
+    assert re.findall(r'data-field="(\w+)">([^<]*)<', row)[:2] == [("team", "0.0% (0 of 2)"),
+                                                                   ("council", "70.0% (14 of 20)")]
+    assert 'data-team="South"' not in page
+    assert 'id="team-figures"' not in client_for("analyst").get("/").content.decode()
+
+
+def test_data_quality_page_shows_where_each_tables_records_begin(client_for):
+    table = _table(client_for("member").get("/data-quality/").content.decode(), "history-starts")
+    assert re.findall(r'<td class="govuk-table__cell">([^<]*)</td>', table) == [
+        "episodes", "2019-04-01", "visits", "2020-01-10"]

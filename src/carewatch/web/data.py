@@ -188,6 +188,29 @@ def indicator(path: Path, as_of: date, kpi_id: str) -> dict:
             "target": target, "england": england, "chart": chart}
 
 
+@lru_cache(maxsize=16)
+def team_figures(path: Path, as_of: date, extract_date: date) -> tuple[date | None, pl.DataFrame]:
+    """Each timeliness indicator's council figure (kpi_values) at the latest month-end on or before
+    ``as_of``, beside every team's numerator and denominator for the same month (the engine's
+    kpis.team_timeliness: the duty's team on its due date). Columns id, team, numerator,
+    denominator, council_numerator, council_denominator, council_value."""
+    from carewatch.kpis import kpi_series, team_timeliness
+
+    con = cursor(path)
+    try:
+        series = kpi_series(con, as_of=as_of)
+        if series.height == 0:
+            return None, pl.DataFrame()
+        period_end = series["period_end"].max()
+        teams = team_timeliness(con, period_end, extract_date)
+    finally:
+        con.close()
+    council = series.filter(pl.col("period_end") == period_end).select(
+        "id", pl.col("numerator").alias("council_numerator"), pl.col("denominator").alias("council_denominator"),
+        pl.col("value").alias("council_value"))
+    return period_end, teams.join(council, on="id", how="left")
+
+
 # --- children ----------------------------------------------------------------------------------
 
 def children_of_teams(con, as_of: date, teams: tuple[str, ...]) -> pl.DataFrame:

@@ -86,8 +86,20 @@ def _overview_areas(path, as_of) -> str:
 @require_GET
 @needs_snapshot
 def overview(request):
+    from carewatch.kpis import REGISTRY
+
     snap = request.snapshot
-    return _page(request, "overview.html", {"areas_html": _overview_areas(snap.path, snap.as_of)})
+    teams = access_of(request.user).teams
+    team_rows, period_end = None, None
+    if teams is not None:
+        # a manager's own teams beside the council, indicator by indicator (aggregates: not audited)
+        period_end, figures = data.team_figures(snap.path, snap.as_of, snap.extract_date)
+        if figures.height:
+            mine = figures.filter(pl.col("team").is_in(list(teams)))
+            team_rows = [{"kpi": REGISTRY[kpi_id], "rows": group.sort("team").to_dicts()}
+                         for (kpi_id,), group in mine.group_by(["id"], maintain_order=True) if kpi_id in REGISTRY]
+    return _page(request, "overview.html", {"areas_html": _overview_areas(snap.path, snap.as_of),
+                                            "team_rows": team_rows, "team_period": period_end})
 
 
 def _kpi(kpi_id: str):
@@ -311,7 +323,12 @@ def data_quality(request):
             rows = rows.filter(pl.col("child").is_null() | pl.col("child").is_in(allowed.implode()))
         record(request, Action.VIEW, "data-quality findings", rows=rows.height)
         rows = {code: group for (code,), group in rows.group_by(["code"], maintain_order=True)}
-    return _page(request, "data_quality.html", {"codes": data.findings_by_code(snap.con), "rows": rows})
+    from carewatch.duties.history import history_starts
+
+    starts = pl.DataFrame([{"table": t, "records_begin": d} for t, d in sorted(history_starts(snap.con).items())],
+                          schema={"table": pl.Utf8, "records_begin": pl.Date})
+    return _page(request, "data_quality.html", {"codes": data.findings_by_code(snap.con), "rows": rows,
+                                                "history": starts})
 
 
 # --- admin --------------------------------------------------------------------------------------
