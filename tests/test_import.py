@@ -167,6 +167,24 @@ def test_kpis_json_keys_and_integer_counts(tmp_path):
     assert isinstance(last["value"], int)
 
 
+def test_kpis_children_lists_the_rows_behind_the_figures(tmp_path):
+    home = _imported(tmp_path)
+    # cla_count on 30/06/2020 is 2: the rows are C1 and C2, each counted, with their codes as keys
+    rows = json.loads(_cli("kpis", "--children", "--home", home, "--id", "cla_count", "--period-end", "2020-06-30",
+                           "--format", "json").stdout)
+    assert [(r["id"], r["period_end"], r["basis"], r["key"], r["counted"], r["legal_status"]) for r in rows] == [
+        ("cla_count", "2020-06-30", "children", "C1", True, "C2"), ("cla_count", "2020-06-30", "children", "C2", True, "V2")]
+    # every indicator at once: the deciding fields in one JSON column, since they differ by indicator
+    table = list(csv.DictReader(io.StringIO(_cli("kpis", "--children", "--home", home, "--period-end", "2020-06-30",
+                                                 "--format", "csv").stdout)))
+    assert list(table[0]) == ["id", "period_end", "basis", "key", "counted", "fields"]
+    cla = [r for r in table if r["id"] == "cla_count"]
+    assert [json.loads(r["fields"])["place"] for r in cla] == ["U4", "U6"]
+    # a derived figure says it has none
+    derived = _cli("kpis", "--children", "--home", home, "--id", "nts_threshold", "--format", "csv")
+    assert derived.exit_code == 0 and "basis 'none'" in derived.output
+
+
 def test_episode_without_child_is_an_error_and_counted_nowhere(tmp_path):
     # A third episode row with a blank CHILD: value.missing (no child to quarantine), and it must
     # not become a period of care of its own: still 2 periods, 2 looked after on 30/06/2020.

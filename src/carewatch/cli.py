@@ -193,14 +193,41 @@ def due(home: HomeOpt = None, as_of: AsOfOpt = None,
 def kpis(home: HomeOpt = None, as_of: AsOfOpt = None,
          months: Annotated[Optional[int], typer.Option("--months", help="How many month-ends back")] = None,
          id: Annotated[Optional[str], typer.Option("--id", help="One indicator id")] = None,
+         children: Annotated[bool, typer.Option("--children", help="The rows behind the figures instead: id, period_end, basis, key, counted and the deciding fields")] = False,
+         period_end: Annotated[Optional[str], typer.Option("--period-end", help="With --children: the figure's date [default: each indicator's latest on/before the as-of date]")] = None,
          fmt: FormatOpt = Format.text):
     """Indicator values per month-end: id, period_end, numerator, denominator, value, unit, target, rag."""
-    from carewatch.kpis import kpi_series
+    from carewatch.kpis import REGISTRY, kpi_series
 
+    if id is not None and id not in REGISTRY:
+        raise typer.BadParameter(f"no indicator {id!r} (see docs/kpis.md)", param_hint="--id")
     con, meta = _open(home)
     when = _date(as_of, "--as-of") or date.fromisoformat(meta["extract_date"])
+    if children:
+        _print_rows_behind(con, meta, id, _date(period_end, "--period-end"), when, fmt)
+        return
     frame = kpi_series(con, id=id, as_of=when, months=months)
     _print_frame(frame, fmt, title=f"Indicators to {when.isoformat()} (snapshot {meta['snapshot_id']})")
+
+
+def _print_rows_behind(con, meta: dict, kpi_id: Optional[str], period_end: Optional[date], as_of: date,
+                       fmt: Format) -> None:
+    """`kpis --children`: one indicator's rows with its deciding fields as columns; every
+    indicator's with the fields as a JSON text column `fields` (JSON output: extra keys)."""
+    from carewatch.kpis import REGISTRY
+    from carewatch.kpis.behind import rows_json, rows_table
+    from carewatch.kpis.engine import kpi_rows
+
+    if kpi_id is not None and REGISTRY[kpi_id].basis == "none":
+        err.print(f"{kpi_id} has basis 'none': it is derived from other figures, with no rows behind it.")
+    listed = kpi_rows(con, date.fromisoformat(meta["extract_date"]), period_end=period_end,
+                      ids=[kpi_id] if kpi_id else None, latest_to=None if period_end else as_of)
+    if fmt is Format.json:
+        sys.stdout.write(rows_json(listed) + "\n")
+        return
+    frame = rows_table(listed)
+    when = period_end.isoformat() if period_end else f"the latest date to {as_of.isoformat()}"
+    _print_frame(frame, fmt, title=f"Rows behind {kpi_id or 'every indicator'} on {when} (snapshot {meta['snapshot_id']})")
 
 
 @app.command()

@@ -75,15 +75,27 @@ def test_indicator_series_csv_has_every_month(client_for):
     assert response["Content-Disposition"] == 'attachment; filename="visits_on_time-2021-11-30.csv"'
 
 
-def test_children_behind_a_number_download_is_audited(client_for):
+def test_children_behind_a_number_download_is_audited(client_for, home):
     response = client_for("north").get("/indicators/visits_on_time/children.csv?period=2021-10-31")
     rows = _csv_rows(response.content.decode())
-    # October's VISIT duties, both North's and met on time: C2 (due 8th, met 5th), C1 (due 13th, met 10th)
-    assert rows == [["child", "duty", "due", "done", "status", "team", "worker"],
-                    ["C2", "VISIT", "2021-10-08", "2021-10-05", "done_on_time", "North", "Bob"],
-                    ["C1", "VISIT", "2021-10-13", "2021-10-10", "done_on_time", "North", "Ann"]]
+    # October's VISIT duties, both North's and met on time: C1 (due 13th, met 10th), C2 (due 8th, met 5th)
+    assert rows == [["id", "period_end", "basis", "key", "counted", "child", "duty", "opened", "due", "done",
+                     "closed", "status"],
+                    ["visits_on_time", "2021-10-31", "duties", "C1:VISIT:1:5:2021-10-13", "True", "C1", "VISIT",
+                     "2021-09-01", "2021-10-13", "2021-10-10", "", "done_on_time"],
+                    ["visits_on_time", "2021-10-31", "duties", "C2:VISIT:1:1:2021-10-08", "True", "C2", "VISIT",
+                     "2021-10-01", "2021-10-08", "2021-10-05", "", "done_on_time"]]
     event = AuditEvent.objects.get()
     assert (event.username, event.action, event.rows) == ("nora", "download", 2)
+    # the same rows as the command line's
+    cli = CliRunner().invoke(carewatch_cli, ["kpis", "--children", "--home", str(home.root), "--id", "visits_on_time",
+                                             "--period-end", "2021-10-31", "--format", "csv"])
+    assert cli.exit_code == 0 and cli.stdout == response.content.decode()
+    # only the rows not counted: November's two overdue visits (C1, C2); none counted in November
+    none_met = client_for("north").get("/indicators/visits_on_time/children.csv?period=2021-11-30&counted=no")
+    assert [r[5] for r in _csv_rows(none_met.content.decode())[1:]] == ["C1", "C2"]
+    met = client_for("north").get("/indicators/visits_on_time/children.csv?period=2021-11-30&counted=yes")
+    assert _csv_rows(met.content.decode())[1:] == []
     assert client_for("north").get("/indicators/visits_on_time/children.csv?period=2021-10-30").status_code == 404
 
 
@@ -139,7 +151,7 @@ def test_manager_sees_only_their_teams_children(client_for):
     assert (denied.username, denied.child) == ("nora", "C3")
     # the South manager sees no November visits behind the figure: both are North's
     page = client_for("south").get("/indicators/visits_on_time/").content.decode()
-    assert "2021: 0 in your teams (South)" in page
+    assert "<strong>0</strong> in your teams (South)" in page
 
 
 def test_due_csv_matches_the_command_line(client_for, home):

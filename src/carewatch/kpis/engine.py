@@ -37,7 +37,7 @@ import polars as pl
 
 from carewatch.settings import Settings
 
-from .model import Kpi
+from .model import Kpi, figure_sql
 from .registry import REGISTRY
 
 NO_DATA = "no data"
@@ -160,14 +160,21 @@ def _rag_sql(polarity: str | None, target: float | None, amber: float) -> str:
             f" WHEN v <= {target} + {amber} THEN 'amber' ELSE 'red' END")
 
 
-def _prepare(con: duckdb.DuckDBPyConnection, extract_date: date) -> bool:
+def _prepare(con: duckdb.DuckDBPyConnection, extract_date: date, only: date | None = None,
+             latest_to: date | None = None) -> bool:
+    """The helper views and tables; with ``only``, the dates narrowed to that one, with
+    ``latest_to`` to the latest on/before it (a drill-down then costs one date, and every rows
+    query gives what it gives for that date in the series)."""
     con.execute(_HELPERS)
     start = history_start(con)
     if start is None:
         return False
-    params = {"start": start, "extract": extract_date}
-    con.execute(_DATES.format(name="kd_monthly", ends=_MONTH_ENDS), params)
-    con.execute(_DATES.format(name="kd_annual", ends=_MARCH_ENDS), params)
+    params = {"start": start, "extract": extract_date, "only": only, "latest": latest_to}
+    for name, ends in (("kd_monthly", _MONTH_ENDS), ("kd_annual", _MARCH_ENDS)):
+        narrowed = f"""WITH e AS ({ends}) SELECT * FROM e
+                       WHERE ($only IS NULL OR period_end = $only)
+                         AND ($latest IS NULL OR period_end = (SELECT max(period_end) FROM e WHERE period_end <= $latest))"""
+        con.execute(_DATES.format(name=name, ends=narrowed), params)
     # each episode with its period of care and the working-day number of the period's start
     con.execute("""
         CREATE OR REPLACE TEMP TABLE cw_eps_periods AS
@@ -201,8 +208,7 @@ def compute_all(con: duckdb.DuckDBPyConnection, settings: Settings, extract_date
         return
     present = tables_present(con)
     for kpi in chosen:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW kd AS SELECT * FROM kd_{kpi.frequency}")
-        con.execute(f"CREATE OR REPLACE TEMP VIEW cw_lac AS SELECT * FROM cw_lac_{kpi.frequency}")
+        _use(con, kpi)
         target = target_of(kpi, settings)
         if not set(kpi.tables) <= present:
             con.execute(
@@ -213,7 +219,7 @@ def compute_all(con: duckdb.DuckDBPyConnection, settings: Settings, extract_date
         counted = kpi.unit == "count"
         con.execute(f"""
             INSERT INTO kpi_values
-            WITH q AS ({kpi.query}),
+            WITH q AS ({kpi_figure_sql(kpi)}),
             v AS (
                 SELECT kd.period_end,
                        {'NULL' if counted else 'q.numerator'} AS numerator,
@@ -225,10 +231,57 @@ def compute_all(con: duckdb.DuckDBPyConnection, settings: Settings, extract_date
                    {_rag_sql(polarity_of(kpi, settings), target, settings.rag_amber_points)}
             FROM v
         """, {"id": kpi.id, "unit": kpi.unit, "target": target})
+    _free(con)
+
+
+def _free(con: duckdb.DuckDBPyConnection) -> None:
     # the helper tables hold a row per child and month: free them (views cost nothing)
     con.execute("DROP VIEW IF EXISTS cw_lac")
     for table in ("cw_lac_monthly", "cw_lac_annual", "cw_eps_periods"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _use(con: duckdb.DuckDBPyConnection, kpi: Kpi) -> None:
+    con.execute(f"CREATE OR REPLACE TEMP VIEW kd AS SELECT * FROM kd_{kpi.frequency}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW cw_lac AS SELECT * FROM cw_lac_{kpi.frequency}")
+
+
+def kpi_figure_sql(kpi: Kpi) -> str:
+    """The indicator's figure per date in ``kd``: its rows aggregated (or, basis "none", its query)."""
+    return kpi.query if kpi.rows is None else figure_sql(kpi.rows, kpi.aggregate)
+
+
+#: the columns every rows query starts with; the rest are the deciding fields
+ROW_COLUMNS = ("period_end", "key", "counted")
+
+
+def kpi_rows(con: duckdb.DuckDBPyConnection, extract_date: date, period_end: date | None = None,
+             ids: list[str] | None = None, latest_to: date | None = None) -> dict[str, pl.DataFrame]:
+    """The rows behind each indicator's figure (or those in ``ids``), for one date (``period_end``),
+    each indicator's latest date on/before ``latest_to`` (its month-end or 31 March), or every
+    date: ``{id: frame}`` with period_end, key, counted and the deciding fields, counted rows first.
+
+    Indicators with basis "none" and those whose source table was not imported have no frame.
+    The figure stored by ``compute_all`` for a date is the indicator's aggregate of exactly these rows.
+    """
+    chosen = [REGISTRY[i] for i in ids] if ids is not None else list(REGISTRY.values())
+    if not _prepare(con, extract_date, only=period_end, latest_to=latest_to):
+        return {}
+    present = tables_present(con)
+    listed: dict[str, pl.DataFrame] = {}
+    try:
+        for kpi in chosen:
+            if kpi.rows is None or not set(kpi.tables) <= present:
+                continue
+            _use(con, kpi)
+            listed[kpi.id] = con.sql(f"""
+                SELECT r.* FROM ({kpi.rows}) r
+                WHERE r.period_end IN (SELECT period_end FROM kd)
+                ORDER BY r.period_end, r.counted DESC, r.key
+            """).pl()
+    finally:
+        _free(con)
+    return listed
 
 
 def kpi_series(con: duckdb.DuckDBPyConnection, id: str | None = None, as_of: date | None = None,

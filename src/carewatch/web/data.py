@@ -4,7 +4,8 @@ Case data lives only in the snapshot files, which never change once published; s
 be cached by (snapshot file, as-of date, ...) for the life of the process. Each request gets its
 own DuckDB cursor on a process-wide read-only connection per snapshot.
 
-The children behind an indicator's number are decided here, in ``children_behind`` (see there).
+The rows behind an indicator's number are the engine's (``carewatch.kpis.engine.kpi_rows``): the
+same definition the figure is aggregated from.
 """
 from __future__ import annotations
 
@@ -20,16 +21,6 @@ from django.conf import settings as django_settings
 from carewatch import settings as local_settings
 from carewatch.kpis.comparators import england_latest, england_series
 from carewatch.snapshot import Home, open_snapshot, read_meta, register
-
-#: timeliness indicators: the duty whose instances due in the month make the number
-TIMELINESS_DUTY = {
-    "iha_within_20wd": "IHA",
-    "rha_on_time": "RHA",
-    "visits_on_time": "VISIT",
-    "reviews_on_time": "REVIEW",
-    "pba_in_time": "PBA",
-    "pep_in_timescale": "PEP",
-}
 
 _lock = threading.Lock()
 _databases: dict[str, duckdb.DuckDBPyConnection] = {}
@@ -206,39 +197,46 @@ def in_scope(con, as_of: date, teams: tuple[str, ...] | None, frame: pl.DataFram
     return frame.filter(pl.col(column).is_in(allowed.implode()))
 
 
-def children_behind(path: Path, kpi_id: str, period_end: date, as_of: date, settings) -> tuple[str, pl.DataFrame]:
-    return _children_behind(path, kpi_id, period_end, as_of, Keyed(settings))
+#: what each basis's rows are called on the page
+ROWS_CALLED = {"children": "Children", "duties": "Duties", "periods": "Periods of care",
+               "households": "Fostering households", "events": "Records"}
+COUNTED = {"yes": True, "no": False}
+
+
+def children_behind(path: Path, kpi_id: str, period_end: date, counted: str | None = None) -> tuple[str, pl.DataFrame]:
+    """The rows behind an indicator's figure on one date, as ``carewatch kpis --children`` prints
+    them (id, period_end, basis, key, counted, the deciding fields), and what the list is; only the
+    rows counted (``counted`` "yes") or not ("no") when asked."""
+    from carewatch.kpis import REGISTRY
+
+    rows = _rows_behind(path, kpi_id, period_end)
+    if counted in COUNTED:
+        rows = rows.filter(pl.col("counted") == COUNTED[counted])
+    kpi = REGISTRY[kpi_id]
+    what = "counted" if kpi.unit == "count" else "in the denominator (counted: in the numerator)"
+    return f"{ROWS_CALLED[kpi.basis]} behind the figure for {period_end:%-d %B %Y}, every one {what}", rows
 
 
 @lru_cache(maxsize=256)
-def _children_behind(path: Path, kpi_id: str, period_end: date, as_of: date, settings: Keyed) -> tuple[str, pl.DataFrame]:
-    """The children behind an indicator's figure for one month-end, and what the list is.
+def _rows_behind(path: Path, kpi_id: str, period_end: date) -> pl.DataFrame:
+    from carewatch.kpis.behind import rows_table
+    from carewatch.kpis.engine import kpi_rows
 
-    The kpis engine gives no child-level function, so this is the one place that decides it:
-    - a timeliness indicator (TIMELINESS_DUTY): its duty's instances due in that month (on or
-      before the as-of date), with their status: the met and unmet ones the percentage counts;
-    - any other indicator: the children looked after on the month-end (short breaks excluded),
-      the population the figure is drawn from, with their placement and legal status.
-    """
-    duty = TIMELINESS_DUTY.get(kpi_id)
-    month_start = period_end.replace(day=1)
-    if duty:
-        rows = _due_rows(path, as_of, settings, duty=duty, status="all")
-        rows = rows.filter(pl.col("due").is_between(month_start, min(period_end, as_of)))
-        return (f"{duty} duties due between {month_start:%-d %B %Y} and {min(period_end, as_of):%-d %B %Y}",
-                rows.sort("status", "due", "child"))
     con = cursor(path)
     try:
-        rows = con.sql("""
-        SELECT p.child, p.start_date AS period_start, pl.place, pl.start_date AS placement_start, e.ls AS legal_status
-        FROM periods p
-        LEFT JOIN placements pl ON pl.child = p.child AND pl.start_date <= $d AND (pl.end_date IS NULL OR pl.end_date > $d)
-        LEFT JOIN episodes e ON e.child = p.child AND e.decom <= $d AND (e.dec IS NULL OR e.dec > $d)
-        WHERE p.start_date <= $d AND (p.end_date IS NULL OR p.end_date > $d) AND NOT coalesce(p.short_breaks, false)
-        ORDER BY p.child""", params={"d": period_end}).pl()
+        listed = kpi_rows(con, date.fromisoformat(_meta(path)["extract_date"]), period_end=period_end, ids=[kpi_id])
     finally:
         con.close()
-    return f"Children looked after on {period_end:%-d %B %Y}", rows
+    return rows_table(listed) if listed else rows_table({})
+
+
+def scope_column(kpi_id: str, rows: pl.DataFrame) -> str | None:
+    """The column naming the child a row is about (for a manager's teams), if any."""
+    from carewatch.kpis import REGISTRY
+
+    if REGISTRY[kpi_id].basis == "children":
+        return "key"
+    return "child" if "child" in rows.columns else None
 
 
 def due_rows(path: Path, as_of: date, settings, *, duty=None, team=None, worker=None, status="open") -> pl.DataFrame:

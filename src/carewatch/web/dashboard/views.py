@@ -120,11 +120,14 @@ def indicator(request, kpi_id):
     access = access_of(request.user)
     period = _period(request, info["series"])
     children = None
-    if access.child_level and period is not None:
-        title, rows = data.children_behind(snap.path, kpi_id, period, snap.as_of, snap.settings)
-        rows = data.in_scope(snap.con, snap.as_of, access.teams, rows)
+    if access.child_level and period is not None and info["kpi"].basis != "none":
+        counted = _counted(request)
+        title, rows = _rows_behind(request, kpi_id, period, counted)
         record(request, Action.VIEW, f"children behind {kpi_id} for {period}", rows=rows.height)
-        children = {"title": title, "rows": rows}
+        shown = rows.drop("id", "period_end", "basis")
+        if info["kpi"].basis == "children":
+            shown = shown.rename({"key": "child"})  # the key is the child: link it
+        children = {"title": title, "rows": shown, "counted": counted}
     comparison = published_comparison(info["kpi"], snap.meta.get("la"), snap.settings.statistical_neighbours,
                                       snap.as_of)
     return _page(request, "indicator.html", {**info, "period": period, "children": children,
@@ -148,10 +151,27 @@ def indicator_children_csv(request, kpi_id):
     period = _period(request, series)
     if period is None:
         raise Http404("no figures")
-    _, rows = data.children_behind(snap.path, kpi_id, period, snap.as_of, snap.settings)
-    rows = data.in_scope(snap.con, snap.as_of, access_of(request.user).teams, rows)
+    counted = _counted(request)
+    _, rows = _rows_behind(request, kpi_id, period, counted)
     record(request, Action.DOWNLOAD, f"children behind {kpi_id} for {period} (CSV)", rows=rows.height)
-    return _csv(rows, f"{kpi_id}-{period}-children.csv")
+    return _csv(rows, f"{kpi_id}-{period}-children{'-counted-' + counted if counted else ''}.csv")
+
+
+def _counted(request) -> str | None:
+    counted = request.GET.get("counted") or None
+    if counted is not None and counted not in data.COUNTED:
+        raise Http404("counted is yes or no")
+    return counted
+
+
+def _rows_behind(request, kpi_id: str, period: date, counted: str | None) -> tuple[str, pl.DataFrame]:
+    """The rows behind a figure (``carewatch kpis --children``'s), narrowed to a manager's teams."""
+    snap = request.snapshot
+    title, rows = data.children_behind(snap.path, kpi_id, period, counted)
+    column = data.scope_column(kpi_id, rows)
+    if column is not None:
+        rows = data.in_scope(snap.con, snap.as_of, access_of(request.user).teams, rows, column)
+    return title, rows
 
 
 @require_http_methods(["GET", "POST"])
