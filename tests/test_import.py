@@ -7,6 +7,7 @@ The cohort: two children in one 903 year (2021 = April 2020 – March 2021), plu
 import csv
 import io
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -183,6 +184,26 @@ def test_kpis_children_lists_the_rows_behind_the_figures(tmp_path):
     # a derived figure says it has none
     derived = _cli("kpis", "--children", "--home", home, "--id", "nts_threshold", "--format", "csv")
     assert derived.exit_code == 0 and "basis 'none'" in derived.output
+
+
+def _words(output: str) -> str:
+    """A usage error's text without the box it is drawn in."""
+    return " ".join(re.sub("[│╭╮╰╯─]", " ", output).split())
+
+
+def test_as_of_date_outside_the_snapshot_is_a_usage_error(tmp_path):
+    home = _imported(tmp_path)
+    # the history is the 2021 collection year from 1 April 2020; the extract date is the latest event
+    extract = json.loads(_cli("kpis", "--home", home, "--id", "cla_count", "--format", "json").stdout)[-1]["period_end"]
+    for command in (["due"], ["kpis"], ["report", "--out", tmp_path / "report"], ["kpis", "--children"]):
+        after = _cli(*command, "--home", home, "--as-of", "2030-01-01")
+        assert after.exit_code == 2, command
+        assert "is after this snapshot's extract date" in _words(after.output)
+        before = _cli(*command, "--home", home, "--as-of", "2020-03-31")
+        assert before.exit_code == 2, command
+        assert "before the start of this snapshot's history (1 April 2020)" in _words(before.output), command
+        if command[0] != "report":  # (a report takes a while to write; its dates are the same check)
+            assert _cli(*command, "--home", home, "--as-of", extract).exit_code == 0, command
 
 
 def test_episode_without_child_is_an_error_and_counted_nowhere(tmp_path):

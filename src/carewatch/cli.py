@@ -1,6 +1,7 @@
 """The `carewatch` command: thin — it parses, calls a service, prints.
 
-Exit status: 0 success, 1 rejected input (findings printed), 2 usage error (Typer/Click's own).
+Exit status: 0 success, 1 rejected input (findings printed), 2 usage error (Typer/Click's own),
+including an --as-of date outside the snapshot's history (carewatch.asof).
 """
 from __future__ import annotations
 
@@ -41,6 +42,19 @@ def _date(value: Optional[str], name: str) -> Optional[date]:
         return date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=name)
+
+
+def _as_of(con, meta: dict, value: Optional[str], name: str = "--as-of") -> Optional[date]:
+    """--as-of (default: the extract date), refused (exit 2) outside the snapshot's history."""
+    from carewatch.asof import DateOutOfRange, check_as_of
+
+    when = _date(value, name)
+    if when is None:
+        return date.fromisoformat(meta["extract_date"]) if name == "--as-of" else None
+    try:
+        return check_as_of(con, when)
+    except DateOutOfRange as exc:
+        raise typer.BadParameter(str(exc), param_hint=name)
 
 
 @contextmanager
@@ -172,7 +186,7 @@ def due(home: HomeOpt = None, as_of: AsOfOpt = None,
     if status not in DUE_LIST_FILTERS:
         raise typer.BadParameter(f"one of {', '.join(DUE_LIST_FILTERS)}", param_hint="--status")
     con, meta = _open(home)
-    when = _date(as_of, "--as-of") or date.fromisoformat(meta["extract_date"])
+    when = _as_of(con, meta, as_of)
     frame = due_list(con, when, team=team, duty=duty, child=child, status=status,
                      settings=settings_mod.load(_home(home).root))
     if fmt is not Format.text:
@@ -202,9 +216,9 @@ def kpis(home: HomeOpt = None, as_of: AsOfOpt = None,
     if id is not None and id not in REGISTRY:
         raise typer.BadParameter(f"no indicator {id!r} (see docs/kpis.md)", param_hint="--id")
     con, meta = _open(home)
-    when = _date(as_of, "--as-of") or date.fromisoformat(meta["extract_date"])
+    when = _as_of(con, meta, as_of)
     if children:
-        _print_rows_behind(con, meta, id, _date(period_end, "--period-end"), when, fmt)
+        _print_rows_behind(con, meta, id, _as_of(con, meta, period_end, "--period-end"), when, fmt)
         return
     frame = kpi_series(con, id=id, as_of=when, months=months)
     _print_frame(frame, fmt, title=f"Indicators to {when.isoformat()} (snapshot {meta['snapshot_id']})")
@@ -256,10 +270,11 @@ def report(home: HomeOpt = None, as_of: AsOfOpt = None,
     """The committee's performance summary and data pack as HTML, PDF and XLSX."""
     from carewatch.reports import write_report
 
-    con, _meta = _open(home)
+    con, meta = _open(home)
+    when = _as_of(con, meta, as_of) if as_of is not None else None
     with _progress() as step:
         step("writing the performance summary")
-        written = write_report(con, out_dir, as_of=_date(as_of, "--as-of"), public=public)
+        written = write_report(con, out_dir, as_of=when, public=public)
     for path in written.values():
         out.print(str(path))
 

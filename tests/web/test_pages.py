@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 
@@ -205,6 +206,29 @@ def test_choosing_a_snapshot_and_as_of_date(client_for):
     response = client.post("/snapshots/", {"snapshot_id": "latest", "as_of": "30/06/2021"})
     assert response.status_code == 400 and "Enter the as-of date" in response.content.decode()
     assert client.post("/snapshots/", {"snapshot_id": "../etc", "as_of": ""}).status_code == 400
+
+
+def test_as_of_date_outside_the_snapshot_gets_a_message(client_for):
+    client = client_for("analyst")
+    # the history starts with the first DECOM's month (no 903 year recorded): June 2019
+    response = client.post("/snapshots/", {"snapshot_id": "latest", "as_of": "2030-01-01"})
+    assert response.status_code == 400
+    assert ("The as-of date 1 January 2030 is after this snapshot's extract date (30 November 2021): choose "
+            "a date from 1 June 2019 to 30 November 2021.") in html.unescape(response.content.decode())
+    # an as-of date held in the session anyway (e.g. from another snapshot): every page says so
+    session = client.session
+    session["snapshot_id"], session["as_of"] = "latest", "2019-05-31"
+    session.save()
+    for path in ["/", "/due/", "/indicators/visits_on_time/", "/report/performance-summary.html"]:
+        response = client.get(path)
+        page = html.unescape(response.content.decode())
+        assert response.status_code == 400 and 'id="date-refused"' in page, path
+        assert "is before the start of this snapshot's history (1 June 2019)" in page and "due-table" not in page
+    # the scrutiny tracker's dates are a committee's: any day this century, else a message, not a 500
+    response = client.get("/scrutiny/due/?on=9999-12-31")
+    assert response.status_code == 400
+    assert "The date 31 December 9999 is after the tracker's last day (31 December 2099)" in html.unescape(
+        response.content.decode())
 
 
 def test_audit_page_is_for_admins(client_for):

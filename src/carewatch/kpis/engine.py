@@ -106,7 +106,7 @@ def history_start(con: duckdb.DuckDBPyConnection) -> date | None:
     """First day of the earliest 903 collection year imported (1 April), else the first DECOM's month."""
     first_year, first_decom = con.execute(
         "SELECT min(year), date_trunc('month', min(decom))::DATE FROM episodes"
-    ).fetchone()
+    ).fetchall()[0]  # fetched to the end: the connection is free for relations after
     if first_year is not None:
         return date(first_year - 1, 4, 1)
     return first_decom

@@ -98,6 +98,34 @@ class SnapshotMiddleware:
         finally:
             request.snapshot.close()
 
+    def process_exception(self, request, exception):
+        """A date a page cannot answer for (carewatch.asof): the message, not a page of figures."""
+        from carewatch.asof import DateOutOfRange
+
+        if isinstance(exception, DateOutOfRange):
+            from carewatch.web.dashboard.views import date_refused
+
+            return date_refused(request, str(exception))
+        return None
+
+
+@lru_cache(maxsize=64)
+def as_of_range(path: Path) -> tuple[date, date]:
+    from carewatch.asof import snapshot_range
+
+    con = cursor(path)
+    try:
+        return snapshot_range(con)
+    finally:
+        con.close()
+
+
+def check_as_of(path: Path, day: date) -> date:
+    """``day`` if the snapshot answers for it, else carewatch.asof.DateOutOfRange (its message)."""
+    from carewatch.asof import check_in_range
+
+    return check_in_range(day, *as_of_range(path))
+
 
 class Keyed:
     """Settings as a cache key: Settings holds dicts (targets by indicator), so it is not

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods
 
+from carewatch.asof import DateOutOfRange
 from carewatch.duties import DUE_LIST_FILTERS
 from carewatch.kpis.comparators import published_comparison
 from carewatch.output import to_csv
@@ -43,8 +44,15 @@ def needs_snapshot(view):
     def wrapper(request, *args, **kwargs):
         if not request.snapshot.available:
             return _page(request, "no_snapshot.html", {})
+        # an as-of date outside the snapshot's history: a message (SnapshotMiddleware), not figures
+        data.check_as_of(request.snapshot.path, request.snapshot.as_of)
         return view(request, *args, **kwargs)
     return wrapper
+
+
+def date_refused(request, message: str):
+    """The page for a date outside what a page can answer for (carewatch.asof)."""
+    return _page(request, "date_out_of_range.html", {"message": message}, status=400)
 
 
 def refuse(request, what: str, child: str = ""):
@@ -185,6 +193,10 @@ def snapshots(request):
         else:
             try:
                 as_of = date.fromisoformat(as_of).isoformat() if as_of else ""
+                if as_of:
+                    data.check_as_of(data.home().path_of(chosen), date.fromisoformat(as_of))
+            except DateOutOfRange as exc:
+                error = str(exc)
             except ValueError:
                 error = "Enter the as-of date as YYYY-MM-DD, for example 2021-11-30"
         if not error:
