@@ -161,11 +161,14 @@ def test_due_json_csv_and_text(tmp_path):
 def test_kpis_json_keys_and_integer_counts(tmp_path):
     home = _imported(tmp_path)
     rows = json.loads(_cli("kpis", "--home", home, "--id", "cla_count", "--format", "json").stdout)
-    assert list(rows[0]) == ["id", "period_end", "numerator", "denominator", "value", "unit", "target", "rag"]
+    assert list(rows[0]) == ["id", "period_end", "numerator", "denominator", "value", "unit", "target", "rag",
+                             "month_to_date"]
     # looked after at 30/06/2020: C1 and C2 (C2 from 01/06/2020 to 01/09/2020)
     last = rows[-1]
     assert (last["period_end"], last["value"], last["numerator"]) == ("2020-06-30", 2, None)
     assert isinstance(last["value"], int)
+    # the extract date (30/06/2020) falls in June: June is the month to date, May is complete
+    assert (last["month_to_date"], rows[-2]["period_end"], rows[-2]["month_to_date"]) == (True, "2020-05-31", False)
 
 
 def test_kpis_children_lists_the_rows_behind_the_figures(tmp_path):

@@ -27,19 +27,22 @@ def test_anonymous_users_are_sent_to_sign_in(client, home):
 
 def test_overview_shows_value_target_rag_changes(client_for):
     page = client_for("member").get("/").content.decode()
-    # visits_on_time at 2021-11-30 (i=39): 10 + 39 mod 7 = 14 of 20 = 70.0%;
-    # 2021-10-31 (i=38): 13/20 = 65.0% -> +5.0 points; 2020-11-30 (i=27): 16/20 = 80.0% -> -10.0 points
+    # the extract date is 30 November 2021: November is the month to date, so the headline is
+    # October. visits_on_time at 2021-10-31 (i=38): 10 + 38 mod 7 = 13 of 20 = 65.0%;
+    # 2021-09-30 (i=37): 12/20 = 60.0% -> +5.0 points; 2020-10-31 (i=26): 15/20 = 75.0% -> -10.0 points
     row = page[page.index('data-kpi="visits_on_time"'):]
     row = row[:row.index("</tr>")]
-    assert '<td class="govuk-table__cell cw-num" data-field="value">70.0%</td>' in row
+    assert '<td class="govuk-table__cell cw-num" data-field="value">65.0%</td>' in row
     assert 'data-field="target">100.0%</td>' in row
     assert "+5.0 points" in row and "-10.0 points" in row
     assert "Red" in row
     assert 'role="img"' in row  # the sparkline
-    # cla_count: 100 + 39 = 139; +1 on the month; +12 on the year
+    # November so far (i=39): 14/20 = 70.0%, labelled, with no RAG or change of its own
+    assert 'data-field="month-to-date">Month to date (30 November 2021): 70.0%, no RAG yet</span>' in row
+    # cla_count: October 100 + 38 = 138; +1 on the month; +12 on the year
     row = page[page.index('data-kpi="cla_count"'):]
     row = row[:row.index("</tr>")]
-    assert 'data-field="value">139</td>' in row and "+1<" in row and "+12<" in row
+    assert 'data-field="value">138</td>' in row and "+1<" in row and "+12<" in row
     # a council's count has no England figure: a national total (80,780 in 2021) is no comparator
     assert 'data-field="england">–</td>' in row
     # the snapshot and as-of date on every page
@@ -196,9 +199,10 @@ def test_choosing_a_snapshot_and_as_of_date(client_for):
     client = client_for("member")
     assert client.post("/snapshots/", {"snapshot_id": "earlier", "as_of": ""}).status_code == 302
     page = client.get("/").content.decode()
-    # visits_on_time at 2021-10-31 (i=38): 13/20 = 65.0%
+    # 'earlier' was extracted on 2021-10-31: October is its month to date; the headline is
+    # September (i=37): 12/20 = 60.0%
     assert "snapshot <strong>earlier</strong>" in page and "as of 31 October 2021" in page
-    assert 'data-field="value">65.0%</td>' in page
+    assert 'data-field="value">60.0%</td>' in page
     client.post("/snapshots/", {"snapshot_id": "latest", "as_of": "2021-06-30"})
     page = client.get("/").content.decode()
     # 2021-06-30 is i=34: 10 + 34 mod 7 = 16 -> 80.0%

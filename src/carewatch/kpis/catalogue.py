@@ -62,6 +62,11 @@ up to date). KPIS.md is the specification; each entry's method says exactly what
 - **Values.** Percentages 0-100, rates and mean days with one decimal, rounded half away from zero
   from the exact integers; counts are integers. Numerator and denominator are the exact integers
   (blank for plain counts).
+- **Month to date.** The month the extract date falls in (even when the extract date is its last
+  day: an extract is taken during its day and records lag) is the month to date: `kpi_series`
+  marks its row `month_to_date` (pages, the series CSV, `carewatch kpis`) and gives it no RAG; the
+  overview and the report headline the last complete month, with its changes since last month and
+  last year, and show the month to date beside it, never compared.
 - **RAG.** Green when the value meets the target, amber within `rag_amber_points` (setting, default
   5) of it, red beyond; polarity decides the direction; no target, no RAG.
 - **No data.** An indicator whose source table was not in the import (meta `tables_present`) has a

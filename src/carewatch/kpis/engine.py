@@ -290,19 +290,32 @@ def kpi_series(con: duckdb.DuckDBPyConnection, id: str | None = None, as_of: dat
     ones in the last ``months`` calendar months up to ``as_of`` (or the latest row).
 
     ``rag`` is green/amber/red, NULL when there is no target or no value, or ``'no data'`` when
-    the indicator's source table was not in the import.
+    the indicator's source table was not in the import. ``month_to_date`` marks the month the
+    extract date falls in (see ``MONTH_TO_DATE``): it never has a RAG.
     """
-    return con.sql("""
+    annual = [k.id for k in REGISTRY.values() if k.frequency == "annual"]
+    return con.sql(f"""
         WITH rows AS (
-            SELECT * FROM kpi_values
+            SELECT v.*, {MONTH_TO_DATE_SQL} AS month_to_date FROM kpi_values v
             WHERE ($id IS NULL OR id = $id) AND ($as_of IS NULL OR period_end <= $as_of)
         ), latest AS (SELECT coalesce($as_of, max(period_end)) AS ref FROM rows)
-        SELECT id, period_end, numerator, denominator, value, unit, target, rag
+        SELECT id, period_end, numerator, denominator, value, unit, target,
+               CASE WHEN month_to_date AND rag IS DISTINCT FROM '{NO_DATA}' THEN NULL ELSE rag END AS rag,
+               month_to_date
         FROM rows, latest
         -- the last N calendar months: after the end of the month N months before the reference date
         WHERE $months IS NULL OR period_end > last_day((ref - to_months($months))::DATE)
         ORDER BY id, period_end
-    """, params={"id": id, "as_of": as_of, "months": months}).pl()
+    """, params={"id": id, "as_of": as_of, "months": months, "annual": annual}).pl()
+
+
+#: The month the extract date falls in is "month to date", even when the extract date is its last
+#: day: an extract is taken during its day and records lag, so that month is never complete. Its
+#: row is labelled so everywhere, has no RAG and no "since last month" change, and headlines
+#: (overview, report) are the last complete month. Annual (31 March) figures are not months.
+MONTH_TO_DATE = "month to date"
+MONTH_TO_DATE_SQL = """(NOT list_contains($annual, v.id)
+                        AND v.period_end = (SELECT value FROM meta WHERE key = 'extract_date')::DATE)"""
 
 
 def latest_with_lookbacks(series: pl.DataFrame, months_back: dict[str, int],
@@ -311,9 +324,17 @@ def latest_with_lookbacks(series: pl.DataFrame, months_back: dict[str, int],
 
     The one rule for "since last month / last year" on pages and in reports: for each ``name, n``
     the month-end ``n`` months before the latest period_end (``{name}_day``) and the ``carry``
-    columns found there (``{name}_{column}``, null when none). A part month at the extract date is
-    so compared with whole month-ends before it; annual rows (31 March) find nothing a month back.
+    columns found there (``{name}_{column}``, null when none); annual rows (31 March) find nothing
+    a month back. The latest row is the latest complete month: the month to date (column
+    ``month_to_date``) is never a headline nor compared, and is carried beside it as
+    ``mtd_day`` and ``mtd_{column}``.
     """
+    if "month_to_date" in series.columns:
+        partial = series.filter(pl.col("month_to_date")).select(
+            "id", pl.col("period_end").alias("mtd_day"), *[pl.col(c).alias(f"mtd_{c}") for c in carry])
+        series = series.filter(~pl.col("month_to_date"))
+    else:
+        partial = None
     latest = series.sort("period_end").group_by("id", maintain_order=True).last()
     latest = latest.with_columns(pl.col("period_end").dt.offset_by(f"-{n}mo").dt.month_end().alias(f"{name}_day")
                                  for name, n in months_back.items())
@@ -322,4 +343,4 @@ def latest_with_lookbacks(series: pl.DataFrame, months_back: dict[str, int],
         latest = latest.join(
             earlier.rename({"period_end": f"{name}_day", **{c: f"{name}_{c}" for c in carry}}),
             on=["id", f"{name}_day"], how="left")
-    return latest
+    return latest if partial is None else latest.join(partial, on="id", how="left")

@@ -21,20 +21,23 @@ KPIS = [
         tables=("episodes", "missing"),
         basis="children",
         rows=f"""
-            WITH cohort AS (
-                -- each child with a period overlapping the window, once
-                SELECT kd.period_end, p.child, max(p.start_date) AS period_start
-                FROM kd JOIN cw_periods p ON p.start_date <= kd.period_end
-                     AND coalesce(p.end_date, DATE '9999-12-31') > kd.m12 + 1
-                GROUP BY ALL
+            WITH pp AS (
+                SELECT child, start_date, coalesce(end_date, DATE '9999-12-31') AS end_date,
+                       lag(end_date) OVER (PARTITION BY child ORDER BY start_date) AS previous_end
+                FROM cw_periods
+            ), cohort AS (
+                -- each child once: their first period overlapping the window (the one before did not)
+                SELECT kd.period_end, pp.child, pp.start_date AS period_start
+                FROM kd JOIN pp ON pp.start_date <= kd.period_end AND pp.end_date > kd.m12 + 1
+                 AND (pp.previous_end IS NULL OR pp.previous_end <= kd.m12 + 1)
             ), went AS (
-                SELECT c.period_end, c.child, min(m.mis_start) AS first_missing, count(*) AS missing_episodes
-                FROM cohort c JOIN kd USING (period_end) JOIN {_MISSING} m ON m.child = c.child
-                     AND {in_12_months('m.mis_start')}
+                SELECT kd.period_end, m.child, min(m.mis_start) AS first_missing, count(*) AS missing_episodes
+                FROM kd JOIN {_MISSING} m ON {in_12_months('m.mis_start')}
                 GROUP BY ALL
             )
-            SELECT c.period_end, c.child AS key, w.child IS NOT NULL AS counted, c.period_start,
-                   w.first_missing, coalesce(w.missing_episodes, 0) AS missing_episodes
+            SELECT c.period_end, c.child AS key, w.child IS NOT NULL AS counted,
+                   c.period_start AS first_period_start_in_window, w.first_missing,
+                   coalesce(w.missing_episodes, 0) AS missing_episodes
             FROM cohort c LEFT JOIN went w USING (period_end, child)
         """,
     ),
