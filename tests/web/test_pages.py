@@ -26,7 +26,7 @@ def test_anonymous_users_are_sent_to_sign_in(client, home):
 
 
 def test_overview_shows_value_target_rag_changes(client_for):
-    page = client_for("member").get("/").content.decode()
+    page = client_for("analyst").get("/").content.decode()
     # the extract date is 30 November 2021: November is the month to date, so the headline is
     # October. visits_on_time at 2021-10-31 (i=38): 10 + 38 mod 7 = 13 of 20 = 65.0%;
     # 2021-09-30 (i=37): 12/20 = 60.0% -> +5.0 points; 2020-10-31 (i=26): 15/20 = 75.0% -> -10.0 points
@@ -47,6 +47,40 @@ def test_overview_shows_value_target_rag_changes(client_for):
     assert 'data-field="england">–</td>' in row
     # the snapshot and as-of date on every page
     assert "snapshot <strong>latest</strong>" in page and "as of 30 November 2021" in page
+
+
+def test_member_sees_small_numbers_suppressed_as_the_public_report_does(client_for):
+    client = client_for("member")
+    row = client.get("/").content.decode()
+    row = row[row.index('data-kpi="visits_on_time"'):]
+    row = row[:row.index("</tr>")]
+    # October 13/20 is shown (7 not met); a year before, October 2020 (i=26) is 15/20: 5 not met,
+    # so the change since last year is c; since last month (September 12/20) is shown
+    assert 'data-field="value">65.0%</td>' in row and "+5.0 points" in row
+    assert 'data-field="change-year">c</td>' in row and "-10.0" not in row
+    # the series CSV: every month with 1-5 not met (15 or 16 of 20) is c in every figure
+    rows = _csv_rows(client.get("/indicators/visits_on_time/series.csv").content.decode())
+    header, body = rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+    assert "suppressed" in header and len(body) == 40
+    for r in body:
+        small = r["suppressed"] == "True"
+        assert small == (r["period_end"] in _months_with(15, 16)), r
+        assert (r["numerator"], r["denominator"], r["value"], r["rag"]) == (("c",) * 4 if small else (
+            r["numerator"], "20", r["value"], r["rag"])) and (small or int(r["numerator"]) <= 14), r
+    # the indicator page: the figures by month say c there too, and the analyst's do not
+    page = client.get("/indicators/visits_on_time/?period=2021-10-31").content.decode()
+    assert ">c<" in page and ">16<" not in page and ">15<" not in page
+    assert ">16<" in client_for("analyst").get("/indicators/visits_on_time/").content.decode()
+
+
+def _months_with(*numerators: int) -> set[str]:
+    """Month-ends of the fixture's visits_on_time (i = 0 ... 39 from August 2018) whose numerator
+    10 + i mod 7 is one of these."""
+    from datetime import date
+
+    from carewatch.calendar import add_months, month_end
+
+    return {str(month_end(add_months(date(2018, 8, 1), i))) for i in range(40) if 10 + i % 7 in numerators}
 
 
 def test_indicator_page_for_analyst_lists_the_children_behind_the_number(client_for):
@@ -205,8 +239,8 @@ def test_choosing_a_snapshot_and_as_of_date(client_for):
     assert 'data-field="value">60.0%</td>' in page
     client.post("/snapshots/", {"snapshot_id": "latest", "as_of": "2021-06-30"})
     page = client.get("/").content.decode()
-    # 2021-06-30 is i=34: 10 + 34 mod 7 = 16 -> 80.0%
-    assert "as of 30 June 2021" in page and 'data-field="value">80.0%</td>' in page
+    # 2021-06-30 is i=34: 10 + 34 mod 7 = 16 of 20: 4 not met, a small number, so a member sees c
+    assert "as of 30 June 2021" in page and 'data-field="value">c</td>' in page
     response = client.post("/snapshots/", {"snapshot_id": "latest", "as_of": "30/06/2021"})
     assert response.status_code == 400 and "Enter the as-of date" in response.content.decode()
     assert client.post("/snapshots/", {"snapshot_id": "../etc", "as_of": ""}).status_code == 400

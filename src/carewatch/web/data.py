@@ -147,27 +147,41 @@ def _with_changes(series: pl.DataFrame) -> pl.DataFrame:
     """Each indicator's latest value with the value a month and a year before it."""
     from carewatch.kpis import latest_with_lookbacks
 
-    return (latest_with_lookbacks(series, {"month": 1, "year": 12})
+    return (latest_with_lookbacks(series, {"month": 1, "year": 12}, carry=("value", "suppressed"))
             .rename({"month_value": "value_month_before", "year_value": "value_year_before"})
             .with_columns((pl.col("value") - pl.col("value_month_before")).alias("change_month"),
                           (pl.col("value") - pl.col("value_year_before")).alias("change_year"))
             .drop("month_day", "year_day"))
 
 
-@lru_cache(maxsize=16)
-def overview(path: Path, as_of: date) -> list[dict]:
+#: what follows from a suppressed figure on the overview: the field shown as c, and its flag
+_HIDDEN_WITH = {"value": "suppressed", "rag": "suppressed", "change_month": "change_month_hidden",
+                "change_year": "change_year_hidden", "mtd_value": "mtd_suppressed"}
+
+
+@lru_cache(maxsize=32)
+def overview(path: Path, as_of: date, public: bool = False) -> list[dict]:
     """Every area's indicators, in catalogue order: the latest value, target, RAG, changes,
-    England's figure and a sparkline of the last 24 months."""
+    England's figure and a sparkline of the last 24 months. ``public``: small numbers and what
+    follows from them as ``c`` (reports.suppression, the public report's rule)."""
     from carewatch.charts import render_svg, sparkline_spec
     from carewatch.kpis import REGISTRY, kpi_series
     from carewatch.kpis.model import AREAS
+    from carewatch.reports.suppression import hide_in_row, mark_suppressed
 
     con = cursor(path)
     try:
-        series = kpi_series(con, as_of=as_of)
+        series = mark_suppressed(kpi_series(con, as_of=as_of), public)
     finally:
         con.close()
-    latest = {row["id"]: row for row in _with_changes(series).iter_rows(named=True)} if series.height else {}
+    latest = {}
+    if series.height:
+        changes = _with_changes(series).with_columns(
+            (pl.col("suppressed") | pl.col("month_suppressed").fill_null(False)).alias("change_month_hidden"),
+            (pl.col("suppressed") | pl.col("year_suppressed").fill_null(False)).alias("change_year_hidden"))
+        latest = {row["id"]: hide_in_row(row, _HIDDEN_WITH) for row in changes.iter_rows(named=True)}
+    # a suppressed point is not drawn either
+    series = series.with_columns(pl.when(pl.col("suppressed")).then(None).otherwise(pl.col("value")).alias("value"))
     recent = series.filter(pl.col("period_end") > pl.lit(as_of).dt.offset_by("-24mo"))
     areas: dict[str, list[dict]] = {area: [] for area in AREAS}
     for kpi in REGISTRY.values():
@@ -184,10 +198,12 @@ def overview(path: Path, as_of: date) -> list[dict]:
 
 
 @lru_cache(maxsize=64)
-def indicator(path: Path, as_of: date, kpi_id: str) -> dict:
-    """One indicator's whole series to the as-of date, its latest row and its trend chart."""
+def indicator(path: Path, as_of: date, kpi_id: str, public: bool = False) -> dict:
+    """One indicator's whole series to the as-of date, its latest row and its trend chart;
+    ``public``: as the public report shows it (small numbers as ``c``, not drawn)."""
     from carewatch.charts import render_svg, trend_chart_spec
     from carewatch.kpis import REGISTRY, kpi_series
+    from carewatch.reports.suppression import mark_suppressed, public_figures
 
     kpi = REGISTRY[kpi_id]
     con = cursor(path)
@@ -195,6 +211,13 @@ def indicator(path: Path, as_of: date, kpi_id: str) -> dict:
         series = kpi_series(con, id=kpi_id, as_of=as_of).sort("period_end")
     finally:
         con.close()
+    if public:
+        shown = public_figures(series)
+        series = mark_suppressed(series, True).with_columns(
+            pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("numerator", "denominator", "value", "rag")).drop("suppressed")
+    else:
+        shown = series
     england = england_series(kpi).filter(pl.col("period_end") <= as_of)
     target = series["target"].drop_nulls()[-1] if series["target"].drop_nulls().len() else kpi.target
     chart = ""
@@ -203,7 +226,7 @@ def indicator(path: Path, as_of: date, kpi_id: str) -> dict:
                                             title="", unit=kpi.unit),
                            label=f"{kpi.title}: this council by month"
                                  f"{', with England' if england.height else ''}{', and the target' if target is not None else ''}")
-    return {"kpi": kpi, "series": series, "latest": series.row(-1, named=True) if series.height else None,
+    return {"kpi": kpi, "series": shown, "latest": shown.row(-1, named=True) if shown.height else None,
             "target": target, "england": england, "chart": chart}
 
 

@@ -86,16 +86,21 @@ def _filters_text(filters: dict) -> str:
 # --- aggregate pages: every role -----------------------------------------------------------------
 
 @lru_cache(maxsize=16)
-def _overview_areas(path, as_of) -> str:
-    """The overview's tables, the same for every user of a snapshot on a date: rendered once."""
-    return render_to_string("_overview_areas.html", {"areas": data.overview(path, as_of)})
+def _overview_areas(path, as_of, public: bool) -> str:
+    """The overview's tables, the same for every user of a snapshot on a date (and version): rendered once."""
+    return render_to_string("_overview_areas.html", {"areas": data.overview(path, as_of, public)})
+
+
+def _public(request) -> bool:
+    """Members, scrutiny officers and cabinet members see what the public report shows."""
+    return not access_of(request.user).child_level
 
 
 @require_GET
 @needs_snapshot
 def overview(request):
     snap = request.snapshot
-    return _page(request, "overview.html", {"areas_html": _overview_areas(snap.path, snap.as_of)})
+    return _page(request, "overview.html", {"areas_html": _overview_areas(snap.path, snap.as_of, _public(request))})
 
 
 def _kpi(kpi_id: str):
@@ -124,7 +129,7 @@ def _period(request, series: pl.DataFrame) -> date | None:
 @needs_snapshot
 def indicator(request, kpi_id):
     snap = request.snapshot
-    info = data.indicator(snap.path, snap.as_of, _kpi(kpi_id))
+    info = data.indicator(snap.path, snap.as_of, _kpi(kpi_id), _public(request))
     access = access_of(request.user)
     period = _period(request, info["series"])
     children = None
@@ -146,7 +151,7 @@ def indicator(request, kpi_id):
 @needs_snapshot
 def indicator_csv(request, kpi_id):
     snap = request.snapshot
-    series = data.indicator(snap.path, snap.as_of, _kpi(kpi_id))["series"]
+    series = data.indicator(snap.path, snap.as_of, _kpi(kpi_id), _public(request))["series"]
     return _csv(series, f"{kpi_id}-{snap.as_of}.csv")
 
 
