@@ -148,3 +148,100 @@ def words_expr(column: str, expr: pl.Expr | None = None) -> pl.Expr:
     return (pl.when(code.is_null() | (code == "")).then(None)
             .when(said.is_null()).then(code)
             .otherwise(pl.format("{} ({})", said, code))).alias(column)
+
+
+def in_area(postcode: pl.Expr, area_postcodes: tuple[str, ...]) -> pl.Expr:
+    """"in" / "out" of the council's area by the placement postcode's outward code or its postcode
+    area (the letters before the first digit) being one of ``area_postcodes``; null when no area is
+    set or there is no postcode."""
+    if not area_postcodes:
+        return pl.lit(None, dtype=pl.Utf8)
+    code = postcode.str.to_uppercase().str.replace_all(r"\s+", "")
+    outward = code.str.slice(0, code.str.len_chars() - 3)
+    area = outward.str.extract(r"^([A-Z]+)", 1)
+    wanted = pl.lit(pl.Series([a.upper().replace(" ", "") for a in area_postcodes])).implode()
+    inside = outward.is_in(wanted) | area.is_in(wanted)
+    return pl.when(code.is_null() | (code == "")).then(None).when(inside).then(pl.lit("in")).otherwise(pl.lit("out"))
+
+
+# --- Ofsted's Annex A category labels (DOMAIN.md E) ----------------------------------------------
+# One table per Annex A field, keyed by the 903 (or CIN census) code. Where a code has no letter of
+# its own the nearest is used; docs/annex-a.md lists each such choice.
+
+def _by_first_letter(codes, letters: dict[str, str], default: str) -> dict[str, str]:
+    return {code: letters.get(code[0], default) for code in codes}
+
+
+OFSTED: dict[str, dict[str, str]] = {
+    # 903 sex (1/2 to 2023-24, M/F/U from 2024-25) and CIN GenderCurrent (0 not known, 9 not specified)
+    "sex": {"1": "a) Male", "M": "a) Male", "2": "b) Female", "F": "b) Female",
+            "U": "c) Not stated/recorded", "0": "c) Not stated/recorded", "9": "c) Not stated/recorded"},
+    # by census group: the code's first letter (Chinese is in the 903's "other" group); refused and
+    # not yet obtained are "not stated"
+    "ethnic": {**_by_first_letter(ETHNIC, {"W": "a) White", "M": "b) Mixed", "A": "c) Asian or Asian British",
+                                           "B": "d) Black or black British"}, "e) Other ethnic group"),
+               "REFU": "f) Not stated", "NOBT": "f) Not stated"},
+    "cin": {"N1": "a) Abuse or neglect", "N2": "b) Child's disability", "N3": "c) Parents illness or disability",
+            "N4": "d) Family in acute stress", "N5": "e) Family dysfunction",
+            "N6": "f) Socially unacceptable behaviour", "N7": "g) Low income", "N8": "h) Absent parenting",
+            "N9": "i) Not CIN", "N0": "j) Not stated"},
+    "ls": {"C1": "a) Interim care orders (C1)", "C2": "b) Full care orders (C2)", "D1": "c) Freed for adoption (D1)",
+           "E1": "d) Placement order granted (E1)", "V2": "e) Accommodated under S20 (V2)",
+           **{c: "f) Detained on child protection grounds in LA accommodation (L1–L3)" for c in ("L1", "L2", "L3")},
+           **{c: "g) Youth justice legal statuses (J1–J3)" for c in ("J1", "J2", "J3")}},
+    # the local extract's permanence plan (DATA.md): family and friends care has no letter: g) Other
+    "plan": {"RETURN_HOME": "a) Return to family", "ADOPTION": "b) Adoption", "SGO": "c) SGO/CAO",
+             "CAO": "c) SGO/CAO", "INDEPENDENCE": "d) Supported living in the community",
+             "RESIDENTIAL": "e) Long-term residential placement", "LONG_TERM_FOSTERING": "f) Long-term fostering",
+             "FAMILY_FRIENDS": "g) Other"},
+    # staying put (E17) has no letter: n) Care ceased for any other reason
+    "rec": {"E11": "a) Adopted", "E12": "a) Adopted", "E2": "b) Died", "E3": "c) Care taken by another LA",
+            "E4A": "d) Returned home to live with parents or relatives",
+            "E4B": "d) Returned home to live with parents or relatives",
+            "E13": "e) Left care to live with parents, relatives or other person with no parental responsibility",
+            "E41": "f) Residence order granted",
+            **{c: "g) Special Guardianship Orders" for c in ("E45", "E46", "E47", "E48")},
+            "E5": "h) Moved into independent living", "E6": "h) Moved into independent living",
+            "E7": "i) Transferred to residential care funded by adult social services",
+            "E9": "j) Sentenced to custody", "E14": "k) Accommodation on remand ended",
+            "E15": "l) Age assessment determined child was 18 or over", "E16": "m) Child moved abroad",
+            "E8": "n) Care ceased for any other reason", "E17": "n) Care ceased for any other reason"},
+    # semi-independent (H5) and supported accommodation (K3): f) Residential accommodation
+    "place": {**{c: "a) Foster placement" for c in ("U1", "U2", "U3", "U4", "U5", "U6")},
+              **{c: "b) Placed for adoption" for c in ("A3", "A4", "A5", "A6")},
+              "P1": "c) Placed with parents", "P2": "d) Independent living", "P3": "e) Residential employment",
+              "H5": "f) Residential accommodation", "K3": "f) Residential accommodation",
+              "K1": "g) Secure children's homes", "K2": "h) Children's homes", "R1": "i) Residential care home",
+              "R2": "j) NHS/Health Trust", "R3": "k) Family centre or mother and baby unit",
+              "R5": "l) Young offender institution", "S1": "m) Residential school",
+              **{c: "n) Other placements" for c in ("Z1", "Z11", "Z12", "Z13", "Z14")},
+              **{c: "o) Temporary placement" for c in ("T0", "T1", "T2", "T3", "T4")}},
+    # parents, another LA, other public sector and voluntary providers: c) Other
+    "place_provider": {"PR1": "a) Own LA", "PR4": "b) Private",
+                       **{c: "c) Other" for c in ("PR0", "PR2", "PR3", "PR5")}},
+    "location": {"in": "a) In", "out": "b) Out"},
+    # refusing contact is not being in touch; died, no longer needs services, home 6+ months: exclude
+    "in_touch": {"YES": "a) In touch", "NO": "b) Not in touch", "REFU": "b) Not in touch",
+                 "DIED": "d) Exclude", "NREQ": "d) Exclude", "RHOM": "d) Exclude"},
+    # the ACCOM code's suffix
+    "suitability": {"1": "a) Suitable", "2": "b) Not suitable", "0": "c) Not in touch or not recorded",
+                    "exclude": "d) Exclude"},
+    "activ": {"F1": "Full-time higher education (F1)", "P1": "Part-time higher education (P1)",
+              "F2": "Full-time other education (F2)", "P2": "Part-time other education (P2)",
+              "F4": "Full-time apprenticeship (F4)", "P4": "Part-time apprenticeship (P4)",
+              "F5": "Full-time training or employment (F5)", "P5": "Part-time training or employment (P5)",
+              "G4": "NEET: illness or disability (G4)", "G5": "NEET: other reasons (G5)",
+              "G6": "NEET: pregnancy or parenting (G6)", "0": "Not known or not in touch (0)"},
+    "reason_placed_ceased": {"RD1": "a) Child's needs changed", "RD2": "b) Court did not make a PO",
+                             "RD3": "c) Prospective adopters cannot be found", "RD4": "d) Any other reason"},
+    "eligibility": {"relevant": "a) Relevant", "former_relevant": "b) Former relevant"},
+    "yn": {"true": "Y", "false": "N"},
+}
+
+
+def ofsted_expr(table: str, expr: pl.Expr) -> pl.Expr:
+    """Ofsted's label for each code of a column (``OFSTED[table]``), set-based; an unknown code
+    stays as it is (so the inspectors see it rather than a blank), a blank stays blank."""
+    code = expr.cast(pl.Utf8)
+    said = code.replace_strict(OFSTED[table], default=None, return_dtype=pl.Utf8)
+    return pl.when(code.is_null() | (code == "")).then(None).otherwise(pl.coalesce(said, code))
