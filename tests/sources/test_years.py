@@ -66,6 +66,24 @@ def test_bad_manifest_rejects(tmp_path):
     assert read_inputs([tmp_path]).findings.get_column("code").to_list() == ["file.bad_manifest"]
 
 
+@pytest.mark.parametrize(("history_from", "kept", "problems"), [
+    ("2015-04-01", "2015-04-01", 0),                       # one date for every table
+    ({"reviews": "2015-04-01", "visits": "2014-04-01"}, {"reviews": "2015-04-01", "visits": "2014-04-01"}, 0),
+    (2015, None, 1),                                       # not a date: left out, a warning
+    ("01/04/2015", None, 1),
+    ({"reviews": "2015-04-01", "visit": "2014-04-01", "peps": None}, {"reviews": "2015-04-01"}, 2),
+])
+def test_manifest_history_from_is_type_checked(tmp_path, history_from, kept, problems):
+    write(tmp_path / "peps.csv", ["CHILD,PEP_DATE", "C1,01/05/2020"])
+    (tmp_path / "manifest.json").write_text(json.dumps({"la": "938", "history_from": history_from}))
+    result = read_inputs([tmp_path])
+    assert not result.rejected
+    assert result.manifest.get("history_from") == kept
+    codes = result.findings.get_column("code").to_list()
+    assert codes == ["file.bad_history_from"] * problems
+    assert set(result.findings.get_column("severity").to_list()) <= {"warning"}
+
+
 def _two_years(tmp_path):
     for year, header_rows, episode_rows, review_rows in [
         (2020,

@@ -124,23 +124,24 @@ def due_list(con: duckdb.DuckDBPyConnection, as_of: date, *, team: str | None = 
         WITH s AS ({statuses_sql(as_of, settings.due_horizon_days)}),
         now_owner AS ({allocation_sql('(SELECT DISTINCT child, child AS key FROM allocations)', '$day')}),
         listed AS (
-            SELECT s.child, s.duty, s.due, s.done, s.status,
+            SELECT s.child, s.duty, s.due, s.done, s.status, s.period_id,
                    CASE WHEN s.duty = 'PBA' OR NOT {open_} THEN s.team ELSE n.team END AS team,
                    CASE WHEN s.duty = 'PBA' OR NOT {open_} THEN s.worker ELSE n.worker END AS worker,
                    CASE WHEN s.duty = 'PBA' THEN s.team IS NOT NULL ELSE n.key IS NOT NULL END AS allocated,
                    CASE WHEN status = 'overdue' THEN CAST($day - s.due AS INTEGER) END AS days_overdue,
                    CASE WHEN status IN ('due', 'upcoming') THEN CAST(s.due - $day AS INTEGER) END AS days_left,
-                   -- the latest-starting placement covering the day (end exclusive: gone that day)
-                   (SELECT arg_max(pl.place, pl.start_date) FROM placements pl
-                    WHERE pl.child = s.child AND pl.start_date <= (CASE WHEN {open_} THEN $day ELSE s.due END)
-                      AND (pl.end_date IS NULL OR pl.end_date > (CASE WHEN {open_} THEN $day ELSE s.due END)))
-                       AS place,
-                   p.start_date AS period_start
+                   CASE WHEN {open_} THEN $day ELSE s.due END AS place_day
             FROM s LEFT JOIN now_owner n ON n.key = s.child
-            LEFT JOIN periods p ON p.child = s.child AND p.period_id = s.period_id AND s.duty <> 'PBA'
-        )
-        SELECT {', '.join(DUE_LIST_COLUMNS)} FROM listed
-        WHERE {' AND '.join(conditions)}
+        ), kept AS (SELECT * FROM listed WHERE {' AND '.join(conditions)})
+        -- placement and period looked up for the rows kept only
+        SELECT k.* EXCLUDE (period_id, place_day),
+               -- the latest-starting placement covering the day (end exclusive: gone that day)
+               (SELECT arg_max(pl.place, pl.start_date) FROM placements pl
+                WHERE pl.child = k.child AND pl.start_date <= k.place_day
+                  AND (pl.end_date IS NULL OR pl.end_date > k.place_day)) AS place,
+               p.start_date AS period_start
+        FROM kept k
+        LEFT JOIN periods p ON p.child = k.child AND p.period_id = k.period_id AND k.duty <> 'PBA'
         ORDER BY CASE WHEN status = 'overdue' THEN 0 WHEN status IN ('due', 'upcoming') THEN 1 ELSE 2 END,
                  days_overdue DESC NULLS LAST, days_left NULLS LAST, CASE status {rank} END,
                  team NULLS LAST, due, child, duty

@@ -211,7 +211,8 @@ ONE_OFF_CHOICE = ("History start: an instance due before the history start H of 
 
 def pickup_choice(due: str, table: str, window: str = "period of care") -> str:
     """The history-start rule for a running chain, as its ``choices`` states it."""
-    return (f"History start: a {window} already running at the history start H of {table} is picked up "
+    return (f"History start: a {window} already running at the history start H (of {table}, or of the 903 "
+            f"episodes if later) is picked up "
             f"at H: its first instance there is due {due} (the latest the next one could fall if the "
             f"previous one happened just before H), met by the first record on/after H; records before H "
             f"do not count, and the chain then runs on from the records. A window that ended by H owes nothing.")

@@ -50,8 +50,8 @@ DUTIES = [
         id="IHA_REQUEST", title="Request for the initial health assessment", family="health",
         due_rule="period start + 5 working days (local standard)",
         done_by="the REQUESTED date of the first IHA record requested on/after the period start",
-        source="Promoting the health and well-being of looked-after children (2015): the council asks health "
-               "to carry out the IHA in time for it to be done within 20 working days; local standard",
+        source=("local standard: the practice behind the seed report ¶2.8 (\"which referrals are required "
+                "and when they are due\"), so that the IHA can be done within 20 working days"),
         evidence="health_assessments",
         choices=("Due the period start + 5 working days (setting iha_request_working_days). Met by the "
                  "earliest REQUESTED date, on/after the period start and before its end, of an assessment with "
