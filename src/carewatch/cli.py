@@ -120,13 +120,18 @@ def import_(paths: Annotated[list[Path], typer.Argument(help="Files or folders")
             la: Annotated[Optional[str], typer.Option("--la", help="Local authority code")] = None,
             extract_date: Annotated[Optional[str], typer.Option("--extract-date")] = None,
             strict: Annotated[bool, typer.Option("--strict", help="Reject the import on any row error")] = False,
+            accept_drop: Annotated[bool, typer.Option(
+                "--accept-drop", help="Publish even if figures fell against the published snapshot")] = False,
+            by: Annotated[Optional[str], typer.Option(
+                "--by", help="Who accepts the drop, for the register [default: the OS user]")] = None,
             fmt: FormatOpt = Format.text):
     """Import extracts into a new snapshot, derive duties and indicators, publish; prints the id."""
     from carewatch.importer import run_import
 
     when = _date(extract_date, "--extract-date")
     with _progress() as step:
-        result = run_import(_home(home), paths, la=la, extract_date=when, strict=strict, progress=step)
+        result = run_import(_home(home), paths, la=la, extract_date=when, strict=strict, progress=step,
+                            accept_drop=accept_drop, accepted_by=by)
     if not result.published:
         _print_findings(result.validation.findings, fmt)
         err.print(f"Import rejected: {result.reason}. Nothing published changed.")
@@ -145,6 +150,8 @@ def import_(paths: Annotated[list[Path], typer.Argument(help="Files or folders")
 def snapshots(home: HomeOpt = None, fmt: FormatOpt = Format.text):
     """The register of snapshots: id, created, source files, counts; the published one marked."""
     rows = register(_home(home))
+    if fmt is not Format.json:  # the per-table row counts and accepted findings are JSON's only
+        rows = [{k: v for k, v in r.items() if k not in ("table_rows", "accepted_drop", "sha256")} for r in rows]
     frame = pl.DataFrame(rows) if rows else pl.DataFrame(schema={"id": pl.Utf8})
     _print_frame(frame, fmt, title="Snapshots")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -107,14 +108,25 @@ class SnapshotBuilder:
         self.con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                              [(k, None if v is None else str(v)) for k, v in values.items()])
 
-    def publish(self) -> Path:
+    def summary(self) -> dict:
+        """The figures the register keeps and the completeness gate compares (see ``summarise``)."""
+        return summarise(self.con)
+
+    def publish(self, entry: dict | None = None) -> Path:
+        """Close the file, record it in the register (with ``entry``'s extra fields), then move it
+        into ``snapshots/`` and name it in ``current``."""
+        record = {"id": self.snapshot_id, **summarise(self.con), **(entry or {})}
         self.con.execute("CHECKPOINT")
         self.con.close()
         final = self.home.path_of(self.snapshot_id)
         _fsync(self.path)
+        record["size"], record["sha256"] = self.path.stat().st_size, _sha256(self.path)
+        # registered before it is moved: a kill in between leaves an entry with no file, which
+        # the register skips, never a published file with no checksum
+        _write_register(self.home, [*_read_register(self.home), record])
         os.replace(self.path, final)
         _fsync_dir(self.home.snapshots)
-        tmp = self.home.root / "current.tmp"
+        tmp = self.home.root / f"current.{os.getpid()}.tmp"
         tmp.write_text(self.snapshot_id + "\n")
         _fsync(tmp)
         os.replace(tmp, self.home.current_file)
@@ -127,6 +139,14 @@ class SnapshotBuilder:
         for leftover in self.home.building.glob(f"{self.snapshot_id}.duckdb*"):
             with contextlib.suppress(OSError):
                 leftover.unlink()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _fsync(path: Path) -> None:
@@ -158,31 +178,69 @@ def read_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("SELECT key, value FROM meta").fetchall())
 
 
+_SUMMARY_SQL = """
+    SELECT (SELECT count(DISTINCT child) FROM header),
+           (SELECT value FROM kpi_values WHERE id = 'cla_count' AND value IS NOT NULL
+            ORDER BY period_end DESC LIMIT 1),
+           (SELECT count(*) FROM episodes),
+           (SELECT count(*) FROM findings WHERE severity = 'error'),
+           (SELECT count(*) FROM findings WHERE severity = 'warning'),
+           (SELECT count(*) FROM quarantine),
+           (SELECT count(*) FROM source_files)"""
+
+
+def summarise(con: duckdb.DuckDBPyConnection) -> dict:
+    """A snapshot's figures: children in Header, children looked after at the extract date (the
+    cla_count indicator's latest value), episodes, findings, and rows per local-extract table."""
+    from carewatch.sources.local_extract import SPECS as LOCAL
+
+    meta = read_meta(con)
+    counts = con.execute(_SUMMARY_SQL).fetchone()
+    sent = set((meta.get("tables_present") or "").split(","))
+    rows = {spec.name: con.execute(f'SELECT count(*) FROM "{spec.name}"').fetchone()[0]
+            for spec in LOCAL if spec.name in sent}
+    return {
+        "created": meta.get("created"), "la": meta.get("la"), "extract_date": meta.get("extract_date"),
+        "source_files": counts[6], "children": counts[0],
+        "looked_after": None if counts[1] is None else int(counts[1]), "episodes": counts[2],
+        "errors": counts[3], "warnings": counts[4], "quarantined_children": counts[5], "table_rows": rows,
+    }
+
+
+REGISTER_NAME = "register.json"
+
+
+def _read_register(home: Home) -> list[dict]:
+    try:
+        return json.loads((home.root / REGISTER_NAME).read_text())["snapshots"]
+    except FileNotFoundError:
+        return []
+
+
+def _write_register(home: Home, entries: list[dict]) -> None:
+    """Replace the register atomically; entries whose file is gone (a build killed after it was
+    registered) are dropped, except the last one, about to be moved in."""
+    kept = [e for e in entries[:-1] if home.path_of(e["id"]).exists()] + entries[-1:]
+    tmp = home.root / f"{REGISTER_NAME}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps({"snapshots": kept}, indent=1))
+    _fsync(tmp)
+    os.replace(tmp, home.root / REGISTER_NAME)
+
+
+def register_entry(home: Home, snapshot_id: str | None) -> dict | None:
+    """What the register recorded about one snapshot at publish, or None."""
+    return next((e for e in _read_register(home) if e["id"] == snapshot_id), None)
+
+
 def register(home: Home) -> list[dict]:
-    """The register of snapshots, newest first: id, created, published flag, sources and counts."""
+    """The register of snapshots, newest first: id, created, published flag, counts, checksum and
+    who accepted a drop, as recorded at publish (no snapshot file is opened)."""
     current = home.current_id()
+    ids = set(home.snapshot_ids())
     rows = []
-    for snapshot_id in reversed(home.snapshot_ids()):
-        with contextlib.closing(duckdb.connect(str(home.path_of(snapshot_id)), read_only=True)) as con:
-            meta = read_meta(con)
-            sources = con.execute("SELECT file FROM source_files ORDER BY file").fetchall()
-            counts = con.execute("""
-                SELECT (SELECT count(DISTINCT child) FROM header),
-                       (SELECT count(*) FROM episodes),
-                       (SELECT count(*) FROM findings WHERE severity = 'error'),
-                       (SELECT count(*) FROM findings WHERE severity = 'warning'),
-                       (SELECT count(*) FROM quarantine)""").fetchone()
-        rows.append({
-            "id": snapshot_id,
-            "created": meta.get("created"),
-            "published": snapshot_id == current,
-            "la": meta.get("la"),
-            "extract_date": meta.get("extract_date"),
-            "source_files": len(sources),
-            "children": counts[0],
-            "episodes": counts[1],
-            "errors": counts[2],
-            "warnings": counts[3],
-            "quarantined_children": counts[4],
-        })
-    return rows
+    for entry in reversed(_read_register(home)):
+        if entry["id"] in ids:
+            rows.append({"id": entry["id"], "created": entry.get("created"),
+                         "published": entry["id"] == current,
+                         **{k: v for k, v in entry.items() if k not in ("id", "created")}})
+    return sorted(rows, key=lambda r: r["id"], reverse=True)

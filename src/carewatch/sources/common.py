@@ -16,6 +16,7 @@ Nothing here raises on a file: every problem becomes a finding (carewatch.checks
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
 import re
 import tempfile
@@ -51,6 +52,10 @@ FILE_UNREADABLE = define(
     "file.unreadable", "Unreadable file", Severity.FILE_ERROR,
     "{file} could not be read as CSV ({reason}). Check the file opens in a spreadsheet and export "
     "it again as CSV (UTF-8).")
+FILE_TRUNCATED = define(
+    "file.truncated", "File cut off", Severity.FILE_ERROR,
+    "{file} looks cut off: {reason}. The export or copy was probably interrupted; export the "
+    "table again and import it.")
 FILE_BAD_XLSX = define(
     "file.bad_xlsx", "Broken XLSX workbook", Severity.FILE_ERROR,
     "{file} is not a readable XLSX workbook; it may be truncated or damaged ({reason}). Save or "
@@ -275,10 +280,43 @@ def _separator(path: Path) -> str:
     return best if counts[best] else ","
 
 
-def _scan_csv_utf8(path: Path) -> pl.LazyFrame:
+def _scan_csv_utf8(path: Path, separator: str) -> pl.LazyFrame:
     """A lazy scan, every column text, so that only the columns a table uses are ever materialised."""
-    return pl.scan_csv(path, infer_schema=False, separator=_separator(path), truncate_ragged_lines=True,
+    return pl.scan_csv(path, infer_schema=False, separator=separator, truncate_ragged_lines=True,
                        raise_if_empty=False, encoding="utf8").with_row_index("_row", offset=2)
+
+
+def _fields(line: bytes, separator: str) -> int:
+    text = line.decode("utf-8-sig", errors="replace").rstrip("\r\n")
+    return len(next(csv.reader([text], delimiter=separator), []))
+
+
+def cut_short(path: Path, separator: str) -> str | None:
+    """Why a UTF-8 CSV looks cut off (an interrupted export or copy), or None.
+
+    Two signs, both cheap (one pass counting quote bytes, then the first and last lines): an odd
+    number of double quotes (a quoted value never closed), or a last line with no line end and
+    fewer fields than the header (a record stopped part-way). A cut that falls exactly at a line
+    end leaves a clean file: the completeness gate's comparison catches that one.
+    """
+    quotes = 0
+    with path.open("rb") as handle:
+        head = handle.readline(_CHUNK)
+        handle.seek(0)
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            quotes += chunk.count(b'"')
+        size = handle.tell()
+        handle.seek(max(0, size - _CHUNK))
+        tail = handle.read()
+    if quotes % 2:
+        return "a quoted value is never closed (an odd number of double quotes), so it stops mid-value"
+    if tail.endswith((b"\n", b"\r")):
+        return None
+    last, header = _fields(tail.rsplit(b"\n", 1)[-1], separator), _fields(head, separator)
+    if last < header:
+        return (f"its last line has {last} of the header's {header} fields and no line end, so it "
+                "stops mid-record")
+    return None
 
 
 def read_csv(path: Path, label: str, encoding_hint: str, scratch: Path) -> FileRead:
@@ -289,7 +327,11 @@ def read_csv(path: Path, label: str, encoding_hint: str, scratch: Path) -> FileR
             source = path
         else:
             source = _transcode(path, "utf-16" if encoding_hint == "utf16" else "cp1252", scratch)
-        frame = _scan_csv_utf8(source)
+        separator = _separator(source)
+        cut = cut_short(source, separator)
+        if cut:
+            return FileRead(findings=[finding(FILE_TRUNCATED, file=label, reason=cut)])
+        frame = _scan_csv_utf8(source, separator)
         frame.collect_schema()  # a header the parser cannot read fails here, not later
     except Exception as exc:  # noqa: BLE001 - any parser failure on a council's file is a finding
         return FileRead(findings=[finding(FILE_UNREADABLE, file=label, reason=_reason(exc))])

@@ -127,12 +127,14 @@ def _read_one(item: _Input, scratch: Path) -> _FileOutcome:
     return out
 
 
-def read_inputs(paths: list[Path]) -> ReadResult:
+def read_inputs(paths: list[Path], *, require_903: bool = False) -> ReadResult:
     """Read files and/or folders (recursively) into canonical tables, findings and a manifest.
 
     Never raises on a file's contents: every problem is a finding, and ``rejected`` is True when
     any is a file error. Tables are keyed by their schema.sql name; each frame has exactly the
     schema.sql columns, 903 tables with ``year`` (the collection year the kept row came from).
+    ``require_903``: Header and Episodes are required even when no 903 table was sent (an import
+    replaces the whole published snapshot; reading one table alone needs nothing else).
     """
     problems: list[Finding] = []
     finding_frames: list[pl.DataFrame] = []
@@ -182,7 +184,7 @@ def read_inputs(paths: list[Path]) -> ReadResult:
         kept = merged.select(pl.col("_file").alias("file"), pl.col("_row").alias("row"))
         value_findings = concat_findings(value_findings_903[table])
         finding_frames.append(value_findings.join(kept, on=["file", "row"], how="semi"))
-    if sent_903:
+    if sent_903 or require_903:
         problems.extend(finding(ssda903.TABLE_MISSING, table=spec.title) for spec in ssda903.SPECS
                         if spec.name in ssda903.REQUIRED_TABLES and spec.name not in sent_903)
     if census_dates:
