@@ -63,10 +63,10 @@ def test_killed_build_leaves_previous_snapshot(tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert home.current_id() == "s1"
-    assert list(home.building.glob("s2.duckdb*"))  # the half-built file is left behind…
+    assert list(home.building.glob("s2.*duckdb*"))  # the half-built file is left behind…
     with open_snapshot(home) as con:
         assert con.execute("SELECT count(*) FROM header").fetchone()[0] == 1
     _publish(home, "s3", ["A", "B", "C"])  # …and cleaned up by the next build
-    assert not list(home.building.glob("s2.duckdb*"))
+    assert not list(home.building.glob("s2.*duckdb*"))
     assert home.current_id() == "s3"
     assert [r["id"] for r in register(home)] == ["s3", "s1"]

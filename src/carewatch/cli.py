@@ -124,14 +124,21 @@ def import_(paths: Annotated[list[Path], typer.Argument(help="Files or folders")
                 "--accept-drop", help="Publish even if figures fell against the published snapshot")] = False,
             by: Annotated[Optional[str], typer.Option(
                 "--by", help="Who accepts the drop, for the register [default: the OS user]")] = None,
+            wait: Annotated[float, typer.Option(
+                "--wait", help="Seconds to wait for an import already running into this home")] = 0,
             fmt: FormatOpt = Format.text):
     """Import extracts into a new snapshot, derive duties and indicators, publish; prints the id."""
     from carewatch.importer import run_import
+    from carewatch.snapshot import ImportRunning
 
     when = _date(extract_date, "--extract-date")
-    with _progress() as step:
-        result = run_import(_home(home), paths, la=la, extract_date=when, strict=strict, progress=step,
-                            accept_drop=accept_drop, accepted_by=by)
+    try:
+        with _progress() as step:
+            result = run_import(_home(home), paths, la=la, extract_date=when, strict=strict, progress=step,
+                                accept_drop=accept_drop, accepted_by=by, wait=wait)
+    except ImportRunning as exc:
+        err.print(f"Import not started: {exc}.", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
     if not result.published:
         _print_findings(result.validation.findings, fmt)
         err.print(f"Import rejected: {result.reason}. Nothing published changed.")

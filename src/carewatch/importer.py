@@ -17,7 +17,7 @@ from carewatch import settings as settings_mod
 from carewatch.checks import quarantined_children, run_checks
 from carewatch.checks.completeness import NO_CHILDREN, gate_findings
 from carewatch.checks.findings import Severity, concat_findings, finding, findings_frame
-from carewatch.snapshot import Home, SnapshotBuilder, new_snapshot_id, register_entry
+from carewatch.snapshot import Home, SnapshotBuilder, import_lock, new_snapshot_id, register_entry
 from carewatch.sources import read_inputs
 
 Progress = Callable[[str], None]
@@ -92,12 +92,24 @@ def latest_date_in(tables: dict[str, pl.DataFrame]) -> date | None:
 
 def run_import(home: Home, paths: list[Path], *, la: str | None = None, extract_date: date | None = None,
                strict: bool = False, progress: Progress = lambda _: None, accept_drop: bool = False,
-               accepted_by: str | None = None, _fail_before_publish: bool = False) -> ImportResult:
+               accepted_by: str | None = None, wait: float = 0,
+               _fail_before_publish: bool = False) -> ImportResult:
     """Import ``paths`` into a new snapshot and publish it; on rejection nothing published changes.
 
     The completeness gate runs on the built snapshot: a drop against the published snapshot
     rejects it unless ``accept_drop`` (then the findings stay as warnings and the register records
-    ``accepted_by``, by default the OS user)."""
+    ``accepted_by``, by default the OS user).
+
+    One import at a time per home: the whole import holds the home's lock, waiting up to ``wait``
+    seconds for it (else ``snapshot.ImportRunning``)."""
+    with import_lock(home, wait):
+        return _run_import(home, paths, la=la, extract_date=extract_date, strict=strict, progress=progress,
+                           accept_drop=accept_drop, accepted_by=accepted_by,
+                           _fail_before_publish=_fail_before_publish)
+
+
+def _run_import(home: Home, paths: list[Path], *, la, extract_date, strict, progress, accept_drop,
+                accepted_by, _fail_before_publish) -> ImportResult:
     checked = validate(paths, progress)
     if checked.rejected:
         return ImportResult(checked, None, "file errors")

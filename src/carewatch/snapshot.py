@@ -3,8 +3,11 @@
 Layout of the home directory::
 
     HOME/snapshots/<id>.duckdb   published snapshots, never written after publishing
-    HOME/building/<id>.duckdb    a snapshot being built (a crash leaves it here; cleaned next time)
+    HOME/building/<id>.<pid>.duckdb  a snapshot being built by process <pid> (a crash leaves it
+                                 here; the next import removes it once <pid> is dead)
     HOME/current                 the id of the published snapshot (replaced with os.replace)
+    HOME/register.json           each snapshot's figures, SHA-256 and size, recorded at publish
+    HOME/import.lock             held (flock) by the one import running; says since when
 
 A snapshot is built completely in ``building/``, closed, moved into ``snapshots/`` (a rename on
 the same file system, atomic) and only then named in ``current`` (another atomic rename). An
@@ -14,9 +17,11 @@ published snapshot published and readable.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.resources import files
@@ -81,14 +86,18 @@ class SnapshotBuilder:
         home.building.mkdir(parents=True, exist_ok=True)
         home.snapshots.mkdir(parents=True, exist_ok=True)
         self._clean_stale_builds()
-        self.path = home.building / f"{snapshot_id}.duckdb"
+        self.path = home.building / f"{snapshot_id}.{os.getpid()}.duckdb"
         self.con = duckdb.connect(str(self.path))
         self.con.execute(SCHEMA_SQL)
         cal = calendar_frame()  # noqa: F841 - read by DuckDB's replacement scan
         self.con.execute("INSERT INTO calendar SELECT * FROM cal")
 
     def _clean_stale_builds(self) -> None:
+        """Remove the building files of imports that died; never a living import's."""
         for stale in self.home.building.glob("*.duckdb*"):
+            owner = stale.name.split(".duckdb")[0].rpartition(".")[2]
+            if owner.isdigit() and _alive(int(owner)):
+                continue
             with contextlib.suppress(OSError):
                 stale.unlink()
 
@@ -136,9 +145,54 @@ class SnapshotBuilder:
     def abandon(self) -> None:
         with contextlib.suppress(Exception):
             self.con.close()
-        for leftover in self.home.building.glob(f"{self.snapshot_id}.duckdb*"):
+        for leftover in self.home.building.glob(f"{self.path.name}*"):
             with contextlib.suppress(OSError):
                 leftover.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+class ImportRunning(Exception):
+    """Another import holds this home's lock."""
+
+
+@contextlib.contextmanager
+def import_lock(home: Home, wait: float = 0):
+    """Hold the home's import lock (an OS flock, released by the kernel if the process dies),
+    waiting up to ``wait`` seconds for another import to finish; else ImportRunning."""
+    home.root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(home.root / "import.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 200, 0).decode(errors="replace").split()
+                    since = holder[0] if holder else "a moment ago"
+                    pid = f" (process {holder[1]})" if len(holder) > 1 else ""
+                    raise ImportRunning(f"an import is running since {since}{pid} in {home.root}; "
+                                        "try again when it has finished, or give --wait SECONDS") from None
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{datetime.now(timezone.utc).isoformat(timespec='seconds')} {os.getpid()}\n".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def _sha256(path: Path) -> str:
