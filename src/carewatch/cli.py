@@ -104,8 +104,10 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="Files or folders"
     from carewatch.checks.findings import Severity
     from carewatch.importer import validate as run_validate
 
+    from carewatch import settings as settings_mod
+
     with _progress() as step:
-        result = run_validate(paths, step)
+        result = run_validate(paths, step, settings_mod.load(_home(home).root))
     _print_findings(result.findings, fmt)
     if fmt is Format.text:
         out.print(f"\n{result.count(Severity.FILE_ERROR)} file errors, {result.count(Severity.ERROR)} row errors "
@@ -132,6 +134,8 @@ def import_(paths: Annotated[list[Path], typer.Argument(help="Files or folders")
     from carewatch.snapshot import ImportRunning
 
     when = _date(extract_date, "--extract-date")
+    if when and when > date.today():  # every "as of" figure would be computed for a day not yet come
+        raise typer.BadParameter(f"{when.isoformat()} is after today", param_hint="--extract-date")
     try:
         with _progress() as step:
             result = run_import(_home(home), paths, la=la, extract_date=when, strict=strict, progress=step,
@@ -154,20 +158,33 @@ def import_(paths: Annotated[list[Path], typer.Argument(help="Files or folders")
 
 
 @app.command()
-def snapshots(home: HomeOpt = None, fmt: FormatOpt = Format.text):
+def snapshots(home: HomeOpt = None, fmt: FormatOpt = Format.text,
+              check: Annotated[bool, typer.Option(
+                  "--verify", help="Check every snapshot's SHA-256 and size; exit 1 if any fails")] = False):
     """The register of snapshots: id, created, source files, counts; the published one marked."""
-    rows = register(_home(home))
+    from carewatch.snapshot import verify
+
+    where = _home(home)
+    rows = register(where)
+    if check:
+        registered = {r["id"] for r in rows}
+        rows += [{"id": i} for i in where.snapshot_ids() if i not in registered]  # files with no entry
+        for row in rows:
+            problem = verify(where, row["id"])
+            row["integrity"] = f"FAILED: {problem}" if problem else "ok"
     if fmt is not Format.json:  # the per-table row counts and accepted findings are JSON's only
         rows = [{k: v for k, v in r.items() if k not in ("table_rows", "accepted_drop", "sha256")} for r in rows]
     frame = pl.DataFrame(rows) if rows else pl.DataFrame(schema={"id": pl.Utf8})
     _print_frame(frame, fmt, title="Snapshots")
+    if check and any(r["integrity"] != "ok" for r in rows):
+        raise typer.Exit(1)
 
 
 def _open(home: Optional[Path]):
     try:
         con = open_snapshot(_home(home))
     except NoSnapshot as exc:
-        err.print(str(exc))
+        err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     return con, read_meta(con)
 

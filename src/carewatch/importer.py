@@ -19,6 +19,7 @@ from carewatch.checks.completeness import NO_CHILDREN, gate_findings
 from carewatch.checks.findings import Severity, concat_findings, finding, findings_frame
 from carewatch.snapshot import Home, SnapshotBuilder, import_lock, new_snapshot_id, register_entry
 from carewatch.sources import read_inputs
+from carewatch.sources.common import Limits
 
 Progress = Callable[[str], None]
 
@@ -50,11 +51,12 @@ class ImportResult:
         return self.snapshot_id is not None
 
 
-def validate(paths: list[Path], progress: Progress = lambda _: None) -> Validation:
+def validate(paths: list[Path], progress: Progress = lambda _: None, settings=None) -> Validation:
     """Read and check ``paths`` as an import would: Header and Episodes are required, and an
-    import holding no child is rejected (a snapshot replaces the whole published one)."""
+    import holding no child is rejected (a snapshot replaces the whole published one). The
+    limits are ``settings``' (default: the Settings defaults)."""
     progress("reading")
-    read = read_inputs(paths, require_903=True)
+    read = read_inputs(paths, require_903=True, limits=Limits.of(settings or settings_mod.DEFAULT))
     findings = read.findings
     header = read.tables.get("header")
     if header is None or header.get_column("child").drop_nulls().len() == 0:
@@ -110,7 +112,8 @@ def run_import(home: Home, paths: list[Path], *, la: str | None = None, extract_
 
 def _run_import(home: Home, paths: list[Path], *, la, extract_date, strict, progress, accept_drop,
                 accepted_by, _fail_before_publish) -> ImportResult:
-    checked = validate(paths, progress)
+    settings = settings_mod.load(home.root)
+    checked = validate(paths, progress, settings)
     if checked.rejected:
         return ImportResult(checked, None, "file errors")
     if strict and checked.count(Severity.ERROR):
@@ -124,7 +127,6 @@ def _run_import(home: Home, paths: list[Path], *, la, extract_date, strict, prog
     if extract_date is None:
         return ImportResult(checked, None, "no dates in the data and no --extract-date")
 
-    settings = settings_mod.load(home.root)
     snapshot_id = new_snapshot_id([f["sha256"] for f in checked.files])
     builder = SnapshotBuilder(home, snapshot_id)
     try:

@@ -220,11 +220,59 @@ class NoSnapshot(Exception):
     """Nothing has been imported into this home yet."""
 
 
+class SnapshotCorrupt(NoSnapshot):
+    """A snapshot's file no longer matches the SHA-256 and size the register recorded at publish."""
+
+    def __init__(self, snapshot_id: str, problem: str, last_good: str | None):
+        self.snapshot_id, self.problem, self.last_good = snapshot_id, problem, last_good
+        good = (f"the last good snapshot is {last_good}" if last_good else "no other snapshot is sound")
+        super().__init__(f"snapshot {snapshot_id} failed its integrity check ({problem}), so it is not "
+                         f"used: restore the file from a backup or import again; {good} "
+                         "(`carewatch snapshots --verify` checks them all)")
+
+
+# (path, size, mtime_ns) -> the problem found (None: sound): a file is hashed once per change
+_VERIFIED: dict[tuple[str, int, int], str | None] = {}
+
+
+def verify(home: Home, snapshot_id: str) -> str | None:
+    """None when the snapshot's file is the one published (size and SHA-256 as the register
+    recorded them), else what is wrong. Cheap after the first call: cached by the file's
+    path, size and modification time."""
+    path = home.path_of(snapshot_id)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return "its file is missing"
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _VERIFIED:
+        entry = register_entry(home, snapshot_id)
+        if entry is None or not entry.get("sha256"):
+            problem = "the register holds no checksum for it"
+        elif entry["size"] != stat.st_size:
+            problem = f"it is {stat.st_size:,} bytes; it was {entry['size']:,} bytes when published"
+        elif _sha256(path) != entry["sha256"]:
+            problem = "its SHA-256 differs from the one recorded when it was published"
+        else:
+            problem = None
+        _VERIFIED[key] = problem
+    return _VERIFIED[key]
+
+
+def last_good(home: Home, but: str | None = None) -> str | None:
+    """The newest snapshot, other than ``but``, that passes ``verify``."""
+    return next((i for i in reversed(home.snapshot_ids()) if i != but and verify(home, i) is None), None)
+
+
 def open_snapshot(home: Home, snapshot_id: str | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to a published snapshot (the current one by default)."""
+    """A read-only connection to a published snapshot (the current one by default), once its file
+    has passed the integrity check (else SnapshotCorrupt, naming the last good snapshot)."""
     snapshot_id = snapshot_id or home.current_id()
     if not snapshot_id or not home.path_of(snapshot_id).exists():
         raise NoSnapshot(f"no snapshot in {home.root}: run `carewatch import` first")
+    problem = verify(home, snapshot_id)
+    if problem:
+        raise SnapshotCorrupt(snapshot_id, problem, last_good(home, but=snapshot_id))
     return duckdb.connect(str(home.path_of(snapshot_id)), read_only=True)
 
 

@@ -156,14 +156,16 @@ def test_reader_finding_codes_are_registered_and_well_formed():
                if isinstance(value, type(REGISTRY["file.empty"]))}
     assert defined == {
         "file.empty", "file.binary", "file.old_xls", "file.unreadable", "file.bad_xlsx", "file.not_found",
-        "file.truncated",
+        "file.truncated", "file.not_regular", "file.too_big", "file.too_many_rows", "manifest.invalid",
+        "value.out_of_range", "value.date_out_of_range", "value.too_long", "value.extra_fields",
+        "value.mixed_encoding",
         "file.malformed_xml", "file.bad_manifest", "table.unrecognised", "table.ambiguous",
         "table.missing_column", "table.missing_required", "value.bad_date", "value.bad_number",
         "value.bad_flag", "value.missing", "value.missing_child_id", "merge.episode_conflict", "merge.header_conflict",
         "merge.year_named_by_start"}
     for code in defined:
         assert REGISTRY[code].title and REGISTRY[code].template
-        assert code.split(".")[0] in {"file", "value", "merge", "table"}, code
+        assert code.split(".")[0] in {"file", "value", "merge", "table", "manifest"}, code
 
 
 def test_blank_required_values_are_row_errors(tmp_path):

@@ -1,8 +1,9 @@
 """manifest.json: the import's authority and extract date, read apart from the data files.
 
-``{"la": "938", "la_name": "...", "extract_date": "2021-11-30"}``; every key optional. A manifest
-that is not a JSON object, or an extract_date that is not a date, rejects the import: the extract
-date decides every "as of" figure, so a guess would be worse than a refusal.
+``{"la": "938", "la_name": "...", "extract_date": "2021-11-30"}``; every key optional, each text.
+A manifest that is not a JSON object (``file.bad_manifest``), or a field of the wrong type or an
+extract_date that is not a date between 01/01/2000 and today (``manifest.invalid``), rejects the
+import: the extract date decides every "as of" figure, so a guess would be worse than a refusal.
 """
 from __future__ import annotations
 
@@ -20,6 +21,14 @@ BAD_MANIFEST = define(
     '{{"la": "938", "la_name": "...", "extract_date": "2021-11-30"}}.')
 
 
+MANIFEST_INVALID = define(
+    "manifest.invalid", "Manifest field of the wrong type or out of range", Severity.FILE_ERROR,
+    "{file} cannot be used: {reason}. It must be a JSON object such as "
+    '{{"la": "938", "la_name": "...", "extract_date": "2021-11-30"}}.')
+TEXT_FIELDS = ("la", "la_name", "extract_date")
+EARLIEST_EXTRACT = date(2000, 1, 1)
+
+
 def is_manifest(path: Path) -> bool:
     return path.name.lower() == MANIFEST_NAME
 
@@ -32,13 +41,24 @@ def read_manifest(path: Path, label: str) -> tuple[dict, list[Finding]]:
         return {}, [finding(BAD_MANIFEST, file=label, reason=f"it is not valid JSON ({exc})")]
     if not isinstance(content, dict):
         return {}, [finding(BAD_MANIFEST, file=label, reason="it is not a JSON object")]
+    problems = [f"{key} must be text in quotes, such as \"938\", not {json.dumps(content[key])[:50]}"
+                if key == "la" else
+                f"{key} must be a date written YYYY-MM-DD in quotes, not {json.dumps(content[key])[:50]}"
+                if key == "extract_date" else f"{key} must be text in quotes"
+                for key in TEXT_FIELDS if content.get(key) is not None and not isinstance(content[key], str)]
     extract = content.get("extract_date")
-    if extract is not None:
+    if not problems and extract:
         try:
-            date.fromisoformat(str(extract))
+            day = date.fromisoformat(extract)
         except ValueError:
-            return {}, [finding(BAD_MANIFEST, file=label,
-                                reason=f"extract_date '{extract}' is not a date written YYYY-MM-DD")]
+            problems.append(f"extract_date '{extract[:50]}' is not a date written YYYY-MM-DD")
+        else:
+            if day > date.today():
+                problems.append(f"extract_date {extract} is after today")
+            elif day < EARLIEST_EXTRACT:
+                problems.append(f"extract_date {extract} is before {EARLIEST_EXTRACT.isoformat()}")
+    if problems:
+        return {}, [finding(MANIFEST_INVALID, file=label, reason="; ".join(problems))]
     return content, []
 
 
