@@ -55,6 +55,13 @@ class Home:
     def current_file(self) -> Path:
         return self.root / "current"
 
+    def ensure(self) -> None:
+        """Create the home and its folders, private to their owner (0700): snapshots hold case
+        data, and the app DB (the audit log) lives here too."""
+        for folder in (self.root, self.snapshots, self.building):
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(folder, 0o700)
+
     def path_of(self, snapshot_id: str) -> Path:
         return self.snapshots / f"{snapshot_id}.duckdb"
 
@@ -83,11 +90,11 @@ class SnapshotBuilder:
     def __init__(self, home: Home, snapshot_id: str):
         self.home = home
         self.snapshot_id = snapshot_id
-        home.building.mkdir(parents=True, exist_ok=True)
-        home.snapshots.mkdir(parents=True, exist_ok=True)
+        home.ensure()
         self._clean_stale_builds()
         self.path = home.building / f"{snapshot_id}.{os.getpid()}.duckdb"
         self.con = duckdb.connect(str(self.path))
+        os.chmod(self.path, 0o600)  # inside a 0700 folder from the start
         self.con.execute(SCHEMA_SQL)
         cal = calendar_frame()  # noqa: F841 - read by DuckDB's replacement scan
         self.con.execute("INSERT INTO calendar SELECT * FROM cal")
@@ -136,8 +143,7 @@ class SnapshotBuilder:
         os.replace(self.path, final)
         _fsync_dir(self.home.snapshots)
         tmp = self.home.root / f"current.{os.getpid()}.tmp"
-        tmp.write_text(self.snapshot_id + "\n")
-        _fsync(tmp)
+        _write_private(tmp, self.snapshot_id + "\n")
         os.replace(tmp, self.home.current_file)
         _fsync_dir(self.home.root)
         return final
@@ -168,7 +174,7 @@ class ImportRunning(Exception):
 def import_lock(home: Home, wait: float = 0):
     """Hold the home's import lock (an OS flock, released by the kernel if the process dies),
     waiting up to ``wait`` seconds for another import to finish; else ImportRunning."""
-    home.root.mkdir(parents=True, exist_ok=True)
+    home.ensure()
     fd = os.open(home.root / "import.lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         deadline = time.monotonic() + wait
@@ -201,6 +207,16 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a file readable by its owner only (0600), flushed to disk."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(path, 0o600)
 
 
 def _fsync(path: Path) -> None:
@@ -324,8 +340,7 @@ def _write_register(home: Home, entries: list[dict]) -> None:
     registered) are dropped, except the last one, about to be moved in."""
     kept = [e for e in entries[:-1] if home.path_of(e["id"]).exists()] + entries[-1:]
     tmp = home.root / f"{REGISTER_NAME}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps({"snapshots": kept}, indent=1))
-    _fsync(tmp)
+    _write_private(tmp, json.dumps({"snapshots": kept}, indent=1))
     os.replace(tmp, home.root / REGISTER_NAME)
 
 
