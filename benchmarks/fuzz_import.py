@@ -60,6 +60,8 @@ def main() -> None:
                 breaches.append(f"run {run} ({change}): rejected, yet the published snapshot changed")
             if verify(home, home.current_id()) is not None:
                 breaches.append(f"run {run} ({change}): the published snapshot fails its integrity check")
+            print(f"run {run} {level} exit {result.returncode} ({time.perf_counter() - started:.0f} s): {change[:90]}",
+                  flush=True)
             shutil.rmtree(folder)
     seconds = time.perf_counter() - started
     print(f"runs {args.runs} (seed {args.seed}), {seconds:.0f} s: "

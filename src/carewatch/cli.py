@@ -4,6 +4,7 @@ Exit status: 0 success, 1 rejected input (findings printed), 2 usage error (Type
 """
 from __future__ import annotations
 
+import json
 import sys
 from contextlib import contextmanager
 from datetime import date
@@ -172,10 +173,11 @@ def snapshots(home: HomeOpt = None, fmt: FormatOpt = Format.text,
         for row in rows:
             problem = verify(where, row["id"])
             row["integrity"] = f"FAILED: {problem}" if problem else "ok"
-    if fmt is not Format.json:  # the per-table row counts and accepted findings are JSON's only
-        rows = [{k: v for k, v in r.items() if k not in ("table_rows", "accepted_drop", "sha256")} for r in rows]
-    frame = pl.DataFrame(rows) if rows else pl.DataFrame(schema={"id": pl.Utf8})
-    _print_frame(frame, fmt, title="Snapshots")
+    if fmt is Format.json:  # as recorded: the per-table row counts and accepted findings too
+        sys.stdout.write(json.dumps(rows, indent=1) + "\n")
+    else:
+        shown = [{k: v for k, v in r.items() if k not in ("table_rows", "accepted_drop", "sha256")} for r in rows]
+        _print_frame(pl.DataFrame(shown) if shown else pl.DataFrame(schema={"id": pl.Utf8}), fmt, title="Snapshots")
     if check and any(r["integrity"] != "ok" for r in rows):
         raise typer.Exit(1)
 
