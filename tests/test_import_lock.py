@@ -27,7 +27,8 @@ def _cli(src: Path, home: Path, *extra: str) -> subprocess.Popen:
 
 
 # run_import in a child process that stops, reporting where, at one point of its work: a step of
-# its progress, or just before its n-th os.replace (the register, the snapshot file, `current`)
+# its progress, or just before its n-th os.replace (the register, the snapshot file, `current`);
+# it goes on when the file HOME.go appears (or after two minutes)
 _PAUSING = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
@@ -37,7 +38,9 @@ _PAUSING = textwrap.dedent("""
     def pause(label):
         if label == where:
             print(label, flush=True)
-            time.sleep(120)
+            deadline = time.monotonic() + 120
+            while not Path(str(home) + ".go").exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
     replaces = [0]
     real_replace = os.replace
     def replace(a, b):
@@ -65,24 +68,24 @@ def _consistent(home: Home) -> None:
 def test_second_import_waits_or_says_one_is_running(tmp_path):
     src = _extracts(tmp_path / "in")
     home = tmp_path / "home"
-    first = _cli(src, home)
-    lock = home / "import.lock"
-    deadline = time.monotonic() + 60
-    while not (lock.exists() and lock.read_text().strip()) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    # the first import holds the lock, paused while it reads, until HOME.go appears
+    first = subprocess.Popen([sys.executable, "-c", _PAUSING, str(home), str(src), "reading"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert first.stdout.readline().strip() == "reading"
     refused = _cli(src, home)  # --wait 0 (the default): refused at once
     _, refused_err = refused.communicate(timeout=120)
     waiting = _cli(src, home, "--wait", "120")
-    first_out, first_err = first.communicate(timeout=120)
+    time.sleep(1)  # the second is waiting for the lock by now (or soon: it waits up to 120 s)
+    (tmp_path / "home.go").touch()
+    _, first_err = first.communicate(timeout=120)
     waiting_out, waiting_err = waiting.communicate(timeout=120)
     assert first.returncode == 0, first_err
     assert refused.returncode == 1
     assert "an import is running since" in refused_err and "Traceback" not in refused_err
     assert waiting.returncode == 0, waiting_err
     assert "Traceback" not in first_err + waiting_err
-    ids = [first_out.strip().splitlines()[-1], waiting_out.strip().splitlines()[-1]]
-    assert Home(home).snapshot_ids() == sorted(ids)
-    assert Home(home).current_id() == ids[1]
+    assert len(Home(home).snapshot_ids()) == 2
+    assert Home(home).current_id() == waiting_out.strip().splitlines()[-1]
     _consistent(Home(home))
 
 
