@@ -722,6 +722,19 @@ REQUIRED_VALUES: dict[str, tuple[str, ...]] = {
 }
 
 
+def _parsed(column: str, dtype: pl.DataType) -> pl.Expr:
+    """A text column read as ``dtype`` (a whole number kept as a float until its range is checked,
+    so that a 20-digit value is out of range rather than an overflow); null where it cannot be."""
+    if dtype == pl.Date:
+        return parse_date(column)
+    if dtype == pl.Boolean:
+        return parse_flag(column)
+    number = parse_number(column)
+    if dtype == pl.Int64:
+        return pl.when(number.round(0) == number).then(number)
+    return number
+
+
 def type_columns(raw: pl.DataFrame, table: str, labels: dict[str, str], *,
                  row_column: str = "_row", blank_defaults: dict[str, object] | None = None
                  ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -736,36 +749,45 @@ def type_columns(raw: pl.DataFrame, table: str, labels: dict[str, str], *,
     problems: list[pl.DataFrame] = []
     limits = LIMITS.get()
 
-    def bad_values(check: CheckDef, where: pl.Expr, column: str, **values: pl.Expr) -> None:
-        """A finding on every row ``where`` holds, naming file, row, child, column and the value."""
+    pending: list[tuple[CheckDef, pl.Expr, str, dict]] = []
+
+    def bad_values(check: CheckDef, where: pl.Expr, column: str, **values) -> None:
+        """A finding on every row ``where`` holds, naming file, row, child, column and the value
+        (collected, then looked for in one pass over the frame by ``flush``)."""
+        pending.append((check, where, column, values))
+
+    def flush() -> None:
+        """One pass says which checks hold anywhere; only those are filtered for their rows."""
+        if not pending or raw.height == 0:
+            pending.clear()
+            return
+        hits = raw.select(where.any().alias(str(i)) for i, (_, where, _, _) in enumerate(pending)).row(0)
         child = pl.col("child") if "child" in raw.columns else pl.lit(None, pl.Utf8)
-        rows = raw.filter(where).select(
-            pl.col("_file").alias("file"), pl.col(row_column).alias("row"), child.alias("child"),
-            pl.lit(labels.get(column, column)).alias("column"), pl.col(column).alias("value"),
-            *[(v if isinstance(v, pl.Expr) else pl.lit(v)).alias(k) for k, v in values.items()])
-        problems.append(findings_from_rows(check, rows))
+        for (check, where, column, values), hit in zip(pending, hits):
+            if hit:
+                rows = raw.filter(where).select(
+                    pl.col("_file").alias("file"), pl.col(row_column).alias("row"), child.alias("child"),
+                    pl.lit(labels.get(column, column)).alias("column"), pl.col(column).alias("value"),
+                    *[(v if isinstance(v, pl.Expr) else pl.lit(v)).alias(k) for k, v in values.items()])
+                problems.append(findings_from_rows(check, rows))
+        pending.clear()
 
     texts = [c for c in SCHEMA[table] if c in raw.columns and raw.schema[c] == pl.Utf8 and c != "_file"]
     for column in texts:  # an over-long cell is blank from here on (and never quoted whole)
         bad_values(VALUE_TOO_LONG, pl.col(column).str.len_chars() > limits.max_cell_chars, column,
                    length=pl.col(column).str.len_chars(), limit=f"{limits.max_cell_chars:,}")
+    flush()
     if texts:
         raw = raw.with_columns(pl.when(pl.col(c).str.len_chars() <= limits.max_cell_chars).then(pl.col(c))
                                for c in texts)
+    columns = {c: t for c, t in SCHEMA[table].items() if c in raw.columns and raw.schema[c] == pl.Utf8
+               and c != "_file" and t != pl.Utf8}
+    # each value parsed once, into a scratch column the checks and the typed column then read
+    raw = raw.with_columns(_parsed(column, dtype).alias(f"__{column}") for column, dtype in columns.items())
     for column, dtype in SCHEMA[table].items():
         if column not in raw.columns or raw.schema[column] != pl.Utf8 or column == "_file":
             continue
-        if dtype == pl.Utf8:
-            parsed = pl.col(column)
-        elif dtype == pl.Date:
-            parsed = parse_date(column)
-        elif dtype == pl.Boolean:
-            parsed = parse_flag(column)
-        elif dtype == pl.Int64:
-            number = parse_number(column)
-            parsed = pl.when(number.round(0) == number).then(number)
-        else:
-            parsed = parse_number(column)
+        parsed = pl.col(f"__{column}") if column in columns else pl.col(column)
         out_of_range = None
         if dtype == pl.Date:
             high = limits.latest_date
@@ -774,30 +796,26 @@ def type_columns(raw: pl.DataFrame, table: str, labels: dict[str, str], *,
                 years = FUTURE_DATES[column]
                 high = date(high.year + years, high.month, 28 if (high.month, high.day) == (2, 29) else high.day)
                 why = f"at most {years} years after the extract date, {limits.latest_date:%d/%m/%Y}"
-            out_of_range = (parsed < EARLIEST_DATE) | (parsed > high)
-            bad_values(VALUE_DATE_OUT_OF_RANGE, out_of_range.fill_null(False), column,
+            out_of_range = ((parsed < EARLIEST_DATE) | (parsed > high)).fill_null(False)
+            bad_values(VALUE_DATE_OUT_OF_RANGE, out_of_range, column,
                        low=f"{EARLIEST_DATE:%d/%m/%Y}", high=f"{high:%d/%m/%Y}", why=why)
         elif dtype in (pl.Int64, pl.Float64):
             low, high = NUMBER_RANGES.get(column, (0, DEFAULT_HIGH))
-            out_of_range = (parsed < low) | (parsed > high)
-            bad_values(VALUE_OUT_OF_RANGE, out_of_range.fill_null(False), column, low=f"{low:g}", high=f"{high:g}")
-        if out_of_range is not None:
-            parsed = pl.when(out_of_range.fill_null(False)).then(None).otherwise(parsed)
-            bad = pl.col(column).is_not_null() & parsed.is_null() & ~out_of_range.fill_null(False)
-        else:
-            bad = pl.col(column).is_not_null() & parsed.is_null()
-        if dtype == pl.Int64:
-            parsed = parsed.cast(pl.Int64)
+            out_of_range = ((parsed < low) | (parsed > high)).fill_null(False)
+            bad_values(VALUE_OUT_OF_RANGE, out_of_range, column, low=f"{low:g}", high=f"{high:g}")
         if dtype != pl.Utf8:
             check, kind = {pl.Date: (VALUE_BAD_DATE, ""), pl.Boolean: (VALUE_BAD_FLAG, ""),
                            pl.Int64: (VALUE_BAD_NUMBER, "whole number"),
                            pl.Float64: (VALUE_BAD_NUMBER, "number")}[dtype]
-            bad_values(check, bad, column, kind=kind)
+            bad_values(check, pl.col(column).is_not_null() & parsed.is_null(), column, kind=kind)
+        if out_of_range is not None:  # out of range: blank (after the unreadable check, which it is not)
+            parsed = pl.when(out_of_range).then(None).otherwise(parsed)
         if column in REQUIRED_VALUES.get(table, ()) and column not in blank_defaults:
             bad_values(VALUE_MISSING, pl.col(column).is_null(), column)
         if column in blank_defaults:
             parsed = pl.when(pl.col(column).is_null()).then(pl.lit(blank_defaults[column])).otherwise(parsed)
         exprs.append(parsed.cast(dtype).alias(column))
+    flush()
     typed = raw.with_columns(exprs)
     missing = [pl.lit(blank_defaults.get(c), t).alias(c) for c, t in SCHEMA[table].items()
                if c not in typed.columns]
