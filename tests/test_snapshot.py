@@ -63,10 +63,33 @@ def test_killed_build_leaves_previous_snapshot(tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert home.current_id() == "s1"
-    assert list(home.building.glob("s2.duckdb*"))  # the half-built file is left behind…
+    assert list(home.building.glob("s2.*duckdb*"))  # the half-built file is left behind…
     with open_snapshot(home) as con:
         assert con.execute("SELECT count(*) FROM header").fetchone()[0] == 1
     _publish(home, "s3", ["A", "B", "C"])  # …and cleaned up by the next build
-    assert not list(home.building.glob("s2.duckdb*"))
+    assert not list(home.building.glob("s2.*duckdb*"))
     assert home.current_id() == "s3"
     assert [r["id"] for r in register(home)] == ["s3", "s1"]
+
+
+def test_home_is_private_to_its_owner(tmp_path):
+    # Issue 13, failure 7: snapshots and the app DB (which holds the audit log) were created
+    # world-readable (0644) in a 0755 home. Now the home and its folders are 0700, its files 0600.
+    import stat
+
+    from carewatch.snapshot import import_lock
+
+    home = Home(tmp_path / "home")
+    with import_lock(home):
+        _publish(home, "s1", ["A"])
+    mode = {p.relative_to(home.root).as_posix(): stat.S_IMODE(p.stat().st_mode)
+            for p in [home.root, *home.root.rglob("*")]}
+    assert mode == {".": 0o700, "snapshots": 0o700, "building": 0o700, "snapshots/s1.duckdb": 0o600,
+                    "register.json": 0o600, "current": 0o600, "import.lock": 0o600}
+    # the dashboard's app DB, created by `carewatch user add` / `serve` (setup_django)
+    env = {k: v for k, v in os.environ.items() if k not in ("CAREWATCH_DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["CAREWATCH_SECRET_KEY"] = "test-only-secret-key-not-for-use-anywhere-else-0123456789"
+    subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from carewatch.web.cli import "
+                    "setup_django; setup_django(Path(sys.argv[1]))", str(home.root)], env=env, check=True)
+    assert stat.S_IMODE((home.root / "carewatch.sqlite3").stat().st_mode) == 0o600
+    assert stat.S_IMODE(home.root.stat().st_mode) == 0o700

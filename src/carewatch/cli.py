@@ -5,6 +5,7 @@ including an --as-of date outside the snapshot's history (carewatch.asof).
 """
 from __future__ import annotations
 
+import json
 import sys
 from contextlib import contextmanager
 from datetime import date
@@ -118,8 +119,10 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="Files or folders"
     from carewatch.checks.findings import Severity
     from carewatch.importer import validate as run_validate
 
+    from carewatch import settings as settings_mod
+
     with _progress() as step:
-        result = run_validate(paths, step)
+        result = run_validate(paths, step, settings_mod.load(_home(home).root))
     _print_findings(result.findings, fmt)
     if fmt is Format.text:
         out.print(f"\n{result.count(Severity.FILE_ERROR)} file errors, {result.count(Severity.ERROR)} row errors "
@@ -134,13 +137,27 @@ def import_(paths: Annotated[list[Path], typer.Argument(help="Files or folders")
             la: Annotated[Optional[str], typer.Option("--la", help="Local authority code")] = None,
             extract_date: Annotated[Optional[str], typer.Option("--extract-date")] = None,
             strict: Annotated[bool, typer.Option("--strict", help="Reject the import on any row error")] = False,
+            accept_drop: Annotated[bool, typer.Option(
+                "--accept-drop", help="Publish even if figures fell against the published snapshot")] = False,
+            by: Annotated[Optional[str], typer.Option(
+                "--by", help="Who accepts the drop, for the register [default: the OS user]")] = None,
+            wait: Annotated[float, typer.Option(
+                "--wait", help="Seconds to wait for an import already running into this home")] = 0,
             fmt: FormatOpt = Format.text):
     """Import extracts into a new snapshot, derive duties and indicators, publish; prints the id."""
     from carewatch.importer import run_import
+    from carewatch.snapshot import ImportRunning
 
     when = _date(extract_date, "--extract-date")
-    with _progress() as step:
-        result = run_import(_home(home), paths, la=la, extract_date=when, strict=strict, progress=step)
+    if when and when > date.today():  # every "as of" figure would be computed for a day not yet come
+        raise typer.BadParameter(f"{when.isoformat()} is after today", param_hint="--extract-date")
+    try:
+        with _progress() as step:
+            result = run_import(_home(home), paths, la=la, extract_date=when, strict=strict, progress=step,
+                                accept_drop=accept_drop, accepted_by=by, wait=wait)
+    except ImportRunning as exc:
+        err.print(f"Import not started: {exc}.", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
     if not result.published:
         _print_findings(result.validation.findings, fmt)
         err.print(f"Import rejected: {result.reason}. Nothing published changed.")
@@ -156,18 +173,34 @@ def import_(paths: Annotated[list[Path], typer.Argument(help="Files or folders")
 
 
 @app.command()
-def snapshots(home: HomeOpt = None, fmt: FormatOpt = Format.text):
+def snapshots(home: HomeOpt = None, fmt: FormatOpt = Format.text,
+              check: Annotated[bool, typer.Option(
+                  "--verify", help="Check every snapshot's SHA-256 and size; exit 1 if any fails")] = False):
     """The register of snapshots: id, created, source files, counts; the published one marked."""
-    rows = register(_home(home))
-    frame = pl.DataFrame(rows) if rows else pl.DataFrame(schema={"id": pl.Utf8})
-    _print_frame(frame, fmt, title="Snapshots")
+    from carewatch.snapshot import verify
+
+    where = _home(home)
+    rows = register(where)
+    if check:
+        registered = {r["id"] for r in rows}
+        rows += [{"id": i} for i in where.snapshot_ids() if i not in registered]  # files with no entry
+        for row in rows:
+            problem = verify(where, row["id"])
+            row["integrity"] = f"FAILED: {problem}" if problem else "ok"
+    if fmt is Format.json:  # as recorded: the per-table row counts and accepted findings too
+        sys.stdout.write(json.dumps(rows, indent=1) + "\n")
+    else:
+        shown = [{k: v for k, v in r.items() if k not in ("table_rows", "accepted_drop", "sha256")} for r in rows]
+        _print_frame(pl.DataFrame(shown) if shown else pl.DataFrame(schema={"id": pl.Utf8}), fmt, title="Snapshots")
+    if check and any(r["integrity"] != "ok" for r in rows):
+        raise typer.Exit(1)
 
 
 def _open(home: Optional[Path]):
     try:
         con = open_snapshot(_home(home))
     except NoSnapshot as exc:
-        err.print(str(exc))
+        err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     return con, read_meta(con)
 

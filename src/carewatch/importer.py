@@ -5,6 +5,7 @@ reported through a callback so the CLI can show bars without this module printin
 """
 from __future__ import annotations
 
+import getpass
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -14,9 +15,11 @@ import polars as pl
 
 from carewatch import settings as settings_mod
 from carewatch.checks import quarantined_children, run_checks
-from carewatch.checks.findings import Severity, concat_findings
-from carewatch.snapshot import Home, SnapshotBuilder, new_snapshot_id
+from carewatch.checks.completeness import NO_CHILDREN, gate_findings
+from carewatch.checks.findings import Severity, concat_findings, finding, findings_frame
+from carewatch.snapshot import Home, SnapshotBuilder, import_lock, new_snapshot_id, register_entry
 from carewatch.sources import read_inputs
+from carewatch.sources.common import Limits
 
 Progress = Callable[[str], None]
 
@@ -48,10 +51,16 @@ class ImportResult:
         return self.snapshot_id is not None
 
 
-def validate(paths: list[Path], progress: Progress = lambda _: None) -> Validation:
+def validate(paths: list[Path], progress: Progress = lambda _: None, settings=None) -> Validation:
+    """Read and check ``paths`` as an import would: Header and Episodes are required, and an
+    import holding no child is rejected (a snapshot replaces the whole published one). The
+    limits are ``settings``' (default: the Settings defaults)."""
     progress("reading")
-    read = read_inputs(paths)
+    read = read_inputs(paths, require_903=True, limits=Limits.of(settings or settings_mod.DEFAULT))
     findings = read.findings
+    header = read.tables.get("header")
+    if header is None or header.get_column("child").drop_nulls().len() == 0:
+        findings = concat_findings([findings, findings_frame([finding(NO_CHILDREN)])])
     quarantine = pl.DataFrame(schema={"child": pl.Utf8, "codes": pl.Utf8})
     if not read.rejected:
         progress("checking")
@@ -84,10 +93,27 @@ def latest_date_in(tables: dict[str, pl.DataFrame]) -> date | None:
 
 
 def run_import(home: Home, paths: list[Path], *, la: str | None = None, extract_date: date | None = None,
-               strict: bool = False, progress: Progress = lambda _: None,
+               strict: bool = False, progress: Progress = lambda _: None, accept_drop: bool = False,
+               accepted_by: str | None = None, wait: float = 0,
                _fail_before_publish: bool = False) -> ImportResult:
-    """Import ``paths`` into a new snapshot and publish it; on rejection nothing published changes."""
-    checked = validate(paths, progress)
+    """Import ``paths`` into a new snapshot and publish it; on rejection nothing published changes.
+
+    The completeness gate runs on the built snapshot: a drop against the published snapshot
+    rejects it unless ``accept_drop`` (then the findings stay as warnings and the register records
+    ``accepted_by``, by default the OS user).
+
+    One import at a time per home: the whole import holds the home's lock, waiting up to ``wait``
+    seconds for it (else ``snapshot.ImportRunning``)."""
+    with import_lock(home, wait):
+        return _run_import(home, paths, la=la, extract_date=extract_date, strict=strict, progress=progress,
+                           accept_drop=accept_drop, accepted_by=accepted_by,
+                           _fail_before_publish=_fail_before_publish)
+
+
+def _run_import(home: Home, paths: list[Path], *, la, extract_date, strict, progress, accept_drop,
+                accepted_by, _fail_before_publish) -> ImportResult:
+    settings = settings_mod.load(home.root)
+    checked = validate(paths, progress, settings)
     if checked.rejected:
         return ImportResult(checked, None, "file errors")
     if strict and checked.count(Severity.ERROR):
@@ -101,7 +127,6 @@ def run_import(home: Home, paths: list[Path], *, la: str | None = None, extract_
     if extract_date is None:
         return ImportResult(checked, None, "no dates in the data and no --extract-date")
 
-    settings = settings_mod.load(home.root)
     snapshot_id = new_snapshot_id([f["sha256"] for f in checked.files])
     builder = SnapshotBuilder(home, snapshot_id)
     try:
@@ -122,10 +147,24 @@ def run_import(home: Home, paths: list[Path], *, la: str | None = None, extract_
         })
         progress("deriving periods, placements and duties")
         _derive(builder, settings, extract_date, progress, manifest.get("history_from"))
+        progress("comparing with the published snapshot")
+        gate = findings_frame(gate_findings(builder.summary(), register_entry(home, home.current_id()),
+                                            settings.import_max_drop_pct))
+        if gate.height and not accept_drop:
+            builder.abandon()
+            checked.findings = concat_findings([checked.findings, gate])
+            return ImportResult(checked, None, "figures fell against the published snapshot")
+        entry = {}
+        if gate.height:
+            gate = gate.with_columns(pl.lit(str(Severity.WARNING)).alias("severity"))
+            builder.insert("findings", gate)
+            checked.findings = concat_findings([checked.findings, gate])
+            entry = {"accepted_drop_by": accepted_by or getpass.getuser(),
+                     "accepted_drop": gate.get_column("message").to_list()}
         if _fail_before_publish:
             raise RuntimeError("injected failure before publish")
         progress("publishing")
-        builder.publish()
+        builder.publish(entry)
     except BaseException:
         builder.abandon()
         raise

@@ -40,6 +40,17 @@ class Settings:
     #: `carewatch refresh` keeps the newest N snapshots, and the newest of each of the last M months
     retention_keep_last: int = 7
     retention_monthly_months: int = 24
+    # --- imports (docs/import.md) ---
+    #: the completeness gate: an import is rejected when children looked after at the extract date,
+    #: episodes or any local table's rows fall by more than this percentage against the published
+    #: snapshot (``--accept-drop`` publishes anyway)
+    import_max_drop_pct: float = 10.0
+    #: limits on what one import may hold; beyond them the file is rejected with a finding
+    import_max_file_mb: int = 500
+    import_max_rows: int = 2_000_000
+    import_max_xlsx_uncompressed_mb: int = 1000
+    import_max_xlsx_ratio: int = 100
+    import_max_cell_chars: int = 10_000
 
 
 DEFAULT = Settings()

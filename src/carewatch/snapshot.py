@@ -3,8 +3,11 @@
 Layout of the home directory::
 
     HOME/snapshots/<id>.duckdb   published snapshots, never written after publishing
-    HOME/building/<id>.duckdb    a snapshot being built (a crash leaves it here; cleaned next time)
+    HOME/building/<id>.<pid>.duckdb  a snapshot being built by process <pid> (a crash leaves it
+                                 here; the next import removes it once <pid> is dead)
     HOME/current                 the id of the published snapshot (replaced with os.replace)
+    HOME/register.json           each snapshot's figures, SHA-256 and size, recorded at publish
+    HOME/import.lock             held (flock) by the one import running; says since when
 
 A snapshot is built completely in ``building/``, closed, moved into ``snapshots/`` (a rename on
 the same file system, atomic) and only then named in ``current`` (another atomic rename). An
@@ -14,8 +17,11 @@ published snapshot published and readable.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
+import json
 import os
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.resources import files
@@ -49,6 +55,13 @@ class Home:
     def current_file(self) -> Path:
         return self.root / "current"
 
+    def ensure(self) -> None:
+        """Create the home and its folders, private to their owner (0700): snapshots hold case
+        data, and the app DB (the audit log) lives here too."""
+        for folder in (self.root, self.snapshots, self.building):
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(folder, 0o700)
+
     def path_of(self, snapshot_id: str) -> Path:
         return self.snapshots / f"{snapshot_id}.duckdb"
 
@@ -77,17 +90,21 @@ class SnapshotBuilder:
     def __init__(self, home: Home, snapshot_id: str):
         self.home = home
         self.snapshot_id = snapshot_id
-        home.building.mkdir(parents=True, exist_ok=True)
-        home.snapshots.mkdir(parents=True, exist_ok=True)
+        home.ensure()
         self._clean_stale_builds()
-        self.path = home.building / f"{snapshot_id}.duckdb"
+        self.path = home.building / f"{snapshot_id}.{os.getpid()}.duckdb"
         self.con = duckdb.connect(str(self.path))
+        os.chmod(self.path, 0o600)  # inside a 0700 folder from the start
         self.con.execute(SCHEMA_SQL)
         cal = calendar_frame()  # noqa: F841 - read by DuckDB's replacement scan
         self.con.execute("INSERT INTO calendar SELECT * FROM cal")
 
     def _clean_stale_builds(self) -> None:
+        """Remove the building files of imports that died; never a living import's."""
         for stale in self.home.building.glob("*.duckdb*"):
+            owner = stale.name.split(".duckdb")[0].rpartition(".")[2]
+            if owner.isdigit() and _alive(int(owner)):
+                continue
             with contextlib.suppress(OSError):
                 stale.unlink()
 
@@ -107,16 +124,26 @@ class SnapshotBuilder:
         self.con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                              [(k, None if v is None else str(v)) for k, v in values.items()])
 
-    def publish(self) -> Path:
+    def summary(self) -> dict:
+        """The figures the register keeps and the completeness gate compares (see ``summarise``)."""
+        return summarise(self.con)
+
+    def publish(self, entry: dict | None = None) -> Path:
+        """Close the file, record it in the register (with ``entry``'s extra fields), then move it
+        into ``snapshots/`` and name it in ``current``."""
+        record = {"id": self.snapshot_id, **summarise(self.con), **(entry or {})}
         self.con.execute("CHECKPOINT")
         self.con.close()
         final = self.home.path_of(self.snapshot_id)
         _fsync(self.path)
+        record["size"], record["sha256"] = self.path.stat().st_size, _sha256(self.path)
+        # registered before it is moved: a kill in between leaves an entry with no file, which
+        # the register skips, never a published file with no checksum
+        _write_register(self.home, [*_read_register(self.home), record])
         os.replace(self.path, final)
         _fsync_dir(self.home.snapshots)
-        tmp = self.home.root / "current.tmp"
-        tmp.write_text(self.snapshot_id + "\n")
-        _fsync(tmp)
+        tmp = self.home.root / f"current.{os.getpid()}.tmp"
+        _write_private(tmp, self.snapshot_id + "\n")
         os.replace(tmp, self.home.current_file)
         _fsync_dir(self.home.root)
         return final
@@ -124,9 +151,72 @@ class SnapshotBuilder:
     def abandon(self) -> None:
         with contextlib.suppress(Exception):
             self.con.close()
-        for leftover in self.home.building.glob(f"{self.snapshot_id}.duckdb*"):
+        for leftover in self.home.building.glob(f"{self.path.name}*"):
             with contextlib.suppress(OSError):
                 leftover.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+class ImportRunning(Exception):
+    """Another import holds this home's lock."""
+
+
+@contextlib.contextmanager
+def import_lock(home: Home, wait: float = 0):
+    """Hold the home's import lock (an OS flock, released by the kernel if the process dies),
+    waiting up to ``wait`` seconds for another import to finish; else ImportRunning."""
+    home.ensure()
+    fd = os.open(home.root / "import.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 200, 0).decode(errors="replace").split()
+                    since = holder[0] if holder else "a moment ago"
+                    pid = f" (process {holder[1]})" if len(holder) > 1 else ""
+                    raise ImportRunning(f"an import is running since {since}{pid} in {home.root}; "
+                                        "try again when it has finished, or give --wait SECONDS") from None
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{datetime.now(timezone.utc).isoformat(timespec='seconds')} {os.getpid()}\n".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a file readable by its owner only (0600), flushed to disk."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(path, 0o600)
 
 
 def _fsync(path: Path) -> None:
@@ -146,11 +236,59 @@ class NoSnapshot(Exception):
     """Nothing has been imported into this home yet."""
 
 
+class SnapshotCorrupt(NoSnapshot):
+    """A snapshot's file no longer matches the SHA-256 and size the register recorded at publish."""
+
+    def __init__(self, snapshot_id: str, problem: str, last_good: str | None):
+        self.snapshot_id, self.problem, self.last_good = snapshot_id, problem, last_good
+        good = (f"the last good snapshot is {last_good}" if last_good else "no other snapshot is sound")
+        super().__init__(f"snapshot {snapshot_id} failed its integrity check ({problem}), so it is not "
+                         f"used: restore the file from a backup or import again; {good} "
+                         "(`carewatch snapshots --verify` checks them all)")
+
+
+# (path, size, mtime_ns) -> the problem found (None: sound): a file is hashed once per change
+_VERIFIED: dict[tuple[str, int, int], str | None] = {}
+
+
+def verify(home: Home, snapshot_id: str) -> str | None:
+    """None when the snapshot's file is the one published (size and SHA-256 as the register
+    recorded them), else what is wrong. Cheap after the first call: cached by the file's
+    path, size and modification time."""
+    path = home.path_of(snapshot_id)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return "its file is missing"
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _VERIFIED:
+        entry = register_entry(home, snapshot_id)
+        if entry is None or not entry.get("sha256"):
+            problem = "the register holds no checksum for it"
+        elif entry["size"] != stat.st_size:
+            problem = f"it is {stat.st_size:,} bytes; it was {entry['size']:,} bytes when published"
+        elif _sha256(path) != entry["sha256"]:
+            problem = "its SHA-256 differs from the one recorded when it was published"
+        else:
+            problem = None
+        _VERIFIED[key] = problem
+    return _VERIFIED[key]
+
+
+def last_good(home: Home, but: str | None = None) -> str | None:
+    """The newest snapshot, other than ``but``, that passes ``verify``."""
+    return next((i for i in reversed(home.snapshot_ids()) if i != but and verify(home, i) is None), None)
+
+
 def open_snapshot(home: Home, snapshot_id: str | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to a published snapshot (the current one by default)."""
+    """A read-only connection to a published snapshot (the current one by default), once its file
+    has passed the integrity check (else SnapshotCorrupt, naming the last good snapshot)."""
     snapshot_id = snapshot_id or home.current_id()
     if not snapshot_id or not home.path_of(snapshot_id).exists():
         raise NoSnapshot(f"no snapshot in {home.root}: run `carewatch import` first")
+    problem = verify(home, snapshot_id)
+    if problem:
+        raise SnapshotCorrupt(snapshot_id, problem, last_good(home, but=snapshot_id))
     return duckdb.connect(str(home.path_of(snapshot_id)), read_only=True)
 
 
@@ -158,31 +296,68 @@ def read_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("SELECT key, value FROM meta").fetchall())
 
 
+_SUMMARY_SQL = """
+    SELECT (SELECT count(DISTINCT child) FROM header),
+           (SELECT value FROM kpi_values WHERE id = 'cla_count' AND value IS NOT NULL
+            ORDER BY period_end DESC LIMIT 1),
+           (SELECT count(*) FROM episodes),
+           (SELECT count(*) FROM findings WHERE severity = 'error'),
+           (SELECT count(*) FROM findings WHERE severity = 'warning'),
+           (SELECT count(*) FROM quarantine),
+           (SELECT count(*) FROM source_files)"""
+
+
+def summarise(con: duckdb.DuckDBPyConnection) -> dict:
+    """A snapshot's figures: children in Header, children looked after at the extract date (the
+    cla_count indicator's latest value), episodes, findings, and rows per local-extract table."""
+    from carewatch.sources.local_extract import SPECS as LOCAL
+
+    meta = read_meta(con)
+    counts = con.execute(_SUMMARY_SQL).fetchone()
+    sent = set((meta.get("tables_present") or "").split(","))
+    rows = {spec.name: con.execute(f'SELECT count(*) FROM "{spec.name}"').fetchone()[0]
+            for spec in LOCAL if spec.name in sent}
+    return {
+        "created": meta.get("created"), "la": meta.get("la"), "extract_date": meta.get("extract_date"),
+        "source_files": counts[6], "children": counts[0],
+        "looked_after": None if counts[1] is None else int(counts[1]), "episodes": counts[2],
+        "errors": counts[3], "warnings": counts[4], "quarantined_children": counts[5], "table_rows": rows,
+    }
+
+
+REGISTER_NAME = "register.json"
+
+
+def _read_register(home: Home) -> list[dict]:
+    try:
+        return json.loads((home.root / REGISTER_NAME).read_text())["snapshots"]
+    except FileNotFoundError:
+        return []
+
+
+def _write_register(home: Home, entries: list[dict]) -> None:
+    """Replace the register atomically; entries whose file is gone (a build killed after it was
+    registered) are dropped, except the last one, about to be moved in."""
+    kept = [e for e in entries[:-1] if home.path_of(e["id"]).exists()] + entries[-1:]
+    tmp = home.root / f"{REGISTER_NAME}.{os.getpid()}.tmp"
+    _write_private(tmp, json.dumps({"snapshots": kept}, indent=1))
+    os.replace(tmp, home.root / REGISTER_NAME)
+
+
+def register_entry(home: Home, snapshot_id: str | None) -> dict | None:
+    """What the register recorded about one snapshot at publish, or None."""
+    return next((e for e in _read_register(home) if e["id"] == snapshot_id), None)
+
+
 def register(home: Home) -> list[dict]:
-    """The register of snapshots, newest first: id, created, published flag, sources and counts."""
+    """The register of snapshots, newest first: id, created, published flag, counts, checksum and
+    who accepted a drop, as recorded at publish (no snapshot file is opened)."""
     current = home.current_id()
+    ids = set(home.snapshot_ids())
     rows = []
-    for snapshot_id in reversed(home.snapshot_ids()):
-        with contextlib.closing(duckdb.connect(str(home.path_of(snapshot_id)), read_only=True)) as con:
-            meta = read_meta(con)
-            sources = con.execute("SELECT file FROM source_files ORDER BY file").fetchall()
-            counts = con.execute("""
-                SELECT (SELECT count(DISTINCT child) FROM header),
-                       (SELECT count(*) FROM episodes),
-                       (SELECT count(*) FROM findings WHERE severity = 'error'),
-                       (SELECT count(*) FROM findings WHERE severity = 'warning'),
-                       (SELECT count(*) FROM quarantine)""").fetchone()
-        rows.append({
-            "id": snapshot_id,
-            "created": meta.get("created"),
-            "published": snapshot_id == current,
-            "la": meta.get("la"),
-            "extract_date": meta.get("extract_date"),
-            "source_files": len(sources),
-            "children": counts[0],
-            "episodes": counts[1],
-            "errors": counts[2],
-            "warnings": counts[3],
-            "quarantined_children": counts[4],
-        })
-    return rows
+    for entry in reversed(_read_register(home)):
+        if entry["id"] in ids:
+            rows.append({"id": entry["id"], "created": entry.get("created"),
+                         "published": entry["id"] == current,
+                         **{k: v for k, v in entry.items() if k not in ("id", "created")}})
+    return sorted(rows, key=lambda r: r["id"], reverse=True)

@@ -138,11 +138,12 @@ def test_files_list_has_hash_table_year_and_rows(tmp_path):
 
 
 def test_csv_with_a_broken_quote_is_a_file_error(tmp_path):
-    # the opening quote is never closed: the parser cannot tell where the cell ends
+    # the opening quote is never closed (one double quote in the file): the parser cannot tell
+    # where the cell ends, and a file cut mid-quote looks just like this
     write(tmp_path / "peps.csv", ["CHILD,PEP_DATE", '"C1,01/01/2020', "C2,02/02/2020"])
     result = read_inputs([tmp_path])
     assert result.rejected
-    assert finding_rows(result.findings, "file.unreadable") == [("peps.csv", None, None, None)]
+    assert finding_rows(result.findings, "file.truncated") == [("peps.csv", None, None, None)]
     assert result.tables == {}
 
 
@@ -155,13 +156,16 @@ def test_reader_finding_codes_are_registered_and_well_formed():
                if isinstance(value, type(REGISTRY["file.empty"]))}
     assert defined == {
         "file.empty", "file.binary", "file.old_xls", "file.unreadable", "file.bad_xlsx", "file.not_found",
+        "file.truncated", "file.not_regular", "file.too_big", "file.too_many_rows", "manifest.invalid",
+        "value.out_of_range", "value.date_out_of_range", "value.too_long", "value.extra_fields",
+        "value.mixed_encoding",
         "file.malformed_xml", "file.bad_manifest", "file.bad_history_from", "table.unrecognised", "table.ambiguous",
         "table.missing_column", "table.missing_required", "value.bad_date", "value.bad_number",
         "value.bad_flag", "value.missing", "value.missing_child_id", "merge.episode_conflict", "merge.header_conflict",
         "merge.year_named_by_start"}
     for code in defined:
         assert REGISTRY[code].title and REGISTRY[code].template
-        assert code.split(".")[0] in {"file", "value", "merge", "table"}, code
+        assert code.split(".")[0] in {"file", "value", "merge", "table", "manifest"}, code
 
 
 def test_blank_required_values_are_row_errors(tmp_path):
@@ -179,3 +183,15 @@ def test_blank_required_values_are_row_errors(tmp_path):
     assert finding_rows(result.findings, "value.missing") == [
         ("episodes.csv", 2, "LS", "C1"), ("episodes.csv", 2, "PLACE", "C1"), ("episodes.csv", 3, "DECOM", "C1")]
     assert finding_rows(result.findings, "value.bad_date") == [("episodes.csv", 4, "DECOM", "C1")]
+
+
+def test_csv_cut_mid_record_is_a_file_error(tmp_path):
+    # the last line has 2 of the header's 3 fields and no line end: an interrupted copy
+    write(tmp_path / "visits.csv", ["CHILD,VISIT_DATE,SEEN", "C1,01/01/2020,Y", "C2,02/0"], newline="\n")
+    (tmp_path / "visits.csv").write_bytes((tmp_path / "visits.csv").read_bytes().rstrip(b"\n"))
+    result = read_inputs([tmp_path])
+    assert finding_rows(result.findings, "file.truncated") == [("visits.csv", None, None, None)]
+    assert "2 of the header's 3 fields" in result.findings.get_column("message")[0]
+    # the same short last line ending with a line end is a complete (if blank-ended) record
+    write(tmp_path / "visits.csv", ["CHILD,VISIT_DATE,SEEN", "C1,01/01/2020,Y", "C2,02/02/2020"])
+    assert not read_inputs([tmp_path]).rejected

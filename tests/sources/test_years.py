@@ -61,7 +61,7 @@ def test_bad_manifest_rejects(tmp_path):
     (tmp_path / "manifest.json").write_text('{"la": "938", "extract_date": "30/11/2021"}')
     result = read_inputs([tmp_path])
     assert result.rejected
-    assert finding_rows(result.findings, "file.bad_manifest") == [("manifest.json", None, None, None)]
+    assert finding_rows(result.findings, "manifest.invalid") == [("manifest.json", None, None, None)]
     (tmp_path / "manifest.json").write_text('{"la": "938",')
     assert read_inputs([tmp_path]).findings.get_column("code").to_list() == ["file.bad_manifest"]
 

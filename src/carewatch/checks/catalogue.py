@@ -16,6 +16,7 @@ DOCS_PATH = Path(__file__).resolve().parents[3] / "docs" / "checks.md"
 def _register_all() -> None:
     # importing a check module registers its codes; the readers' codes live in carewatch.sources
     importlib.import_module("carewatch.checks.all_checks")
+    importlib.import_module("carewatch.checks.completeness")
     if importlib.util.find_spec("carewatch.sources") is not None:
         importlib.import_module("carewatch.sources")
 

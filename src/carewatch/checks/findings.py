@@ -60,10 +60,24 @@ class Finding:
     message: str
 
 
+#: a finding quotes at most this many characters of any value (a 5 MB cell must not make a 5 MB page)
+QUOTE_CHARS = 200
+
+
+def clip(value: object) -> object:
+    text = value if isinstance(value, str) else None
+    return text[:QUOTE_CHARS] + "…" if text is not None and len(text) > QUOTE_CHARS else value
+
+
+def _clipped(expr: pl.Expr) -> pl.Expr:
+    return pl.when(expr.str.len_chars() > QUOTE_CHARS).then(expr.str.slice(0, QUOTE_CHARS) + "…").otherwise(expr)
+
+
 def finding(check: CheckDef, *, file: str | None = None, row: int | None = None,
             column: str | None = None, child: str | None = None, **values) -> Finding:
     return Finding(check.code, str(check.severity), file, row, column, child,
-                   check.template.format(file=file, row=row, column=column, child=child, **values))
+                   check.template.format(file=file, row=row, column=column, child=child,
+                                         **{k: clip(v) for k, v in values.items()}))
 
 
 def empty_findings() -> pl.DataFrame:
@@ -107,7 +121,7 @@ def _template_expr(template: str, columns: list[str]) -> pl.Expr:
         if field is not None:
             if field not in columns:
                 raise KeyError(f"template field {field!r} has no column")
-            parts.append(pl.col(field).cast(pl.Utf8).fill_null(""))
+            parts.append(_clipped(pl.col(field).cast(pl.Utf8).fill_null("")))
     return pl.concat_str(parts) if parts else pl.lit("")
 
 

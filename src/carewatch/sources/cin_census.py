@@ -150,8 +150,8 @@ def read_cin(path: Path, label: str) -> tuple[dict[str, pl.DataFrame], pl.DataFr
     except etree.XMLSyntaxError as exc:
         return {}, findings_frame([finding(MALFORMED_XML, file=label, row=exc.lineno, reason=str(exc))]), 0, None
     if root_name != "Message":
-        columns = f"root element <{root_name}>, not a CIN census <Message>"
-        return {}, findings_frame([finding(TABLE_UNRECOGNISED, file=label, columns=columns)]), 0, None
+        what = "its root element (not a CIN census <Message>) and content"
+        return {}, findings_frame([finding(TABLE_UNRECOGNISED, file=label, what=what)]), 0, None
     tables, problems = {}, []
     for table, rows in collector.rows.items():
         text_columns = {c: pl.Utf8 for c in SCHEMA[table] if c != "_file"}

@@ -16,9 +16,11 @@ Nothing here raises on a file: every problem becomes a finding (carewatch.checks
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
 import re
 import tempfile
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from importlib.resources import files
@@ -26,7 +28,9 @@ from pathlib import Path
 
 import polars as pl
 
+from carewatch.settings import DEFAULT as DEFAULT_SETTINGS
 from carewatch.checks.findings import (
+    CheckDef,
     Finding,
     Severity,
     concat_findings,
@@ -51,6 +55,10 @@ FILE_UNREADABLE = define(
     "file.unreadable", "Unreadable file", Severity.FILE_ERROR,
     "{file} could not be read as CSV ({reason}). Check the file opens in a spreadsheet and export "
     "it again as CSV (UTF-8).")
+FILE_TRUNCATED = define(
+    "file.truncated", "File cut off", Severity.FILE_ERROR,
+    "{file} looks cut off: {reason}. The export or copy was probably interrupted; export the "
+    "table again and import it.")
 FILE_BAD_XLSX = define(
     "file.bad_xlsx", "Broken XLSX workbook", Severity.FILE_ERROR,
     "{file} is not a readable XLSX workbook; it may be truncated or damaged ({reason}). Save or "
@@ -58,10 +66,23 @@ FILE_BAD_XLSX = define(
 FILE_NOT_FOUND = define(
     "file.not_found", "File not found", Severity.FILE_ERROR,
     "{file} does not exist or cannot be opened ({reason}). Check the path given to the import.")
+FILE_NOT_REGULAR = define(
+    "file.not_regular", "Link or special file not read", Severity.WARNING,
+    "{file} was not read: it is {kind}, and carewatch reads only ordinary files inside the folder "
+    "given. Copy the file itself into the folder if it should be imported.")
+FILE_TOO_BIG = define(
+    "file.too_big", "File over the size limit", Severity.FILE_ERROR,
+    "{file} is {size}, over the limit of {limit} ({setting} in carewatch.toml): it was not read. "
+    "Split the extract or raise the limit.")
+FILE_TOO_MANY_ROWS = define(
+    "file.too_many_rows", "Table over the row limit", Severity.FILE_ERROR,
+    "{file} holds more than {limit} rows (import_max_rows in carewatch.toml): it was not read. "
+    "Check the export, split it, or raise the limit.")
 TABLE_UNRECOGNISED = define(
     "table.unrecognised", "File matches no table", Severity.WARNING,
-    "{file} was ignored: its columns ({columns}) match no table carewatch reads. If it should be "
-    "imported, check its header row against the table definitions.")
+    "{file} was ignored: {what} match no table carewatch reads (nothing of its content is repeated "
+    "here, as the file may hold anything). If it should be imported, check its header row against "
+    "the table definitions.")
 TABLE_AMBIGUOUS = define(
     "table.ambiguous", "File fits several tables", Severity.FILE_ERROR,
     "{file} has the columns of more than one table ({tables}). Put the table name in the file or "
@@ -82,10 +103,76 @@ VALUE_BAD_NUMBER = define(
     "value.bad_number", "Unreadable number", Severity.ERROR,
     "{column} '{value}' on row {row} of {file} is not a {kind}; it is read as blank and the "
     "child is left out until it is corrected.")
+VALUE_OUT_OF_RANGE = define(
+    "value.out_of_range", "Number out of range", Severity.ERROR,
+    "{column} '{value}' on row {row} of {file} is outside {low} to {high}; it is read as blank and "
+    "the child is left out until it is corrected.")
+VALUE_DATE_OUT_OF_RANGE = define(
+    "value.date_out_of_range", "Date out of range", Severity.ERROR,
+    "{column} '{value}' on row {row} of {file} is outside {low} to {high} ({why}); it is read as "
+    "blank and the child is left out until it is corrected.")
+VALUE_TOO_LONG = define(
+    "value.too_long", "Value over the length limit", Severity.ERROR,
+    "{column} on row {row} of {file} holds {length} characters, over the limit of {limit} "
+    "(import_max_cell_chars in carewatch.toml); it is read as blank and the child is left out "
+    "until it is corrected. It begins '{value}'.")
+VALUE_EXTRA_FIELDS = define(
+    "value.extra_fields", "Row with more fields than the header", Severity.ERROR,
+    "Row {row} of {file} has {fields} fields where the header has {header}: the values from {column} "
+    "on were dropped, and the others may be in the wrong columns (an unquoted comma?). Correct the "
+    "row; the child is left out until then.")
+VALUE_MIXED_ENCODING = define(
+    "value.mixed_encoding", "Text in two encodings", Severity.WARNING,
+    "{column} on row {row} of {file} holds bytes that are not UTF-8 in a file that is otherwise "
+    "UTF-8; they were read as Windows-1252 (cp1252). Check the value, and export the file as UTF-8.")
 VALUE_BAD_FLAG = define(
     "value.bad_flag", "Unreadable yes/no value", Severity.ERROR,
     "{column} '{value}' on row {row} of {file} is not a yes/no value (Y/N, 1/0, TRUE/FALSE, "
     "yes/no); it is read as blank and the child is left out until it is corrected.")
+
+# --- limits ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Limits:
+    """What one import may hold (Settings ``import_max_*``, docs/import.md), and the latest date a
+    value may hold: the manifest's extract date, else the day of the import."""
+
+    max_file_bytes: int = DEFAULT_SETTINGS.import_max_file_mb << 20
+    max_rows: int = DEFAULT_SETTINGS.import_max_rows
+    max_xlsx_bytes: int = DEFAULT_SETTINGS.import_max_xlsx_uncompressed_mb << 20
+    max_xlsx_ratio: int = DEFAULT_SETTINGS.import_max_xlsx_ratio
+    max_cell_chars: int = DEFAULT_SETTINGS.import_max_cell_chars
+    latest_date: date = field(default_factory=date.today)
+
+    @classmethod
+    def of(cls, settings, latest_date: date | None = None) -> "Limits":
+        return cls(settings.import_max_file_mb << 20, settings.import_max_rows,
+                   settings.import_max_xlsx_uncompressed_mb << 20, settings.import_max_xlsx_ratio,
+                   settings.import_max_cell_chars, latest_date or date.today())
+
+
+#: the limits in force while read_inputs runs (set there; the readers below consult it)
+LIMITS: ContextVar[Limits] = ContextVar("carewatch_limits", default=Limits())
+
+EARLIEST_DATE = date(1900, 1, 1)
+#: dates set in advance, and how many years after the extract date they may fall: an expected
+#: birth and a child protection conference's target, two; the day UASC status ceases (DUC) is
+#: the child's 18th birthday, so up to 18 (a UASC child of 15 has a DUC three years ahead)
+FUTURE_DATES = {"duc": 18, "expected_dob": 2, "icpc_target": 2}
+#: the range of each number a council sends (counts are never negative); any other number:
+#: 0 to DEFAULT_HIGH, which also keeps a 20-digit value from overflowing a whole number
+NUMBER_RANGES: dict[str, tuple[float, float]] = {
+    "sdq_score": (0, 40), "nb_adoptr": (1, 2), "places": (0, 20), "approved_places": (0, 20),
+    "events": (0, 100_000), "age_0_17": (0, 20_000_000), "year": (1900, 2100), "attendance_pct": (0, 100),
+    **{flag: (0, 1) for flag in ("convicted", "health_check", "immunisations", "teeth_check",
+                                 "health_assessment", "substance_misuse", "intervention_received",
+                                 "intervention_offered", "foster_care")},
+}
+DEFAULT_HIGH = 1_000_000_000
+
+
+def _size(n: int) -> str:
+    return f"{n / (1 << 20):,.1f} MB"
+
 
 # --- schema.sql -----------------------------------------------------------------------------------
 _SQL_TYPES = {"VARCHAR": pl.Utf8, "DATE": pl.Date, "INTEGER": pl.Int64, "BIGINT": pl.Int64,
@@ -191,6 +278,9 @@ class RawSheet:
     name_hint: str  # file stem or sheet name, only used to break ties between identical tables
     # every column Utf8 under its header as written, plus `_row`; a CSV stays lazy until typed
     frame: pl.DataFrame | pl.LazyFrame
+    # problems found in the file's lines before typing (extra fields, mixed encodings): a check
+    # and a frame of row, column and its template's values; the child is added when typed
+    row_problems: list[tuple[CheckDef, pl.DataFrame]] = field(default_factory=list)
 
     @property
     def columns(self) -> list[str]:
@@ -257,10 +347,25 @@ def _is_utf8(path: Path) -> bool:
     return True
 
 
-def _transcode(path: Path, encoding: str, scratch: Path) -> Path:
+def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Bytes that are not UTF-8 in a UTF-8 file, read as cp1252 (an older export pasted in)."""
+    return error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("carewatch-cp1252", _cp1252_fallback)
+# a two-byte UTF-8 sequence: a file holding one is UTF-8, whatever else it holds
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
+def _has_utf8_sequences(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return any(_UTF8_SEQUENCE.search(chunk) for chunk in iter(lambda: handle.read(_CHUNK), b""))
+
+
+def _transcode(path: Path, encoding: str, scratch: Path, errors: str = "replace") -> Path:
     """Re-encode a file to UTF-8 chunk by chunk, so a 200 MB cp1252 export is never held whole."""
     handle, name = tempfile.mkstemp(suffix=".csv", dir=scratch)
-    with path.open("r", encoding=encoding, errors="replace", newline="") as src, \
+    with path.open("r", encoding=encoding, errors=errors, newline="") as src, \
             open(handle, "w", encoding="utf-8", newline="") as dst:
         for chunk in iter(lambda: src.read(_CHUNK), ""):
             dst.write(chunk)
@@ -275,30 +380,117 @@ def _separator(path: Path) -> str:
     return best if counts[best] else ","
 
 
-def _scan_csv_utf8(path: Path) -> pl.LazyFrame:
+def _scan_csv_utf8(path: Path, separator: str) -> pl.LazyFrame:
     """A lazy scan, every column text, so that only the columns a table uses are ever materialised."""
-    return pl.scan_csv(path, infer_schema=False, separator=_separator(path), truncate_ragged_lines=True,
+    return pl.scan_csv(path, infer_schema=False, separator=separator, truncate_ragged_lines=True,
                        raise_if_empty=False, encoding="utf8").with_row_index("_row", offset=2)
+
+
+def _fields(line: bytes, separator: str) -> int:
+    text = line.decode("utf-8-sig", errors="replace").rstrip("\r\n")
+    return len(next(csv.reader([text], delimiter=separator), []))
+
+
+def cut_short(path: Path, separator: str) -> str | None:
+    """Why a UTF-8 CSV looks cut off (an interrupted export or copy), or None.
+
+    Two signs, both cheap (one pass counting quote bytes, then the first and last lines): an odd
+    number of double quotes (a quoted value never closed), or a last line with no line end and
+    fewer fields than the header (a record stopped part-way). A cut that falls exactly at a line
+    end leaves a clean file: the completeness gate's comparison catches that one.
+    """
+    quotes = 0
+    with path.open("rb") as handle:
+        head = handle.readline(_CHUNK)
+        handle.seek(0)
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            quotes += chunk.count(b'"')
+        size = handle.tell()
+        handle.seek(max(0, size - _CHUNK))
+        tail = handle.read()
+    if quotes % 2:
+        return "a quoted value is never closed (an odd number of double quotes), so it stops mid-value"
+    if tail.endswith((b"\n", b"\r")):
+        return None
+    last, header = _fields(tail.rsplit(b"\n", 1)[-1], separator), _fields(head, separator)
+    if last < header:
+        return (f"its last line has {last} of the header's {header} fields and no line end, so it "
+                "stops mid-record")
+    return None
+
+
+def _lines(path: Path, encoding: str = "utf8") -> pl.LazyFrame:
+    """The file's physical lines (``row`` = the line number, header = 1), unparsed."""
+    return pl.scan_csv(path, has_header=False, separator="\x1f", quote_char=None, schema={"line": pl.Utf8},
+                       encoding=encoding, raise_if_empty=False).with_row_index("row", offset=1) \
+        .with_columns(pl.col("row").cast(pl.Int64), pl.col("line").fill_null(""))
+
+
+def _line_shapes(path: Path, separator: str) -> pl.DataFrame:
+    """row, fields (separators outside quotes + 1), and whether the line's quotes are unbalanced
+    (it is part of a value that spans lines)."""
+    line = pl.col("line")
+    unquoted = line.str.replace_all(r'"(?:[^"]|"")*"', "")
+    return _lines(path).select(
+        "row", (unquoted.str.count_matches(separator, literal=True) + 1).alias("fields"),
+        (line.str.count_matches('"', literal=True) % 2 == 1).alias("spans")).collect()
+
+
+def _extra_fields(shapes: pl.DataFrame) -> pl.DataFrame:
+    """Rows with more fields than the header (row, column, fields, header); none are looked for
+    when a value spans lines, as lines then no longer number rows."""
+    if shapes.height < 2 or shapes.get_column("spans").any():
+        return pl.DataFrame(schema={"row": pl.Int64})
+    header = shapes.get_column("fields")[0]
+    return shapes.filter((pl.col("row") > 1) & (pl.col("fields") > header)).select(
+        "row", pl.lit(f"column {header + 1}").alias("column"), "fields", pl.lit(header).alias("header"))
+
+
+def _mixed_encoding(path: Path, separator: str) -> pl.DataFrame:
+    """row, column of each value holding bytes that are not UTF-8 (read as U+FFFD here)."""
+    lines = _lines(path, "utf8-lossy").collect()
+    header = next(csv.reader([lines.get_column("line")[0].lstrip("\ufeff")], delimiter=separator), [])
+    names = {i: name.strip() or f"column {i + 1}" for i, name in enumerate(header)}
+    bad = lines.filter(pl.col("line").str.contains("\ufffd", literal=True) & (pl.col("row") > 1))
+    position = pl.col("line").str.split(separator).list.eval(
+        pl.element().str.contains("\ufffd", literal=True)).list.arg_max()
+    return bad.select("row", position.replace_strict(names, default=None, return_dtype=pl.Utf8)
+                      .fill_null(pl.format("column {}", position + 1)).alias("column"))
 
 
 def read_csv(path: Path, label: str, encoding_hint: str, scratch: Path) -> FileRead:
     """A CSV as a lazy all-text scan; UTF-16 and cp1252 (older Windows exports) are first re-encoded
-    into ``scratch``, which must outlive the sheet."""
+    into ``scratch``, which must outlive the sheet. A UTF-8 file holding some cp1252 bytes is read
+    as UTF-8 with those bytes as cp1252, and each such value is a finding."""
+    problems: list[tuple[CheckDef, pl.DataFrame]] = []
     try:
         if encoding_hint == "text" and _is_utf8(path):
             source = path
+        elif encoding_hint == "text" and _has_utf8_sequences(path):
+            source = _transcode(path, "utf-8", scratch, errors="carewatch-cp1252")
+            problems.append((VALUE_MIXED_ENCODING, _mixed_encoding(path, _separator(source))))
         else:
             source = _transcode(path, "utf-16" if encoding_hint == "utf16" else "cp1252", scratch)
-        frame = _scan_csv_utf8(source)
+        separator = _separator(source)
+        cut = cut_short(source, separator)
+        if cut:
+            return FileRead(findings=[finding(FILE_TRUNCATED, file=label, reason=cut)])
+        shapes = _line_shapes(source, separator)
+        limit = LIMITS.get().max_rows
+        if shapes.height - 1 > limit:
+            return FileRead(findings=[finding(FILE_TOO_MANY_ROWS, file=label, limit=f"{limit:,}")])
+        problems.append((VALUE_EXTRA_FIELDS, _extra_fields(shapes)))
+        frame = _scan_csv_utf8(source, separator)
         frame.collect_schema()  # a header the parser cannot read fails here, not later
     except Exception as exc:  # noqa: BLE001 - any parser failure on a council's file is a finding
         return FileRead(findings=[finding(FILE_UNREADABLE, file=label, reason=_reason(exc))])
-    return FileRead(sheets=[RawSheet(label, Path(label).stem, frame)], kind="csv")
+    return FileRead(sheets=[RawSheet(label, Path(label).stem, frame, problems)], kind="csv")
 
 
 def _reason(exc: Exception) -> str:
+    """A parser's error as a reason, without the file content it may quote."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:200]
+    return re.sub(r"""(['"`]).*?\1""", "…", text)[:200]
 
 
 def _cell_text(value: object) -> str | None:
@@ -321,16 +513,41 @@ def _cell_text(value: object) -> str | None:
 _MAX_HEADER_ROW = 10
 
 
+def _inflated(path: Path) -> str | None:
+    """Why a workbook must not be opened (too big once decompressed, or compressed suspiciously
+    well: a zip bomb), from its zip directory alone; None when it may be."""
+    import zipfile
+
+    limits = LIMITS.get()
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+    inflated = sum(m.file_size for m in members)
+    packed = max(1, sum(m.compress_size for m in members))
+    if inflated > limits.max_xlsx_bytes:
+        return (f"it holds {_size(inflated)} once decompressed, over the limit of {_size(limits.max_xlsx_bytes)} "
+                "(import_max_xlsx_uncompressed_mb)")
+    if inflated > limits.max_xlsx_ratio * packed:
+        return (f"it decompresses {inflated // packed:,} times over, more than the limit of "
+                f"{limits.max_xlsx_ratio} (import_max_xlsx_ratio): no real workbook does")
+    return None
+
+
 def read_xlsx(path: Path, label: str) -> FileRead:
     import openpyxl
 
     result = FileRead(kind="xlsx")
     workbook = None
     try:
+        inflated = _inflated(path)
+        if inflated:
+            return FileRead(findings=[finding(FILE_BAD_XLSX, file=label, reason=inflated)])
         # data_only=False: a formula cell gives its formula text, which is kept and never evaluated
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
         for sheet in workbook.worksheets:
             raw = _sheet_frame(sheet)
+            if isinstance(raw, int):
+                return FileRead(findings=[finding(FILE_TOO_MANY_ROWS, file=f"{label}#{sheet.title}",
+                                                  limit=f"{raw:,}")])
             if raw is not None:
                 result.sheets.append(RawSheet(f"{label}#{sheet.title}", sheet.title, raw))
     except Exception as exc:  # noqa: BLE001 - a damaged workbook is a finding, never a crash
@@ -345,11 +562,13 @@ def _filled(cells: list[str | None]) -> int:
     return sum(1 for c in cells if c is not None and c.strip())
 
 
-def _sheet_frame(sheet) -> pl.DataFrame | None:
-    """The sheet as text columns under its header row, or None if the sheet is empty.
+def _sheet_frame(sheet) -> pl.DataFrame | int | None:
+    """The sheet as text columns under its header row, or None if the sheet is empty, or the row
+    limit when the sheet holds more rows (it is not read further).
 
     Rows are numbered as the sheet shows them; blank rows are skipped.
     """
+    limit = LIMITS.get().max_rows
     sheet.reset_dimensions()  # some writers record a wrong sheet size, which read-only mode trusts
     rows = enumerate(([_cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True)),
                      start=1)
@@ -374,6 +593,8 @@ def _sheet_frame(sheet) -> pl.DataFrame | None:
     for number, cells in rows:
         if not _filled(cells):
             continue
+        if len(row_numbers) >= limit:
+            return limit
         row_numbers.append(number)
         for i, column in enumerate(columns):
             column.append(cells[i] if i < len(cells) else None)
@@ -400,6 +621,10 @@ def read_file(path: Path, label: str, scratch: Path) -> FileRead:
         kind, size = sniff(path)
     except OSError as exc:
         return FileRead(findings=[finding(FILE_NOT_FOUND, file=label, reason=_reason(exc))])
+    limit = LIMITS.get().max_file_bytes
+    if size > limit:
+        return FileRead(findings=[finding(FILE_TOO_BIG, file=label, size=_size(size), limit=_size(limit),
+                                          setting="import_max_file_mb")])
     if kind == "empty":
         return FileRead(findings=[finding(FILE_EMPTY, file=label, size=size)])
     if kind == "binary":
@@ -497,6 +722,19 @@ REQUIRED_VALUES: dict[str, tuple[str, ...]] = {
 }
 
 
+def _parsed(column: str, dtype: pl.DataType) -> pl.Expr:
+    """A text column read as ``dtype`` (a whole number kept as a float until its range is checked,
+    so that a 20-digit value is out of range rather than an overflow); null where it cannot be."""
+    if dtype == pl.Date:
+        return parse_date(column)
+    if dtype == pl.Boolean:
+        return parse_flag(column)
+    number = parse_number(column)
+    if dtype == pl.Int64:
+        return pl.when(number.round(0) == number).then(number)
+    return number
+
+
 def type_columns(raw: pl.DataFrame, table: str, labels: dict[str, str], *,
                  row_column: str = "_row", blank_defaults: dict[str, object] | None = None
                  ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -509,39 +747,75 @@ def type_columns(raw: pl.DataFrame, table: str, labels: dict[str, str], *,
     blank_defaults = blank_defaults or {}
     exprs: list[pl.Expr] = []
     problems: list[pl.DataFrame] = []
-    child = pl.col("child") if "child" in raw.columns else pl.lit(None, pl.Utf8)
+    limits = LIMITS.get()
+
+    pending: list[tuple[CheckDef, pl.Expr, str, dict]] = []
+
+    def bad_values(check: CheckDef, where: pl.Expr, column: str, **values) -> None:
+        """A finding on every row ``where`` holds, naming file, row, child, column and the value
+        (collected, then looked for in one pass over the frame by ``flush``)."""
+        pending.append((check, where, column, values))
+
+    def flush() -> None:
+        """One pass says which checks hold anywhere; only those are filtered for their rows."""
+        if not pending or raw.height == 0:
+            pending.clear()
+            return
+        hits = raw.select(where.any().alias(str(i)) for i, (_, where, _, _) in enumerate(pending)).row(0)
+        child = pl.col("child") if "child" in raw.columns else pl.lit(None, pl.Utf8)
+        for (check, where, column, values), hit in zip(pending, hits):
+            if hit:
+                rows = raw.filter(where).select(
+                    pl.col("_file").alias("file"), pl.col(row_column).alias("row"), child.alias("child"),
+                    pl.lit(labels.get(column, column)).alias("column"), pl.col(column).alias("value"),
+                    *[(v if isinstance(v, pl.Expr) else pl.lit(v)).alias(k) for k, v in values.items()])
+                problems.append(findings_from_rows(check, rows))
+        pending.clear()
+
+    texts = [c for c in SCHEMA[table] if c in raw.columns and raw.schema[c] == pl.Utf8 and c != "_file"]
+    for column in texts:  # an over-long cell is blank from here on (and never quoted whole)
+        bad_values(VALUE_TOO_LONG, pl.col(column).str.len_chars() > limits.max_cell_chars, column,
+                   length=pl.col(column).str.len_chars(), limit=f"{limits.max_cell_chars:,}")
+    flush()
+    if texts:
+        raw = raw.with_columns(pl.when(pl.col(c).str.len_chars() <= limits.max_cell_chars).then(pl.col(c))
+                               for c in texts)
+    columns = {c: t for c, t in SCHEMA[table].items() if c in raw.columns and raw.schema[c] == pl.Utf8
+               and c != "_file" and t != pl.Utf8}
+    # each value parsed once, into a scratch column the checks and the typed column then read
+    raw = raw.with_columns(_parsed(column, dtype).alias(f"__{column}") for column, dtype in columns.items())
     for column, dtype in SCHEMA[table].items():
         if column not in raw.columns or raw.schema[column] != pl.Utf8 or column == "_file":
             continue
-        if dtype == pl.Utf8:
-            parsed = pl.col(column)
-        elif dtype == pl.Date:
-            parsed = parse_date(column)
-        elif dtype == pl.Boolean:
-            parsed = parse_flag(column)
-        elif dtype == pl.Int64:
-            number = parse_number(column)
-            parsed = pl.when(number.round(0) == number).then(number).cast(pl.Int64)
-        else:
-            parsed = parse_number(column)
-        bad = pl.col(column).is_not_null() & parsed.is_null()
+        parsed = pl.col(f"__{column}") if column in columns else pl.col(column)
+        out_of_range = None
+        if dtype == pl.Date:
+            high = limits.latest_date
+            why = f"the extract date is {high:%d/%m/%Y}"
+            if column in FUTURE_DATES:
+                years = FUTURE_DATES[column]
+                high = date(high.year + years, high.month, 28 if (high.month, high.day) == (2, 29) else high.day)
+                why = f"at most {years} years after the extract date, {limits.latest_date:%d/%m/%Y}"
+            out_of_range = ((parsed < EARLIEST_DATE) | (parsed > high)).fill_null(False)
+            bad_values(VALUE_DATE_OUT_OF_RANGE, out_of_range, column,
+                       low=f"{EARLIEST_DATE:%d/%m/%Y}", high=f"{high:%d/%m/%Y}", why=why)
+        elif dtype in (pl.Int64, pl.Float64):
+            low, high = NUMBER_RANGES.get(column, (0, DEFAULT_HIGH))
+            out_of_range = ((parsed < low) | (parsed > high)).fill_null(False)
+            bad_values(VALUE_OUT_OF_RANGE, out_of_range, column, low=f"{low:g}", high=f"{high:g}")
         if dtype != pl.Utf8:
             check, kind = {pl.Date: (VALUE_BAD_DATE, ""), pl.Boolean: (VALUE_BAD_FLAG, ""),
                            pl.Int64: (VALUE_BAD_NUMBER, "whole number"),
                            pl.Float64: (VALUE_BAD_NUMBER, "number")}[dtype]
-            rows = raw.filter(bad).select(
-                pl.col("_file").alias("file"), pl.col(row_column).alias("row"), child.alias("child"),
-                pl.lit(labels.get(column, column)).alias("column"), pl.col(column).alias("value"),
-                pl.lit(kind).alias("kind"))
-            problems.append(findings_from_rows(check, rows))
+            bad_values(check, pl.col(column).is_not_null() & parsed.is_null(), column, kind=kind)
+        if out_of_range is not None:  # out of range: blank (after the unreadable check, which it is not)
+            parsed = pl.when(out_of_range).then(None).otherwise(parsed)
         if column in REQUIRED_VALUES.get(table, ()) and column not in blank_defaults:
-            rows = raw.filter(pl.col(column).is_null()).select(
-                pl.col("_file").alias("file"), pl.col(row_column).alias("row"), child.alias("child"),
-                pl.lit(labels.get(column, column)).alias("column"))
-            problems.append(findings_from_rows(VALUE_MISSING, rows))
+            bad_values(VALUE_MISSING, pl.col(column).is_null(), column)
         if column in blank_defaults:
             parsed = pl.when(pl.col(column).is_null()).then(pl.lit(blank_defaults[column])).otherwise(parsed)
         exprs.append(parsed.cast(dtype).alias(column))
+    flush()
     typed = raw.with_columns(exprs)
     missing = [pl.lit(blank_defaults.get(c), t).alias(c) for c, t in SCHEMA[table].items()
                if c not in typed.columns]
@@ -557,7 +831,13 @@ def type_table(sheet: RawSheet, spec: TableSpec,
         raw = raw.with_columns(pl.lit(year, pl.Int64).alias("year"))
     labels = {spec.schema_column(c): c for c in spec.columns}
     defaults = {spec.schema_column(c): v for c, v in spec.blank_defaults.items()}
-    return type_columns(raw, spec.name, labels, blank_defaults=defaults)
+    typed, found = type_columns(raw, spec.name, labels, blank_defaults=defaults)
+    children = raw.select(pl.col("_row").alias("row"), (pl.col("child") if "child" in raw.columns
+                                                         else pl.lit(None, pl.Utf8)).alias("child"))
+    line_findings = [findings_from_rows(check, rows.with_columns(pl.lit(sheet.label).alias("file"))
+                                        .join(children, on="row", how="left"))
+                     for check, rows in sheet.row_problems if rows.height]
+    return typed, concat_findings([found, *line_findings])
 
 
 __all__ = [

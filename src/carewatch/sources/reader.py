@@ -6,8 +6,10 @@ so a council can refresh its CIN or fostering data without resending the 903.
 """
 from __future__ import annotations
 
+import os
+import stat
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +25,9 @@ from carewatch.checks.findings import (
 from carewatch.sources import cin_census, local_extract, population, ssda903
 from carewatch.sources.common import (
     FILE_NOT_FOUND,
+    FILE_NOT_REGULAR,
+    LIMITS,
+    Limits,
     FILE_UNREADABLE,
     TABLE_AMBIGUOUS,
     TABLE_MISSING_COLUMN,
@@ -59,15 +64,36 @@ class _Input:
     root_name: str  # the folder given (or holding the file given), for the collection year
 
 
+def _kind(path: Path) -> str | None:
+    """What a path inside a folder is, when it is not an ordinary file or folder; never followed."""
+    mode = path.lstat().st_mode
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return "a special file (a pipe, socket or device)"
+    return None
+
+
 def _inputs(paths: list[Path], problems: list[Finding]) -> list[_Input]:
+    """The files to read. A path given is followed even if it is a link (the operator named it);
+    inside a folder only ordinary files and folders are: a link there could point anywhere (the
+    home's secret key), and a pipe or device would never end."""
     found: list[_Input] = []
     for given in paths:
         given = Path(given)
         if given.is_dir():
-            for path in sorted(p for p in given.rglob("*") if p.is_file()):
-                relative = path.relative_to(given)
-                if not any(is_junk(Path(part)) for part in relative.parts):
-                    found.append(_Input(path, relative.as_posix(), given.resolve().name))
+            for folder, dirs, names in os.walk(given):
+                for name in sorted([*dirs, *names]):
+                    path = Path(folder) / name
+                    relative = path.relative_to(given)
+                    if any(is_junk(Path(part)) for part in relative.parts):
+                        continue
+                    kind = _kind(path)
+                    if kind:
+                        problems.append(finding(FILE_NOT_REGULAR, file=relative.as_posix(), kind=kind))
+                    elif name in names:
+                        found.append(_Input(path, relative.as_posix(), given.resolve().name))
+            found.sort(key=lambda item: item.label)
         elif given.is_file():
             found.append(_Input(given, given.name, given.resolve().parent.name))
         else:
@@ -109,9 +135,9 @@ def _read_one(item: _Input, scratch: Path) -> _FileOutcome:
         spec = specs[0] if len(specs) == 1 else None
         entry = _file_entry(sheet.label, sha256, spec.name if spec else None)
         out.files.append(entry)
-        if not specs:
-            columns = ", ".join(sheet.columns[:12])
-            out.problems.append(finding(TABLE_UNRECOGNISED, file=sheet.label, columns=columns or "none"))
+        if not specs:  # its content is never quoted: it may be anything (a key a link pointed at)
+            out.problems.append(finding(TABLE_UNRECOGNISED, file=sheet.label,
+                                        what=f"its {len(sheet.columns)} columns"))
         elif spec is None:
             names = " and ".join(s.title for s in specs)
             out.problems.append(finding(TABLE_AMBIGUOUS, file=sheet.label, tables=names,
@@ -127,15 +153,18 @@ def _read_one(item: _Input, scratch: Path) -> _FileOutcome:
     return out
 
 
-def read_inputs(paths: list[Path]) -> ReadResult:
+def read_inputs(paths: list[Path], *, require_903: bool = False, limits: Limits | None = None) -> ReadResult:
     """Read files and/or folders (recursively) into canonical tables, findings and a manifest.
 
     Never raises on a file's contents: every problem is a finding, and ``rejected`` is True when
     any is a file error. Tables are keyed by their schema.sql name; each frame has exactly the
     schema.sql columns, 903 tables with ``year`` (the collection year the kept row came from).
+    ``require_903``: Header and Episodes are required even when no 903 table was sent (an import
+    replaces the whole published snapshot; reading one table alone needs nothing else).
+    ``limits``: file size, rows, workbook and cell limits (default: the Settings defaults); dates
+    after the manifest's extract date (else today) are out of range.
     """
     problems: list[Finding] = []
-    finding_frames: list[pl.DataFrame] = []
     result = ReadResult()
     inputs = _inputs(paths, problems)
 
@@ -144,6 +173,17 @@ def read_inputs(paths: list[Path]) -> ReadResult:
         result.manifest, manifest_problems = read_manifest(item.path, item.label)
         problems.extend(manifest_problems)
         result.files.append(_file_entry(item.label, sha256_of(item.path), "manifest"))
+    limits = replace(limits or Limits(), latest_date=extract_date(result.manifest) or date.today())
+    token = LIMITS.set(limits)
+    try:
+        _read_tables(inputs, result, problems, require_903)
+    finally:
+        LIMITS.reset(token)
+    return result
+
+
+def _read_tables(inputs: list[_Input], result: ReadResult, problems: list[Finding], require_903: bool) -> None:
+    finding_frames: list[pl.DataFrame] = []
 
     sent_903: dict[str, list[pl.DataFrame]] = {}  # table -> frames, year null when no name gave one
     value_findings_903: dict[str, list[pl.DataFrame]] = {}
@@ -182,7 +222,7 @@ def read_inputs(paths: list[Path]) -> ReadResult:
         kept = merged.select(pl.col("_file").alias("file"), pl.col("_row").alias("row"))
         value_findings = concat_findings(value_findings_903[table])
         finding_frames.append(value_findings.join(kept, on=["file", "row"], how="semi"))
-    if sent_903:
+    if sent_903 or require_903:
         problems.extend(finding(ssda903.TABLE_MISSING, table=spec.title) for spec in ssda903.SPECS
                         if spec.name in ssda903.REQUIRED_TABLES and spec.name not in sent_903)
     if census_dates:
@@ -191,7 +231,6 @@ def read_inputs(paths: list[Path]) -> ReadResult:
     for table, frames in others.items():
         result.tables[table] = pl.concat(frames)
     result.findings = concat_findings([findings_frame(problems), *finding_frames])
-    return result
 
 
 def _assign_years(sent_903: dict[str, list[pl.DataFrame]], manifest: dict,

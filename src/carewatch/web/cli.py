@@ -36,7 +36,14 @@ def setup_django(home: Optional[Path] = None) -> None:
     from django.core.management import call_command
 
     django.setup()
+    from django.conf import settings
+
+    Path(settings.HOME).mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(settings.HOME, 0o700)
     call_command("migrate", interactive=False, verbosity=0)
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and Path(database["NAME"]).exists():
+        os.chmod(database["NAME"], 0o600)  # the audit log: its owner's only (SQLite's WAL files follow)
 
 
 def _read_password() -> str:

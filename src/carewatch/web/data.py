@@ -20,7 +20,7 @@ from django.conf import settings as django_settings
 
 from carewatch import settings as local_settings
 from carewatch.kpis.comparators import england_latest, england_series
-from carewatch.snapshot import Home, open_snapshot, read_meta, register
+from carewatch.snapshot import Home, last_good, open_snapshot, read_meta, register, verify
 
 _lock = threading.Lock()
 _databases: dict[str, duckdb.DuckDBPyConnection] = {}
@@ -62,7 +62,11 @@ class SnapshotContext:
         chosen = session.get("snapshot_id")
         ids = self.home.snapshot_ids()
         self.snapshot_id = chosen if chosen in ids else self.home.current_id()
-        self.available = self.snapshot_id in ids
+        # a snapshot whose file fails its integrity check is never read: pages name it and offer
+        # the last good one (sign-in, /snapshots/ and the admin do not need a snapshot)
+        self.failed = verify(self.home, self.snapshot_id) if self.snapshot_id in ids else None
+        self.last_good = last_good(self.home, but=self.snapshot_id) if self.failed else None
+        self.available = self.snapshot_id in ids and not self.failed
         self.path = self.home.path_of(self.snapshot_id) if self.available else None
         self.meta = _meta(self.path) if self.available else {}
         self.extract_date = date.fromisoformat(self.meta["extract_date"]) if self.meta.get("extract_date") else None

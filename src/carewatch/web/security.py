@@ -37,9 +37,14 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
-# an id may hold "/" (sent as %2F): everything up to the page's closing slash is the id
-_CHILD_IN_PATH = re.compile(r"(/children/)[^\s?\"']+?(/?)(?=[\s?\"']|$)")
-_CHILD_IN_QUERY = re.compile(r"([?&]child=)[^&\s\"']+")
+# A child id may hold anything (quotes, spaces, `/`), and Django logs some paths decoded, so an id
+# cannot be told by its characters: everything after /children/ up to the end of the path is
+# redacted, with any query after it (the path ends at " HTTP/" in an access log line, else at the
+# line's end: a decoded id may hold "?"), and a child= query value up to the next parameter.
+# Redacting too much is the safe mistake.
+_END_OF_PATH = r"(?=[ \t]+HTTP/\d|$)"
+_CHILD_IN_PATH = re.compile(r"(/children/).*?(/?)" + _END_OF_PATH, re.MULTILINE)
+_CHILD_IN_QUERY = re.compile(r"([?&]child=).*?(?=[&#]|[ \t]+HTTP/\d|$)", re.MULTILINE)
 
 
 def redact(text: str) -> str:
