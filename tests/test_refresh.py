@@ -16,8 +16,10 @@ from carewatch.synth import generate
 
 
 def _old_snapshot(home: Home, snapshot_id: str, created: date) -> None:
+    """An empty snapshot published on ``created`` of an extract older than the drop's (an import
+    whose extract is older than the published one's is refused)."""
     builder = SnapshotBuilder(home, snapshot_id)
-    builder.set_meta({"snapshot_id": snapshot_id, "extract_date": created.isoformat(),
+    builder.set_meta({"snapshot_id": snapshot_id, "extract_date": "2021-06-30",
                       "created": datetime.combine(created, time(2), timezone.utc).isoformat()})
     builder.publish()
 

@@ -360,7 +360,7 @@ def backup(to: Annotated[Path, typer.Option("--out", help="The archive to write 
     try:
         manifest = write_backup(_home(home), to)
     except BackupError as exc:
-        err.print(f"backup failed: {exc}")
+        typer.echo(f"backup failed: {exc}", err=True)
         raise typer.Exit(1)
     size = sum(f["size"] for f in manifest["files"].values())
     typer.echo(f"{to}: {len(manifest['files'])} files, {size:,} bytes, {manifest['app_db']} app DB")
@@ -375,7 +375,7 @@ def restore(archive: Annotated[Path, typer.Argument(help="An archive written by 
     try:
         manifest = read_backup(archive, _home(home))
     except BackupError as exc:
-        err.print(f"restore refused: {exc}")
+        typer.echo(f"restore refused: {exc}", err=True)
         raise typer.Exit(1)
     typer.echo(f"restored {len(manifest['files'])} files from the backup of {manifest['created']}, checksums verified")
 
