@@ -6,25 +6,14 @@ import polars as pl
 import pytest
 
 from carewatch.annexa import annex_a
-from carewatch.importer import run_import
 from carewatch.kpis.engine import kpi_rows
-from carewatch.snapshot import Home, open_snapshot, read_meta
-from carewatch.synth import generate
+from demo_council import demo_snapshot
 
 
 @pytest.fixture(scope="module")
 def demo():
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as root:
-        generate("demo", 1, Path(root) / "extracts")
-        home = Home(Path(root) / "home")
-        assert run_import(home, [Path(root) / "extracts"]).published
-        con = open_snapshot(home)
-        as_of = date.fromisoformat(read_meta(con)["extract_date"])
+    with demo_snapshot() as (home, con, as_of):
         yield con, as_of, annex_a(con, as_of, as_of, months=6).frames[8], home
-        con.close()
 
 
 def test_cli_writes_the_named_workbook(demo, tmp_path):
