@@ -14,7 +14,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
 from carewatch.annexa import LISTS, annex_a, write_annex_a
 from carewatch.kpis.engine import kpi_rows
