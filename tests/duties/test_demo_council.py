@@ -6,24 +6,13 @@ import polars as pl
 import pytest
 
 from carewatch.duties import DUTIES, OPEN_STATUSES, due_list, history_starts
-from carewatch.importer import run_import
-from carewatch.snapshot import Home, open_snapshot, read_meta
-from carewatch.synth import generate
+from demo_council import demo_snapshot
 
 
 @pytest.fixture(scope="module")
 def demo():
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as root:
-        generate("demo", 1, Path(root) / "extracts")
-        home = Home(Path(root) / "home")
-        assert run_import(home, [Path(root) / "extracts"]).published
-        con = open_snapshot(home)
-        as_of = date.fromisoformat(read_meta(con)["extract_date"])
+    with demo_snapshot() as (_, con, as_of):
         yield con, as_of, due_list(con, as_of, status="all")
-        con.close()
 
 
 def test_no_open_duty_is_due_before_its_tables_history_start(demo):

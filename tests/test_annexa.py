@@ -1,0 +1,217 @@
+"""Annex A (carewatch.annexa) on a tiny cohort worked by hand, as-of 30 Nov 2021, 6-month window
+(31 May - 30 Nov 2021; the 12 months to D are 1 Dec 2020 - 30 Nov 2021).
+
+- A: left care in the window (returned home 20 Aug 2021); one placement.
+- B: two placement moves (3 placements overlapping the 12 months), one missing and one absent
+  episode in the 12 months (and one missing episode before them, not counted).
+- C: placed out of the council's area (postcode ZZ), in a second period of care within 12 months,
+  an unaccompanied asylum-seeking child.
+- D: short breaks only (V3), E: left care on 31 May 2021 (the window's first day: not looked after
+  in it), neither on List 8.
+"""
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from carewatch.annexa import LISTS, annex_a, write_annex_a
+from carewatch.kpis.engine import kpi_rows
+from duties.cohort import derive, insert, new_snapshot
+
+D = date(2021, 11, 30)
+TABLES = ("allocations", "visits", "health_assessments", "dental_checks", "permanence_plans", "pathway_plans",
+          "reviews", "episodes", "header", "missing", "uasc", "oc3", "placed_adoption", "ad1",
+          "cin_children", "cin_referrals", "cin_assessments", "cin_s47", "cin_cp_plans")
+DOMAIN = Path("/work/shared/DOMAIN.md")
+
+
+def _ep(con, child, decom, dec=None, *, rne="S", ls="C2", place="U4", provider="PR1", cin="N1", rec=None,
+        post="AB1 2CD", urn=None, row=2):
+    insert(con, "episodes", child=child, decom=decom, dec=dec, rne=rne, ls=ls, cin=cin, place=place,
+           place_provider=provider, rec=rec if rec or dec is None else "X1", pl_post=post, urn=urn, year=2021, _row=row)
+
+
+@pytest.fixture(scope="module")
+def cohort():
+    con = new_snapshot(tables_present=TABLES)
+    for child, sex, ethnic, dob in (("A", "2", "BAFR", date(2005, 3, 15)), ("B", "1", "WBRI", date(2010, 6, 1)),
+                                    ("C", "1", "AIND", date(2006, 1, 20)), ("D", "1", "WBRI", date(2012, 1, 1)),
+                                    ("E", "2", "MWBA", date(2008, 5, 5))):
+        insert(con, "header", child=child, sex=sex, ethnic=ethnic, dob=dob, year=2021)
+    _ep(con, "A", date(2020, 1, 10), date(2021, 8, 20), rec="E4A")
+    _ep(con, "B", date(2020, 6, 1), date(2021, 2, 1), ls="C1", cin="N4", post="AB3 1XY", row=3)
+    _ep(con, "B", date(2021, 2, 1), date(2021, 7, 1), rne="B", place="K2", provider="PR4", cin="N4", post="AB3 1XY", row=4)
+    _ep(con, "B", date(2021, 7, 1), rne="P", place="U6", cin="N4", post="AB3 1XY", row=5)
+    _ep(con, "C", date(2020, 9, 1), date(2021, 1, 15), ls="V2", place="U6", cin="N8", rec="E13", row=6)
+    _ep(con, "C", date(2021, 4, 1), ls="V2", place="K2", provider="PR4", cin="N8", post="ZZ9 9ZZ", urn="SC123456", row=7)
+    _ep(con, "D", date(2021, 9, 1), date(2021, 9, 3), ls="V3", place="R1", rec="E4A", row=8)
+    _ep(con, "E", date(2020, 3, 1), date(2021, 5, 31), rec="E4A", row=9)
+    insert(con, "uasc", child="C", sex="1", dob=date(2006, 1, 20), duc=None, year=2021)
+    insert(con, "reviews", child="A", review=date(2021, 7, 1), year=2021)
+    insert(con, "reviews", child="B", review=date(2021, 10, 1), year=2021)
+    for child, day, seen in (("A", date(2021, 8, 1), True), ("A", date(2021, 8, 15), False),
+                             ("B", date(2021, 11, 20), True), ("B", date(2021, 12, 5), True),
+                             ("C", date(2021, 11, 1), True)):
+        insert(con, "visits", child=child, visit_date=day, seen=seen, virtual=False)
+    insert(con, "health_assessments", child="A", type="RHA", completed=date(2021, 2, 1))
+    insert(con, "health_assessments", child="B", type="RHA", completed=date(2021, 6, 10))
+    insert(con, "dental_checks", child="A", check_date=date(2021, 3, 1))
+    insert(con, "permanence_plans", child="B", agreed=date(2021, 1, 1), plan="LONG_TERM_FOSTERING")
+    insert(con, "permanence_plans", child="B", agreed=date(2021, 9, 1), plan="RETURN_HOME")
+    for mis, start in (("M", date(2020, 10, 1)), ("M", date(2021, 3, 5)), ("A", date(2021, 4, 1))):
+        insert(con, "missing", child="B", missing=mis, mis_start=start, year=2021)
+    insert(con, "allocations", child="A", team="North", worker="Ann", start_date=date(2020, 1, 10),
+           end_date=date(2021, 8, 20), _row=2)
+    insert(con, "allocations", child="B", team="South", worker="Bob", start_date=date(2020, 6, 1), _row=3)
+    insert(con, "allocations", child="C", team="North", worker="Ann", start_date=date(2021, 4, 1), _row=4)
+    # a care leaver (F, 19, in touch, accommodation G1 = suitable) and one who died (exclude)
+    insert(con, "header", child="F", sex="2", ethnic="WBRI", dob=date(2002, 2, 2), year=2021)
+    insert(con, "header", child="G", sex="1", ethnic="WBRI", dob=date(2004, 4, 4), year=2021)
+    insert(con, "oc3", child="F", in_touch="YES", activ="F4", accom="G1", year=2021, _row=2)
+    insert(con, "oc3", child="G", in_touch="DIED", activ="0", accom="0", year=2021, _row=3)
+    insert(con, "pathway_plans", child="F", plan_date=date(2021, 5, 2))
+    # adoption: B had an ADM decision on 1 Oct 2021, reversed on 1 Nov 2021 (RD3)
+    insert(con, "placed_adoption", child="B", date_placed=date(2021, 10, 1), date_placed_ceased=date(2021, 11, 1),
+           reason_placed_ceased="RD3", year=2021)
+    # CIN census: one referral in the window (and one 12 months before: counted in the 12 months
+    # only if after 30 Nov 2020), an assessment, a section 47 leading to an ICPC and a plan
+    insert(con, "cin_children", child="K", gender="2", ethnicity="MWBC", dob=date(2015, 7, 7))
+    insert(con, "cin_referrals", child="K", referral_id="1", referral_date=date(2020, 12, 1), referral_source="1A",
+           primary_need="N1", closure_date=date(2021, 1, 10), reason_for_closure="RC8", referral_nfa=False)
+    insert(con, "cin_referrals", child="K", referral_id="2", referral_date=date(2021, 6, 1), referral_source="5A",
+           primary_need="N1", referral_nfa=False)
+    insert(con, "cin_assessments", child="K", referral_id="2", start_date=date(2021, 6, 2),
+           authorisation_date=date(2021, 6, 20))
+    insert(con, "cin_s47", child="K", referral_id="2", s47_start=date(2021, 6, 3), icpc_date=date(2021, 6, 17),
+           icpc_not_required=False)
+    insert(con, "cin_cp_plans", child="K", referral_id="2", start_date=date(2021, 6, 17), initial_category="NEG",
+           latest_category="EMO", previous_cpp=1)
+    derive(con, D)
+    yield con, annex_a(con, D, D, months=6, area_postcodes=("AB",))
+    con.close()
+
+
+def _rows(result, number):
+    return [dict(r) for r in result.frames[number].iter_rows(named=True)]
+
+
+def test_list8_every_field_for_three_children(cohort):
+    _, result = cohort
+    rows = {r["Child Unique ID"]: r for r in _rows(result, 8)}
+    # D: short breaks only; E: ceased on the window's first day; F, G, K: never looked after
+    assert sorted(rows) == ["A", "B", "C"]
+    blank = {"Does the Child have a Disability": None, "Date of Last IRO Visit / Contact to the Child": None,
+             "LA of Placement": None,
+             "Was the child offered a Return Interview after their last missing episode (Y/N)?": None,
+             "Did the child accept a Return Interview after their last missing episode (Y/N)?": None}
+    h = LISTS[8].headings
+    assert rows["A"] == dict(zip(h, [
+        "A", "b) Female", "d) Black or black British", "15/03/2005", 16, "N", None, "10/01/2020",
+        "a) Abuse or neglect", "N", "10/01/2020", "b) Full care orders (C2)", "01/07/2021",
+        "01/08/2021",  # the 15 Aug visit did not see the child
+        None, None, "01/02/2021", "01/03/2021",
+        1,  # one placement, ended 20 Aug 2021: after 1 Dec 2020
+        "20/08/2021", "d) Returned home to live with parents or relatives", "10/01/2020", "a) Foster placement",
+        "a) Own LA", "AB1 2CD", None, "a) In", None, 0, 0, None, None,
+        None, None])) | blank  # allocation ended 20 Aug: none on 30 Nov
+    assert rows["B"] == dict(zip(h, [
+        "B", "a) Male", "a) White", "01/06/2010", 11, "N", None, "01/06/2020", "d) Family in acute stress", "N",
+        "01/02/2021", "b) Full care orders (C2)", "01/10/2021",
+        "20/11/2021",  # the 5 Dec visit is after D
+        "a) Return to family",  # the plan agreed 1 Sep 2021 replaced long-term fostering
+        None, "10/06/2021", None,
+        3,  # U4 from 1 Jun 2020 (ended 1 Feb 2021, after 1 Dec 2020), K2, U6
+        None, None, "01/07/2021", "a) Foster placement", "a) Own LA", "AB3 1XY", None, "a) In", None,
+        1, 1,  # missing 5 Mar 2021, absent 1 Apr 2021; the 1 Oct 2020 episode is before the 12 months
+        None, None, "South", "Bob"])) | blank
+    assert rows["C"] == dict(zip(h, [
+        "C", "a) Male", "c) Asian or Asian British", "20/01/2006", 15, "Y", None, "01/04/2021",
+        "h) Absent parenting",
+        "Y",  # the first period ended 15 Jan 2021, within the 12 months
+        "01/04/2021", "e) Accommodated under S20 (V2)", None, "01/11/2021", None, None, None, None,
+        2,  # the first period's placement (to 15 Jan 2021) and the K2 one
+        None, None, "01/04/2021", "h) Children's homes", "b) Private", "ZZ9 9ZZ", "SC123456", "b) Out", None,
+        0, 0, None, None, "North", "Ann"])) | blank
+
+
+def test_list8_placements_agree_with_placements_3plus(cohort):
+    con, result = cohort
+    behind = kpi_rows(con, D, period_end=D, ids=["placements_3plus"])["placements_3plus"]
+    # B and C are looked after on 30 Nov (A left in August): 3 and 2 placements, B counted
+    assert sorted(behind.select("key", "placements_in_12_months", "counted").rows()) == [("B", 3, True), ("C", 2, False)]
+    listed = {r["Child Unique ID"]: r["Number of Placements in the Last 12 months"] for r in _rows(result, 8)}
+    assert {k: listed[k] for k in ("B", "C")} == {"B": 3, "C": 2}
+
+
+def test_lists_9_and_10(cohort):
+    _, result = cohort
+    h9 = LISTS[9].headings
+    assert _rows(result, 9) == [
+        dict(zip(h9, ["F", "b) Female", "a) White", "02/02/2002", 19, "N", None, None, None, None,
+                      "b) Former relevant", "02/05/2021", "a) In touch", None, "G", "a) Suitable",
+                      "Full-time apprenticeship (F4)"])),
+        dict(zip(h9, ["G", "a) Male", "a) White", "04/04/2004", 17, "N", None, None, None, None,
+                      "a) Relevant", None, "d) Exclude", None, "0", "d) Exclude", "Not known or not in touch (0)"]))]
+    h10 = LISTS[10].headings
+    assert _rows(result, 10) == [dict(zip(h10, [
+        "B", None, "a) Male", "a) White", "01/06/2010", 11, None, "01/06/2020", "01/10/2021", None, None, None, None,
+        "01/11/2021", "c) Prospective adopters cannot be found", None]))]
+
+
+def test_cin_lists_3_to_7(cohort):
+    _, result = cohort
+    who = ["K", "b) Female", "b) Mixed", "07/07/2015", 6]
+    # the December 2020 referral is before the window; both are within the 12 months
+    assert [list(r.values()) for r in _rows(result, 3)] == [who + ["01/06/2021", "5A", "N", 2, None, None]]
+    assert [list(r.values()) for r in _rows(result, 4)] == [who + [None, "02/06/2021", None, "20/06/2021", None,
+                                                                   None, None]]
+    assert [list(r.values()) for r in _rows(result, 5)] == [who + [None, "03/06/2021", "N", "17/06/2021", "Y", 1, 1,
+                                                                   None, None]]
+    # the December referral closed 10 Jan 2021, before the window: only the June one is open in it
+    assert [list(r.values()) for r in _rows(result, 6)] == [who + [None, "01/06/2021", "N1", None, None, None, "Open",
+                                                                   None, None]]
+    assert [list(r.values()) for r in _rows(result, 7)] == [who + [None, "17/06/2021", "NEG", "EMO", None, None, None,
+                                                                   None, None, 1, None, None]]
+    assert result.frames[1].height == result.frames[2].height == result.frames[11].height == 0
+    assert set(result.missing) == {1, 2, 11}
+
+
+def _domain_headings() -> dict[int, list[str]]:
+    import re
+
+    section = DOMAIN.read_text().split("## E.")[1].split("\n## ")[0]
+    found = {}
+    for number, names in re.findall(r"- \*\*List (\d+) — [^*]+\*\* \(\d+\): (.+)", section):
+        found[int(number)] = names.split("; ")
+    return found
+
+
+@pytest.mark.skipif(not DOMAIN.exists(), reason="the shared DOMAIN.md is not on this machine")
+def test_workbook_headings_are_domain_e_byte_for_byte(cohort, tmp_path):
+    _, result = cohort
+    path = write_annex_a(result, tmp_path / "a.xlsx", {"la": "999", "la_name": "Test", "snapshot_id": "s1",
+                                                       "extract_date": "2021-11-30"})
+    book = openpyxl.load_workbook(path, read_only=True)
+    assert book.sheetnames == ["Cover"] + [f"List {n}" for n in range(1, 12)]
+    expected = _domain_headings()
+    assert sorted(expected) == list(range(1, 12))
+    for number, headings in expected.items():
+        rows = list(book[f"List {number}"].iter_rows(values_only=True))
+        assert list(rows[0]) == headings
+    cover = [r for r in book["Cover"].iter_rows(values_only=True)]
+    assert ("Window", "31/05/2021 to 30/11/2021") in [r[:2] for r in cover]
+    assert ("List 8: Children in care", 3, "") in [tuple(r[:3]) for r in cover] or \
+        ("List 8: Children in care", 3, None) in [tuple(r[:3]) for r in cover]
+
+
+def test_formula_like_text_is_escaped(cohort, tmp_path):
+    con, _ = cohort
+    con.execute("UPDATE episodes SET pl_post = '=HYPERLINK(\"x\")' WHERE child = 'C' AND decom = DATE '2021-04-01'")
+    from carewatch.derive import derive_periods_and_placements
+    derive_periods_and_placements(con)
+    result = annex_a(con, D, D, lists=[8])
+    path = write_annex_a(result, tmp_path / "b.xlsx", {"extract_date": "2021-11-30"})
+    sheet = openpyxl.load_workbook(path)["List 8"]
+    values = [c.value for row in sheet.iter_rows(min_row=2) for c in row]
+    assert "'=HYPERLINK(\"x\")" in values and not any(isinstance(v, str) and v.startswith("=") for v in values)
