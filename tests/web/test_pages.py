@@ -201,14 +201,15 @@ def test_due_list_most_urgent_first_with_counts_and_filters(client_for):
 
 def test_due_today_on_the_day(client_for):
     client = client_for("north")
-    client.post("/snapshots/", {"snapshot_id": "latest", "as_of": "2021-12-01"})
+    # an as-of date inside the snapshot's history (after its extract date is refused)
+    client.post("/snapshots/", {"snapshot_id": "latest", "as_of": "2021-11-21"})
     page = client.get("/due/?when=today").content.decode()
-    # 1 December: C1's review is due today
+    # 21 November: C1's second visit is due today
     assert "<strong>1</strong> duties" in page and "today" in _table(page, "due-table")
     summary = _table(page, "team-summary")
-    # North on 1 December: overdue C2 VISIT (16 Nov) and C1 VISIT (21 Nov); due today and this
-    # week C1 REVIEW (1 Dec)
-    assert _fields(summary, "North") == {"overdue": "2", "due_today": "1", "due_this_week": "1"}
+    # North on 21 November: overdue C2 VISIT (16 Nov); due today and this week (21-27 Nov) C1
+    # VISIT (21 Nov); C1's REVIEW (1 Dec) is due, but not this week
+    assert _fields(summary, "North") == {"overdue": "1", "due_today": "1", "due_this_week": "1"}
     assert "South" not in summary
 
 
