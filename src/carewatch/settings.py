@@ -32,6 +32,14 @@ class Settings:
     #: per-indicator overrides of the KPIS.md targets and polarity ("higher" / "lower"), by id
     kpi_targets: dict[str, float] = field(default_factory=dict)
     kpi_polarity: dict[str, str] = field(default_factory=dict)
+    #: forecast (docs/forecast.md): months of history the rates are fitted over, simulations drawn
+    forecast_window_months: int = 24
+    forecast_simulations: int = 500
+    #: forecast: weekly unit cost (GBP) per placement group. ILLUSTRATIVE defaults, not any
+    #: council's figures: a council sets its own in carewatch.toml
+    forecast_weekly_cost: dict[str, float] = field(default_factory=lambda: {
+        "fostering": 600.0, "residential": 5000.0, "adoption": 300.0, "parents": 250.0,
+        "independent": 1200.0, "other": 1500.0})
 
 
 DEFAULT = Settings()
