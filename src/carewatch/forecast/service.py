@@ -14,7 +14,7 @@ from carewatch.settings import DEFAULT, Settings
 
 from .backtest import backtest, verdict
 from .model import fit
-from .simulate import Adjust, percentiles, simulate
+from .simulate import QUANTILES, Adjust, percentiles, simulate
 from .states import GROUPS, N_BANDS, N_GROUPS, History, load_history, month_days, month_end
 
 MAX_MONTHS = 36
@@ -93,7 +93,8 @@ def run_forecast(con: duckdb.DuckDBPyConnection, *, months: int = 24, settings: 
         "month": np.repeat([history.month_end(m) for m in range(history.months)], len(SERIES)).tolist(),
         "group": list(SERIES) * history.months, "value": actual.ravel().astype(np.int64)})
     origin_end = history.month_end(origin)
-    result = Forecast(origin_end, rows, hist, _spend(sim, days, settings), _nts(con, origin_end, values, ends),
+    result = Forecast(origin_end, rows, hist, spend_per_year(sim, days, settings),
+                      nts_reached(values[..., -1], nts_threshold(con, origin_end), ends),
                       fit(history, origin, window).window_months, sims)
     if with_backtest:
         result.backtest = backtest(history, window, seed=seed)
@@ -101,7 +102,7 @@ def run_forecast(con: duckdb.DuckDBPyConnection, *, months: int = 24, settings: 
     return result
 
 
-def _spend(sim: np.ndarray, days: np.ndarray, settings: Settings) -> pl.DataFrame:
+def spend_per_year(sim: np.ndarray, days: np.ndarray, settings: Settings) -> pl.DataFrame:
     """Projected spend per forecast year: each month-end's children x weekly cost x the month's weeks
     (the month-end stock stands for the month)."""
     cost = np.array([float(settings.forecast_weekly_cost.get(g, 0.0)) for g in GROUPS])
@@ -116,10 +117,9 @@ def _spend(sim: np.ndarray, days: np.ndarray, settings: Settings) -> pl.DataFram
     return pl.DataFrame(rows)
 
 
-def _nts(con, origin: date, values: np.ndarray, ends: list[date]) -> dict:
-    """UASC looked after against the NTS threshold: the month-end each simulation first reaches it."""
-    threshold = nts_threshold(con, origin)
-    uasc = values[..., -1]                                           # [sims, months]
+def nts_reached(uasc: np.ndarray, threshold: float | None, ends: list[date]) -> dict:
+    """UASC looked after [sims, months] against the NTS threshold: the month-end each simulation
+    first reaches it (p10/p50/p90 over the simulations; None: not within the forecast's months)."""
     out = {"threshold": threshold, "reached_p10": None, "reached_p50": None, "reached_p90": None,
            "share_reaching": None}
     if threshold is None:
@@ -127,7 +127,7 @@ def _nts(con, origin: date, values: np.ndarray, ends: list[date]) -> dict:
     hit = uasc >= threshold
     first = np.where(hit.any(axis=1), hit.argmax(axis=1), len(ends))  # len(ends): not within the horizon
     out["share_reaching"] = round(float(hit.any(axis=1).mean()) * 100, 1)
-    for name, q in zip(("reached_p10", "reached_p50", "reached_p90"), np.quantile(first, (0.1, 0.5, 0.9),
-                                                                                  method="lower")):
+    for name, q in zip(("reached_p10", "reached_p50", "reached_p90"),
+                       np.quantile(first, QUANTILES, method="lower")):
         out[name] = ends[int(q)] if q < len(ends) else None
     return out
