@@ -34,7 +34,7 @@ def backtest(history: History, window: int, *, sims: int = 200, seed: int = 0) -
     preds = []
     for o in origins(history, window, horizon):  # months of the past, not children
         days = history.days[o + 1:o + 1 + horizon]
-        sim = simulate(history, o, window, days, sims=sims, seed=seed + o).sum(axis=(2, 3))
+        sim = simulate(history, o, window, days, sims=sims, seed=seed + o, by_stream=False).sum(axis=(2, 3))
         p10, p50, p90 = percentiles(sim)
         for h in HORIZONS:
             actual = actual_total[o + h]

@@ -105,12 +105,19 @@ def year_on_year_drift(history: History, origin: int, block: int = 12) -> tuple[
 
 
 def simulate(history: History, origin: int, window: int, days: np.ndarray, *, sims: int = 500,
-             seed: int = 0, change: Adjust | None = None) -> np.ndarray:
-    """Simulated stock [sims, months, K, S] at each projected month-end after month ``origin``."""
+             seed: int = 0, change: Adjust | None = None, by_stream: bool = True) -> np.ndarray:
+    """Simulated stock [sims, months, K, S] at each projected month-end after month ``origin``.
+
+    ``by_stream=False`` pools UASC with other children (K = 1): the same totals, as both streams
+    move at the same rates, for half the work (the backtest needs only totals)."""
     rng = np.random.default_rng(seed)
     rates = adjust(bootstrap_rates(history, origin, window, sims, rng), change)
+    stock = history.stock[origin]
+    if not by_stream:
+        rates.entries = rates.entries.sum(axis=-2, keepdims=True)
+        stock = stock.sum(axis=0, keepdims=True)
     movers = {d: _Movers(m) for d, m in month_matrices(daily_matrix(rates.moves), days).items()}
-    current = np.broadcast_to(history.stock[origin], (sims,) + history.stock[origin].shape).astype(np.int64)
+    current = np.broadcast_to(stock, (sims,) + stock.shape).astype(np.int64)
     out = np.zeros((sims, len(days)) + current.shape[1:], dtype=np.int64)
     sigma = np.array(year_on_year_drift(history, origin))[:, None]          # [2, 1]: entries, leaving
     walk = np.exp(sigma * np.sqrt(rates.window_months / 24) * rng.standard_normal((2, sims)))
@@ -142,6 +149,10 @@ class _Movers:
         cum = np.cumsum(other, axis=-1)
         self.cum = cum / np.where(cum[..., -1:] > 0, cum[..., -1:], 1.0)  # [sims, S, S+1]
         self.cum_out = 1.0 - self.cum[..., -2]                              # share of leavers leaving care
+        # every row's cumulative probabilities shifted by its row number: one sorted array, so one
+        # searchsorted finds every leaver's destination
+        rows = self.cum.shape[0] * s
+        self.flat_cum = (self.cum.reshape(rows, s + 1) + np.arange(rows)[:, None]).ravel()
 
     def draw(self, rng: np.random.Generator, counts: np.ndarray, leaving: np.ndarray | None = None) -> np.ndarray:
         """``leaving`` [sims]: a factor on leaving care (the drift); more leave, or some stay."""
@@ -154,7 +165,8 @@ class _Movers:
         flat = np.repeat(np.arange(sims * k * s), leave.ravel())         # one entry per leaver
         sim_of, rest = np.divmod(flat, k * s)
         stream_of, state_of = np.divmod(rest, s)
-        dest = (rng.random(total)[:, None] > self.cum[sim_of, state_of]).sum(axis=1)
+        row = sim_of * s + state_of
+        dest = np.searchsorted(self.flat_cum, row + rng.random(total), side="left") - row * (s + 1)
         keep = dest < s                                                   # leaving care counts nowhere
         arrived = np.bincount(((sim_of * k + stream_of) * s + dest)[keep], minlength=sims * k * s)
         result = result + arrived.reshape(sims, k, s)
