@@ -32,21 +32,8 @@ from carewatch import calendar
 
 from carewatch.kpis.engine import _HELPERS as INDICATOR_HELPERS  # the cohort every indicator uses
 
-#: placement groups and their PLACE codes (DOMAIN.md A2), listed once; anything else is "other"
-GROUP_CODES: dict[str, tuple[str, ...]] = {
-    "fostering": ("U1", "U2", "U3", "U4", "U5", "U6"),
-    "residential": ("K1", "K2", "R1", "S1"),
-    "adoption": ("A3", "A4", "A5", "A6"),
-    "parents": ("P1",),
-    "independent": ("H5", "K3", "P2", "P3"),
-    "other": ("R2", "R3", "R5", "T0", "T1", "T2", "T3", "T4", "Z1", "Z11", "Z12", "Z13", "Z14"),
-}
-GROUP_TITLES = {
-    "fostering": "Fostering", "residential": "Children's homes and residential settings",
-    "adoption": "Placed for adoption", "parents": "Placed with parents",
-    "independent": "Independent and supported living", "other": "Other placements",
-}
-GROUPS = tuple(GROUP_CODES)
+from .groups import GROUP_CODES, GROUP_TITLES, GROUPS  # noqa: F401 - re-exported
+
 #: age bands: (label, first age, age the band ends at); the last band ends at 18, leaving care
 BANDS = (("0-4", 0, 5), ("5-9", 5, 10), ("10-15", 10, 16), ("16-17", 16, 18))
 STREAMS = ("other", "uasc")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from carewatch.forecast.states import GROUP_TITLES, GROUPS
+from carewatch.forecast.groups import GROUP_TITLES, GROUPS
 
 GROUP_CHOICES = [(g, GROUP_TITLES[g]) for g in GROUPS]
 TO_CHOICES = GROUP_CHOICES + [("out", "Leaving care")]

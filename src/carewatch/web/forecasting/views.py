@@ -10,12 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from carewatch.charts import render_svg
-from carewatch.forecast.chart import fan_chart_spec
-from carewatch.forecast.scenarios import adjust_of
-from carewatch.forecast.service import run_forecast
-from carewatch.forecast.simulate import Adjust
-from carewatch.forecast.states import GROUP_TITLES
+from carewatch.forecast.groups import GROUP_TITLES
 from carewatch.reports.suppression import SUPPRESSED, small_count
 from carewatch.web import data
 from carewatch.web.accounts.access import access_of
@@ -30,12 +25,14 @@ EDITORS = (Role.ADMIN, Role.ANALYST)
 SERIES_TITLES = {"total": "All children looked after", **GROUP_TITLES, "uasc": "UASC (included above)"}
 
 
-def forecast_for(path: Path, settings, change: Adjust | None, with_backtest: bool):
+def forecast_for(path: Path, settings, change, with_backtest: bool):
     return _forecast(path, data.Keyed(settings), change, with_backtest)
 
 
 @lru_cache(maxsize=32)
-def _forecast(path: Path, settings: data.Keyed, change: Adjust | None, with_backtest: bool):
+def _forecast(path: Path, settings: data.Keyed, change, with_backtest: bool):
+    from carewatch.forecast.service import run_forecast  # numpy and the model: loaded on first use
+
     con = data.cursor(path)
     try:
         return run_forecast(con, months=36, settings=settings.settings, change=change, with_backtest=with_backtest)
@@ -61,6 +58,11 @@ def _suppressed(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
 @require_http_methods(["GET", "POST"])
 @needs_snapshot
 def forecast(request):
+    # the chart renderer and the model load on first use, not with the URLs (a server's first answer)
+    from carewatch.charts import render_svg
+    from carewatch.forecast.chart import fan_chart_spec
+    from carewatch.forecast.scenarios import adjust_of
+
     snap = request.snapshot
     access = access_of(request.user)
     suppress = access.role == Role.MEMBER
