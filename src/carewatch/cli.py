@@ -395,6 +395,50 @@ def refresh(drop: Annotated[Path, typer.Argument(help="The drop directory: one f
         raise typer.Exit(1)
 
 
+@app.command()
+def forecast(home: HomeOpt = None,
+             months: Annotated[int, typer.Option("--months", min=1, max=36, help="Months ahead (1-36)")] = 24,
+             scenario: Annotated[Optional[str], typer.Option("--scenario", help="A saved scenario's name")] = None,
+             run_backtest: Annotated[bool, typer.Option("--backtest", help="Print the backtest's accuracy instead")] = False,
+             fmt: FormatOpt = Format.text):
+    """Demand forecast: children looked after by placement group and UASC, p10/p50/p90 per month."""
+    from carewatch import settings as settings_mod
+    from carewatch.forecast.service import run_forecast
+
+    con, meta = _open(home)
+    change = None
+    if scenario is not None:
+        from carewatch.forecast.scenarios import UnknownScenario, load_scenario
+        try:
+            change = load_scenario(_home(home).root, scenario)
+        except UnknownScenario as exc:
+            raise typer.BadParameter(str(exc), param_hint="--scenario")
+    with _progress() as step:
+        step("fitting and simulating" + (" and backtesting" if run_backtest else ""))
+        result = run_forecast(con, months=months, settings=settings_mod.load(_home(home).root), change=change,
+                              with_backtest=run_backtest)
+    if result is None:
+        err.print("No history in the snapshot to forecast from.")
+        raise typer.Exit(1)
+    if run_backtest:
+        _print_frame(result.backtest, fmt, title=f"Backtest ({result.window_months}-month reference window)")
+        if fmt is Format.text:
+            out.print(result.backtest_verdict or "The backtest meets the aims (12-month MAPE under 10%, "
+                                                  "80% interval coverage 70-95%).")
+        return
+    title = (f"Forecast from {result.origin.isoformat()} (snapshot {meta['snapshot_id']}"
+             + (f", scenario {scenario}" if scenario else "") + ")")
+    _print_frame(result.rows, fmt, title=title)
+    if fmt is Format.text:
+        nts = result.nts
+        if nts["threshold"] is not None:
+            reached = nts["reached_p50"].isoformat() if nts["reached_p50"] else f"not within {months} months (median)"
+            out.print(f"UASC against the NTS threshold of {nts['threshold']:.0f}: reached {reached}; "
+                      f"{nts['share_reaching']}% of simulations reach it.")
+        _print_frame(result.spend, fmt, title="Projected spend per forecast year, GBP (illustrative unit costs "
+                                              "unless set in carewatch.toml)")
+
+
 def _register_web_commands() -> None:
     """`serve`, `digest` and `user add` live with the dashboard; imported lazily so the CLI starts fast."""
     from carewatch.web.cli import digest, serve, user_app

@@ -51,6 +51,14 @@ class Settings:
     import_max_xlsx_uncompressed_mb: int = 1000
     import_max_xlsx_ratio: int = 100
     import_max_cell_chars: int = 10_000
+    #: forecast (docs/forecast.md): months of history the rates are fitted over, simulations drawn
+    forecast_window_months: int = 24
+    forecast_simulations: int = 500
+    #: forecast: weekly unit cost (GBP) per placement group. ILLUSTRATIVE defaults, not any
+    #: council's figures: a council sets its own in carewatch.toml
+    forecast_weekly_cost: dict[str, float] = field(default_factory=lambda: {
+        "fostering": 600.0, "residential": 5000.0, "adoption": 300.0, "parents": 250.0,
+        "independent": 1200.0, "other": 1500.0})
 
 
 DEFAULT = Settings()

@@ -178,6 +178,9 @@ def build_report_context(con: duckdb.DuckDBPyConnection, as_of: date | None = No
         areas.append({"name": area, "slug": slug(area), "rows": rows, "figures": figures,
                       "sentences": sentences})
     datapack = build_datapack(series, registry, first_figure=figure + 1, charts=charts)
+    from carewatch.forecast.report import forecast_section  # demand ahead (issue 16)
+    used = [figure] + [s["figure"]["number"] for s in datapack["sections"] if s.get("figure")]
+    forecast = forecast_section(con, public, figure=max(used) + 1, charts=charts, size=CHART_SIZE)
     definitions = [
         {"id": k.id, "title": k.title, "area": k.area, "unit": k.unit, "polarity": k.polarity,
          "target": k.target, "target_text": format_value(k.target, k.unit), "frequency": k.frequency,
@@ -195,5 +198,6 @@ def build_report_context(con: duckdb.DuckDBPyConnection, as_of: date | None = No
         "public": public,
         "areas": areas,
         "datapack": datapack,
+        "forecast": forecast,
         "definitions": definitions,
     }

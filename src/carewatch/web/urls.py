@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 from carewatch.web.accounts import sso
 from carewatch.web.dashboard import report_views, views
+from carewatch.web.forecasting import views as forecast_views
 
 urlpatterns = [
     path("", views.overview, name="overview"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("snapshots/", views.snapshots, name="snapshots"),
     path("audit/", views.audit_log, name="audit"),
     path("scrutiny/", include("carewatch.web.scrutiny.urls")),
+    path("forecast/", forecast_views.forecast, name="forecast"),
     path("accounts/login/", views.Login.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("login/oidc/", sso.SignIn.as_view(), name="oidc_sign_in"),

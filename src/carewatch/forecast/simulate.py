@@ -1,0 +1,188 @@
+"""Intervals by simulation: the reference window's months resampled, then each month's moves drawn.
+
+Each simulated future first draws its own rates: the window's months are resampled with
+replacement (a bootstrap over the reference window, so a window with a few unusual months gives
+wider intervals), and the rates are fitted from those months. It then moves the stock month by
+month: the children in each state are split among the destinations by a multinomial draw with
+the month's transition probabilities, and the month's entries are a Poisson draw moved on by half
+a month. The 10th, 50th and 90th percentiles over the simulations are the interval and the
+central projection. Loops run over months, never over children.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import Rates, daily_matrix, month_matrices, rates_from_sums, window_slice
+from .states import N_STATES, OUT, History
+
+QUANTILES = (0.1, 0.5, 0.9)
+
+
+@dataclass(frozen=True)
+class Adjust:
+    """What a scenario changes in the fitted rates (carewatch.forecast.scenarios builds these)."""
+    entries_pct: float = 0.0                 # entries other than UASC, +/- per cent
+    uasc_per_month: float | None = None      # UASC entries per month instead of the fitted rate
+    move_from: int | None = None             # group index whose moves to ``move_to`` change ...
+    move_to: int | None = None               # ... group index, or -1 for leaving care
+    move_pct: float = 0.0                    # ... by this many per cent
+
+
+def adjust(rates: Rates, change: Adjust | None, days_per_month: float = 365.25 / 12) -> Rates:
+    """The rates with a scenario applied (works on one fit or a stack of simulated fits)."""
+    if change is None:
+        return rates
+    from .states import N_BANDS, N_GROUPS, OUT
+    moves, entries = rates.moves.copy(), rates.entries.copy()
+    entries[..., 0, :] *= 1 + change.entries_pct / 100
+    if change.uasc_per_month is not None:
+        mix = entries[..., 1, :]
+        total = mix.sum(-1, keepdims=True)
+        # no UASC entries in the window: arrivals are 16-17 and fostered (the usual NTS placement)
+        default = np.zeros(N_STATES)
+        default[(N_BANDS - 1) * N_GROUPS] = 1.0
+        share = np.where(total > 0, mix / np.where(total > 0, total, 1), default)
+        entries[..., 1, :] = share * change.uasc_per_month / days_per_month
+    if change.move_from is not None and change.move_to is not None:
+        for band in range(N_BANDS):  # four bands: the same change in each
+            s = band * N_GROUPS + change.move_from
+            t = OUT if change.move_to < 0 else band * N_GROUPS + change.move_to
+            moves[..., s, t] *= 1 + change.move_pct / 100
+    return Rates(moves, entries, rates.window_months, rates.exposure_days)
+
+
+def bootstrap_rates(history: History, origin: int, window: int, sims: int,
+                    rng: np.random.Generator) -> Rates:
+    """``sims`` fits, each over the window's months resampled with replacement."""
+    w = window_slice(origin, window)
+    n = w.stop - w.start
+    picks = rng.integers(0, n, size=(sims, n))
+    weights = np.zeros((sims, n))
+    np.add.at(weights, (np.arange(sims)[:, None], picks), 1.0)
+    moves = np.einsum("nw,wst->nst", weights, history.moves[w])
+    exposure = weights @ history.exposure[w]
+    entries = np.einsum("nw,wks->nks", weights, history.entries[w])
+    days = weights @ history.days[w].astype(float)
+    rates = rates_from_sums(moves, exposure, entries, days)
+    # rates drift: the window's average holds at its middle, n / 2 months before the origin, and
+    # rates wander from there as a random walk whose yearly step is the past year-on-year change.
+    # (simulate draws the walk: entry rates scale the month's entries, leaving-care rates the
+    # month's leavers).
+    rates.window_months = n
+    return rates
+
+
+def year_on_year_drift(history: History, origin: int, block: int = 12) -> tuple[float, float]:
+    """How far rates move from one 12 months to the next beyond chance (entries per day, leaving
+    care per child-day), over every month-end up to ``origin`` with 24 months behind it.
+
+    The mean square change of the log rate, less what counting alone gives (a count of n events
+    has a log with variance about 1/n, twice over for a change), floored at 0; its square root.
+    """
+    ends = np.arange(2 * block - 1, origin + 1)
+    if ends.size == 0:
+        return 0.0, 0.0
+    cum = lambda a: np.concatenate([np.zeros((1,) + a.shape[1:]), np.cumsum(a, axis=0)])  # noqa: E731
+    sums = [cum(history.entries.sum(axis=(1, 2))), cum(history.days.astype(float)),
+            cum(history.moves[..., OUT].sum(axis=1)), cum(history.exposure.sum(axis=1))]
+
+    def counted(num, last):  # events and exposure in the 12 months ending with month ``last``
+        return num[last + 1] - num[last + 1 - block]
+
+    drifts = []
+    for num, den in ((sums[0], sums[1]), (sums[2], sums[3])):
+        n_now, n_before = counted(num, ends), counted(num, ends - block)
+        ok = (n_now > 0) & (n_before > 0)
+        if not ok.any():
+            drifts.append(0.0)
+            continue
+        change = np.log(n_now[ok] / counted(den, ends)[ok]) - np.log(n_before[ok] / counted(den, ends - block)[ok])
+        noise = 1.0 / n_now[ok] + 1.0 / n_before[ok]
+        drifts.append(float(np.sqrt(max(0.0, np.mean(change ** 2) - np.mean(noise)))))
+    return drifts[0], drifts[1]
+
+
+def simulate(history: History, origin: int, window: int, days: np.ndarray, *, sims: int = 500,
+             seed: int = 0, change: Adjust | None = None, by_stream: bool = True) -> np.ndarray:
+    """Simulated stock [sims, months, K, S] at each projected month-end after month ``origin``.
+
+    ``by_stream=False`` pools UASC with other children (K = 1): the same totals, as both streams
+    move at the same rates, for half the work (the backtest needs only totals)."""
+    rng = np.random.default_rng(seed)
+    rates = adjust(bootstrap_rates(history, origin, window, sims, rng), change)
+    stock = history.stock[origin]
+    if not by_stream:
+        rates.entries = rates.entries.sum(axis=-2, keepdims=True)
+        stock = stock.sum(axis=0, keepdims=True)
+    movers = {d: _Movers(m) for d, m in month_matrices(daily_matrix(rates.moves), days).items()}
+    current = np.broadcast_to(stock, (sims,) + stock.shape).astype(np.int64)
+    out = np.zeros((sims, len(days)) + current.shape[1:], dtype=np.int64)
+    sigma = np.array(year_on_year_drift(history, origin))[:, None]          # [2, 1]: entries, leaving
+    walk = np.exp(sigma * np.sqrt(rates.window_months / 24) * rng.standard_normal((2, sims)))
+    for m, d in enumerate(days):
+        d = int(d)
+        walk *= np.exp(sigma * np.sqrt(d / 365.25) * rng.standard_normal((2, sims)))
+        moved = movers[d].draw(rng, current, walk[1])
+        arrivals = rng.poisson(rates.entries * d * walk[0][:, None, None])
+        arrived = movers[d // 2].draw(rng, arrivals, walk[1])
+        current = moved + arrived
+        out[:, m] = current
+    return out
+
+
+class _Movers:
+    """Moves children [sims, K, S] by a d-day ``matrix`` [sims, S+1, S+1]; keeps those still in care.
+
+    The same draw as a multinomial per state, done faster: how many leave each state is binomial,
+    then each leaver picks a destination from the state's other probabilities (one uniform number
+    per leaver, vectorised; a month moves a few children per state, so this is cheap).
+    """
+
+    def __init__(self, matrix: np.ndarray):
+        s = N_STATES
+        idx = np.arange(s)
+        self.leave_p = np.clip(1.0 - matrix[:, idx, idx], 0.0, 1.0)     # [sims, S]
+        other = matrix[:, :s, :].copy()
+        other[:, idx, idx] = 0.0
+        cum = np.cumsum(other, axis=-1)
+        self.cum = cum / np.where(cum[..., -1:] > 0, cum[..., -1:], 1.0)  # [sims, S, S+1]
+        self.cum_out = 1.0 - self.cum[..., -2]                              # share of leavers leaving care
+        # every row's cumulative probabilities shifted by its row number: one sorted array, so one
+        # searchsorted finds every leaver's destination
+        rows = self.cum.shape[0] * s
+        self.flat_cum = (self.cum.reshape(rows, s + 1) + np.arange(rows)[:, None]).ravel()
+
+    def draw(self, rng: np.random.Generator, counts: np.ndarray, leaving: np.ndarray | None = None) -> np.ndarray:
+        """``leaving`` [sims]: a factor on leaving care (the drift); more leave, or some stay."""
+        sims, k, s = counts.shape
+        leave = rng.binomial(counts, np.broadcast_to(self.leave_p[:, None, :], counts.shape))
+        result = counts - leave
+        total = int(leave.sum())
+        if total == 0:
+            return result
+        flat = np.repeat(np.arange(sims * k * s), leave.ravel())         # one entry per leaver
+        sim_of, rest = np.divmod(flat, k * s)
+        stream_of, state_of = np.divmod(rest, s)
+        row = sim_of * s + state_of
+        dest = np.searchsorted(self.flat_cum, row + rng.random(total), side="left") - row * (s + 1)
+        keep = dest < s                                                   # leaving care counts nowhere
+        arrived = np.bincount(((sim_of * k + stream_of) * s + dest)[keep], minlength=sims * k * s)
+        result = result + arrived.reshape(sims, k, s)
+        if leaving is None:
+            return result
+        # the drift: a factor f under 1 keeps (1 - f) of those who left; over 1, (f - 1) times as
+        # many again leave from those still in the state
+        f = leaving[:, None, None]
+        left = np.bincount(flat[~keep], minlength=sims * k * s).reshape(sims, k, s)
+        kept = rng.binomial(left, np.clip(1.0 - f, 0.0, 1.0))
+        p_out = self.leave_p * self.cum_out                                # [sims, S] chance of leaving care
+        stayed = counts - leave
+        more = rng.binomial(stayed, np.clip(p_out[:, None, :] * (f - 1.0) / np.maximum(1.0 - self.leave_p[:, None, :], 1e-9), 0.0, 1.0))
+        return result + kept - more
+
+
+def percentiles(values: np.ndarray) -> np.ndarray:
+    """p10, p50, p90 over the first axis (simulations)."""
+    return np.quantile(values, QUANTILES, axis=0)

@@ -1,0 +1,1 @@
+"""Saved forecast scenarios (app DB) and the forecast page."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ForecastingConfig(AppConfig):
+    name = "carewatch.web.forecasting"
+    label = "forecasting"
+    verbose_name = "Forecast scenarios"
