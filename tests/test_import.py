@@ -7,6 +7,7 @@ The cohort: two children in one 903 year (2021 = April 2020 – March 2021), plu
 import csv
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -207,11 +208,52 @@ def test_due_json_csv_and_text(tmp_path):
 def test_kpis_json_keys_and_integer_counts(tmp_path):
     home = _imported(tmp_path)
     rows = json.loads(_cli("kpis", "--home", home, "--id", "cla_count", "--format", "json").stdout)
-    assert list(rows[0]) == ["id", "period_end", "numerator", "denominator", "value", "unit", "target", "rag"]
+    assert list(rows[0]) == ["id", "period_end", "numerator", "denominator", "value", "unit", "target", "rag",
+                             "month_to_date"]
     # looked after at 30/06/2020: C1 and C2 (C2 from 01/06/2020 to 01/09/2020)
     last = rows[-1]
     assert (last["period_end"], last["value"], last["numerator"]) == ("2020-06-30", 2, None)
     assert isinstance(last["value"], int)
+    # the extract date (30/06/2020) falls in June: June is the month to date, May is complete
+    assert (last["month_to_date"], rows[-2]["period_end"], rows[-2]["month_to_date"]) == (True, "2020-05-31", False)
+
+
+def test_kpis_children_lists_the_rows_behind_the_figures(tmp_path):
+    home = _imported(tmp_path)
+    # cla_count on 30/06/2020 is 2: the rows are C1 and C2, each counted, with their codes as keys
+    rows = json.loads(_cli("kpis", "--children", "--home", home, "--id", "cla_count", "--period-end", "2020-06-30",
+                           "--format", "json").stdout)
+    assert [(r["id"], r["period_end"], r["basis"], r["key"], r["counted"], r["legal_status"]) for r in rows] == [
+        ("cla_count", "2020-06-30", "children", "C1", True, "C2"), ("cla_count", "2020-06-30", "children", "C2", True, "V2")]
+    # every indicator at once: the deciding fields in one JSON column, since they differ by indicator
+    table = list(csv.DictReader(io.StringIO(_cli("kpis", "--children", "--home", home, "--period-end", "2020-06-30",
+                                                 "--format", "csv").stdout)))
+    assert list(table[0]) == ["id", "period_end", "basis", "key", "counted", "fields"]
+    cla = [r for r in table if r["id"] == "cla_count"]
+    assert [json.loads(r["fields"])["place"] for r in cla] == ["U4", "U6"]
+    # a derived figure says it has none
+    derived = _cli("kpis", "--children", "--home", home, "--id", "nts_threshold", "--format", "csv")
+    assert derived.exit_code == 0 and "basis 'none'" in derived.output
+
+
+def _words(output: str) -> str:
+    """A usage error's text without the box it is drawn in."""
+    return " ".join(re.sub("[│╭╮╰╯─]", " ", output).split())
+
+
+def test_as_of_date_outside_the_snapshot_is_a_usage_error(tmp_path):
+    home = _imported(tmp_path)
+    # the history is the 2021 collection year from 1 April 2020; the extract date is the latest event
+    extract = json.loads(_cli("kpis", "--home", home, "--id", "cla_count", "--format", "json").stdout)[-1]["period_end"]
+    for command in (["due"], ["kpis"], ["report", "--out", tmp_path / "report"], ["kpis", "--children"]):
+        after = _cli(*command, "--home", home, "--as-of", "2030-01-01")
+        assert after.exit_code == 2, command
+        assert "is after this snapshot's extract date" in _words(after.output)
+        before = _cli(*command, "--home", home, "--as-of", "2020-03-31")
+        assert before.exit_code == 2, command
+        assert "before the start of this snapshot's history (1 April 2020)" in _words(before.output), command
+        if command[0] != "report":  # (a report takes a while to write; its dates are the same check)
+            assert _cli(*command, "--home", home, "--as-of", extract).exit_code == 0, command
 
 
 def test_episode_without_child_is_an_error_and_counted_nowhere(tmp_path):

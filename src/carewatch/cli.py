@@ -1,6 +1,7 @@
 """The `carewatch` command: thin — it parses, calls a service, prints.
 
-Exit status: 0 success, 1 rejected input (findings printed), 2 usage error (Typer/Click's own).
+Exit status: 0 success, 1 rejected input (findings printed), 2 usage error (Typer/Click's own),
+including an --as-of date outside the snapshot's history (carewatch.asof).
 """
 from __future__ import annotations
 
@@ -41,6 +42,19 @@ def _date(value: Optional[str], name: str) -> Optional[date]:
         return date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=name)
+
+
+def _as_of(con, meta: dict, value: Optional[str], name: str = "--as-of") -> Optional[date]:
+    """--as-of (default: the extract date), refused (exit 2) outside the snapshot's history."""
+    from carewatch.asof import DateOutOfRange, check_as_of
+
+    when = _date(value, name)
+    if when is None:
+        return date.fromisoformat(meta["extract_date"]) if name == "--as-of" else None
+    try:
+        return check_as_of(con, when)
+    except DateOutOfRange as exc:
+        raise typer.BadParameter(str(exc), param_hint=name)
 
 
 @contextmanager
@@ -175,7 +189,7 @@ def due(home: HomeOpt = None, as_of: AsOfOpt = None,
     if status not in DUE_LIST_FILTERS:
         raise typer.BadParameter(f"one of {', '.join(DUE_LIST_FILTERS)}", param_hint="--status")
     con, meta = _open(home)
-    when = _date(as_of, "--as-of") or date.fromisoformat(meta["extract_date"])
+    when = _as_of(con, meta, as_of)
     frame = due_list(con, when, team=team, duty=duty, child=child, worker=worker, status=status,
                      allocated=False if unallocated else None, due_within_days=due_within,
                      settings=settings_mod.load(_home(home).root))
@@ -196,14 +210,41 @@ def due(home: HomeOpt = None, as_of: AsOfOpt = None,
 def kpis(home: HomeOpt = None, as_of: AsOfOpt = None,
          months: Annotated[Optional[int], typer.Option("--months", help="How many month-ends back")] = None,
          id: Annotated[Optional[str], typer.Option("--id", help="One indicator id")] = None,
+         children: Annotated[bool, typer.Option("--children", help="The rows behind the figures instead: id, period_end, basis, key, counted and the deciding fields")] = False,
+         period_end: Annotated[Optional[str], typer.Option("--period-end", help="With --children: the figure's date [default: each indicator's latest on/before the as-of date]")] = None,
          fmt: FormatOpt = Format.text):
     """Indicator values per month-end: id, period_end, numerator, denominator, value, unit, target, rag."""
-    from carewatch.kpis import kpi_series
+    from carewatch.kpis import REGISTRY, kpi_series
 
+    if id is not None and id not in REGISTRY:
+        raise typer.BadParameter(f"no indicator {id!r} (see docs/kpis.md)", param_hint="--id")
     con, meta = _open(home)
-    when = _date(as_of, "--as-of") or date.fromisoformat(meta["extract_date"])
+    when = _as_of(con, meta, as_of)
+    if children:
+        _print_rows_behind(con, meta, id, _as_of(con, meta, period_end, "--period-end"), when, fmt)
+        return
     frame = kpi_series(con, id=id, as_of=when, months=months)
     _print_frame(frame, fmt, title=f"Indicators to {when.isoformat()} (snapshot {meta['snapshot_id']})")
+
+
+def _print_rows_behind(con, meta: dict, kpi_id: Optional[str], period_end: Optional[date], as_of: date,
+                       fmt: Format) -> None:
+    """`kpis --children`: one indicator's rows with its deciding fields as columns; every
+    indicator's with the fields as a JSON text column `fields` (JSON output: extra keys)."""
+    from carewatch.kpis import REGISTRY
+    from carewatch.kpis.behind import rows_json, rows_table
+    from carewatch.kpis.engine import kpi_rows
+
+    if kpi_id is not None and REGISTRY[kpi_id].basis == "none":
+        err.print(f"{kpi_id} has basis 'none': it is derived from other figures, with no rows behind it.")
+    listed = kpi_rows(con, date.fromisoformat(meta["extract_date"]), period_end=period_end,
+                      ids=[kpi_id] if kpi_id else None, latest_to=None if period_end else as_of)
+    if fmt is Format.json:
+        sys.stdout.write(rows_json(listed) + "\n")
+        return
+    frame = rows_table(listed)
+    when = period_end.isoformat() if period_end else f"the latest date to {as_of.isoformat()}"
+    _print_frame(frame, fmt, title=f"Rows behind {kpi_id or 'every indicator'} on {when} (snapshot {meta['snapshot_id']})")
 
 
 @app.command()
@@ -232,10 +273,11 @@ def report(home: HomeOpt = None, as_of: AsOfOpt = None,
     """The committee's performance summary and data pack as HTML, PDF and XLSX."""
     from carewatch.reports import write_report
 
-    con, _meta = _open(home)
+    con, meta = _open(home)
+    when = _as_of(con, meta, as_of) if as_of is not None else None
     with _progress() as step:
         step("writing the performance summary")
-        written = write_report(con, out_dir, as_of=_date(as_of, "--as-of"), public=public)
+        written = write_report(con, out_dir, as_of=when, public=public)
     for path in written.values():
         out.print(str(path))
 

@@ -11,6 +11,7 @@ import pytest
 from carewatch.calendar import calendar_frame
 from carewatch.derive import derive_periods_and_placements
 from carewatch.kpis import compute_all
+from carewatch.kpis.engine import kpi_rows
 from carewatch.settings import DEFAULT, Settings
 
 
@@ -85,7 +86,31 @@ class Snap:
             [kpi_id]).fetchall()
         return {r[0]: tuple(r[1:]) for r in rows}
 
+    def rows(self, kpi_id: str, extract: date, period_end: date, tables: set[str] | None = None) -> dict[str, dict]:
+        """The rows behind one indicator's figure on one date: {key: row without period_end and key}."""
+        present = ",".join(sorted(self.tables if tables is None else tables))
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('tables_present', ?)", [present])
+        frame = kpi_rows(self.con, extract, period_end=period_end, ids=[kpi_id])[kpi_id]
+        assert frame["period_end"].unique().to_list() in ([period_end], [])
+        return {r.pop("key"): r for r in frame.drop("period_end").iter_rows(named=True)}
+
 
 @pytest.fixture
 def snap() -> Snap:
     return Snap()
+
+
+@pytest.fixture(scope="session")
+def small_snapshot(tmp_path_factory):
+    """The `small` synthetic council imported and published (seed 3), read-only."""
+    from carewatch.importer import run_import
+    from carewatch.snapshot import Home, open_snapshot
+    from carewatch.synth import generate
+
+    root = tmp_path_factory.mktemp("small")
+    generate("small", 3, root / "extracts")
+    home = Home(root / "home")
+    assert run_import(home, [root / "extracts"]).published
+    con = open_snapshot(home)
+    yield con
+    con.close()

@@ -14,23 +14,10 @@ import polars as pl
 import pytest
 
 from carewatch.duties import due_list
-from carewatch.importer import run_import
-from carewatch.snapshot import Home, open_snapshot, read_meta
-from carewatch.synth import generate
+from carewatch.snapshot import read_meta
 
 BY_DUE_MONTH = {"visits_on_time": "VISIT", "reviews_on_time": "REVIEW", "rha_on_time": "RHA",
                 "pba_in_time": "PBA"}
-
-
-@pytest.fixture(scope="module")
-def small_snapshot(tmp_path_factory):
-    root = tmp_path_factory.mktemp("small")
-    generate("small", 3, root / "extracts")
-    home = Home(root / "home")
-    assert run_import(home, [root / "extracts"]).published
-    con = open_snapshot(home)
-    yield con
-    con.close()
 
 
 def _stored(con, kpi_id: str) -> pl.DataFrame:

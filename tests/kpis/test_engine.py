@@ -3,7 +3,9 @@ kpi_series."""
 from dataclasses import dataclass, field, replace
 from datetime import date as d
 
-from carewatch.kpis import REGISTRY, kpi_series
+import polars as pl
+
+from carewatch.kpis import REGISTRY, kpi_series, latest_with_lookbacks
 from carewatch.settings import DEFAULT, Settings
 
 EXTRACT = d(2021, 4, 15)
@@ -113,7 +115,8 @@ def test_kpi_series_reads_kpi_values(snap):
     # the three month-ends up to 31 March: Jan (a), Feb (a, b), Mar (a, b)
     assert frame["period_end"].to_list() == [d(2021, 1, 31), d(2021, 2, 28), d(2021, 3, 31)]
     assert frame["value"].to_list() == [1.0, 2.0, 2.0]
-    assert frame.columns == ["id", "period_end", "numerator", "denominator", "value", "unit", "target", "rag"]
+    assert frame.columns == ["id", "period_end", "numerator", "denominator", "value", "unit", "target", "rag",
+                             "month_to_date"]
     assert kpi_series(snap.con)["id"].unique().to_list() == ["cla_count"]
     # one month back from 30 Nov is November only (not 31 October, after 30 October)
     snap.run("cla_count", d(2021, 11, 30))
@@ -121,6 +124,23 @@ def test_kpi_series_reads_kpi_values(snap):
     # from a partial month: the extract date's row only
     snap.run("cla_count", d(2021, 11, 15))
     assert kpi_series(snap.con, "cla_count", months=1)["period_end"].to_list() == [d(2021, 11, 15)]
+
+
+def test_the_extract_dates_month_is_month_to_date_without_a_rag(snap):
+    snap.add("reviews", {"child": "x"})
+    snap.child("a", d(2020, 6, 1))
+    snap.duty("REVIEW", "a", d(2020, 9, 1), d(2021, 2, 10), done=d(2021, 2, 1), seq=2)  # February: on time
+    snap.duty("REVIEW", "a", d(2021, 2, 1), d(2021, 3, 10), seq=3)                     # March: overdue
+    snap.run("reviews_on_time", d(2021, 3, 31))
+    snap.con.execute("INSERT OR REPLACE INTO meta VALUES ('extract_date', '2021-03-31')")
+    frame = kpi_series(snap.con, "reviews_on_time").filter(pl.col("period_end") >= d(2021, 2, 28))
+    # February 1/1 = 100.0 green; March, the extract date's month, 0/1 = 0.0 but month to date: no RAG
+    assert frame.select("period_end", "value", "rag", "month_to_date").rows() == [
+        (d(2021, 2, 28), 100.0, "green", False), (d(2021, 3, 31), 0.0, None, True)]
+    # the headline and its changes are February's; March is carried beside it, never compared
+    latest = latest_with_lookbacks(kpi_series(snap.con, "reviews_on_time"), {"month": 1}).row(0, named=True)
+    assert (latest["period_end"], latest["value"], latest["mtd_day"], latest["mtd_value"]) == (
+        d(2021, 2, 28), 100.0, d(2021, 3, 31), 0.0)
 
 
 def test_compute_all_computes_every_indicator(snap):

@@ -21,6 +21,17 @@ def test_iha_within_20wd_groups_by_period_start(snap):
     later = snap.run("iha_within_20wd", d(2021, 5, 10))
     # at 10 May b is overdue and counts: 1/2 = 50.0
     assert later[d(2021, 3, 31)][:3] == (1, 2, 50.0)
+    # the rows behind March are the duties of periods that began in March (a, b), not those due in
+    # March (a, c): c, due 25 March, is behind February's figure
+    march = snap.rows("iha_within_20wd", d(2021, 5, 10), d(2021, 3, 31))
+    assert {k: (r["child"], r["counted"], r["opened"], r["status"]) for k, r in march.items()} == {
+        "a:IHA:1:1:2021-03-29": ("a", True, d(2021, 3, 1), "done_on_time"),
+        "b:IHA:1:1:2021-04-19": ("b", False, d(2021, 3, 20), "overdue")}
+    february = snap.rows("iha_within_20wd", d(2021, 5, 10), d(2021, 2, 28))
+    assert [(r["child"], r["counted"], r["due"], r["done"], r["status"]) for r in february.values()] == [
+        ("c", False, d(2021, 3, 25), d(2021, 3, 26), "done_late")]
+    # at 15 April b was not yet due: not behind March's 1 of 1
+    assert [r["child"] for r in snap.rows("iha_within_20wd", d(2021, 4, 15), d(2021, 3, 31)).values()] == ["a"]
 
 
 def test_rha_on_time(snap):
@@ -81,6 +92,12 @@ def test_dental_check_up_to_date(health_cohort):
     got = health_cohort.run("dental_check_up_to_date", d(2021, 4, 15))
     # in (31 Mar 2020, 31 Mar 2021]: h1, h3, h4 (not h2 on 31 Mar 2020; h6, h9 are not in the cohort) -> 3/7 = 42.9
     assert got[d(2021, 3, 31)][:3] == (3, 7, 42.9)
+    # the rows are the cohort (not every child looked after: h6 and h9 are looked after on D but
+    # not in it), each with the latest check on/before D; h4's 2021 check is its latest
+    rows = health_cohort.rows("dental_check_up_to_date", d(2021, 4, 15), d(2021, 3, 31))
+    assert {k: (r["counted"], r["latest_check"]) for k, r in rows.items()} == {
+        "h1": (True, d(2020, 4, 1)), "h2": (False, d(2020, 3, 31)), "h3": (True, d(2020, 12, 1)),
+        "h4": (True, d(2021, 3, 31)), "h5": (False, None), "h7": (False, None), "h8": (False, None)}
 
 
 @pytest.fixture

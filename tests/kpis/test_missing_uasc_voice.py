@@ -47,6 +47,10 @@ def _uasc(snap):
 def test_uasc_count(snap):
     # u1, u3 (u2's latest row says ceased on D; u4 not looked after) = 2
     assert _uasc(snap).run("uasc_count", EXTRACT)[d(2021, 3, 31)][2] == 2
+    # the rows are those two UASC children, not the 3 children looked after on D
+    rows = snap.rows("uasc_count", EXTRACT, d(2021, 3, 31))
+    assert {k: (r["counted"], r["uasc_ceased"]) for k, r in rows.items()} == {
+        "u1": (True, None), "u3": (True, d(2021, 5, 1))}
 
 
 def test_nts_threshold(snap):

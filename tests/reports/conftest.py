@@ -2,7 +2,10 @@
 
 The values, and what the report must make of them (worked out by hand):
 
-Children we care for (as of 30 November 2021)
+The extract date is 2 December 2021, so November 2021 is the last complete month (December is
+the month to date, with no values here) and the report's headline month.
+
+Children we care for (November 2021)
 - cla_count: 665 (Nov 2018), 800 (Nov 2020), 860 (Oct 2021), 865 (Nov 2021).
   Change since last month 865 - 860 = +5; since last year 865 - 800 = +65;
   865 / 665 = 1.3008: "30% more than in November 2018".
@@ -37,7 +40,7 @@ import pytest
 from carewatch.snapshot import SCHEMA_SQL
 
 SNAPSHOT_ID = "20211201T060000000-5e1f00d5"
-EXTRACT_DATE = date(2021, 11, 30)
+EXTRACT_DATE = date(2021, 12, 2)
 LA_NAME = "Exampleshire County Council"
 
 _POINTS = """

@@ -29,7 +29,7 @@ def cells(row):
 
 def test_header_from_meta(full):
     assert (full["snapshot_id"], full["extract_date"], full["as_of"], full["la_name"], full["month"]) == (
-        "20211201T060000000-5e1f00d5", date(2021, 11, 30), date(2021, 11, 30),
+        "20211201T060000000-5e1f00d5", date(2021, 12, 2), date(2021, 12, 2),
         "Exampleshire County Council", "November 2021")
 
 

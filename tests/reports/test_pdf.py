@@ -12,7 +12,7 @@ from carewatch.reports import build_report_context
 from .conftest import SNAPSHOT_ID
 from .helpers import pdf_pages, squeeze
 
-STAMP = f"Snapshot {SNAPSHOT_ID} · extract date 2021-11-30"
+STAMP = f"Snapshot {SNAPSHOT_ID} · extract date 2021-12-02"
 
 # (area, the row's cells from Period to England) for the hand-made values in conftest.py
 ROWS = [

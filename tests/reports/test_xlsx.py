@@ -42,7 +42,7 @@ def test_sheets(book):
     assert "Life story, education and" in book.sheetnames   # 37 characters cut at a word
     summary = {r[0]: r[1] for r in book["Summary"].iter_rows(min_row=3, max_row=8, values_only=True)}
     assert summary["Snapshot"] == "20211201T060000000-5e1f00d5"
-    assert summary["Extract date"] == datetime(2021, 11, 30)
+    assert summary["Extract date"] == datetime(2021, 12, 2)
 
 
 def test_area_values_are_numbers(book):

@@ -115,14 +115,41 @@ def test_two_years_merge_episodes(tmp_path):
         ("C2", date(2019, 5, 5), date(2019, 6, 6), "E4A", 2021, "2021/episodes.csv", 3),
         ("C2", None, None, None, 2021, "2021/episodes.csv", 4),
     ]
-    assert finding_rows(result.findings, "merge.episode_conflict") == [("2020/episodes.csv", 2, None, "C1")]
-    message = result.findings.filter(pl.col("code") == "merge.episode_conflict").get_column("message").item()
-    assert message == ("The episode of child C1 starting 01/04/2019 differs between the 2020 return (row 2 "
-                       "of 2020/episodes.csv) and the 2021 return in DEC, REC; the 2021 version is used.")
+    # C1's episode, open at 31/03/2020 and closed in the 2021 return, is the ordinary case: no finding
+    assert finding_rows(result.findings, "merge.episode_conflict") == []
     # the bad date is reported once, for the row that is kept, not for the superseded 2020 copy
     assert finding_rows(result.findings, "value.bad_date") == [("2021/episodes.csv", 4, "DECOM", "C2")]
     assert all(f["severity"] == "warning" for f in result.findings.filter(
         pl.col("code").str.starts_with("merge.")).to_dicts())
+
+
+def test_episode_conflict_only_for_real_disagreements(tmp_path):
+    for year, rows in [
+        (2020, ["C1,01/04/2019,S,C2,N1,U1,PR1,,,,,,",                      # open at 31 March 2020
+                "C2,01/04/2019,S,C2,N1,U1,PR1,,,,,,",                      # open, placed U1
+                "C3,01/04/2019,S,C2,N1,U1,PR1,06/06/2019,E4A,,,,",         # closed on 6 June
+                "C4,01/04/2019,S,C2,N1,U1,PR1,,,,,,"]),                    # open
+        (2021, ["C1,01/04/2019,S,C2,N1,U1,PR1,30/09/2020,X1,CHILD,,,",     # closed: DEC, REC, reason filled in
+                "C2,01/04/2019,S,C2,N1,U3,PR1,30/09/2020,E11,,,,",         # closed, but the placement differs
+                "C3,01/04/2019,S,C2,N1,U1,PR1,07/06/2019,E4A,,,,",         # DEC changed once recorded
+                "C4,01/04/2019,S,C2,N1,U1,PR1,,,,,,"]),                    # still open: identical
+    ]:
+        write(tmp_path / str(year) / "header.csv", [HEADER_COLUMNS] + [f"C{i},1,01/02/2010,WBRI,,," for i in range(1, 5)])
+        write(tmp_path / str(year) / "episodes.csv", [EPISODE_COLUMNS, *rows])
+    result = read_inputs([tmp_path])
+    # every episode is kept once, from 2021
+    assert result.tables["episodes"].select("child", "dec", "year").sort("child").rows() == [
+        ("C1", date(2020, 9, 30), 2021), ("C2", date(2020, 9, 30), 2021), ("C3", date(2019, 6, 7), 2021),
+        ("C4", None, 2021)]
+    # C1 merges silently; C2 and C3 disagree
+    assert finding_rows(result.findings, "merge.episode_conflict") == [
+        ("2020/episodes.csv", 3, None, "C2"), ("2020/episodes.csv", 4, None, "C3")]
+    messages = result.findings.filter(pl.col("code") == "merge.episode_conflict").get_column("message").to_list()
+    assert messages == [
+        "The episode of child C2 starting 01/04/2019 differs between the 2020 return (row 3 of 2020/episodes.csv) "
+        "and the 2021 return in PLACE, DEC, REC; the 2021 version is used.",
+        "The episode of child C3 starting 01/04/2019 differs between the 2020 return (row 4 of 2020/episodes.csv) "
+        "and the 2021 return in DEC; the 2021 version is used."]
 
 
 def test_two_years_merge_header_and_keep_other_tables(tmp_path):

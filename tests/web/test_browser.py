@@ -16,10 +16,13 @@ def test_overview(open_as, check_page):
     page = open_as("member")
     page.goto("/")
     row = page.locator("tr[data-kpi='visits_on_time']")
-    # 2021-11-30: 14 of 20 = 70.0%; a month before 65.0%, a year before 80.0%
-    assert row.locator("[data-field=value]").inner_text() == "70.0%"
+    # the extract date's month (November) is the month to date: the headline is October,
+    # 13 of 20 = 65.0%; a month before 60.0%; November so far 70.0%, no RAG
+    assert row.locator("[data-field=value]").inner_text() == "65.0%"
+    assert row.locator("[data-field=month-to-date]").inner_text() == "Month to date (30 November 2021): 70.0%, no RAG yet"
     assert row.locator("[data-field=change-month]").inner_text() == "+5.0 points"
-    assert row.locator("[data-field=change-year]").inner_text() == "-10.0 points"
+    # a year before, October 2020, was 15 of 20: 5 not met is a small number, so a member sees c
+    assert row.locator("[data-field=change-year]").inner_text() == "c"
     assert "as of 30 November 2021" in page.locator("#snapshot-banner").inner_text()
     # a member is offered no child-level page
     assert page.locator("a[href='/due/']").count() == 0
@@ -30,11 +33,15 @@ def test_indicator(open_as, check_page):
     page = open_as("analyst")
     page.goto("/indicators/visits_on_time/")
     assert page.locator(".cw-chart svg[role=img]").count() == 1
-    # the children behind November's figure: C2 and C1's overdue visits
-    assert page.locator("#children-table a[href^='/children/']").all_inner_texts() == ["C2", "C1"]
+    # the rows behind November's figure: C1's and C2's overdue visits (counted first, then by key)
+    assert page.locator("#children-table a[href^='/children/']").all_inner_texts() == ["C1", "C2"]
+    page.select_option("#counted", "yes")
+    page.click("button:has-text('Show')")
+    page.wait_for_url("**counted=yes**")
+    assert page.locator("#children-table a[href^='/children/']").count() == 0  # none was on time
     page.select_option("#period", "2021-10-31")
     page.click("button:has-text('Show')")
-    page.wait_for_url("**period=2021-10-31")
+    page.wait_for_url("**period=2021-10-31**")
     # October: C1's visit due on the 13th (met on the 10th) and C2's due on the 8th (met on the 5th)
     assert sorted(page.locator("#children-table a[href^='/children/']").all_inner_texts()) == ["C1", "C2"]
     check_page(page, "indicator")

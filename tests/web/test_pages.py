@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 
@@ -25,24 +26,61 @@ def test_anonymous_users_are_sent_to_sign_in(client, home):
 
 
 def test_overview_shows_value_target_rag_changes(client_for):
-    page = client_for("member").get("/").content.decode()
-    # visits_on_time at 2021-11-30 (i=39): 10 + 39 mod 7 = 14 of 20 = 70.0%;
-    # 2021-10-31 (i=38): 13/20 = 65.0% -> +5.0 points; 2020-11-30 (i=27): 16/20 = 80.0% -> -10.0 points
+    page = client_for("analyst").get("/").content.decode()
+    # the extract date is 30 November 2021: November is the month to date, so the headline is
+    # October. visits_on_time at 2021-10-31 (i=38): 10 + 38 mod 7 = 13 of 20 = 65.0%;
+    # 2021-09-30 (i=37): 12/20 = 60.0% -> +5.0 points; 2020-10-31 (i=26): 15/20 = 75.0% -> -10.0 points
     row = page[page.index('data-kpi="visits_on_time"'):]
     row = row[:row.index("</tr>")]
-    assert '<td class="govuk-table__cell cw-num" data-field="value">70.0%</td>' in row
+    assert '<td class="govuk-table__cell cw-num" data-field="value">65.0%</td>' in row
     assert 'data-field="target">100.0%</td>' in row
     assert "+5.0 points" in row and "-10.0 points" in row
     assert "Red" in row
     assert 'role="img"' in row  # the sparkline
-    # cla_count: 100 + 39 = 139; +1 on the month; +12 on the year
+    # November so far (i=39): 14/20 = 70.0%, labelled, with no RAG or change of its own
+    assert 'data-field="month-to-date">Month to date (30 November 2021): 70.0%, no RAG yet</span>' in row
+    # cla_count: October 100 + 38 = 138; +1 on the month; +12 on the year
     row = page[page.index('data-kpi="cla_count"'):]
     row = row[:row.index("</tr>")]
-    assert 'data-field="value">139</td>' in row and "+1<" in row and "+12<" in row
+    assert 'data-field="value">138</td>' in row and "+1<" in row and "+12<" in row
     # a council's count has no England figure: a national total (80,780 in 2021) is no comparator
     assert 'data-field="england">–</td>' in row
     # the snapshot and as-of date on every page
     assert "snapshot <strong>latest</strong>" in page and "as of 30 November 2021" in page
+
+
+def test_member_sees_small_numbers_suppressed_as_the_public_report_does(client_for):
+    client = client_for("member")
+    row = client.get("/").content.decode()
+    row = row[row.index('data-kpi="visits_on_time"'):]
+    row = row[:row.index("</tr>")]
+    # October 13/20 is shown (7 not met); a year before, October 2020 (i=26) is 15/20: 5 not met,
+    # so the change since last year is c; since last month (September 12/20) is shown
+    assert 'data-field="value">65.0%</td>' in row and "+5.0 points" in row
+    assert 'data-field="change-year">c</td>' in row and "-10.0" not in row
+    # the series CSV: every month with 1-5 not met (15 or 16 of 20) is c in every figure
+    rows = _csv_rows(client.get("/indicators/visits_on_time/series.csv").content.decode())
+    header, body = rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+    assert "suppressed" in header and len(body) == 40
+    for r in body:
+        small = r["suppressed"] == "True"
+        assert small == (r["period_end"] in _months_with(15, 16)), r
+        assert (r["numerator"], r["denominator"], r["value"], r["rag"]) == (("c",) * 4 if small else (
+            r["numerator"], "20", r["value"], r["rag"])) and (small or int(r["numerator"]) <= 14), r
+    # the indicator page: the figures by month say c there too, and the analyst's do not
+    page = client.get("/indicators/visits_on_time/?period=2021-10-31").content.decode()
+    assert ">c<" in page and ">16<" not in page and ">15<" not in page
+    assert ">16<" in client_for("analyst").get("/indicators/visits_on_time/").content.decode()
+
+
+def _months_with(*numerators: int) -> set[str]:
+    """Month-ends of the fixture's visits_on_time (i = 0 ... 39 from August 2018) whose numerator
+    10 + i mod 7 is one of these."""
+    from datetime import date
+
+    from carewatch.calendar import add_months, month_end
+
+    return {str(month_end(add_months(date(2018, 8, 1), i))) for i in range(40) if 10 + i % 7 in numerators}
 
 
 def test_indicator_page_for_analyst_lists_the_children_behind_the_number(client_for):
@@ -75,16 +113,27 @@ def test_indicator_series_csv_has_every_month(client_for):
     assert response["Content-Disposition"] == 'attachment; filename="visits_on_time-2021-11-30.csv"'
 
 
-def test_children_behind_a_number_download_is_audited(client_for):
+def test_children_behind_a_number_download_is_audited(client_for, home):
     response = client_for("north").get("/indicators/visits_on_time/children.csv?period=2021-10-31")
     rows = _csv_rows(response.content.decode())
-    # October's VISIT duties, both North's and met on time: C2 (due 8th, met 5th), C1 (due 13th, met 10th)
-    # (the due list's columns: the first seven are the CLI contract's, the rest are checked in tests/duties)
-    assert [r[:7] for r in rows] == [["child", "duty", "due", "done", "status", "team", "worker"],
-                                     ["C2", "VISIT", "2021-10-08", "2021-10-05", "done_on_time", "North", "Bob"],
-                                     ["C1", "VISIT", "2021-10-13", "2021-10-10", "done_on_time", "North", "Ann"]]
+    # October's VISIT duties, both North's and met on time: C1 (due 13th, met 10th), C2 (due 8th, met 5th)
+    assert rows == [["id", "period_end", "basis", "key", "counted", "child", "duty", "opened", "due", "done",
+                     "closed", "status"],
+                    ["visits_on_time", "2021-10-31", "duties", "C1:VISIT:1:5:2021-10-13", "True", "C1", "VISIT",
+                     "2021-09-01", "2021-10-13", "2021-10-10", "", "done_on_time"],
+                    ["visits_on_time", "2021-10-31", "duties", "C2:VISIT:1:1:2021-10-08", "True", "C2", "VISIT",
+                     "2021-10-01", "2021-10-08", "2021-10-05", "", "done_on_time"]]
     event = AuditEvent.objects.get()
     assert (event.username, event.action, event.rows) == ("nora", "download", 2)
+    # the same rows as the command line's
+    cli = CliRunner().invoke(carewatch_cli, ["kpis", "--children", "--home", str(home.root), "--id", "visits_on_time",
+                                             "--period-end", "2021-10-31", "--format", "csv"])
+    assert cli.exit_code == 0 and cli.stdout == response.content.decode()
+    # only the rows not counted: November's two overdue visits (C1, C2); none counted in November
+    none_met = client_for("north").get("/indicators/visits_on_time/children.csv?period=2021-11-30&counted=no")
+    assert [r[5] for r in _csv_rows(none_met.content.decode())[1:]] == ["C1", "C2"]
+    met = client_for("north").get("/indicators/visits_on_time/children.csv?period=2021-11-30&counted=yes")
+    assert _csv_rows(met.content.decode())[1:] == []
     assert client_for("north").get("/indicators/visits_on_time/children.csv?period=2021-10-30").status_code == 404
 
 
@@ -140,7 +189,7 @@ def test_manager_sees_only_their_teams_children(client_for):
     assert (denied.username, denied.child) == ("nora", "C3")
     # the South manager sees no November visits behind the figure: both are North's
     page = client_for("south").get("/indicators/visits_on_time/").content.decode()
-    assert "2021: 0 in your teams (South)" in page
+    assert "<strong>0</strong> in your teams (South)" in page
 
 
 def test_due_csv_matches_the_command_line(client_for, home):
@@ -184,16 +233,40 @@ def test_choosing_a_snapshot_and_as_of_date(client_for):
     client = client_for("member")
     assert client.post("/snapshots/", {"snapshot_id": "earlier", "as_of": ""}).status_code == 302
     page = client.get("/").content.decode()
-    # visits_on_time at 2021-10-31 (i=38): 13/20 = 65.0%
+    # 'earlier' was extracted on 2021-10-31: October is its month to date; the headline is
+    # September (i=37): 12/20 = 60.0%
     assert "snapshot <strong>earlier</strong>" in page and "as of 31 October 2021" in page
-    assert 'data-field="value">65.0%</td>' in page
+    assert 'data-field="value">60.0%</td>' in page
     client.post("/snapshots/", {"snapshot_id": "latest", "as_of": "2021-06-30"})
     page = client.get("/").content.decode()
-    # 2021-06-30 is i=34: 10 + 34 mod 7 = 16 -> 80.0%
-    assert "as of 30 June 2021" in page and 'data-field="value">80.0%</td>' in page
+    # 2021-06-30 is i=34: 10 + 34 mod 7 = 16 of 20: 4 not met, a small number, so a member sees c
+    assert "as of 30 June 2021" in page and 'data-field="value">c</td>' in page
     response = client.post("/snapshots/", {"snapshot_id": "latest", "as_of": "30/06/2021"})
     assert response.status_code == 400 and "Enter the as-of date" in response.content.decode()
     assert client.post("/snapshots/", {"snapshot_id": "../etc", "as_of": ""}).status_code == 400
+
+
+def test_as_of_date_outside_the_snapshot_gets_a_message(client_for):
+    client = client_for("analyst")
+    # the history starts with the first DECOM's month (no 903 year recorded): June 2019
+    response = client.post("/snapshots/", {"snapshot_id": "latest", "as_of": "2030-01-01"})
+    assert response.status_code == 400
+    assert ("The as-of date 1 January 2030 is after this snapshot's extract date (30 November 2021): choose "
+            "a date from 1 June 2019 to 30 November 2021.") in html.unescape(response.content.decode())
+    # an as-of date held in the session anyway (e.g. from another snapshot): every page says so
+    session = client.session
+    session["snapshot_id"], session["as_of"] = "latest", "2019-05-31"
+    session.save()
+    for path in ["/", "/due/", "/indicators/visits_on_time/", "/report/performance-summary.html"]:
+        response = client.get(path)
+        page = html.unescape(response.content.decode())
+        assert response.status_code == 400 and 'id="date-refused"' in page, path
+        assert "is before the start of this snapshot's history (1 June 2019)" in page and "due-table" not in page
+    # the scrutiny tracker's dates are a committee's: any day this century, else a message, not a 500
+    response = client.get("/scrutiny/due/?on=9999-12-31")
+    assert response.status_code == 400
+    assert "The date 31 December 9999 is after the tracker's last day (31 December 2099)" in html.unescape(
+        response.content.decode())
 
 
 def test_audit_page_is_for_admins(client_for):

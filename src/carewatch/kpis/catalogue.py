@@ -4,7 +4,7 @@
 """
 from __future__ import annotations
 
-from .model import AREAS
+from .model import AREAS, BASES
 from .registry import REGISTRY
 
 _UNITS = {"count": "count", "percent": "% (0-100, one decimal)", "rate": "per 10,000 (one decimal)",
@@ -45,6 +45,17 @@ up to date). KPIS.md is the specification; each entry's method says exactly what
   Short breaks are excluded from every indicator; quarantined children (data errors) from all.
 - **Windows.** "The 12 months to D" is (D - 12 months, D]; months are calendar months, the 31st
   landing on the last day of a shorter month.
+- **The rows behind every figure.** Each indicator has one definition that lists, for each date,
+  every row of its denominator (or of its count), with `counted` (in the numerator or not) and the
+  fields that decide it; the figure is computed from those rows (numerator = rows counted,
+  denominator = rows, a count = rows, unless the entry names another aggregate), so the figure and
+  the list behind it cannot disagree. An indicator derived from other figures (basis "none") has no
+  rows. `carewatch kpis --children [--id ID] [--period-end D] --format json|csv|text` prints the
+  rows (default date: each indicator's latest on/before the as-of date): columns `id`,
+  `period_end`, `basis`, `key`, `counted`, then the deciding fields; for one indicator the fields
+  are columns, for every indicator at once (their fields differ) CSV and text put them in one
+  column `fields` as a JSON object, and JSON gives each row its fields as extra keys. The
+  indicator page lists the same rows.
 - **Timeliness indicators** (`reviews_on_time`, `visits_on_time`, `rha_on_time`, `pba_in_time`,
   `pep_in_timescale`, `iha_within_20wd`) are aggregates of the duties table, so the due list and the
   percentage cannot disagree. Per team, `team_timeliness(con, period_end, extract_date)` runs the same
@@ -54,6 +65,11 @@ up to date). KPIS.md is the specification; each entry's method says exactly what
 - **Values.** Percentages 0-100, rates and mean days with one decimal, rounded half away from zero
   from the exact integers; counts are integers. Numerator and denominator are the exact integers
   (blank for plain counts).
+- **Month to date.** The month the extract date falls in (even when the extract date is its last
+  day: an extract is taken during its day and records lag) is the month to date: `kpi_series`
+  marks its row `month_to_date` (pages, the series CSV, `carewatch kpis`) and gives it no RAG; the
+  overview and the report headline the last complete month, with its changes since last month and
+  last year, and show the month to date beside it, never compared.
 - **RAG.** Green when the value meets the target, amber within `rag_amber_points` (setting, default
   5) of it, red beyond; polarity decides the direction; no target, no RAG.
 - **No data.** An indicator whose source table was not in the import (meta `tables_present`) has a
@@ -84,6 +100,8 @@ def catalogue_markdown() -> str:
                 f"- Unit: {_UNITS[k.unit]}; polarity: {k.polarity or 'none'}; target: {target}; "
                 f"frequency: {k.frequency}\n"
                 f"- Source tables: {', '.join(k.tables)}\n"
+                f"- Rows behind the figure: {BASES[k.basis]}"
+                + (f"; figure = {k.aggregate.text}" if k.aggregate else "") + "\n"
                 f"- Source: {k.source}\n"
                 f"- Method: {k.method}\n\n"
             )

@@ -37,7 +37,7 @@ import polars as pl
 
 from carewatch.settings import Settings
 
-from .model import Kpi
+from .model import Kpi, figure_sql
 from .sql import timeliness
 from .registry import REGISTRY
 
@@ -107,7 +107,7 @@ def history_start(con: duckdb.DuckDBPyConnection) -> date | None:
     """First day of the earliest 903 collection year imported (1 April), else the first DECOM's month."""
     first_year, first_decom = con.execute(
         "SELECT min(year), date_trunc('month', min(decom))::DATE FROM episodes"
-    ).fetchone()
+    ).fetchall()[0]  # fetched to the end: the connection is free for relations after
     if first_year is not None:
         return date(first_year - 1, 4, 1)
     return first_decom
@@ -162,14 +162,21 @@ def _rag_sql(polarity: str | None, target: float | None, amber: float) -> str:
             f" WHEN v <= {target} + {amber} THEN 'amber' ELSE 'red' END")
 
 
-def _prepare(con: duckdb.DuckDBPyConnection, extract_date: date) -> bool:
+def _prepare(con: duckdb.DuckDBPyConnection, extract_date: date, only: date | None = None,
+             latest_to: date | None = None) -> bool:
+    """The helper views and tables; with ``only``, the dates narrowed to that one, with
+    ``latest_to`` to the latest on/before it (a drill-down then costs one date, and every rows
+    query gives what it gives for that date in the series)."""
     con.execute(_HELPERS)
     start = history_start(con)
     if start is None:
         return False
-    params = {"start": start, "extract": extract_date}
-    con.execute(_DATES.format(name="kd_monthly", ends=_MONTH_ENDS), params)
-    con.execute(_DATES.format(name="kd_annual", ends=_MARCH_ENDS), params)
+    params = {"start": start, "extract": extract_date, "only": only, "latest": latest_to}
+    for name, ends in (("kd_monthly", _MONTH_ENDS), ("kd_annual", _MARCH_ENDS)):
+        narrowed = f"""WITH e AS ({ends}) SELECT * FROM e
+                       WHERE ($only IS NULL OR period_end = $only)
+                         AND ($latest IS NULL OR period_end = (SELECT max(period_end) FROM e WHERE period_end <= $latest))"""
+        con.execute(_DATES.format(name=name, ends=narrowed), params)
     # each episode with its period of care and the working-day number of the period's start
     con.execute("""
         CREATE OR REPLACE TEMP TABLE cw_eps_periods AS
@@ -203,8 +210,7 @@ def compute_all(con: duckdb.DuckDBPyConnection, settings: Settings, extract_date
         return
     present = tables_present(con)
     for kpi in chosen:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW kd AS SELECT * FROM kd_{kpi.frequency}")
-        con.execute(f"CREATE OR REPLACE TEMP VIEW cw_lac AS SELECT * FROM cw_lac_{kpi.frequency}")
+        _use(con, kpi)
         target = target_of(kpi, settings)
         if not set(kpi.tables) <= present:
             con.execute(
@@ -215,7 +221,7 @@ def compute_all(con: duckdb.DuckDBPyConnection, settings: Settings, extract_date
         counted = kpi.unit == "count"
         con.execute(f"""
             INSERT INTO kpi_values
-            WITH q AS ({kpi.query}),
+            WITH q AS ({kpi_figure_sql(kpi)}),
             v AS (
                 SELECT kd.period_end,
                        {'NULL' if counted else 'q.numerator'} AS numerator,
@@ -227,6 +233,10 @@ def compute_all(con: duckdb.DuckDBPyConnection, settings: Settings, extract_date
                    {_rag_sql(polarity_of(kpi, settings), target, settings.rag_amber_points)}
             FROM v
         """, {"id": kpi.id, "unit": kpi.unit, "target": target})
+    _free(con)
+
+
+def _free(con: duckdb.DuckDBPyConnection) -> None:
     # the helper tables hold a row per child and month: free them (views cost nothing)
     con.execute("DROP VIEW IF EXISTS cw_lac")
     for table in ("cw_lac_monthly", "cw_lac_annual", "cw_eps_periods"):
@@ -234,11 +244,11 @@ def compute_all(con: duckdb.DuckDBPyConnection, settings: Settings, extract_date
 
 
 def timeliness_duty(kpi: Kpi) -> tuple[str, str] | None:
-    """(duty, bucket) of a timeliness indicator: one whose query is ``sql.timeliness(duty, bucket)``."""
+    """(duty, bucket) of a timeliness indicator: one whose rows are ``sql.timeliness(duty, bucket)``."""
     from carewatch.duties import DUTIES
 
     return next(((duty, bucket) for duty in DUTIES for bucket in ("due", "opened")
-                 if kpi.query == timeliness(duty, bucket)), None)
+                 if kpi.rows == timeliness(duty, bucket)), None)
 
 
 def team_timeliness(con: duckdb.DuckDBPyConnection, period_end: date, extract_date: date) -> pl.DataFrame:
@@ -255,12 +265,58 @@ def team_timeliness(con: duckdb.DuckDBPyConnection, period_end: date, extract_da
     con.execute(f"CREATE OR REPLACE TEMP VIEW kd AS SELECT DATE '{period_end.isoformat()}' AS period_end, "
                 f"DATE '{extract_date.isoformat()}' AS as_of")
     present = tables_present(con)
-    parts = [f"SELECT '{kpi.id}' AS id, team, numerator, denominator FROM ({timeliness(*found, by_team=True)})"
+    # the indicator's own rows (with the duty's team) aggregated by its own aggregate, per team
+    parts = [f"SELECT '{kpi.id}' AS id, r.team, {kpi.aggregate.numerator} AS numerator, "
+             f"{kpi.aggregate.denominator} AS denominator FROM ({timeliness(*found, by_team=True)}) r "
+             f"WHERE r.period_end IN (SELECT period_end FROM kd) GROUP BY r.team"
              for kpi in REGISTRY.values() if (found := timeliness_duty(kpi)) and set(kpi.tables) <= present]
     if not parts:
         return pl.DataFrame(schema={"id": pl.Utf8, "team": pl.Utf8, "numerator": pl.Int64, "denominator": pl.Int64})
     return con.sql(" UNION ALL ".join(parts) + " ORDER BY id, team NULLS LAST").pl().filter(
         pl.col("denominator") > 0)
+
+
+def _use(con: duckdb.DuckDBPyConnection, kpi: Kpi) -> None:
+    con.execute(f"CREATE OR REPLACE TEMP VIEW kd AS SELECT * FROM kd_{kpi.frequency}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW cw_lac AS SELECT * FROM cw_lac_{kpi.frequency}")
+
+
+def kpi_figure_sql(kpi: Kpi) -> str:
+    """The indicator's figure per date in ``kd``: its rows aggregated (or, basis "none", its query)."""
+    return kpi.query if kpi.rows is None else figure_sql(kpi.rows, kpi.aggregate)
+
+
+#: the columns every rows query starts with; the rest are the deciding fields
+ROW_COLUMNS = ("period_end", "key", "counted")
+
+
+def kpi_rows(con: duckdb.DuckDBPyConnection, extract_date: date, period_end: date | None = None,
+             ids: list[str] | None = None, latest_to: date | None = None) -> dict[str, pl.DataFrame]:
+    """The rows behind each indicator's figure (or those in ``ids``), for one date (``period_end``),
+    each indicator's latest date on/before ``latest_to`` (its month-end or 31 March), or every
+    date: ``{id: frame}`` with period_end, key, counted and the deciding fields, counted rows first.
+
+    Indicators with basis "none" and those whose source table was not imported have no frame.
+    The figure stored by ``compute_all`` for a date is the indicator's aggregate of exactly these rows.
+    """
+    chosen = [REGISTRY[i] for i in ids] if ids is not None else list(REGISTRY.values())
+    if not _prepare(con, extract_date, only=period_end, latest_to=latest_to):
+        return {}
+    present = tables_present(con)
+    listed: dict[str, pl.DataFrame] = {}
+    try:
+        for kpi in chosen:
+            if kpi.rows is None or not set(kpi.tables) <= present:
+                continue
+            _use(con, kpi)
+            listed[kpi.id] = con.sql(f"""
+                SELECT r.* FROM ({kpi.rows}) r
+                WHERE r.period_end IN (SELECT period_end FROM kd)
+                ORDER BY r.period_end, r.counted DESC, r.key
+            """).pl()
+    finally:
+        _free(con)
+    return listed
 
 
 def kpi_series(con: duckdb.DuckDBPyConnection, id: str | None = None, as_of: date | None = None,
@@ -269,19 +325,32 @@ def kpi_series(con: duckdb.DuckDBPyConnection, id: str | None = None, as_of: dat
     ones in the last ``months`` calendar months up to ``as_of`` (or the latest row).
 
     ``rag`` is green/amber/red, NULL when there is no target or no value, or ``'no data'`` when
-    the indicator's source table was not in the import.
+    the indicator's source table was not in the import. ``month_to_date`` marks the month the
+    extract date falls in (see ``MONTH_TO_DATE``): it never has a RAG.
     """
-    return con.sql("""
+    annual = [k.id for k in REGISTRY.values() if k.frequency == "annual"]
+    return con.sql(f"""
         WITH rows AS (
-            SELECT * FROM kpi_values
+            SELECT v.*, {MONTH_TO_DATE_SQL} AS month_to_date FROM kpi_values v
             WHERE ($id IS NULL OR id = $id) AND ($as_of IS NULL OR period_end <= $as_of)
         ), latest AS (SELECT coalesce($as_of, max(period_end)) AS ref FROM rows)
-        SELECT id, period_end, numerator, denominator, value, unit, target, rag
+        SELECT id, period_end, numerator, denominator, value, unit, target,
+               CASE WHEN month_to_date AND rag IS DISTINCT FROM '{NO_DATA}' THEN NULL ELSE rag END AS rag,
+               month_to_date
         FROM rows, latest
         -- the last N calendar months: after the end of the month N months before the reference date
         WHERE $months IS NULL OR period_end > last_day((ref - to_months($months))::DATE)
         ORDER BY id, period_end
-    """, params={"id": id, "as_of": as_of, "months": months}).pl()
+    """, params={"id": id, "as_of": as_of, "months": months, "annual": annual}).pl()
+
+
+#: The month the extract date falls in is "month to date", even when the extract date is its last
+#: day: an extract is taken during its day and records lag, so that month is never complete. Its
+#: row is labelled so everywhere, has no RAG and no "since last month" change, and headlines
+#: (overview, report) are the last complete month. Annual (31 March) figures are not months.
+MONTH_TO_DATE = "month to date"
+MONTH_TO_DATE_SQL = """(NOT list_contains($annual, v.id)
+                        AND v.period_end = (SELECT value FROM meta WHERE key = 'extract_date')::DATE)"""
 
 
 def latest_with_lookbacks(series: pl.DataFrame, months_back: dict[str, int],
@@ -290,9 +359,17 @@ def latest_with_lookbacks(series: pl.DataFrame, months_back: dict[str, int],
 
     The one rule for "since last month / last year" on pages and in reports: for each ``name, n``
     the month-end ``n`` months before the latest period_end (``{name}_day``) and the ``carry``
-    columns found there (``{name}_{column}``, null when none). A part month at the extract date is
-    so compared with whole month-ends before it; annual rows (31 March) find nothing a month back.
+    columns found there (``{name}_{column}``, null when none); annual rows (31 March) find nothing
+    a month back. The latest row is the latest complete month: the month to date (column
+    ``month_to_date``) is never a headline nor compared, and is carried beside it as
+    ``mtd_day`` and ``mtd_{column}``.
     """
+    if "month_to_date" in series.columns:
+        partial = series.filter(pl.col("month_to_date")).select(
+            "id", pl.col("period_end").alias("mtd_day"), *[pl.col(c).alias(f"mtd_{c}") for c in carry])
+        series = series.filter(~pl.col("month_to_date"))
+    else:
+        partial = None
     latest = series.sort("period_end").group_by("id", maintain_order=True).last()
     latest = latest.with_columns(pl.col("period_end").dt.offset_by(f"-{n}mo").dt.month_end().alias(f"{name}_day")
                                  for name, n in months_back.items())
@@ -301,4 +378,4 @@ def latest_with_lookbacks(series: pl.DataFrame, months_back: dict[str, int],
         latest = latest.join(
             earlier.rename({"period_end": f"{name}_day", **{c: f"{name}_{c}" for c in carry}}),
             on=["id", f"{name}_day"], how="left")
-    return latest
+    return latest if partial is None else latest.join(partial, on="id", how="left")

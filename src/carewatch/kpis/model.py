@@ -1,4 +1,4 @@
-"""What an indicator is: its metadata and the one SQL query that computes its whole series."""
+"""What an indicator is: its metadata and the one SQL definition that lists the rows behind it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,6 +6,18 @@ from typing import Literal
 
 Unit = Literal["count", "percent", "rate", "days"]
 Polarity = Literal["higher", "lower"] | None
+#: what one row behind the figure is; "none" for a figure derived from other figures (no rows)
+Basis = Literal["children", "duties", "periods", "households", "events", "none"]
+
+#: what each basis's rows are, and what their ``key`` is
+BASES = {
+    "children": "children (key: the child's id)",
+    "duties": "duty instances (key: child:duty:period:sequence:due date)",
+    "periods": "periods of care (key: child:period)",
+    "households": "fostering households (key: the household's id)",
+    "events": "events or records (key: what names it, then the source file and row)",
+    "none": "none: derived from other figures, no rows behind it",
+}
 
 AREAS = (
     "Children we care for",
@@ -24,15 +36,37 @@ AREAS = (
 
 
 @dataclass(frozen=True)
+class Aggregate:
+    """How the engine turns the rows ``r`` of one period_end into the figure: SQL aggregates over
+    ``r`` (grouped by the date ``kd``). The default is a share: numerator = rows counted,
+    denominator = every row; for a count, value = every row."""
+
+    numerator: str = "count(r.key) FILTER (WHERE r.counted)"
+    denominator: str = "count(r.key)"
+    #: the value itself, for counts and for means of recorded figures; NULL lets the engine divide
+    value: str = "NULL"
+    #: the aggregate in words, for the catalogue
+    text: str = "numerator = the rows counted, denominator = every row"
+
+
+SHARE = Aggregate()
+COUNT = Aggregate(numerator="NULL", denominator="NULL", value="count(r.key)", text="the number of rows")
+
+
+@dataclass(frozen=True)
 class Kpi:
     """One indicator.
 
-    ``query`` is a DuckDB SELECT over the snapshot and the engine's helper views (see
-    ``carewatch.kpis.engine``). It reads the month-ends from ``kd`` (period_end = D, as_of, and the
-    window starts) and returns one row per ``period_end`` with ``numerator``, ``denominator`` and
-    ``value``: percentages, rates and mean days return the exact integers and leave ``value`` NULL
-    (the engine divides and rounds), unless the value is itself a mean of recorded figures; counts
-    return ``value`` only.
+    ``rows`` is a DuckDB SELECT over the snapshot and the engine's helper views (see
+    ``carewatch.kpis.engine``) reading the month-ends from ``kd``. It lists, per ``period_end``,
+    every row of the denominator (or of the count) with ``key`` (the child, duty instance,
+    period, household or event; unique within a period_end), ``counted`` (in the numerator) and
+    the fields that decide it. The engine computes the figure from these rows by ``aggregate``,
+    so the figure and the list behind it are one definition.
+
+    ``basis`` "none" is a figure derived from other figures (a threshold from the population):
+    it has no rows, and ``query`` returns one row per ``period_end`` with ``numerator``,
+    ``denominator`` and ``value`` as the engine stores them.
     """
 
     id: str
@@ -45,6 +79,27 @@ class Kpi:
     source: str
     method: str
     tables: tuple[str, ...]
-    query: str
+    basis: Basis
+    rows: str | None = None
+    aggregate: Aggregate | None = None
+    query: str | None = None
     #: name of a Settings field that holds the target (adoption scorecard thresholds)
     target_setting: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.basis not in BASES:
+            raise ValueError(f"{self.id}: unknown basis {self.basis}")
+        if (self.basis == "none") != (self.rows is None) or (self.basis == "none") != (self.query is not None):
+            raise ValueError(f"{self.id}: basis 'none' has a query and no rows; every other basis has rows")
+        if self.aggregate is None and self.rows is not None:
+            object.__setattr__(self, "aggregate", COUNT if self.unit == "count" else SHARE)
+
+
+def figure_sql(rows: str, aggregate: Aggregate) -> str:
+    """A figure per date in ``kd``: the rows of that date aggregated (0 rows: a count of 0)."""
+    return f"""
+        SELECT kd.period_end, {aggregate.numerator} AS numerator, {aggregate.denominator} AS denominator,
+               {aggregate.value} AS value
+        FROM kd LEFT JOIN ({rows}) r USING (period_end)
+        GROUP BY kd.period_end
+    """

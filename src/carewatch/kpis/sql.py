@@ -1,30 +1,41 @@
-"""SQL fragments shared by several indicators (so one rule is written once)."""
+"""SQL fragments shared by several indicators (so one rule is written once).
+
+Every fragment that lists rows returns ``period_end, key, counted`` and then the deciding fields
+(see ``carewatch.kpis.model.Kpi``)."""
 from __future__ import annotations
+
+from carewatch.duties.status import status_sql
+
+# one duty instance: the child, the duty, the period of care, its place in the sequence (per placement
+# for visits, so not unique alone) and its due date
+DUTY_KEY = "concat_ws(':', du.child, du.duty, du.period_id, du.seq, du.due)"
+_STATUS = status_sql("a.as_of", 0, prefix="du.")
+DUTY_FIELDS = f"du.child, du.duty, du.opened, du.due, du.done, du.closed, {_STATUS} AS status"
+
+
+def duty_rows(duty: str, placed: str, joined: str = "", team: bool = False) -> str:
+    """Instances of one duty due on/before the as-of date (and opened by it), each placed at the
+    date ``placed`` (an expression over ``du``, ``a`` and whatever ``joined`` adds), with their
+    status at the as-of date by the due list's own rule: counted = done on time (on/before the
+    due date and the as-of date). Missed duties stay as not on time."""
+    return f"""
+        WITH a AS (SELECT max(as_of) AS as_of FROM kd)
+        SELECT {placed} AS period_end, {DUTY_KEY} AS key, {_STATUS} = 'done_on_time' AS counted,
+               {DUTY_FIELDS}{", du.team" if team else ""}
+        FROM cw_duties du CROSS JOIN a {joined}
+        WHERE du.duty = '{duty}' AND du.due <= a.as_of AND du.opened <= a.as_of
+    """
 
 
 def timeliness(duty: str, bucket: str = "due", by_team: bool = False) -> str:
     """Duties of one family falling in D's month (by ``bucket``: the due date, or the date the duty
-    opened), due on or before the as-of date: the numerator is those done on or before the due
-    date (and by the as-of date). Missed duties stay in the denominator as not on time.
+    opened), due on or before the as-of date: counted are those done on or before the due date
+    (and by the as-of date).
 
-    Each duty is placed in its month by an equality join (month-end, or the as-of date for the
-    partial last month), so the whole history costs one pass over the duties. ``by_team`` adds a
-    ``team`` column: the duty's stored owner, the allocation on its due date (kpis.team_timeliness)."""
-    team = ", du.team" if by_team else ""
-    return f"""
-        WITH a AS (SELECT max(as_of) AS as_of FROM kd),
-        months AS (
-            SELECT least(last_day(du.{bucket}), a.as_of) AS period_end{team},
-                   count(*) FILTER (WHERE du.done <= du.due AND du.done <= a.as_of) AS numerator,
-                   count(*) AS denominator
-            FROM cw_duties du, a
-            WHERE du.duty = '{duty}' AND du.due <= a.as_of AND du.opened <= a.as_of
-            GROUP BY ALL
-        )
-        SELECT kd.period_end{', m.team' if by_team else ''}, coalesce(m.numerator, 0) AS numerator,
-               coalesce(m.denominator, 0) AS denominator, NULL AS value
-        FROM kd LEFT JOIN months m USING (period_end)
-    """
+    Each duty is placed in its month by an equality (month-end, or the as-of date for the partial
+    last month), so the whole history costs one pass over the duties. ``by_team`` adds a ``team``
+    column: the duty's stored owner, the allocation on its due date (kpis.team_timeliness)."""
+    return duty_rows(duty, f"least(last_day(du.{bucket}), a.as_of)", team=by_team)
 
 
 def not_quarantined(table: str, columns: str = "*") -> str:
@@ -33,7 +44,7 @@ def not_quarantined(table: str, columns: str = "*") -> str:
 
 
 def in_12_months(column: str) -> str:
-    """``column`` in the 12 months to D: (D − 12 months, D]."""
+    """``column`` in the 12 months to D: (D - 12 months, D]."""
     return f"{column} > kd.m12 AND {column} <= kd.period_end"
 
 
@@ -42,12 +53,18 @@ def in_month(column: str) -> str:
     return f"{column} BETWEEN kd.m_start AND kd.period_end"
 
 
-def count_rows(source: str, condition: str, counted: str = "*") -> str:
-    """A count per date of ``source`` rows meeting ``condition`` (which may use ``kd``); 0, not
-    NULL, where none do."""
-    counted_expr = "count(s.*)" if counted == "*" else f"count({counted})"
+def listed(source: str, condition: str, key: str, fields: str, *, once: str | None = None) -> str:
+    """The ``source`` rows (alias ``s``) meeting ``condition`` (which may use ``kd``) on each date,
+    every one counted: the rows of a count. ``once`` (an ORDER BY) keeps one row per key and date,
+    the first in that order (a child counted once)."""
+    dedupe = f"QUALIFY row_number() OVER (PARTITION BY kd.period_end, {key} ORDER BY {once}) = 1" if once else ""
     return f"""
-        SELECT kd.period_end, {counted_expr} AS value
-        FROM kd LEFT JOIN {source} s ON {condition}
-        GROUP BY kd.period_end
+        SELECT kd.period_end, {key} AS key, true AS counted, {fields}
+        FROM kd JOIN {source} s ON {condition}
+        {dedupe}
     """
+
+
+def row_key(alias: str, *natural: str) -> str:
+    """An event's key: what names it (``natural`` columns) and its source file row, never NULL."""
+    return "concat_ws(':', " + ", ".join([f"{alias}.{c}" for c in natural] + [f"{alias}._file", f"{alias}._row"]) + ")"

@@ -148,6 +148,9 @@ def build_report_context(con: duckdb.DuckDBPyConnection, as_of: date | None = No
     if as_of is None and series.height:
         as_of = series["period_end"].max()  # a snapshot without an extract date: its latest value
     latest = {r["id"]: r for r in _with_lookbacks(series).iter_rows(named=True)}
+    # the headline month: the last complete month (the month to date is never a headline)
+    complete = series.filter(~pl.col("month_to_date")) if "month_to_date" in series.columns else series
+    headline = complete["period_end"].max() if complete.height else as_of
     registry = REGISTRY
     figure = 0
     areas = []
@@ -163,7 +166,7 @@ def build_report_context(con: duckdb.DuckDBPyConnection, as_of: date | None = No
             sentence = key_figure(row)
             if sentence:
                 sentences.append(sentence)
-            frame = _chart_frame(series, kpi, as_of)
+            frame = _chart_frame(series, kpi, headline)
             if frame["value"].is_not_null().any():
                 figure += 1
                 spec = with_title(trend_chart_spec(frame.drop("suppressed"), target=target,
@@ -188,7 +191,7 @@ def build_report_context(con: duckdb.DuckDBPyConnection, as_of: date | None = No
         "snapshot_id": meta.get("snapshot_id"),
         "extract_date": extract_date,
         "as_of": as_of,
-        "month": month_label(as_of) if as_of else "",
+        "month": month_label(headline) if headline else "",
         "public": public,
         "areas": areas,
         "datapack": datapack,

@@ -46,3 +46,19 @@ def mark_suppressed(series: pl.DataFrame, public: bool) -> pl.DataFrame:
 def small_count(value: float | int | None) -> bool:
     """The count rule for a single figure (data-pack totals)."""
     return value is not None and 1 <= value <= 5
+
+
+def public_figures(series: pl.DataFrame) -> pl.DataFrame:
+    """A kpi_series frame as the public version shows it: ``suppressed`` marked, and every
+    suppressed figure (numerator, denominator, value) and what follows from it (the RAG) given
+    as ``c``, so no page or download made from it can show a small number (those columns become
+    text). The dashboard shows members, scrutiny officers and cabinet members this."""
+    marked = mark_suppressed(series, True)
+    return marked.with_columns(
+        pl.when(pl.col("suppressed")).then(pl.lit(SUPPRESSED)).otherwise(pl.col(c).cast(pl.Utf8)).alias(c)
+        for c in ("numerator", "denominator", "value", "rag"))
+
+
+def hide_in_row(row: dict, flags: dict[str, str]) -> dict:
+    """A dict row with each ``field`` shown as ``c`` where its ``flags[field]`` column is true."""
+    return row | {field: SUPPRESSED for field, flag in flags.items() if row.get(flag)}

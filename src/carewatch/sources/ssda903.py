@@ -10,7 +10,10 @@ the year they end with a ``merge.year_named_by_start`` warning.
 
 Several years merge as DATA.md §1 says: an episode (same CHILD and DECOM) or a Header row (same
 CHILD) found in several years is kept from the latest year; when an earlier year's version differs
-a ``merge.*`` warning names the losing row. Every other table keeps the rows of every year (reviews,
+a ``merge.*`` warning names the losing row. An episode open in an earlier return (DEC blank) and
+closed in a later one, nothing else changed but the closing fields (DEC, REC, REASON_PLACE_CHANGE),
+is the normal course of a child's care and merges silently; ``merge.episode_conflict`` is kept for
+real disagreements (a code or date that differs, or a DEC that changed once recorded). Every other table keeps the rows of every year (reviews,
 OC2 and OC3 are year-specific), dropping only rows repeated unchanged in a later year. Duplicates
 inside one year are kept: they are the checks' business.
 """
@@ -162,6 +165,8 @@ def years_named_by_start(frames: dict[str, list[pl.DataFrame]]) -> list[int]:
 # --- merging years --------------------------------------------------------------------------------
 _MERGE_KEYS = {"episodes": ["child", "decom"], "header": ["child"]}
 _CONFLICTS = {"episodes": EPISODE_CONFLICT, "header": HEADER_CONFLICT}
+# what a return fills in when an episode ends (REASON_PLACE_CHANGE is recorded on the ending episode)
+_CLOSING = ("dec", "rec", "reason_place_change")
 
 
 def _data_columns(table: str) -> list[str]:
@@ -211,6 +216,13 @@ def _conflict_findings(table: str, conflicts: pl.DataFrame, winners: pl.DataFram
         pl.when(pl.col(c).ne_missing(pl.col(f"{c}__kept"))).then(pl.lit(c.upper())).otherwise(None)
         for c in data if c not in key
     ]).list.drop_nulls().list.join(", ")
+    if table == "episodes":
+        # an episode open in one return and closed in the next is the ordinary case, not a
+        # disagreement: only the closing fields were filled in, so it merges silently
+        closing_only = pl.concat_list([
+            pl.col(c).ne_missing(pl.col(f"{c}__kept")) for c in data if c not in key and c not in _CLOSING
+        ]).list.any().not_()
+        joined = joined.filter(~(pl.col("dec").is_null() & pl.col("dec__kept").is_not_null() & closing_only))
     rows = joined.select(
         pl.col("_file").alias("file"), pl.col("_row").alias("row"), pl.col("child"),
         pl.lit(None, pl.Utf8).alias("column"), pl.col("year"), pl.col("kept_year"),

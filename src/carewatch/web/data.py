@@ -4,7 +4,8 @@ Case data lives only in the snapshot files, which never change once published; s
 be cached by (snapshot file, as-of date, ...) for the life of the process. Each request gets its
 own DuckDB cursor on a process-wide read-only connection per snapshot.
 
-The children behind an indicator's number are decided here, in ``children_behind`` (see there).
+The rows behind an indicator's number are the engine's (``carewatch.kpis.engine.kpi_rows``): the
+same definition the figure is aggregated from.
 """
 from __future__ import annotations
 
@@ -20,16 +21,6 @@ from django.conf import settings as django_settings
 from carewatch import settings as local_settings
 from carewatch.kpis.comparators import england_latest, england_series
 from carewatch.snapshot import Home, open_snapshot, read_meta, register
-
-#: timeliness indicators: the duty whose instances due in the month make the number
-TIMELINESS_DUTY = {
-    "iha_within_20wd": "IHA",
-    "rha_on_time": "RHA",
-    "visits_on_time": "VISIT",
-    "reviews_on_time": "REVIEW",
-    "pba_in_time": "PBA",
-    "pep_in_timescale": "PEP",
-}
 
 _lock = threading.Lock()
 _databases: dict[str, duckdb.DuckDBPyConnection] = {}
@@ -107,6 +98,34 @@ class SnapshotMiddleware:
         finally:
             request.snapshot.close()
 
+    def process_exception(self, request, exception):
+        """A date a page cannot answer for (carewatch.asof): the message, not a page of figures."""
+        from carewatch.asof import DateOutOfRange
+
+        if isinstance(exception, DateOutOfRange):
+            from carewatch.web.dashboard.views import date_refused
+
+            return date_refused(request, str(exception))
+        return None
+
+
+@lru_cache(maxsize=64)
+def as_of_range(path: Path) -> tuple[date, date]:
+    from carewatch.asof import snapshot_range
+
+    con = cursor(path)
+    try:
+        return snapshot_range(con)
+    finally:
+        con.close()
+
+
+def check_as_of(path: Path, day: date) -> date:
+    """``day`` if the snapshot answers for it, else carewatch.asof.DateOutOfRange (its message)."""
+    from carewatch.asof import check_in_range
+
+    return check_in_range(day, *as_of_range(path))
+
 
 class Keyed:
     """Settings as a cache key: Settings holds dicts (targets by indicator), so it is not
@@ -128,27 +147,41 @@ def _with_changes(series: pl.DataFrame) -> pl.DataFrame:
     """Each indicator's latest value with the value a month and a year before it."""
     from carewatch.kpis import latest_with_lookbacks
 
-    return (latest_with_lookbacks(series, {"month": 1, "year": 12})
+    return (latest_with_lookbacks(series, {"month": 1, "year": 12}, carry=("value", "suppressed"))
             .rename({"month_value": "value_month_before", "year_value": "value_year_before"})
             .with_columns((pl.col("value") - pl.col("value_month_before")).alias("change_month"),
                           (pl.col("value") - pl.col("value_year_before")).alias("change_year"))
             .drop("month_day", "year_day"))
 
 
-@lru_cache(maxsize=16)
-def overview(path: Path, as_of: date) -> list[dict]:
+#: what follows from a suppressed figure on the overview: the field shown as c, and its flag
+_HIDDEN_WITH = {"value": "suppressed", "rag": "suppressed", "change_month": "change_month_hidden",
+                "change_year": "change_year_hidden", "mtd_value": "mtd_suppressed"}
+
+
+@lru_cache(maxsize=32)
+def overview(path: Path, as_of: date, public: bool = False) -> list[dict]:
     """Every area's indicators, in catalogue order: the latest value, target, RAG, changes,
-    England's figure and a sparkline of the last 24 months."""
+    England's figure and a sparkline of the last 24 months. ``public``: small numbers and what
+    follows from them as ``c`` (reports.suppression, the public report's rule)."""
     from carewatch.charts import render_svg, sparkline_spec
     from carewatch.kpis import REGISTRY, kpi_series
     from carewatch.kpis.model import AREAS
+    from carewatch.reports.suppression import hide_in_row, mark_suppressed
 
     con = cursor(path)
     try:
-        series = kpi_series(con, as_of=as_of)
+        series = mark_suppressed(kpi_series(con, as_of=as_of), public)
     finally:
         con.close()
-    latest = {row["id"]: row for row in _with_changes(series).iter_rows(named=True)} if series.height else {}
+    latest = {}
+    if series.height:
+        changes = _with_changes(series).with_columns(
+            (pl.col("suppressed") | pl.col("month_suppressed").fill_null(False)).alias("change_month_hidden"),
+            (pl.col("suppressed") | pl.col("year_suppressed").fill_null(False)).alias("change_year_hidden"))
+        latest = {row["id"]: hide_in_row(row, _HIDDEN_WITH) for row in changes.iter_rows(named=True)}
+    # a suppressed point is not drawn either
+    series = series.with_columns(pl.when(pl.col("suppressed")).then(None).otherwise(pl.col("value")).alias("value"))
     recent = series.filter(pl.col("period_end") > pl.lit(as_of).dt.offset_by("-24mo"))
     areas: dict[str, list[dict]] = {area: [] for area in AREAS}
     for kpi in REGISTRY.values():
@@ -165,10 +198,12 @@ def overview(path: Path, as_of: date) -> list[dict]:
 
 
 @lru_cache(maxsize=64)
-def indicator(path: Path, as_of: date, kpi_id: str) -> dict:
-    """One indicator's whole series to the as-of date, its latest row and its trend chart."""
+def indicator(path: Path, as_of: date, kpi_id: str, public: bool = False) -> dict:
+    """One indicator's whole series to the as-of date, its latest row and its trend chart;
+    ``public``: as the public report shows it (small numbers as ``c``, not drawn)."""
     from carewatch.charts import render_svg, trend_chart_spec
     from carewatch.kpis import REGISTRY, kpi_series
+    from carewatch.reports.suppression import mark_suppressed, public_figures
 
     kpi = REGISTRY[kpi_id]
     con = cursor(path)
@@ -176,6 +211,13 @@ def indicator(path: Path, as_of: date, kpi_id: str) -> dict:
         series = kpi_series(con, id=kpi_id, as_of=as_of).sort("period_end")
     finally:
         con.close()
+    if public:
+        shown = public_figures(series)
+        series = mark_suppressed(series, True).with_columns(
+            pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("numerator", "denominator", "value", "rag")).drop("suppressed")
+    else:
+        shown = series
     england = england_series(kpi).filter(pl.col("period_end") <= as_of)
     target = series["target"].drop_nulls()[-1] if series["target"].drop_nulls().len() else kpi.target
     chart = ""
@@ -184,7 +226,7 @@ def indicator(path: Path, as_of: date, kpi_id: str) -> dict:
                                             title="", unit=kpi.unit),
                            label=f"{kpi.title}: this council by month"
                                  f"{', with England' if england.height else ''}{', and the target' if target is not None else ''}")
-    return {"kpi": kpi, "series": series, "latest": series.row(-1, named=True) if series.height else None,
+    return {"kpi": kpi, "series": shown, "latest": shown.row(-1, named=True) if shown.height else None,
             "target": target, "england": england, "chart": chart}
 
 
@@ -206,39 +248,46 @@ def in_scope(con, as_of: date, teams: tuple[str, ...] | None, frame: pl.DataFram
     return frame.filter(pl.col(column).is_in(allowed.implode()))
 
 
-def children_behind(path: Path, kpi_id: str, period_end: date, as_of: date, settings) -> tuple[str, pl.DataFrame]:
-    return _children_behind(path, kpi_id, period_end, as_of, Keyed(settings))
+#: what each basis's rows are called on the page
+ROWS_CALLED = {"children": "Children", "duties": "Duties", "periods": "Periods of care",
+               "households": "Fostering households", "events": "Records"}
+COUNTED = {"yes": True, "no": False}
+
+
+def children_behind(path: Path, kpi_id: str, period_end: date, counted: str | None = None) -> tuple[str, pl.DataFrame]:
+    """The rows behind an indicator's figure on one date, as ``carewatch kpis --children`` prints
+    them (id, period_end, basis, key, counted, the deciding fields), and what the list is; only the
+    rows counted (``counted`` "yes") or not ("no") when asked."""
+    from carewatch.kpis import REGISTRY
+
+    rows = _rows_behind(path, kpi_id, period_end)
+    if counted in COUNTED:
+        rows = rows.filter(pl.col("counted") == COUNTED[counted])
+    kpi = REGISTRY[kpi_id]
+    what = "counted" if kpi.unit == "count" else "in the denominator (counted: in the numerator)"
+    return f"{ROWS_CALLED[kpi.basis]} behind the figure for {period_end:%-d %B %Y}, every one {what}", rows
 
 
 @lru_cache(maxsize=256)
-def _children_behind(path: Path, kpi_id: str, period_end: date, as_of: date, settings: Keyed) -> tuple[str, pl.DataFrame]:
-    """The children behind an indicator's figure for one month-end, and what the list is.
+def _rows_behind(path: Path, kpi_id: str, period_end: date) -> pl.DataFrame:
+    from carewatch.kpis.behind import rows_table
+    from carewatch.kpis.engine import kpi_rows
 
-    The kpis engine gives no child-level function, so this is the one place that decides it:
-    - a timeliness indicator (TIMELINESS_DUTY): its duty's instances due in that month (on or
-      before the as-of date), with their status: the met and unmet ones the percentage counts;
-    - any other indicator: the children looked after on the month-end (short breaks excluded),
-      the population the figure is drawn from, with their placement and legal status.
-    """
-    duty = TIMELINESS_DUTY.get(kpi_id)
-    month_start = period_end.replace(day=1)
-    if duty:
-        rows = _due_rows(path, as_of, settings, duty=duty, status="all")
-        rows = rows.filter(pl.col("due").is_between(month_start, min(period_end, as_of)))
-        return (f"{duty} duties due between {month_start:%-d %B %Y} and {min(period_end, as_of):%-d %B %Y}",
-                rows.sort("status", "due", "child"))
     con = cursor(path)
     try:
-        rows = con.sql("""
-        SELECT p.child, p.start_date AS period_start, pl.place, pl.start_date AS placement_start, e.ls AS legal_status
-        FROM periods p
-        LEFT JOIN placements pl ON pl.child = p.child AND pl.start_date <= $d AND (pl.end_date IS NULL OR pl.end_date > $d)
-        LEFT JOIN episodes e ON e.child = p.child AND e.decom <= $d AND (e.dec IS NULL OR e.dec > $d)
-        WHERE p.start_date <= $d AND (p.end_date IS NULL OR p.end_date > $d) AND NOT coalesce(p.short_breaks, false)
-        ORDER BY p.child""", params={"d": period_end}).pl()
+        listed = kpi_rows(con, date.fromisoformat(_meta(path)["extract_date"]), period_end=period_end, ids=[kpi_id])
     finally:
         con.close()
-    return f"Children looked after on {period_end:%-d %B %Y}", rows
+    return rows_table(listed) if listed else rows_table({})
+
+
+def scope_column(kpi_id: str, rows: pl.DataFrame) -> str | None:
+    """The column naming the child a row is about (for a manager's teams), if any."""
+    from carewatch.kpis import REGISTRY
+
+    if REGISTRY[kpi_id].basis == "children":
+        return "key"
+    return "child" if "child" in rows.columns else None
 
 
 def due_rows(path: Path, as_of: date, settings, *, duty=None, team=None, worker=None, status="open") -> pl.DataFrame:

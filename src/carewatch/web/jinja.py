@@ -9,6 +9,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
+from carewatch.reports.suppression import SUPPRESSED
+
 
 def url(name: str, *args, query: dict | None = None) -> str:
     path = reverse(name, args=args)
@@ -31,6 +33,9 @@ def number(value, unit: str | None = None) -> str:
     """An indicator value as the committee reads it: counts whole, others one decimal, % where due."""
     if value is None:
         return "no data"
+    if value == SUPPRESSED:  # a small number the public version hides (reports.suppression)
+        return SUPPRESSED
+    value = float(value)  # the public series carries its figures as text
     if unit == "count":
         return f"{int(round(value)):,}"
     text = f"{value:,.1f}"
@@ -40,6 +45,8 @@ def number(value, unit: str | None = None) -> str:
 def signed(value, unit: str | None = None) -> str:
     if value is None:
         return "–"
+    if value == SUPPRESSED:
+        return SUPPRESSED
     if unit == "percent":
         return f"{value:+.1f} points"
     if unit == "count":

@@ -1,6 +1,6 @@
 """Pre-birth, adoption and fostering for adoption (KPIS.md; seed ¶2.11, 2.14-2.15; DOMAIN.md B1)."""
-from ..model import Kpi
-from ..sql import count_rows, in_12_months, timeliness
+from ..model import Aggregate, Kpi
+from ..sql import in_12_months, listed, timeliness
 
 AREA = "Pre-birth and adoption"
 ADOPTIVE = "('A3', 'A4', 'A5', 'A6')"
@@ -21,12 +21,18 @@ THREE_YEARS = ("3-year mean over children adopted in the 3 years to D (periods o
 
 
 def _mean_days(days_expr: str, extra: str = "", where: str = "true") -> str:
+    """The adopted children's periods of care with their days (numerator = the days summed)."""
     return f"""
         WITH a AS ({_ADOPTED}), m AS (SELECT a.*, {days_expr} AS days FROM a {extra} WHERE {where})
-        SELECT kd.period_end, sum(a.days) AS numerator, count(a.days) AS denominator, NULL AS value
-        FROM kd LEFT JOIN m a ON {_IN_3_YEARS} AND a.days IS NOT NULL
-        GROUP BY kd.period_end
+        SELECT kd.period_end, concat_ws(':', a.child, a.period_id) AS key, true AS counted, a.child,
+               a.start_date AS period_start, a.placed AS adoptive_placement, a.order_start, a.end_date AS adopted,
+               a.days
+        FROM kd JOIN m a ON {_IN_3_YEARS} AND a.days IS NOT NULL
     """
+
+
+MEAN_DAYS = Aggregate(numerator="sum(r.days)", denominator="count(r.key)",
+                      text="numerator = the rows' days summed, denominator = every row")
 
 
 KPIS = [
@@ -36,7 +42,7 @@ KPIS = [
         source="Working Together; local standard: referral + 45 working days (setting pba_working_days).",
         method=("PBA duties due in D's month (1st to D) and on/before the as-of date; numerator = "
                 "completed on/before the due date. Aggregated from the duties table."),
-        tables=("pre_birth_assessments",), query=timeliness("PBA"),
+        tables=("pre_birth_assessments",), basis="duties", rows=timeliness("PBA"),
     ),
     Kpi(
         id="ffa_placements_12m", title="Fostering for adoption placements in the last 12 months",
@@ -50,8 +56,9 @@ KPIS = [
                 "temporary placement to the same U2/U5 carer and a second U2/U5 episode with the same "
                 "carer are not new starts; a move between two U2/U5 carers is. Each child counted once."),
         tables=("episodes",),
-        query=count_rows(
-            """(SELECT child, decom FROM (
+        basis="children",
+        rows=listed(
+            """(SELECT child, decom, place FROM (
                     SELECT e.child, e.decom, e.place, pl.start_date AS placement_start,
                            lag(e.place) OVER (PARTITION BY e.child, pl.placement_id ORDER BY e.decom) AS previous_place
                     FROM cw_eps e JOIN cw_placements pl ON pl.child = e.child AND e.decom >= pl.start_date
@@ -60,7 +67,7 @@ KPIS = [
                     WHERE coalesce(e.place, '') NOT IN ('T0', 'T1', 'T2', 'T3', 'T4'))
                 WHERE place IN ('U2', 'U5')
                   AND (decom = placement_start OR coalesce(previous_place, '') NOT IN ('U2', 'U5')))""",
-            in_12_months("s.decom"), "DISTINCT s.child"),
+            in_12_months("s.decom"), "s.child", "s.decom AS placement_start, s.place", once="s.decom"),
     ),
     Kpi(
         id="adoptions_12m", title="Children adopted in the last 12 months", area=AREA, unit="count",
@@ -68,8 +75,9 @@ KPIS = [
         source="SSDA903 REC E11/E12.",
         method="Children whose period of care ended with REC E11 or E12, final DEC in (D - 12 months, D].",
         tables=("episodes",),
-        query=count_rows("cw_periods", in_12_months("s.end_date") + " AND s.end_rec IN ('E11', 'E12')",
-                         "DISTINCT s.child"),
+        basis="children",
+        rows=listed("cw_periods", in_12_months("s.end_date") + " AND s.end_rec IN ('E11', 'E12')",
+                    "s.child", "s.end_date, s.end_rec", once="s.end_date DESC"),
     ),
     Kpi(
         id="sgo_12m", title="Special guardianship orders in the last 12 months", area=AREA,
@@ -77,9 +85,9 @@ KPIS = [
         source="SSDA903 REC E45-E48.",
         method="Children whose period of care ended with REC E45-E48, final DEC in (D - 12 months, D].",
         tables=("episodes",),
-        query=count_rows("cw_periods",
-                         in_12_months("s.end_date") + " AND s.end_rec IN ('E45', 'E46', 'E47', 'E48')",
-                         "DISTINCT s.child"),
+        basis="children",
+        rows=listed("cw_periods", in_12_months("s.end_date") + " AND s.end_rec IN ('E45', 'E46', 'E47', 'E48')",
+                    "s.child", "s.end_date, s.end_rec", once="s.end_date DESC"),
     ),
     Kpi(
         id="adoption_placed_awaiting_order", title="Placed for adoption, awaiting the order", area=AREA,
@@ -87,7 +95,9 @@ KPIS = [
         source="SSDA903 PLACE A3-A6.",
         method="Children looked after on D whose episode open on D has PLACE A3, A4, A5 or A6.",
         tables=("episodes",),
-        query=count_rows("cw_lac", f"s.period_end = kd.period_end AND s.place IN {ADOPTIVE}"),
+        basis="children",
+        rows=listed("cw_lac", f"s.period_end = kd.period_end AND s.place IN {ADOPTIVE}", "s.child",
+                    "s.ls AS legal_status, s.place"),
     ),
     Kpi(
         id="adoption_awaiting_match", title="Adoption authorised, awaiting a match", area=AREA,
@@ -96,8 +106,9 @@ KPIS = [
         method=("Children looked after on D whose episode open on D has legal status E1 or D1 and a "
                 "PLACE other than A3-A6."),
         tables=("episodes",),
-        query=count_rows("cw_lac", f"s.period_end = kd.period_end AND s.ls IN ('E1', 'D1') "
-                                   f"AND coalesce(s.place, '') NOT IN {ADOPTIVE}"),
+        basis="children",
+        rows=listed("cw_lac", f"s.period_end = kd.period_end AND s.ls IN ('E1', 'D1') "
+                              f"AND coalesce(s.place, '') NOT IN {ADOPTIVE}", "s.child", "s.ls AS legal_status, s.place"),
     ),
     Kpi(
         id="adoption_a1_days", title="A1: days from entering care to moving in with the adoptive family",
@@ -105,7 +116,7 @@ KPIS = [
         source="Adoption scorecard A1 (DOMAIN.md B1); threshold 426 days is a setting (adoption_a1_threshold).",
         method=(THREE_YEARS + " Days = first A3-A6 episode's DECOM in the period - period start. "
                 "Adopted children with no A3-A6 episode are left out."),
-        tables=("episodes",), query=_mean_days("a.placed - a.start_date"),
+        tables=("episodes",), basis="periods", aggregate=MEAN_DAYS, rows=_mean_days("a.placed - a.start_date"),
         target_setting="adoption_a1_threshold",
     ),
     Kpi(
@@ -117,7 +128,7 @@ KPIS = [
                 "the first adoptive episode belongs to. Children without an AD1 row are taken as not "
                 "adopted by their foster carer."),
         tables=("episodes", "ad1"),
-        query=_mean_days(
+        basis="periods", aggregate=MEAN_DAYS, rows=_mean_days(
             "CASE WHEN ad.foster_care = 1 THEN coalesce(carer.start_date, a.placed) ELSE a.placed END - a.start_date",
             f"""LEFT JOIN {_AD1} ad ON ad.child = a.child
                 LEFT JOIN cw_placements carer ON carer.child = a.child AND carer.period_id = a.period_id
@@ -131,7 +142,7 @@ KPIS = [
                 "E1/D1 in the period, 0 if the match came first. Children with no E1/D1 episode or no "
                 "match date are left out."),
         tables=("episodes", "ad1"),
-        query=_mean_days("greatest(ad.date_match - a.order_start, 0)", f"JOIN {_AD1} ad ON ad.child = a.child",
+        basis="periods", aggregate=MEAN_DAYS, rows=_mean_days("greatest(ad.date_match - a.order_start, 0)", f"JOIN {_AD1} ad ON ad.child = a.child",
                          "a.order_start IS NOT NULL AND ad.date_match IS NOT NULL"),
         target_setting="adoption_a2_threshold",
     ),

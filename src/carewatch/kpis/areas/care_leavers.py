@@ -24,11 +24,12 @@ def _share(condition: str) -> str:
                   SELECT child FROM periods GROUP BY child
                   HAVING arg_max_null(end_rec, start_date) = 'E3' OR arg_max(coalesce(short_breaks, false), start_date))
         )
-        SELECT kd.period_end, count(DISTINCT c.child) FILTER (WHERE {condition}) AS numerator,
-               count(DISTINCT c.child) AS denominator, NULL AS value
-        FROM kd LEFT JOIN c ON c.year = year(kd.period_end)
+        SELECT kd.period_end, c.child AS key, coalesce(bool_or({condition}), false) AS counted,
+               min(c.birth) AS dob, string_agg(DISTINCT c.in_touch, ', ') AS in_touch,
+               string_agg(DISTINCT c.activ, ', ') AS activ, string_agg(DISTINCT c.accom, ', ') AS accom
+        FROM kd JOIN c ON c.year = year(kd.period_end)
              AND cw_age(c.birth, kd.period_end) BETWEEN 19 AND 21 AND c.in_touch NOT IN ('DIED', 'RHOM')
-        GROUP BY kd.period_end
+        GROUP BY kd.period_end, c.child
     """
 
 
@@ -38,7 +39,7 @@ KPIS = [
         polarity="higher", target=None, frequency="annual",
         source="SSDA903 OC3 IN_TOUCH; DfE care leavers (DOMAIN.md B1); national 2024: 92%.",
         method=METHOD + "; numerator = IN_TOUCH YES.",
-        tables=("oc3",), query=_share("c.in_touch = 'YES'"),
+        tables=("oc3",), basis="children", rows=_share("c.in_touch = 'YES'"),
     ),
     Kpi(
         id="care_leavers_eet", title="Care leavers aged 19-21 in education, employment or training",
@@ -46,13 +47,13 @@ KPIS = [
         source="SSDA903 OC3 ACTIV; DfE care leavers (national 2024: 39% NEET).",
         method=METHOD + "; numerator = ACTIV F1/P1, F2/P2, F4/P4 or F5/P5 (education, apprenticeship, training or employment).",
         tables=("oc3",),
-        query=_share("c.activ IN ('F1', 'P1', 'F2', 'P2', 'F4', 'P4', 'F5', 'P5')"),
+        basis="children", rows=_share("c.activ IN ('F1', 'P1', 'F2', 'P2', 'F4', 'P4', 'F5', 'P5')"),
     ),
     Kpi(
         id="care_leavers_suitable_accommodation", title="Care leavers aged 19-21 in suitable accommodation",
         area=AREA, unit="percent", polarity="higher", target=None, frequency="annual",
         source="SSDA903 OC3 ACCOM; DfE care leavers (national 2024: 88%).",
         method=METHOD + "; numerator = ACCOM a letter with suffix 1 (suitable).",
-        tables=("oc3",), query=_share("length(c.accom) = 2 AND right(c.accom, 1) = '1'"),
+        tables=("oc3",), basis="children", rows=_share("length(c.accom) = 2 AND right(c.accom, 1) = '1'"),
     ),
 ]

@@ -1,6 +1,6 @@
 """Children in need and child protection (CIN census; KPIS.md; DOMAIN.md D)."""
 from ..model import Kpi
-from ..sql import count_rows, in_12_months, in_month
+from ..sql import in_12_months, in_month, listed
 
 AREA = "Children in need"
 
@@ -12,6 +12,9 @@ _PLANS = """(SELECT child, start_date, max(end_date) AS end_date, max(previous_c
              FROM cin_cp_plans WHERE start_date IS NOT NULL AND child NOT IN (SELECT child FROM cw_quarantine)
              GROUP BY child, start_date)"""
 
+REFERRAL = "concat_ws(':', s.child, s.referral_date)"
+PLAN = "concat_ws(':', s.child, s.start_date)"
+
 KPIS = [
     Kpi(
         id="referrals", title="Referrals to children's social care", area=AREA, unit="count",
@@ -19,7 +22,8 @@ KPIS = [
         source="CIN census CINreferralDate (DOMAIN.md D).",
         method=("Referrals (one per child and referral date, NFA included) with CINreferralDate in D's "
                 "month (1st to D)."),
-        tables=("cin_referrals",), query=count_rows(_REFERRALS, in_month("s.referral_date")),
+        tables=("cin_referrals",), basis="events",
+        rows=listed(_REFERRALS, in_month("s.referral_date"), REFERRAL, "s.child, s.referral_date"),
     ),
     Kpi(
         id="re_referrals_pct", title="Re-referrals within 12 months", area=AREA, unit="percent",
@@ -31,17 +35,17 @@ KPIS = [
                 "windows of the counts, which are about the 12 months to a date). A child's first referral "
                 "in the data counts as not a re-referral, so early months understate."),
         tables=("cin_referrals",),
-        query=f"""
+        basis="events",
+        rows=f"""
             WITH r AS (
                 SELECT child, referral_date,
                        lag(referral_date) OVER (PARTITION BY child ORDER BY referral_date) AS previous
                 FROM {_REFERRALS}
             )
-            SELECT kd.period_end,
-                   count(r.child) FILTER (WHERE r.previous >= (r.referral_date - INTERVAL 12 MONTH)::DATE) AS numerator,
-                   count(r.child) AS denominator, NULL AS value
-            FROM kd LEFT JOIN r ON {in_month('r.referral_date')}
-            GROUP BY kd.period_end
+            SELECT kd.period_end, {REFERRAL.replace('s.', 'r.')} AS key,
+                   coalesce(r.previous >= (r.referral_date - INTERVAL 12 MONTH)::DATE, false) AS counted,
+                   r.child, r.referral_date, r.previous AS previous_referral
+            FROM kd JOIN r ON {in_month('r.referral_date')}
         """,
     ),
     Kpi(
@@ -50,15 +54,17 @@ KPIS = [
         source="CIN census CPPstartDate / CPPendDate (DOMAIN.md D).",
         method="Children with a plan started on/before D and not ended on/before D (CPPendDate blank or after D).",
         tables=("cin_cp_plans",),
-        query=count_rows(_PLANS, "s.start_date <= kd.period_end AND (s.end_date IS NULL OR s.end_date > kd.period_end)",
-                         "DISTINCT s.child"),
+        basis="children",
+        rows=listed(_PLANS, "s.start_date <= kd.period_end AND (s.end_date IS NULL OR s.end_date > kd.period_end)",
+                    "s.child", "s.start_date, s.end_date", once="s.start_date DESC"),
     ),
     Kpi(
         id="cp_plan_starts", title="Child protection plans started", area=AREA, unit="count",
         polarity=None, target=None, frequency="monthly",
         source="CIN census CPPstartDate.",
         method="Plans (one per child and start date) with CPPstartDate in D's month (1st to D).",
-        tables=("cin_cp_plans",), query=count_rows(_PLANS, in_month("s.start_date")),
+        tables=("cin_cp_plans",), basis="events",
+        rows=listed(_PLANS, in_month("s.start_date"), PLAN, "s.child, s.start_date, s.previous_cpp"),
     ),
     Kpi(
         id="cp_second_or_subsequent_pct", title="Second or subsequent child protection plans", area=AREA,
@@ -67,11 +73,11 @@ KPIS = [
         method=("Of plans starting in the 12 months to D, (D - 12 months, D]: those with "
                 "NumberOfPreviousCPP of 1 or more (a blank counts as none)."),
         tables=("cin_cp_plans",),
-        query=f"""
-            SELECT kd.period_end, count(p.child) FILTER (WHERE p.previous_cpp >= 1) AS numerator,
-                   count(p.child) AS denominator, NULL AS value
-            FROM kd LEFT JOIN {_PLANS} p ON {in_12_months('p.start_date')}
-            GROUP BY kd.period_end
+        basis="events",
+        rows=f"""
+            SELECT kd.period_end, {PLAN.replace('s.', 'p.')} AS key, coalesce(p.previous_cpp >= 1, false) AS counted,
+                   p.child, p.start_date, p.previous_cpp
+            FROM kd JOIN {_PLANS} p ON {in_12_months('p.start_date')}
         """,
     ),
 ]

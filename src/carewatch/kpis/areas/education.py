@@ -1,6 +1,6 @@
 """Life story, education and residential homes (KPIS.md; seed ¶2.16-2.23)."""
-from ..model import Kpi
-from ..sql import count_rows, in_12_months, not_quarantined
+from ..model import Aggregate, Kpi
+from ..sql import duty_rows, in_12_months, listed, not_quarantined, row_key
 
 AREA = "Life story, education and residential"
 
@@ -17,20 +17,22 @@ _TERM_END = """CASE WHEN kd.period_end >= make_date(year(kd.period_end), 12, 31)
                     ELSE make_date(year(kd.period_end) - 1, 12, 31) END"""
 
 
-def _education_share(condition: str, counted: str) -> str:
+def _education_share(condition: str, counted: str, column: str) -> str:
+    """Children with ``counted`` true in the year's rows; counted = ``condition`` on any of them."""
     return f"""
-        SELECT kd.period_end, count(DISTINCT e.child) FILTER (WHERE {condition}) AS numerator,
-               count(DISTINCT e.child) AS denominator, NULL AS value
-        FROM kd LEFT JOIN {not_quarantined('education')} e
+        SELECT kd.period_end, e.child AS key, coalesce(bool_or({condition}), false) AS counted,
+               any_value(e.academic_year) AS academic_year, string_agg(DISTINCT e.{column}::VARCHAR, ', ') AS {column}
+        FROM kd JOIN {not_quarantined('education')} e
              ON e.academic_year = {_ACADEMIC_YEAR} AND {counted}
-        GROUP BY kd.period_end
+        GROUP BY kd.period_end, e.child
     """
 
 
 def _residential(event: str) -> str:
-    return count_rows(
+    return listed(
         "(SELECT * FROM residential_events WHERE child IS NULL OR child NOT IN (SELECT child FROM cw_quarantine))",
-        in_12_months("s.event_date") + f" AND upper(s.event) = '{event}'")
+        in_12_months("s.event_date") + f" AND upper(s.event) = '{event}'",
+        row_key("s", "home", "child", "event_date"), "s.home, s.child, s.event_date, s.event")
 
 
 KPIS = [
@@ -40,8 +42,8 @@ KPIS = [
         source="Adoption Agencies Regulations 2005 (life story book); local standard for long-term fostering and SGO.",
         method=("Of children looked after on D whose latest permanence plan agreed on/before D is ADOPTION, "
                 "LONG_TERM_FOSTERING or SGO: those with a life story book dated on/before D."),
-        tables=("episodes", "permanence_plans", "life_story"),
-        query="""
+        tables=("episodes", "permanence_plans", "life_story"), basis="children",
+        rows="""
             WITH latest AS (
                 SELECT l.period_end, l.child, arg_max(pp.plan, pp.agreed) AS plan
                 FROM cw_lac l JOIN permanence_plans pp ON pp.child = l.child AND pp.agreed <= l.period_end
@@ -49,12 +51,13 @@ KPIS = [
             ), cohort AS (
                 SELECT * FROM latest WHERE plan IN ('ADOPTION', 'LONG_TERM_FOSTERING', 'SGO')
             ), booked AS (
-                SELECT DISTINCT c.period_end, c.child FROM cohort c
+                SELECT c.period_end, c.child, min(b.book_date) AS book_date FROM cohort c
                 JOIN life_story b ON b.child = c.child AND b.book_date <= c.period_end
+                GROUP BY ALL
             )
-            SELECT c.period_end, count(b.child) AS numerator, count(*) AS denominator, NULL AS value
+            SELECT c.period_end, c.child AS key, b.child IS NOT NULL AS counted, c.plan AS permanence_plan,
+                   b.book_date AS life_story_book
             FROM cohort c LEFT JOIN booked b USING (period_end, child)
-            GROUP BY c.period_end
         """,
     ),
     Kpi(
@@ -64,15 +67,8 @@ KPIS = [
         method=("PEP duties of the latest school term ended on/before D (terms end 31 March, 31 July, "
                 "31 December; the duty is due on the term's last day) that are due on/before the as-of "
                 "date; numerator = a PEP done on/before the due date. Aggregated from the duties table."),
-        tables=("episodes", "peps"),
-        query=f"""
-            SELECT kd.period_end,
-                   count(du.child) FILTER (WHERE du.done <= du.due AND du.done <= kd.as_of) AS numerator,
-                   count(du.child) AS denominator, NULL AS value
-            FROM kd LEFT JOIN cw_duties du ON du.duty = 'PEP' AND du.due = {_TERM_END}
-                 AND du.due <= kd.as_of AND du.opened <= kd.as_of
-            GROUP BY kd.period_end
-        """,
+        tables=("episodes", "peps"), basis="duties",
+        rows=duty_rows("PEP", "kd.period_end", f"JOIN kd ON du.due = {_TERM_END}"),
     ),
     Kpi(
         id="school_attendance", title="School attendance", area=AREA, unit="percent",
@@ -81,12 +77,14 @@ KPIS = [
         method=(EDUCATION + ": the mean of ATTENDANCE_PCT over children with a figure. A mean of "
                 "recorded percentages, so there is no numerator; the denominator is the children."),
         tables=("education",),
-        query=f"""
-            SELECT kd.period_end, NULL AS numerator, count(e.attendance_pct) AS denominator,
-                   avg(e.attendance_pct) AS value
-            FROM kd LEFT JOIN {not_quarantined('education')} e ON e.academic_year = {_ACADEMIC_YEAR}
-            GROUP BY kd.period_end
+        basis="children",
+        rows=f"""
+            SELECT kd.period_end, e.child AS key, true AS counted, e.academic_year, e.attendance_pct
+            FROM kd JOIN {not_quarantined('education')} e ON e.academic_year = {_ACADEMIC_YEAR}
+            WHERE e.attendance_pct IS NOT NULL
         """,
+        aggregate=Aggregate(numerator="NULL", denominator="count(r.key)", value="avg(r.attendance_pct)",
+                            text="the mean of the rows' ATTENDANCE_PCT; denominator = every row"),
     ),
     Kpi(
         id="persistent_absence", title="Persistent absence", area=AREA, unit="percent",
@@ -94,7 +92,8 @@ KPIS = [
         source="Local extract education; DfE persistent absence (10% or more sessions missed).",
         method=EDUCATION + ": of children with PERSISTENT_ABSENCE recorded, those flagged.",
         tables=("education",),
-        query=_education_share("e.persistent_absence", "e.persistent_absence IS NOT NULL"),
+        basis="children", rows=_education_share("e.persistent_absence", "e.persistent_absence IS NOT NULL",
+                                                "persistent_absence"),
     ),
     Kpi(
         id="ks4_any_pass", title="Key stage 4: a graded pass", area=AREA, unit="percent",
@@ -102,7 +101,7 @@ KPIS = [
         source="Local extract education (seed ¶2.20: over 95%).",
         method=EDUCATION + ": of children with KS4_ANY_PASS recorded (the key stage 4 cohort), those with a graded pass.",
         tables=("education",),
-        query=_education_share("e.ks4_any_pass", "e.ks4_any_pass IS NOT NULL"),
+        basis="children", rows=_education_share("e.ks4_any_pass", "e.ks4_any_pass IS NOT NULL", "ks4_any_pass"),
     ),
     Kpi(
         id="ks4_standard_pass", title="Key stage 4: a standard pass", area=AREA, unit="percent",
@@ -110,7 +109,7 @@ KPIS = [
         source="Local extract education (seed ¶2.20: over 60%).",
         method=EDUCATION + ": of children with KS4_STANDARD_PASS recorded, those with a standard pass (grade 4+).",
         tables=("education",),
-        query=_education_share("e.ks4_standard_pass", "e.ks4_standard_pass IS NOT NULL"),
+        basis="children", rows=_education_share("e.ks4_standard_pass", "e.ks4_standard_pass IS NOT NULL", "ks4_standard_pass"),
     ),
     Kpi(
         id="ks4_strong_pass", title="Key stage 4: a strong pass", area=AREA, unit="percent",
@@ -118,7 +117,7 @@ KPIS = [
         source="Local extract education (seed ¶2.20: over a third).",
         method=EDUCATION + ": of children with KS4_STRONG_PASS recorded, those with a strong pass (grade 5+).",
         tables=("education",),
-        query=_education_share("e.ks4_strong_pass", "e.ks4_strong_pass IS NOT NULL"),
+        basis="children", rows=_education_share("e.ks4_strong_pass", "e.ks4_strong_pass IS NOT NULL", "ks4_strong_pass"),
     ),
     Kpi(
         id="school_good_or_better", title="Attending a school rated good or better", area=AREA,
@@ -127,35 +126,36 @@ KPIS = [
         method=(EDUCATION + ": of children whose school has an Ofsted grade (SCHOOL_OFSTED recorded and "
                 "not NONE), those at a school graded OUTSTANDING or GOOD."),
         tables=("education",),
-        query=_education_share("upper(e.school_ofsted) IN ('OUTSTANDING', 'GOOD')",
-                               "upper(e.school_ofsted) IN ('OUTSTANDING', 'GOOD', 'RI', 'INADEQUATE')"),
+        basis="children",
+        rows=_education_share("upper(e.school_ofsted) IN ('OUTSTANDING', 'GOOD')",
+                              "upper(e.school_ofsted) IN ('OUTSTANDING', 'GOOD', 'RI', 'INADEQUATE')", "school_ofsted"),
     ),
     Kpi(
         id="residential_missing_12m", title="Missing episodes from our children's homes, last 12 months",
         area=AREA, unit="count", polarity="lower", target=None, frequency="monthly",
         source="Local extract residential_events.",
         method="Residential events MISSING dated in the 12 months to D, (D - 12 months, D], in all homes listed.",
-        tables=("residential_events",), query=_residential("MISSING"),
+        tables=("residential_events",), basis="events", rows=_residential("MISSING"),
     ),
     Kpi(
         id="residential_restraints_12m", title="Restraints in our children's homes, last 12 months",
         area=AREA, unit="count", polarity="lower", target=None, frequency="monthly",
         source="Local extract residential_events; Children's Homes (England) Regulations 2015 reg 20.",
         method="Residential events RESTRAINT dated in the 12 months to D.",
-        tables=("residential_events",), query=_residential("RESTRAINT"),
+        tables=("residential_events",), basis="events", rows=_residential("RESTRAINT"),
     ),
     Kpi(
         id="residential_complaints_12m", title="Complaints in our children's homes, last 12 months",
         area=AREA, unit="count", polarity="lower", target=None, frequency="monthly",
         source="Local extract residential_events.",
         method="Residential events COMPLAINT dated in the 12 months to D.",
-        tables=("residential_events",), query=_residential("COMPLAINT"),
+        tables=("residential_events",), basis="events", rows=_residential("COMPLAINT"),
     ),
     Kpi(
         id="residential_breakdowns_12m", title="Placement breakdowns in our children's homes, last 12 months",
         area=AREA, unit="count", polarity="lower", target=None, frequency="monthly",
         source="Local extract residential_events (seed: none in 18 months).",
         method="Residential events BREAKDOWN dated in the 12 months to D.",
-        tables=("residential_events",), query=_residential("BREAKDOWN"),
+        tables=("residential_events",), basis="events", rows=_residential("BREAKDOWN"),
     ),
 ]

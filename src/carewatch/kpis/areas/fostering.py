@@ -1,6 +1,6 @@
 """Fostering service (KPIS.md; seed ¶2.12-2.13)."""
 from ..model import Kpi
-from ..sql import count_rows, in_12_months
+from ..sql import in_12_months, listed, row_key
 
 AREA = "Fostering"
 
@@ -9,6 +9,8 @@ _HOUSEHOLDS = """(
     SELECT household, min(approved) AS approved,
            CASE WHEN bool_or(deregistered IS NULL) THEN NULL ELSE max(deregistered) END AS deregistered
     FROM foster_households WHERE approved IS NOT NULL GROUP BY household)"""
+
+ENQUIRY = row_key("s", "enquiry")
 
 KPIS = [
     Kpi(
@@ -21,8 +23,8 @@ KPIS = [
                 "date up to the day before its end date (the child left on the end date); overlapping "
                 "placements of one household are merged so a day counts once. A household with several "
                 "approval rows is approved from its first approval until its last deregistration."),
-        tables=("foster_households", "foster_placements"),
-        query=f"""
+        tables=("foster_households", "foster_placements"), basis="households",
+        rows=f"""
             WITH fp AS (
                 SELECT household, start_date AS s, coalesce(end_date, DATE '9999-12-31') AS e
                 FROM foster_placements
@@ -39,7 +41,7 @@ KPIS = [
                     FROM marked)
                 GROUP BY household, island
             ), cohort AS (
-                SELECT kd.period_end, kd.m12, h.household
+                SELECT kd.period_end, kd.m12, h.household, h.approved
                 FROM kd JOIN {_HOUSEHOLDS} h ON h.approved <= kd.m12 + 1
                      AND (h.deregistered IS NULL OR h.deregistered > kd.period_end)
             ), placed AS (
@@ -49,11 +51,10 @@ KPIS = [
                      AND i.s <= c.period_end AND i.e > c.m12 + 1
                 GROUP BY ALL
             )
-            SELECT c.period_end,
-                   count(*) FILTER (WHERE 4 * coalesce(p.days, 0) >= 3 * (c.period_end - c.m12)) AS numerator,
-                   count(*) AS denominator, NULL AS value
+            SELECT c.period_end, c.household AS key,
+                   4 * coalesce(p.days, 0) >= 3 * (c.period_end - c.m12) AS counted,
+                   c.approved, coalesce(p.days, 0) AS days_with_a_child, c.period_end - c.m12 AS days_in_window
             FROM cohort c LEFT JOIN placed p USING (period_end, household)
-            GROUP BY c.period_end
         """,
     ),
     Kpi(
@@ -62,7 +63,9 @@ KPIS = [
         source="Local extract foster_households.",
         method="Households approved on/before D and not deregistered on/before D.",
         tables=("foster_households",),
-        query=count_rows(_HOUSEHOLDS, "s.approved <= kd.period_end AND (s.deregistered IS NULL OR s.deregistered > kd.period_end)"),
+        basis="households",
+        rows=listed(_HOUSEHOLDS, "s.approved <= kd.period_end AND (s.deregistered IS NULL OR s.deregistered > kd.period_end)",
+                    "s.household", "s.approved, s.deregistered"),
     ),
     Kpi(
         id="fostering_enquiries_12m", title="Fostering enquiries in the last 12 months", area=AREA,
@@ -70,7 +73,8 @@ KPIS = [
         source="Local extract fostering_enquiries.",
         method="Enquiries with ENQUIRY_DATE in the 12 months to D, (D - 12 months, D].",
         tables=("fostering_enquiries",),
-        query=count_rows("fostering_enquiries", in_12_months("s.enquiry_date")),
+        basis="events",
+        rows=listed("fostering_enquiries", in_12_months("s.enquiry_date"), ENQUIRY, "s.enquiry_date, s.outcome"),
     ),
     Kpi(
         id="fostering_approvals_12m", title="Fostering approvals in the last 12 months", area=AREA,
@@ -78,7 +82,9 @@ KPIS = [
         source="Local extract fostering_enquiries.",
         method="Enquiries with OUTCOME = APPROVED and OUTCOME_DATE in the 12 months to D.",
         tables=("fostering_enquiries",),
-        query=count_rows("fostering_enquiries", in_12_months("s.outcome_date") + " AND s.outcome = 'APPROVED'"),
+        basis="events",
+        rows=listed("fostering_enquiries", in_12_months("s.outcome_date") + " AND s.outcome = 'APPROVED'",
+                    ENQUIRY, "s.outcome, s.outcome_date, s.approved_places"),
     ),
     Kpi(
         id="fostering_approvals_2plus_12m", title="Fostering approvals for 2 or more places in the last 12 months",
@@ -86,8 +92,10 @@ KPIS = [
         source="Local extract fostering_enquiries.",
         method="Approvals (as fostering_approvals_12m) with APPROVED_PLACES of 2 or more.",
         tables=("fostering_enquiries",),
-        query=count_rows("fostering_enquiries",
-                         in_12_months("s.outcome_date") + " AND s.outcome = 'APPROVED' AND s.approved_places >= 2"),
+        basis="events",
+        rows=listed("fostering_enquiries",
+                    in_12_months("s.outcome_date") + " AND s.outcome = 'APPROVED' AND s.approved_places >= 2",
+                    ENQUIRY, "s.outcome, s.outcome_date, s.approved_places"),
     ),
     Kpi(
         id="fostering_assessments_in_progress", title="Fostering assessments in progress", area=AREA,
@@ -95,7 +103,9 @@ KPIS = [
         source="Local extract fostering_enquiries.",
         method="Enquiries with ASSESSMENT_START on/before D and no outcome by D (OUTCOME_DATE blank or after D).",
         tables=("fostering_enquiries",),
-        query=count_rows("fostering_enquiries",
-                         "s.assessment_start <= kd.period_end AND (s.outcome_date IS NULL OR s.outcome_date > kd.period_end)"),
+        basis="events",
+        rows=listed("fostering_enquiries",
+                    "s.assessment_start <= kd.period_end AND (s.outcome_date IS NULL OR s.outcome_date > kd.period_end)",
+                    ENQUIRY, "s.assessment_start, s.outcome, s.outcome_date"),
     ),
 ]

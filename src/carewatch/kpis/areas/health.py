@@ -47,11 +47,13 @@ def _oc2(flagged: str, age_band: str = "true") -> str:
             FROM cohort c LEFT JOIN cw_dob d ON d.child = c.child
                  LEFT JOIN oc2 o ON o.child = c.child AND o.year = year(c.period_end)
         )
-        SELECT kd.period_end, count(DISTINCT o.child) FILTER (WHERE {flagged}) AS numerator,
-               count(DISTINCT o.child) AS denominator, NULL AS value
-        FROM kd LEFT JOIN o ON o.period_end = kd.period_end
+        SELECT o.period_end, o.child AS key, coalesce(bool_or({flagged}), false) AS counted,
+               min(o.birth) AS dob, max(o.health_assessment) AS health_assessment, max(o.teeth_check) AS teeth_check,
+               max(o.immunisations) AS immunisations, max(o.health_check) AS health_check,
+               max(o.sdq_score) AS sdq_score
+        FROM kd JOIN o ON o.period_end = kd.period_end
              AND ({age_band.replace('AGE', 'cw_age(o.birth, kd.period_end)')})
-        GROUP BY kd.period_end
+        GROUP BY o.period_end, o.child
     """
 
 
@@ -68,7 +70,7 @@ KPIS = [
                 "looked after on its due date) whose period of care started in D's month (the duty's "
                 "opened date, 1st to D) and whose due date is on/before the as-of date; numerator = IHA "
                 "done on/before the due date. Aggregated from the duties table."),
-        tables=("episodes", "health_assessments"), query=timeliness("IHA", bucket="opened"),
+        tables=("episodes", "health_assessments"), basis="duties", rows=timeliness("IHA", bucket="opened"),
     ),
     Kpi(
         id="rha_on_time", title="Review health assessments on time", area=AREA, unit="percent",
@@ -76,7 +78,7 @@ KPIS = [
         source="Promoting the health and well-being of looked-after children (2015): 6-monthly under 5, else annual.",
         method=("RHA duties due in D's month (1st to D) and on/before the as-of date; numerator = done "
                 "on/before the due date. Aggregated from the duties table."),
-        tables=("episodes", "health_assessments"), query=timeliness("RHA"),
+        tables=("episodes", "health_assessments"), basis="duties", rows=timeliness("RHA"),
     ),
     Kpi(
         id="health_assessment_up_to_date", title="Health assessment up to date", area=AREA,
@@ -87,13 +89,13 @@ KPIS = [
                 "after D - 6 months if under 5 on D, after D - 12 months if 5 or over (a child without a "
                 "date of birth is taken as 5 or over)."),
         tables=("episodes", "health_assessments"),
-        query=f"""
+        basis="children",
+        rows=f"""
             WITH cohort AS ({_YEAR_COHORT}), latest_done AS ({_latest_before('health_assessments', 'completed')})
-            SELECT l.period_end,
-                   count(*) FILTER (WHERE l.latest > CASE WHEN l.under_5 THEN kd.m6 ELSE kd.m12 END) AS numerator,
-                   count(*) AS denominator, NULL AS value
+            SELECT l.period_end, l.child AS key,
+                   coalesce(l.latest > CASE WHEN l.under_5 THEN kd.m6 ELSE kd.m12 END, false) AS counted,
+                   l.under_5, l.latest AS latest_assessment
             FROM latest_done l JOIN kd USING (period_end)
-            GROUP BY l.period_end
         """,
     ),
     Kpi(
@@ -103,12 +105,12 @@ KPIS = [
         method=("Of children " + CONTINUOUS + ": "
                 "those with a dental check in the 12 months to D, (D - 12 months, D]."),
         tables=("episodes", "dental_checks"),
-        query=f"""
+        basis="children",
+        rows=f"""
             WITH cohort AS ({_YEAR_COHORT}), latest_done AS ({_latest_before('dental_checks', 'check_date')})
-            SELECT l.period_end, count(*) FILTER (WHERE l.latest > kd.m12) AS numerator,
-                   count(*) AS denominator, NULL AS value
+            SELECT l.period_end, l.child AS key, coalesce(l.latest > kd.m12, false) AS counted,
+                   l.latest AS latest_check
             FROM latest_done l JOIN kd USING (period_end)
-            GROUP BY l.period_end
         """,
     ),
     Kpi(
@@ -116,34 +118,34 @@ KPIS = [
         polarity="higher", target=None, frequency="annual",
         source="SSDA903 OC2 HEALTH_ASSESSMENT; DfE outcomes (DOMAIN.md B1); national 2022: 89%.",
         method=OC2_METHOD + "; numerator = HEALTH_ASSESSMENT = 1.",
-        tables=("episodes", "oc2"), query=_oc2("o.health_assessment = 1"),
+        tables=("episodes", "oc2"), basis="children", rows=_oc2("o.health_assessment = 1"),
     ),
     Kpi(
         id="oc2_dental_check", title="Dental check (OC2)", area=AREA, unit="percent",
         polarity="higher", target=None, frequency="annual",
         source="SSDA903 OC2 TEETH_CHECK; national 2022: 70%.",
         method=OC2_METHOD + "; numerator = TEETH_CHECK = 1.",
-        tables=("episodes", "oc2"), query=_oc2("o.teeth_check = 1"),
+        tables=("episodes", "oc2"), basis="children", rows=_oc2("o.teeth_check = 1"),
     ),
     Kpi(
         id="oc2_immunisations", title="Immunisations up to date (OC2)", area=AREA, unit="percent",
         polarity="higher", target=None, frequency="annual",
         source="SSDA903 OC2 IMMUNISATIONS; national 2022: 85%.",
         method=OC2_METHOD + "; numerator = IMMUNISATIONS = 1.",
-        tables=("episodes", "oc2"), query=_oc2("o.immunisations = 1"),
+        tables=("episodes", "oc2"), basis="children", rows=_oc2("o.immunisations = 1"),
     ),
     Kpi(
         id="oc2_development_assessment", title="Development assessments up to date, ages 0-4 (OC2)",
         area=AREA, unit="percent", polarity="higher", target=None, frequency="annual",
         source="SSDA903 OC2 HEALTH_CHECK (under-5s only); national 89%.",
         method=OC2_METHOD + ", aged 0-4 on 31 March (OC2 DOB, else Header DOB); numerator = HEALTH_CHECK = 1.",
-        tables=("episodes", "oc2"), query=_oc2("o.health_check = 1", "AGE BETWEEN 0 AND 4"),
+        tables=("episodes", "oc2"), basis="children", rows=_oc2("o.health_check = 1", "AGE BETWEEN 0 AND 4"),
     ),
     Kpi(
         id="oc2_sdq_received", title="Strengths and difficulties questionnaire, ages 5-16 (OC2)",
         area=AREA, unit="percent", polarity="higher", target=None, frequency="annual",
         source="SSDA903 OC2 SDQ_SCORE; national 77%.",
         method=OC2_METHOD + ", aged 5-16 on 31 March (OC2 DOB, else Header DOB); numerator = an SDQ score recorded (SDQ_SCORE not blank).",
-        tables=("episodes", "oc2"), query=_oc2("o.sdq_score IS NOT NULL", "AGE BETWEEN 5 AND 16"),
+        tables=("episodes", "oc2"), basis="children", rows=_oc2("o.sdq_score IS NOT NULL", "AGE BETWEEN 5 AND 16"),
     ),
 ]

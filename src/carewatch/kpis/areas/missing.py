@@ -1,6 +1,6 @@
 """Children missing from care (KPIS.md Life story, education, residential; DOMAIN.md B1)."""
 from ..model import Kpi
-from ..sql import count_rows, in_12_months
+from ..sql import in_12_months, listed
 
 AREA = "Missing"
 
@@ -19,26 +19,26 @@ KPIS = [
                 "not looked after on the day care ends): those with a missing episode (MISSING = M, not A) "
                 "starting in (D - 12 months, D]. A child with two periods in the window counts once."),
         tables=("episodes", "missing"),
-        query=f"""
+        basis="children",
+        rows=f"""
             WITH pp AS (
                 SELECT child, start_date, coalesce(end_date, DATE '9999-12-31') AS end_date,
                        lag(end_date) OVER (PARTITION BY child ORDER BY start_date) AS previous_end
                 FROM cw_periods
             ), cohort AS (
-                -- periods overlapping the window, each child once: its earlier period did not overlap
-                SELECT kd.period_end, count(*) AS children
+                -- each child once: their first period overlapping the window (the one before did not)
+                SELECT kd.period_end, pp.child, pp.start_date AS period_start
                 FROM kd JOIN pp ON pp.start_date <= kd.period_end AND pp.end_date > kd.m12 + 1
                  AND (pp.previous_end IS NULL OR pp.previous_end <= kd.m12 + 1)
-                GROUP BY kd.period_end
             ), went AS (
-                SELECT kd.period_end, count(DISTINCT m.child) AS children
+                SELECT kd.period_end, m.child, min(m.mis_start) AS first_missing, count(*) AS missing_episodes
                 FROM kd JOIN {_MISSING} m ON {in_12_months('m.mis_start')}
-                WHERE EXISTS (SELECT 1 FROM pp WHERE pp.child = m.child AND pp.start_date <= kd.period_end
-                              AND pp.end_date > kd.m12 + 1)
-                GROUP BY kd.period_end
+                GROUP BY ALL
             )
-            SELECT c.period_end, coalesce(w.children, 0) AS numerator, c.children AS denominator, NULL AS value
-            FROM cohort c LEFT JOIN went w USING (period_end)
+            SELECT c.period_end, c.child AS key, w.child IS NOT NULL AS counted,
+                   c.period_start AS first_period_start_in_window, w.first_missing,
+                   coalesce(w.missing_episodes, 0) AS missing_episodes
+            FROM cohort c LEFT JOIN went w USING (period_end, child)
         """,
     ),
     Kpi(
@@ -49,10 +49,11 @@ KPIS = [
                 "collection years counts once) starting in the 12 months to D while the child was "
                 "looked after (not on a short break)."),
         tables=("episodes", "missing"),
-        query=count_rows(
+        basis="events",
+        rows=listed(
             f"""(SELECT m.* FROM {_MISSING} m WHERE EXISTS (
                     SELECT 1 FROM cw_eps e WHERE e.child = m.child AND e.decom <= m.mis_start
                        AND (e.dec IS NULL OR e.dec > m.mis_start)))""",
-            in_12_months("s.mis_start")),
+            in_12_months("s.mis_start"), "concat_ws(':', s.child, s.mis_start)", "s.child, s.mis_start"),
     ),
 ]

@@ -20,23 +20,25 @@ KPIS = [
                 "computed as: the placement two before the latest one starting on/before D ended after the "
                 "window's first day. " + PLACEMENT),
         tables=("episodes",),
-        query="""
+        basis="children",
+        rows="""
             WITH seq AS (
                 SELECT child, start_date,
                        coalesce(lead(start_date) OVER w, DATE '9999-12-31') AS next_start,
+                       lag(start_date, 2) OVER w AS start_two_before,
                        lag(coalesce(end_date, DATE '9999-12-31'), 2) OVER w AS end_two_before
                 FROM cw_placements
                 WINDOW w AS (PARTITION BY child ORDER BY start_date)
             ), three AS (
                 -- the latest placement starting on/before D, with the one two before it still open
                 -- after the window's first day: three placements overlap the window
-                SELECT kd.period_end, s.child
+                SELECT kd.period_end, s.child, s.start_two_before AS first_of_three, s.end_two_before
                 FROM kd JOIN seq s ON s.start_date <= kd.period_end AND s.next_start > kd.period_end
                      AND s.end_two_before > kd.m12 + 1
             )
-            SELECT l.period_end, count(t.child) AS numerator, count(*) AS denominator, NULL AS value
+            SELECT l.period_end, l.child AS key, t.child IS NOT NULL AS counted,
+                   t.first_of_three AS third_latest_placement_start, t.end_two_before AS third_latest_placement_end
             FROM cw_lac l LEFT JOIN three t USING (period_end, child)
-            GROUP BY l.period_end
         """,
     ),
     Kpi(
@@ -58,9 +60,10 @@ KPIS = [
                 "defines the placement by carer. "
                 + PLACEMENT),
         tables=("episodes", "header"),
-        query="""
+        basis="children",
+        rows="""
             WITH cohort AS (
-                SELECT l.period_end, l.child, l.period_id
+                SELECT l.period_end, l.child, l.period_id, l.period_start, cw_age(d.dob, l.period_end) AS age
                 FROM cw_lac l JOIN kd USING (period_end) JOIN cw_dob d ON d.child = l.child
                      JOIN cw_periods p ON p.child = l.child AND p.period_id = l.period_id
                 WHERE l.period_start <= kd.m30 AND cw_age(d.dob, l.period_end) < 16
@@ -72,10 +75,9 @@ KPIS = [
                      AND pl.start_date <= c.period_end
                 GROUP BY c.period_end, c.child
             )
-            SELECT c.period_end, count(*) FILTER (WHERE cur.placement_start <= kd.m24) AS numerator,
-                   count(*) AS denominator, NULL AS value
+            SELECT c.period_end, c.child AS key, coalesce(cur.placement_start <= kd.m24, false) AS counted,
+                   c.period_start, cur.placement_start, c.age
             FROM cohort c JOIN kd USING (period_end) LEFT JOIN current cur USING (period_end, child)
-            GROUP BY c.period_end
         """,
     ),
 ]

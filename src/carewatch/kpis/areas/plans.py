@@ -1,6 +1,6 @@
 """Care plans, reviews and visits (KPIS.md; seed ¶2.5-2.6)."""
 from ..model import Kpi
-from ..sql import count_rows, in_12_months, not_quarantined, timeliness
+from ..sql import in_12_months, listed, not_quarantined, row_key, timeliness
 
 AREA = "Care plans, reviews and visits"
 TIMELY = ("Aggregated from the duties table, so it always agrees with the due list: duties due in D's "
@@ -16,8 +16,8 @@ KPIS = [
                 "days before D (D is on/after period start + 10 working days): those with a care plan "
                 "dated from the period start to D, and no REVIEW duty of the current period overdue on "
                 "D (opened on/before D, due before D, not done by D, not closed by D)."),
-        tables=("episodes", "care_plans", "reviews"),
-        query="""
+        tables=("episodes", "care_plans", "reviews"), basis="children",
+        rows="""
             WITH plans AS (
                 -- each period's first care plan dated in it
                 SELECT p.child, p.period_id, min(cp.plan_date) AS first_plan
@@ -31,13 +31,14 @@ KPIS = [
                      AND coalesce(du.done, DATE '9999-12-31') > kd.period_end
                      AND du.opened <= kd.period_end AND coalesce(du.closed, DATE '9999-12-31') > kd.period_end
             )
-            SELECT l.period_end,
-                   count(*) FILTER (WHERE p.first_plan <= l.period_end AND o.child IS NULL) AS numerator,
-                   count(*) AS denominator, NULL AS value
+            SELECT l.period_end, l.child AS key,
+                   coalesce(p.first_plan <= l.period_end AND o.child IS NULL, false) AS counted,
+                   l.period_start, l.wd_in_care AS working_days_in_care,
+                   CASE WHEN p.first_plan <= l.period_end THEN p.first_plan END AS first_plan,
+                   o.child IS NOT NULL AS review_overdue
             FROM cw_lac l LEFT JOIN plans p ON p.child = l.child AND p.period_id = l.period_id
                  LEFT JOIN overdue o ON o.period_end = l.period_end AND o.child = l.child AND o.period_id = l.period_id
             WHERE l.wd_in_care >= 10
-            GROUP BY l.period_end
         """,
     ),
     Kpi(
@@ -45,14 +46,14 @@ KPIS = [
         polarity="higher", target=100.0, frequency="monthly",
         source="CPPCR 2010 reg 33: first review within 20 working days, second within 3 months, then 6-monthly.",
         method="REVIEW duties. " + TIMELY,
-        tables=("episodes", "reviews"), query=timeliness("REVIEW"),
+        tables=("episodes", "reviews"), basis="duties", rows=timeliness("REVIEW"),
     ),
     Kpi(
         id="visits_on_time", title="Social worker visits on time", area=AREA, unit="percent",
         polarity="higher", target=100.0, frequency="monthly",
         source="CPPCR 2010 reg 28 (simplified as KPIS.md VISIT); virtual visits count only 2020-04-24 to 2021-09-30.",
         method="VISIT duties. " + TIMELY,
-        tables=("episodes", "visits"), query=timeliness("VISIT"),
+        tables=("episodes", "visits"), basis="duties", rows=timeliness("VISIT"),
     ),
     Kpi(
         id="permanence_plan_by_second_review", title="Permanence plan by the second review", area=AREA,
@@ -62,8 +63,8 @@ KPIS = [
                 "(the second distinct review date in the 903 Reviews table on/after the period start) "
                 "on/before D: those with a permanence plan agreed from the period start up to and "
                 "including that review's date."),
-        tables=("episodes", "reviews", "permanence_plans"),
-        query="""
+        tables=("episodes", "reviews", "permanence_plans"), basis="children",
+        rows="""
             WITH second AS (
                 SELECT p.child, p.period_id, p.start_date, r.review
                 FROM cw_periods p JOIN (SELECT DISTINCT child, review FROM reviews) r
@@ -71,15 +72,15 @@ KPIS = [
                     AND (p.end_date IS NULL OR r.review <= p.end_date)
                 QUALIFY row_number() OVER (PARTITION BY p.child, p.period_id ORDER BY r.review) = 2
             ), planned AS (
-                SELECT s.*, EXISTS (SELECT 1 FROM permanence_plans pp WHERE pp.child = s.child
-                                    AND pp.agreed BETWEEN s.start_date AND s.review) AS planned
-                FROM second s
+                SELECT s.*, min(pp.agreed) AS first_agreed, min(pp.agreed) IS NOT NULL AS planned
+                FROM second s LEFT JOIN permanence_plans pp ON pp.child = s.child
+                     AND pp.agreed BETWEEN s.start_date AND s.review
+                GROUP BY ALL
             )
-            SELECT l.period_end, count(*) FILTER (WHERE s.planned) AS numerator,
-                   count(*) AS denominator, NULL AS value
+            SELECT l.period_end, l.child AS key, s.planned AS counted, s.start_date AS period_start,
+                   s.review AS second_review, s.first_agreed AS permanence_plan_agreed
             FROM cw_lac l JOIN planned s ON s.child = l.child AND s.period_id = l.period_id
                  AND s.review <= l.period_end
-            GROUP BY l.period_end
         """,
     ),
     Kpi(
@@ -89,8 +90,8 @@ KPIS = [
         method=("Children looked after on D with a permanence confirmation dated on/before D and no "
                 "placement change since it: a confirmation dated from the start of their current placement "
                 "(the latest placement of the current period starting on/before D) up to D."),
-        tables=("episodes", "permanence_plans"),
-        query="""
+        tables=("episodes", "permanence_plans"), basis="children",
+        rows="""
             WITH pl AS (
                 SELECT child, period_id, start_date,
                        lead(start_date) OVER (PARTITION BY child, period_id ORDER BY start_date) AS next_start
@@ -100,15 +101,13 @@ KPIS = [
                 SELECT pl.child, pl.period_id, pl.start_date, pl.next_start, min(pp.confirmed) AS first_confirmed
                 FROM pl JOIN permanence_plans pp ON pp.child = pl.child AND pp.confirmed >= pl.start_date
                 GROUP BY ALL
-            ), counted AS (
-                -- the current placement (the latest of the period starting on/before D) confirmed by D
-                SELECT l.period_end, l.child FROM cw_lac l JOIN confirmed c
-                    ON c.child = l.child AND c.period_id = l.period_id AND c.start_date <= l.period_end
-                   AND (c.next_start IS NULL OR c.next_start > l.period_end) AND c.first_confirmed <= l.period_end
             )
-            SELECT kd.period_end, count(x.child) AS value
-            FROM kd LEFT JOIN counted x USING (period_end)
-            GROUP BY kd.period_end
+            -- the current placement (the latest of the period starting on/before D) confirmed by D
+            SELECT l.period_end, l.child AS key, true AS counted, c.start_date AS placement_start,
+                   c.first_confirmed AS confirmed
+            FROM cw_lac l JOIN confirmed c
+                ON c.child = l.child AND c.period_id = l.period_id AND c.start_date <= l.period_end
+               AND (c.next_start IS NULL OR c.next_start > l.period_end) AND c.first_confirmed <= l.period_end
         """,
     ),
     Kpi(
@@ -117,6 +116,8 @@ KPIS = [
         source="Local extract permanence_meetings.",
         method="Permanence planning meeting rows dated in the 12 months to D, (D - 12 months, D].",
         tables=("permanence_meetings",),
-        query=count_rows(not_quarantined("permanence_meetings"), in_12_months("s.meeting_date")),
+        basis="events",
+        rows=listed(not_quarantined("permanence_meetings", "*"), in_12_months("s.meeting_date"),
+                    row_key("s", "child", "meeting_date"), "s.child, s.meeting_date"),
     ),
 ]

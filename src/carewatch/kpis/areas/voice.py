@@ -1,5 +1,6 @@
 """Voice and participation (KPIS.md; seed ¶3.2-3.5)."""
-from ..model import Kpi
+from ..model import Aggregate, Kpi
+from ..sql import row_key
 
 AREA = "Voice and participation"
 
@@ -7,10 +8,14 @@ AREA = "Voice and participation"
 def _events(condition: str) -> str:
     # COUNT blank = 1 event
     return f"""
-        SELECT kd.period_end, coalesce(sum(coalesce(p.events, 1)), 0) AS value
-        FROM kd LEFT JOIN participation p ON {condition}
-        GROUP BY kd.period_end
+        SELECT kd.period_end, {row_key('p', 'channel', 'event_date')} AS key, true AS counted, p.event_date,
+               p.channel, coalesce(p.events, 1) AS events
+        FROM kd JOIN participation p ON {condition}
     """
+
+
+EVENTS = Aggregate(numerator="NULL", denominator="NULL", value="coalesce(sum(r.events), 0)",
+                   text="the rows' COUNT summed")
 
 
 KPIS = [
@@ -20,7 +25,7 @@ KPIS = [
         source="Local extract participation (CHANNEL = MOMO).",
         method="Sum of COUNT (blank = 1) of MOMO participation rows dated from 1 January of D's year to D.",
         tables=("participation",),
-        query=_events("upper(p.channel) = 'MOMO' AND p.event_date BETWEEN kd.y_start AND kd.period_end"),
+        basis="events", aggregate=EVENTS, rows=_events("upper(p.channel) = 'MOMO' AND p.event_date BETWEEN kd.y_start AND kd.period_end"),
     ),
     Kpi(
         id="participation_events_12m", title="Participation in the last 12 months", area=AREA,
@@ -28,6 +33,6 @@ KPIS = [
         source="Local extract participation (all channels).",
         method="Sum of COUNT (blank = 1) of participation rows of every channel dated in the 12 months to D.",
         tables=("participation",),
-        query=_events("p.event_date > kd.m12 AND p.event_date <= kd.period_end"),
+        basis="events", aggregate=EVENTS, rows=_events("p.event_date > kd.m12 AND p.event_date <= kd.period_end"),
     ),
 ]

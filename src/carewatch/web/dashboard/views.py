@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods
 
+from carewatch.asof import DateOutOfRange
 from carewatch.duties import DUE_LIST_FILTERS
 from carewatch.kpis.comparators import published_comparison
 from carewatch.output import to_csv
@@ -49,8 +50,15 @@ def needs_snapshot(view):
     def wrapper(request, *args, **kwargs):
         if not request.snapshot.available:
             return _page(request, "no_snapshot.html", {})
+        # an as-of date outside the snapshot's history: a message (SnapshotMiddleware), not figures
+        data.check_as_of(request.snapshot.path, request.snapshot.as_of)
         return view(request, *args, **kwargs)
     return wrapper
+
+
+def date_refused(request, message: str):
+    """The page for a date outside what a page can answer for (carewatch.asof)."""
+    return _page(request, "date_out_of_range.html", {"message": message}, status=400)
 
 
 def refuse(request, what: str, child: str = ""):
@@ -84,16 +92,21 @@ def _filters_text(filters: dict) -> str:
 # --- aggregate pages: every role -----------------------------------------------------------------
 
 @lru_cache(maxsize=16)
-def _overview_areas(path, as_of) -> str:
-    """The overview's tables, the same for every user of a snapshot on a date: rendered once."""
-    return render_to_string("_overview_areas.html", {"areas": data.overview(path, as_of)})
+def _overview_areas(path, as_of, public: bool) -> str:
+    """The overview's tables, the same for every user of a snapshot on a date (and version): rendered once."""
+    return render_to_string("_overview_areas.html", {"areas": data.overview(path, as_of, public)})
+
+
+def _public(request) -> bool:
+    """Members, scrutiny officers and cabinet members see what the public report shows."""
+    return not access_of(request.user).child_level
 
 
 @require_GET
 @needs_snapshot
 def overview(request):
     snap = request.snapshot
-    return _page(request, "overview.html", {"areas_html": _overview_areas(snap.path, snap.as_of)})
+    return _page(request, "overview.html", {"areas_html": _overview_areas(snap.path, snap.as_of, _public(request))})
 
 
 def _kpi(kpi_id: str):
@@ -122,15 +135,18 @@ def _period(request, series: pl.DataFrame) -> date | None:
 @needs_snapshot
 def indicator(request, kpi_id):
     snap = request.snapshot
-    info = data.indicator(snap.path, snap.as_of, _kpi(kpi_id))
+    info = data.indicator(snap.path, snap.as_of, _kpi(kpi_id), _public(request))
     access = access_of(request.user)
     period = _period(request, info["series"])
     children = None
-    if access.child_level and period is not None:
-        title, rows = data.children_behind(snap.path, kpi_id, period, snap.as_of, snap.settings)
-        rows = data.in_scope(snap.con, snap.as_of, access.teams, rows)
+    if access.child_level and period is not None and info["kpi"].basis != "none":
+        counted = _counted(request)
+        title, rows = _rows_behind(request, kpi_id, period, counted)
         record(request, Action.VIEW, f"children behind {kpi_id} for {period}", rows=rows.height)
-        children = {"title": title, "rows": rows}
+        shown = rows.drop("id", "period_end", "basis")
+        if info["kpi"].basis == "children":
+            shown = shown.rename({"key": "child"})  # the key is the child: link it
+        children = {"title": title, "rows": shown, "counted": counted}
     comparison = published_comparison(info["kpi"], snap.meta.get("la"), snap.settings.statistical_neighbours,
                                       snap.as_of)
     return _page(request, "indicator.html", {**info, "period": period, "children": children,
@@ -141,7 +157,7 @@ def indicator(request, kpi_id):
 @needs_snapshot
 def indicator_csv(request, kpi_id):
     snap = request.snapshot
-    series = data.indicator(snap.path, snap.as_of, _kpi(kpi_id))["series"]
+    series = data.indicator(snap.path, snap.as_of, _kpi(kpi_id), _public(request))["series"]
     return _csv(series, f"{kpi_id}-{snap.as_of}.csv")
 
 
@@ -154,10 +170,27 @@ def indicator_children_csv(request, kpi_id):
     period = _period(request, series)
     if period is None:
         raise Http404("no figures")
-    _, rows = data.children_behind(snap.path, kpi_id, period, snap.as_of, snap.settings)
-    rows = data.in_scope(snap.con, snap.as_of, access_of(request.user).teams, rows)
+    counted = _counted(request)
+    _, rows = _rows_behind(request, kpi_id, period, counted)
     record(request, Action.DOWNLOAD, f"children behind {kpi_id} for {period} (CSV)", rows=rows.height)
-    return _csv(rows, f"{kpi_id}-{period}-children.csv")
+    return _csv(rows, f"{kpi_id}-{period}-children{'-counted-' + counted if counted else ''}.csv")
+
+
+def _counted(request) -> str | None:
+    counted = request.GET.get("counted") or None
+    if counted is not None and counted not in data.COUNTED:
+        raise Http404("counted is yes or no")
+    return counted
+
+
+def _rows_behind(request, kpi_id: str, period: date, counted: str | None) -> tuple[str, pl.DataFrame]:
+    """The rows behind a figure (``carewatch kpis --children``'s), narrowed to a manager's teams."""
+    snap = request.snapshot
+    title, rows = data.children_behind(snap.path, kpi_id, period, counted)
+    column = data.scope_column(kpi_id, rows)
+    if column is not None:
+        rows = data.in_scope(snap.con, snap.as_of, access_of(request.user).teams, rows, column)
+    return title, rows
 
 
 @require_http_methods(["GET", "POST"])
@@ -171,6 +204,10 @@ def snapshots(request):
         else:
             try:
                 as_of = date.fromisoformat(as_of).isoformat() if as_of else ""
+                if as_of:
+                    data.check_as_of(data.home().path_of(chosen), date.fromisoformat(as_of))
+            except DateOutOfRange as exc:
+                error = str(exc)
             except ValueError:
                 error = "Enter the as-of date as YYYY-MM-DD, for example 2021-11-30"
         if not error:

@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from carewatch.asof import check_in_range
 from carewatch.web.accounts.access import access_of
 from carewatch.web.accounts.models import Role
 from carewatch.web.audit.log import record
@@ -38,15 +39,21 @@ def _allowed(request, roles: tuple, what: str) -> None:
         raise PermissionDenied(what)
 
 
+#: the days the tracker answers for: its dates are committee dates, not a snapshot's, so any day
+#: of this century (one far off would overflow "due within the horizon"): else a message
+TRACKER_DAYS = (date(2000, 1, 1), date(2099, 12, 31))
+
+
 def _on(request) -> date:
     """The day statuses are worked out for: ?on=YYYY-MM-DD, else today."""
     wanted = request.GET.get("on")
     if not wanted:
         return timezone.localdate()
     try:
-        return date.fromisoformat(wanted)
+        day = date.fromisoformat(wanted)
     except ValueError:
         raise Http404("not a date")
+    return check_in_range(day, *TRACKER_DAYS, what="The date", ends=("the tracker's first day", "the tracker's last day"))
 
 
 def _changed(request, recommendation: Recommendation, what: str) -> None:
