@@ -326,10 +326,11 @@ def refresh(drop: Annotated[Path, typer.Argument(help="The drop directory: one f
 
 
 def _register_web_commands() -> None:
-    """`serve` and `user add` live with the dashboard; imported lazily so the CLI starts fast."""
-    from carewatch.web.cli import serve, user_app
+    """`serve`, `digest` and `user add` live with the dashboard; imported lazily so the CLI starts fast."""
+    from carewatch.web.cli import digest, serve, user_app
 
     app.command(help="Run the dashboard on HOST:PORT.")(serve)
+    app.command(help="The managers' morning digest: print it, or email it with --send.")(digest)
     app.add_typer(user_app, name="user")
 
 

@@ -101,6 +101,8 @@ CREATE TABLE periods (child VARCHAR, period_id INTEGER, start_date DATE, end_dat
                       short_breaks BOOLEAN, first_ls VARCHAR, episodes INTEGER);
 CREATE TABLE placements (child VARCHAR, placement_id INTEGER, period_id INTEGER, start_date DATE,
                          end_date DATE, place VARCHAR, first_place VARCHAR, pl_post VARCHAR);
+-- legal statuses: one row per spell of one LS within a period of care (end null while current)
+CREATE TABLE legal_statuses (child VARCHAR, period_id INTEGER, start_date DATE, end_date DATE, ls VARCHAR);
 -- "placement start for visits": a placement start, or a move with the same carer (RNE T or U)
 CREATE TABLE visit_placements (child VARCHAR, visit_placement_id INTEGER, placement_id INTEGER,
                                period_id INTEGER, start_date DATE, end_date DATE, place VARCHAR);

@@ -31,6 +31,9 @@ class Settings:
     adoption_a2_threshold: int = 121
     #: the councils (DfE LA codes, e.g. "845") whose published figures stand beside this council's
     statistical_neighbours: tuple[str, ...] = ()
+    #: the council's own area as postcode areas or outward codes (e.g. "BN", "RH10"): a placement
+    #: whose PL_POST is in one of them is in area, else out of area; none = not known
+    area_postcodes: tuple[str, ...] = ()
     #: per-indicator overrides of the KPIS.md targets and polarity ("higher" / "lower"), by id
     kpi_targets: dict[str, float] = field(default_factory=dict)
     kpi_polarity: dict[str, str] = field(default_factory=dict)

@@ -6,12 +6,17 @@ The snapshot (as of 2021-11-30, due horizon 14 days, so "due" = by 2021-12-14):
   C1     North  Ann     2020-01-10 –                          VISIT 2021-10-13 → 10-10: done_on_time
                                                               VISIT 2021-11-21 → –: overdue
                                                               REVIEW 2021-12-01 → –: due
-  C2     North  Bob     2021-10-01 –                          IHA 2021-10-29 → 11-05: done_late
+  C2     North  Bob     2021-10-01 –                          IHA_REQUEST 2021-10-08 → 10-12: done_late
+                                                              IHA 2021-10-29 → 11-05: done_late
                                                               VISIT 2021-10-08 → 10-05: done_on_time
                                                               VISIT 2021-11-16 → –: overdue
   C3     South  Cat     2019-06-01 –                          DENTAL 2021-11-25 → –: overdue
                                                               VISIT 2021-12-31 → –: upcoming
+                                                              RHA 2022-01-15 → –: upcoming
   C4     South  Cat     2020-02-01 – 2021-03-31 (adopted)     none
+  ODD    South  Cat     2021-01-04 –                          none   (ODD = C5/"a b" c'd: an id with
+                                                                      "/", a space and both quotes)
+  C6     (none: unallocated)  2021-09-01 –                    REVIEW 2021-09-29 → –: overdue (62 days)
 
 Indicators (kpi_values), month-ends 2018-08-31 … 2021-11-30, i = 0 … 39:
   visits_on_time  numerator 10 + i mod 7, denominator 20, target 100
@@ -42,6 +47,7 @@ from carewatch.snapshot import Home, SnapshotBuilder  # noqa: E402
 from carewatch.web.accounts.services import add_user  # noqa: E402
 
 AS_OF = date(2021, 11, 30)
+ODD = 'C5/"a b" c\'d'
 PASSWORD = "correct horse battery staple"
 D = date.fromisoformat
 
@@ -61,38 +67,52 @@ def kpi_values() -> pl.DataFrame:
 def build_snapshot(home: Home, snapshot_id: str, extract_date: date) -> None:
     b = SnapshotBuilder(home, snapshot_id)
     b.insert("header", pl.DataFrame({
-        "child": ["C1", "C2", "C3", "C4"], "sex": ["1", "2", "1", "2"],
-        "dob": [D("2010-05-01"), D("2015-03-10"), D("2008-01-20"), D("2019-07-07")], "ethnic": ["WBRI"] * 4,
-        "year": [2022] * 4}))
+        "child": ["C1", "C2", "C3", "C4", ODD, "C6"], "sex": ["1", "2", "1", "2", "2", "M"],
+        "dob": [D("2010-05-01"), D("2015-03-10"), D("2008-01-20"), D("2019-07-07"), D("2012-02-02"), D("2011-04-04")],
+        "ethnic": ["WBRI"] * 4 + ["BAFR", "WIRI"], "year": [2022] * 6}))
     b.insert("episodes", pl.DataFrame({
-        "child": ["C1", "C1", "C2", "C3", "C4"],
-        "decom": [D("2020-01-10"), D("2021-02-01"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01")],
-        "rne": ["S", "L", "S", "S", "S"], "ls": ["C1", "C2", "V2", "C2", "E1"],
-        "place": ["U3", "U3", "U1", "K2", "A4"],
-        "dec": [D("2021-02-01"), None, None, None, D("2021-03-31")], "rec": ["X1", None, None, None, "E11"]}))
+        "child": ["C1", "C1", "C2", "C3", "C4", ODD, "C6"],
+        "decom": [D("2020-01-10"), D("2021-02-01"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01"), D("2021-01-04"),
+                  D("2021-09-01")],
+        "rne": ["S", "L", "S", "S", "S", "S", "S"], "ls": ["C1", "C2", "V2", "C2", "E1", "V2", "C1"],
+        "place": ["U3", "U3", "U1", "K2", "A4", "U6", "K2"],
+        "place_provider": ["PR1", "PR1", "PR1", "PR4", "PR1", "PR5", "PR4"],
+        "pl_post": [None, None, None, None, None, None, "RH12 1AA"],
+        "dec": [D("2021-02-01"), None, None, None, D("2021-03-31"), None, None],
+        "rec": ["X1", None, None, None, "E11", None, None]}))
     b.insert("periods", pl.DataFrame({
-        "child": ["C1", "C2", "C3", "C4"], "period_id": [1, 1, 1, 1],
-        "start_date": [D("2020-01-10"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01")],
-        "end_date": [None, None, None, D("2021-03-31")], "end_rec": [None, None, None, "E11"],
-        "short_breaks": [False] * 4, "first_ls": ["C1", "V2", "C2", "E1"], "episodes": [2, 1, 1, 1]}))
+        "child": ["C1", "C2", "C3", "C4", ODD, "C6"], "period_id": [1, 1, 1, 1, 1, 1],
+        "start_date": [D("2020-01-10"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01"), D("2021-01-04"), D("2021-09-01")],
+        "end_date": [None, None, None, D("2021-03-31"), None, None], "end_rec": [None, None, None, "E11", None, None],
+        "short_breaks": [False] * 6, "first_ls": ["C1", "V2", "C2", "E1", "V2", "C1"], "episodes": [2, 1, 1, 1, 1, 1]}))
     b.insert("placements", pl.DataFrame({
-        "child": ["C1", "C2", "C3", "C4"], "placement_id": [1, 1, 1, 1], "period_id": [1, 1, 1, 1],
-        "start_date": [D("2020-01-10"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01")],
-        "end_date": [None, None, None, D("2021-03-31")], "place": ["U3", "U1", "K2", "A4"]}))
+        "child": ["C1", "C2", "C3", "C4", ODD, "C6"], "placement_id": [1] * 6, "period_id": [1] * 6,
+        "start_date": [D("2020-01-10"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01"), D("2021-01-04"), D("2021-09-01")],
+        "end_date": [None, None, None, D("2021-03-31"), None, None], "place": ["U3", "U1", "K2", "A4", "U6", "K2"],
+        "pl_post": [None, "BN1 1AA", "RH10 1AB", None, None, "RH12 1AA"]}))
+    b.insert("legal_statuses", pl.DataFrame({
+        "child": ["C1", "C1", "C2", "C3", "C4", ODD, "C6"], "period_id": [1] * 7,
+        "start_date": [D("2020-01-10"), D("2021-02-01"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01"), D("2021-01-04"),
+                       D("2021-09-01")],
+        "end_date": [D("2021-02-01"), None, None, None, D("2021-03-31"), None, None],
+        "ls": ["C1", "C2", "V2", "C2", "E1", "V2", "C1"]}))
     b.insert("allocations", pl.DataFrame({
-        "child": ["C1", "C2", "C3", "C4"], "team": ["North", "North", "South", "South"],
-        "worker": ["Ann", "Bob", "Cat", "Cat"],
-        "start_date": [D("2020-01-10"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01")],
-        "end_date": [None, None, None, D("2021-03-31")]}))
+        "child": ["C1", "C2", "C3", "C4", ODD], "team": ["North", "North", "South", "South", "South"],
+        "worker": ["Ann", "Bob", "Cat", "Cat", "Cat"],
+        "start_date": [D("2020-01-10"), D("2021-10-01"), D("2019-06-01"), D("2020-02-01"), D("2021-01-04")],
+        "end_date": [None, None, None, D("2021-03-31"), None]}))
     duties = [  # child, duty, seq, opened, due, done, team, worker
         ("C1", "VISIT", 5, "2021-09-01", "2021-10-13", "2021-10-10", "North", "Ann"),
         ("C1", "VISIT", 6, "2021-10-10", "2021-11-21", None, "North", "Ann"),
         ("C1", "REVIEW", 3, "2021-06-01", "2021-12-01", None, "North", "Ann"),
+        ("C2", "IHA_REQUEST", 1, "2021-10-01", "2021-10-08", "2021-10-12", "North", "Bob"),
         ("C2", "IHA", 1, "2021-10-01", "2021-10-29", "2021-11-05", "North", "Bob"),
         ("C2", "VISIT", 1, "2021-10-01", "2021-10-08", "2021-10-05", "North", "Bob"),
         ("C2", "VISIT", 2, "2021-10-05", "2021-11-16", None, "North", "Bob"),
         ("C3", "DENTAL", 2, "2020-11-01", "2021-11-25", None, "South", "Cat"),
         ("C3", "VISIT", 9, "2021-10-20", "2021-12-31", None, "South", "Cat"),
+        ("C3", "RHA", 3, "2021-01-15", "2022-01-15", None, "South", "Cat"),
+        ("C6", "REVIEW", 1, "2021-09-01", "2021-09-29", None, None, None),
     ]
     b.insert("duties", pl.DataFrame(
         [(c, d, s, 1, D(o), D(due), D(done) if done else None, None, t, w) for c, d, s, o, due, done, t, w in duties],
@@ -109,7 +129,8 @@ def build_snapshot(home: Home, snapshot_id: str, extract_date: date) -> None:
     b.insert("quarantine", pl.DataFrame({"child": ["C9"], "codes": ["903_DOB_INVALID"]}))
     b.set_meta({"snapshot_id": snapshot_id, "la": "E06000999", "la_name": "Exampleshire",
                 "extract_date": extract_date.isoformat(), "created": f"{extract_date}T06:00:00",
-                "quarantined_children": 1, "tables_present": "header,episodes,allocations,visits"})
+                "quarantined_children": 1, "tables_present": "header,episodes,allocations,visits",
+                "history_from": '{"episodes": "2019-04-01", "visits": "2020-01-10"}'})
     b.publish()
 
 

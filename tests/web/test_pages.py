@@ -11,6 +11,9 @@ from typer.testing import CliRunner
 
 from carewatch.cli import app as carewatch_cli
 from carewatch.web.audit.models import AuditEvent
+from carewatch.web.jinja import child_url
+
+from conftest import ODD
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +66,7 @@ def test_member_sees_small_numbers_suppressed_as_the_public_report_does(client_f
     header, body = rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
     assert "suppressed" in header and len(body) == 40
     for r in body:
-        small = r["suppressed"] == "True"
+        small = r["suppressed"] == "true"
         assert small == (r["period_end"] in _months_with(15, 16)), r
         assert (r["numerator"], r["denominator"], r["value"], r["rag"]) == (("c",) * 4 if small else (
             r["numerator"], "20", r["value"], r["rag"])) and (small or int(r["numerator"]) <= 14), r
@@ -119,9 +122,9 @@ def test_children_behind_a_number_download_is_audited(client_for, home):
     # October's VISIT duties, both North's and met on time: C1 (due 13th, met 10th), C2 (due 8th, met 5th)
     assert rows == [["id", "period_end", "basis", "key", "counted", "child", "duty", "opened", "due", "done",
                      "closed", "status"],
-                    ["visits_on_time", "2021-10-31", "duties", "C1:VISIT:1:5:2021-10-13", "True", "C1", "VISIT",
+                    ["visits_on_time", "2021-10-31", "duties", "C1:VISIT:1:5:2021-10-13", "true", "C1", "VISIT",
                      "2021-09-01", "2021-10-13", "2021-10-10", "", "done_on_time"],
-                    ["visits_on_time", "2021-10-31", "duties", "C2:VISIT:1:1:2021-10-08", "True", "C2", "VISIT",
+                    ["visits_on_time", "2021-10-31", "duties", "C2:VISIT:1:1:2021-10-08", "true", "C2", "VISIT",
                      "2021-10-01", "2021-10-08", "2021-10-05", "", "done_on_time"]]
     event = AuditEvent.objects.get()
     assert (event.username, event.action, event.rows) == ("nora", "download", 2)
@@ -164,24 +167,80 @@ def test_member_typing_a_child_level_address_gets_403_and_is_audited(client_for,
     assert event.snapshot_id == "latest"
 
 
-def test_due_list_overdue_first_with_filters(client_for):
+def test_due_list_most_urgent_first_with_counts_and_filters(client_for):
     client = client_for("analyst")
     page = client.get("/due/").content.decode()
     table = page[page.index('id="due-table"'):]
-    # open = overdue + due: C2 VISIT (16 Nov), C1 VISIT (21 Nov), C3 DENTAL (25 Nov) overdue; C1 REVIEW due
-    order = [table.index(s) for s in ("2021-11-16", "2021-11-21", "2021-11-25", "2021-12-01")]
+    # open = overdue + due, by days overdue then days left: C6 REVIEW (29 Sep, 62 days), C2 VISIT
+    # (16 Nov, 14), C1 VISIT (21 Nov, 9), C3 DENTAL (25 Nov, 5) overdue; C1 REVIEW due (1 Dec, 1 left)
+    order = [table.index(s) for s in ("2021-09-29", "2021-11-16", "2021-11-21", "2021-11-25", "2021-12-01")]
     assert order == sorted(order)
-    assert "<strong>4</strong> duties: 3 overdue, 1 due." in page
-    page = client.get("/due/?worker=Ann&status=all").content.decode()
-    assert "<strong>3</strong> duties" in page  # C1's three duties
+    assert "62 overdue" in table and "1 left" in table and "Looked-after review" in table
+    assert "Children&#39;s home (K2)" in table and "unallocated" in table  # C6: K2, no team
+    assert "<strong>5</strong> duties: 4 overdue, 1 due." in page
+    counts = _table(page, "due-counts")
+    # REVIEW: C6 overdue, C1 due; VISIT: C2 and C1 overdue; DENTAL: C3 overdue
+    assert re.findall(r'data-duty="(\w+)"', counts) == ["DENTAL", "REVIEW", "VISIT", "total"]
+    assert _cells(counts, "REVIEW") == {"overdue": "1", "due": "1"}
+    assert _cells(counts, "total") == {"overdue": "4", "due": "1"}
+    page = client.get("/due/?worker=ann&status=all").content.decode()
+    assert "<strong>3</strong> duties" in page  # C1's three: the worker matched whatever its case
     page = client.get("/due/?duty=VISIT&team=South&status=upcoming").content.decode()
     assert "<strong>1</strong> duties" in page and "2021-12-31" in page
+    page = client.get("/due/?child=C1&status=all").content.decode()
+    assert "<strong>3</strong> duties" in page and "/children/C2/" not in page
+    assert client.get("/due/?child=C&status=all").content.decode().count("/children/") == 0  # exact id only
+    page = client.get("/due/?unallocated=1").content.decode()
+    assert "<strong>1</strong> duties" in page and "/children/C6/" in page
+    # this week (30 Nov to 6 Dec, not yet met, not overdue): C1's review on 1 December; today: none
+    page = client.get("/due/?when=week").content.decode()
+    assert "<strong>1</strong> duties" in page and "2021-12-01" in _table(page, "due-table")
+    assert "<strong>0</strong> duties" in client.get("/due/?when=today").content.decode()
+    assert client.get("/due/?when=tomorrow").status_code == 404
+
+
+def test_due_today_on_the_day(client_for):
+    client = client_for("north")
+    # a day inside the snapshot's history (a date after the extract date is refused: carewatch.asof)
+    client.post("/snapshots/", {"snapshot_id": "latest", "as_of": "2021-11-16"})
+    page = client.get("/due/?when=today").content.decode()
+    # 16 November: C2's visit is due today
+    assert "<strong>1</strong> duties" in page and "today" in _table(page, "due-table")
+    summary = _table(page, "team-summary")
+    # North on 16 November: nothing overdue yet (C2's IHA was done late, C1's October visit on time);
+    # due today C2 VISIT (16 Nov); this week (16-22 Nov) also C1 VISIT (21 Nov)
+    assert _fields(summary, "North") == {"overdue": "0", "due_today": "1", "due_this_week": "2"}
+    assert "South" not in summary
+
+
+def test_managers_see_the_number_of_unallocated_children_not_their_rows(client_for):
+    page = client_for("north").get("/due/?unallocated=1").content.decode()
+    assert "<strong>0</strong> duties" in page and "/children/C6/" not in page
+    warning = page[page.index('id="unallocated-count"'):]
+    assert "1 child in care with an open duty has no allocated team" in warning
+    assert "Analysts and administrators see who they are" in warning
+    assert "/children/C6/" not in client_for("north").get("/due/?child=C6&status=all").content.decode()
+    assert client_for("north").get("/children/C6/").status_code == 403
+    page = client_for("analyst").get("/due/").content.decode()
+    assert "List them" in page
+
+
+def _cells(table: str, duty: str) -> dict:
+    row = table[table.index(f'data-duty="{duty}"'):]
+    row = row[:row.index("</tr>")]
+    return dict(re.findall(r'data-status="(\w+)">(\d+)<', row))
+
+
+def _fields(table: str, team: str) -> dict:
+    row = table[table.index(f'data-team="{team}"'):]
+    row = row[:row.index("</tr>")]
+    return dict(re.findall(r'data-field="(\w+)">(\d+)<', row))
 
 
 def test_manager_sees_only_their_teams_children(client_for):
     client = client_for("north")
     page = client.get("/due/?status=all").content.decode()
-    assert "<strong>6</strong> duties" in page  # C1's three and C2's three
+    assert "<strong>7</strong> duties" in page  # C1's three and C2's four
     assert "/children/C3/" not in page
     assert client.get("/children/C1/").status_code == 200
     assert client.get("/children/C3/").status_code == 403
@@ -304,9 +363,9 @@ def test_the_homes_local_standards_apply(client_for, home):
     # with no horizon, C1's review due on 1 December is upcoming on 30 November, not due
     (home.root / "carewatch.toml").write_text("[settings]\ndue_horizon_days = 0\n\n[settings.kpi_targets]\nvisits_on_time = 90.0\n")
     page = client_for("analyst").get("/due/").content.decode()
-    assert "<strong>3</strong> duties: 3 overdue, 0 due." in page
+    assert "<strong>4</strong> duties: 4 overdue, 0 due." in page
     page = client_for("analyst").get("/due/?status=upcoming").content.decode()
-    assert "<strong>2</strong> duties" in page  # C1's review and C3's visit on 31 December
+    assert "<strong>3</strong> duties" in page  # C1's review, C3's visit on 31 December and RHA on 15 January
 
 
 @pytest.mark.parametrize("path", ["/", "/indicators/cla_count/", "/due/", "/children/C3/", "/data-quality/",
@@ -331,3 +390,83 @@ def test_indicator_page_shows_named_statistical_neighbours(client_for, home):
     assert rows == [("England", "9.0%"), ("East Sussex", "14.0%"), ("Brighton and Hove", "10.0%")]
     # a count has no comparison: councils' counts differ with their size
     assert 'id="comparison-table"' not in client_for("member").get("/indicators/cla_count/").content.decode()
+
+
+def _table(page: str, table_id: str) -> str:
+    start = page.index(f'id="{table_id}"')
+    return page[start:page.index("</table>", start)]
+
+
+def test_child_page_in_words_with_a_current_legal_status_open(client_for):
+    page = client_for("analyst").get("/children/C1/").content.decode()
+    assert "Male (1)" in page and "White British (WBRI)" in page
+    placements = _table(page, "placements")
+    assert "Foster care with relative or friend, other (U3)" in placements and "Own local authority (PR1)" in placements
+    legal = _table(page, "legal")
+    rows = legal[legal.index("<tbody"):].split("</tr>")[:2]
+    # C1 (interim care order) 10 Jan 2020 – 1 Feb 2021; then C2 (full care order) from 1 Feb 2021, still
+    # current: its end-date cell is empty
+    assert "Interim care order (C1)" in rows[0] and "2021-02-01" in rows[0]
+    assert "Full care order (C2)" in rows[1]
+    assert re.findall(r'<td class="govuk-table__cell">([^<]*)</td>', rows[1])[1:3] == ["2021-02-01", ""]
+
+
+def test_an_unknown_child_is_404_for_every_child_level_role_and_audited(client_for):
+    for role in ("analyst", "north"):
+        assert client_for(role).get("/children/NOBODY/").status_code == 404
+    events = AuditEvent.objects.filter(child="NOBODY").order_by("id")
+    assert [(e.username, e.what, e.allowed) for e in events] == [
+        ("andy", "child page (no such child)", True), ("nora", "child page (no such child)", True)]
+    # a member is still refused before anything is looked up
+    assert client_for("member").get("/children/NOBODY/").status_code == 403
+
+
+def test_a_child_id_with_slash_space_and_quotes_opens(client_for):
+    url = child_url(ODD)
+    assert url == "/children/C5%2F%22a%20b%22%20c%27d/"
+    page = client_for("south").get(url).content.decode()
+    assert "Single period of accommodation under section 20 (V2)" in page
+    assert AuditEvent.objects.get().child == ODD
+    # the North manager: not theirs (403), not unknown
+    assert client_for("north").get(url).status_code == 403
+
+
+def test_health_assessments_page(client_for, home):
+    (home.root / "carewatch.toml").write_text('[settings]\narea_postcodes = ["RH"]\n')
+    page = client_for("analyst").get("/health/").content.decode()
+    table = _table(page, "health-table")
+    rows = table[table.index("<tbody"):].split("</tr>")[:-1]
+    # 30 Nov 2021, 60 days back to 1 Oct and ahead to 29 Jan 2022: C2 entered care on 1 Oct
+    # (request due 8 Oct, sent 12 Oct, late; IHA due 29 Oct, done 5 Nov, late); C3's RHA due
+    # 15 Jan 2022 (46 days left). C6 entered care on 1 Sep: outside the window. Order: C3 (days
+    # left) before C2 (both steps met). Area: C3 placed at RH10 (in), C2 at BN1 (out).
+    assert len(rows) == 2
+    assert "/children/C3/" in rows[0] and "Review" in rows[0] and "2022-01-15" in rows[0] and "46 left" in rows[0]
+    assert 'data-field="area">in area<' in rows[0]
+    cells = re.findall(r'<td class="govuk-table__cell[^"]*">(.*?)</td>', rows[1])
+    assert cells[1:6] == ["Initial (entered care 2021-10-01)", "2021-10-08", "2021-10-12", "2021-10-29", "2021-11-05"]
+    assert "Foster care with relative or friend, long-term (U1)" in rows[1] and 'data-field="area">out of area<' in rows[1]
+    assert AuditEvent.objects.get().what == "health assessments"
+    # the South manager: C3's RHA only; a member is refused
+    page = client_for("south").get("/health/").content.decode()
+    assert "/children/C3/" in page and "/children/C2/" not in page
+    assert client_for("member").get("/health/").status_code == 403
+    assert AuditEvent.objects.filter(allowed=False, what="health assessments").count() == 1
+
+
+def test_a_managers_overview_shows_their_teams_timeliness_beside_the_councils(client_for):
+    page = client_for("north").get("/").content.decode()
+    row = _table(page, "team-figures")
+    row = row[row.index('data-kpi="visits_on_time" data-team="North"'):]
+    # November 2021, North: C2's visit due 16 Nov and C1's due 21 Nov, neither met: 0 of 2; the
+    # council's figure is the snapshot's kpi_values row for 30 Nov: 14 of 20
+    assert re.findall(r'data-field="(\w+)">([^<]*)<', row)[:2] == [("team", "0.0% (0 of 2)"),
+                                                                   ("council", "70.0% (14 of 20)")]
+    assert 'data-team="South"' not in page
+    assert 'id="team-figures"' not in client_for("analyst").get("/").content.decode()
+
+
+def test_data_quality_page_shows_where_each_tables_records_begin(client_for):
+    table = _table(client_for("member").get("/data-quality/").content.decode(), "history-starts")
+    assert re.findall(r'<td class="govuk-table__cell">([^<]*)</td>', table) == [
+        "episodes", "2019-04-01", "visits", "2020-01-10"]

@@ -24,6 +24,11 @@ def test_child_identifiers_are_redacted_from_log_lines():
     assert redact("/due.csv?team=North&child=AB123&x=1") == "/due.csv?team=North&child=[child]&x=1"
     record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Forbidden: %s", ("/children/Z9/",), None)
     assert RedactChildIdentifiers().filter(record) and record.getMessage() == "Forbidden: /children/[child]/"
+    # ids with "/" (sent as %2F) or a space; Django's "Not Found" logs the decoded path
+    assert redact('"GET /children/A%2FB%20C/ HTTP/1.1" 404') == '"GET /children/[child]/ HTTP/1.1" 404'
+    assert redact("/children/A/B/") == "/children/[child]/"
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s", ("/children/A B/",), None)
+    assert RedactChildIdentifiers().filter(record) and record.getMessage() == "Not Found: /children/[child]/"
 
 
 def test_favicon_ico_redirects_to_the_package_icon(client):

@@ -10,6 +10,9 @@ Everything is one pass of window functions over the episodes of children not qua
   placement (``PLACE`` T0–T4) to the carer they had before it (same ``PLACE`` and ``PL_POST`` as the
   last non-temporary episode): that one continues the earlier placement. Temporary episodes belong
   to no placement, and a placement's span includes any temporary spell it continued across;
+- a **legal status** spell starts at a period's first episode and at every later episode of the
+  period whose ``LS`` differs from the episode before it; like periods and placements it ends at
+  its last episode's ``DEC``, and is open (no end) while that episode is;
 - a **visit placement** starts at a placement start or at a same-carer move (``RNE`` T or U) that is
   neither a temporary episode nor such a return.
 
@@ -94,13 +97,26 @@ FROM derived_episodes WHERE visit_placement_id IS NOT NULL GROUP BY child, visit
 """
 
 
+_LEGAL_STATUSES = f"""
+INSERT INTO legal_statuses
+SELECT child, period_id, min(decom), {_END}, any_value(ls)
+FROM (SELECT *, sum(changed) OVER (PARTITION BY child, period_id ORDER BY ep_no) AS spell
+      FROM (SELECT *, CASE WHEN ls IS NOT DISTINCT FROM lag(ls) OVER (PARTITION BY child, period_id ORDER BY ep_no)
+                           THEN 0 ELSE 1 END AS changed
+            FROM derived_episodes))
+GROUP BY child, period_id, spell
+"""
+
+
 def derive_periods_and_placements(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill ``periods``, ``placements`` and ``visit_placements`` (replacing what they held).
+    """Fill ``periods``, ``placements``, ``visit_placements`` and ``legal_statuses`` (replacing
+    what they held).
 
     Also leaves the temp table ``derived_episodes`` (each episode with its period_id, placement_id
     and visit_placement_id) on the connection for the steps that follow in the same import.
     """
     con.execute(_EPISODES)
-    for table, sql in (("periods", _PERIODS), ("placements", _PLACEMENTS), ("visit_placements", _VISIT_PLACEMENTS)):
+    for table, sql in (("periods", _PERIODS), ("placements", _PLACEMENTS), ("visit_placements", _VISIT_PLACEMENTS),
+                       ("legal_statuses", _LEGAL_STATUSES)):
         con.execute(f"DELETE FROM {table}")
         con.execute(sql)

@@ -1,7 +1,8 @@
-"""`carewatch serve` and `carewatch user add`, for the main CLI to register:
+"""`carewatch serve`, `carewatch user add` and `carewatch digest`, for the main CLI to register:
 
-    from carewatch.web.cli import serve, user_app
+    from carewatch.web.cli import digest, serve, user_app
     app.command()(serve)
+    app.command()(digest)
     app.add_typer(user_app, name="user")
 
 ``demo_logins(home)`` makes one user per role for `carewatch demo` and returns their passwords.
@@ -51,6 +52,7 @@ def _read_password() -> str:
 def user_add(name: Annotated[str, typer.Argument(help="User name")],
              role: Annotated[str, typer.Option("--role", help="admin, analyst, manager, member, scrutiny or cabinet")],
              team: Annotated[Optional[list[str]], typer.Option("--team", help="A manager's team (repeat for more)")] = None,
+             email: Annotated[Optional[str], typer.Option("--email", help="Where a manager's morning digest goes")] = None,
              home: HomeOpt = None):
     """Create a user (or reset one's role, teams and password); the password is read from stdin."""
     setup_django(home)
@@ -59,13 +61,47 @@ def user_add(name: Annotated[str, typer.Argument(help="User name")],
     from carewatch.web.accounts.services import add_user
 
     try:
-        add_user(name, role, _read_password(), list(team or []))
+        add_user(name, role, _read_password(), list(team or []), email=email)
     except ValueError as exc:
         raise typer.BadParameter(str(exc))
     except ValidationError as exc:
         typer.echo("Password refused: " + " ".join(exc.messages), err=True)
         raise typer.Exit(1)
     typer.echo(f"{name}: {role}" + (f" of {', '.join(team)}" if team else ""))
+
+
+def digest(send: Annotated[bool, typer.Option("--send", help="Email it (else print what would be sent)")] = False,
+           as_of: Annotated[Optional[str], typer.Option("--as-of", help="YYYY-MM-DD [default: the extract date]")] = None,
+           home: HomeOpt = None):
+    """The morning digest: each manager's teams' counts (overdue, due today, due this week) and the
+    council's unallocated children, with a link to the due list; no child identifiers."""
+    from datetime import date
+
+    setup_django(home)
+    from carewatch.web import digest as morning
+    from carewatch.web.data import SnapshotContext
+
+    snap = SnapshotContext({})
+    if not snap.available:
+        typer.echo("No published snapshot: import first.", err=True)
+        raise typer.Exit(1)
+    try:
+        day = date.fromisoformat(as_of) if as_of else snap.as_of
+    except ValueError:
+        raise typer.BadParameter("--as-of must be YYYY-MM-DD")
+    try:
+        digests = morning.prepare(snap.path, snap.snapshot_id, snap.meta, day, snap.settings)
+    finally:
+        snap.close()
+    if not digests:
+        typer.echo("No manager has an email address (carewatch user add NAME --role manager --team T --email E).")
+        return
+    if send:
+        sent = morning.send(digests, snap.snapshot_id)
+        typer.echo(f"Sent {sent} digest{'s' if sent != 1 else ''}: " + ", ".join(d.user.username for d in digests))
+        return
+    for d in digests:
+        typer.echo(f"To: {d.user.email}\nSubject: {d.subject}\n\n{d.body}")
 
 
 def serve(host: Annotated[str, typer.Option("--host")] = "127.0.0.1",

@@ -10,7 +10,7 @@ same definition the figure is aggregated from.
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -230,6 +230,29 @@ def indicator(path: Path, as_of: date, kpi_id: str, public: bool = False) -> dic
             "target": target, "england": england, "chart": chart}
 
 
+@lru_cache(maxsize=16)
+def team_figures(path: Path, as_of: date, extract_date: date) -> tuple[date | None, pl.DataFrame]:
+    """Each timeliness indicator's council figure (kpi_values) at the latest month-end on or before
+    ``as_of``, beside every team's numerator and denominator for the same month (the engine's
+    kpis.team_timeliness: the duty's team on its due date). Columns id, team, numerator,
+    denominator, council_numerator, council_denominator, council_value."""
+    from carewatch.kpis import kpi_series, team_timeliness
+
+    con = cursor(path)
+    try:
+        series = kpi_series(con, as_of=as_of)
+        if series.height == 0:
+            return None, pl.DataFrame()
+        period_end = series["period_end"].max()
+        teams = team_timeliness(con, period_end, extract_date)
+    finally:
+        con.close()
+    council = series.filter(pl.col("period_end") == period_end).select(
+        "id", pl.col("numerator").alias("council_numerator"), pl.col("denominator").alias("council_denominator"),
+        pl.col("value").alias("council_value"))
+    return period_end, teams.join(council, on="id", how="left")
+
+
 # --- children ----------------------------------------------------------------------------------
 
 def children_of_teams(con, as_of: date, teams: tuple[str, ...]) -> pl.DataFrame:
@@ -290,66 +313,188 @@ def scope_column(kpi_id: str, rows: pl.DataFrame) -> str | None:
     return "child" if "child" in rows.columns else None
 
 
-def due_rows(path: Path, as_of: date, settings, *, duty=None, team=None, worker=None, status="open") -> pl.DataFrame:
-    """The due list exactly as `carewatch due` gives it (overdue first), narrowed by worker when asked."""
-    return _due_rows(path, as_of, Keyed(settings), duty=duty, team=team, worker=worker, status=status)
+def due_rows(path: Path, as_of: date, settings, **filters) -> pl.DataFrame:
+    """The due list exactly as `carewatch due` gives it (most urgent first), for the engine's
+    filters (duty, team, worker, child, status, allocated, due_within_days)."""
+    return _due_rows(path, as_of, Keyed(settings), **filters)
 
 
 @lru_cache(maxsize=256)
-def _due_rows(path: Path, as_of: date, settings: Keyed, *, duty=None, team=None, worker=None, status="open") -> pl.DataFrame:
+def _due_rows(path: Path, as_of: date, settings: Keyed, **filters) -> pl.DataFrame:
     from carewatch.duties import due_list
 
     con = cursor(path)
     try:
-        rows = due_list(con, as_of, team=team, duty=duty, status=status, settings=settings.settings)
+        return due_list(con, as_of, settings=settings.settings, **filters)
     finally:
         con.close()
-    return rows.filter(pl.col("worker") == worker) if worker else rows
+
+
+#: "due today" and "due this week" (today and the 6 days after it), as the due list's
+#: ``due_within_days`` filter counts them: the page's filters and the digest's counts share them
+DUE_WINDOWS = {"today": 0, "week": 6}
+
+
+def due_summary(path: Path, as_of: date, settings) -> tuple[pl.DataFrame, int]:
+    return _due_summary(path, as_of, Keyed(settings))
+
+
+@lru_cache(maxsize=16)
+def _due_summary(path: Path, as_of: date, settings: Keyed) -> tuple[pl.DataFrame, int]:
+    """Per team (the owner on the as-of date): overdue, due today, due this week; and the number of
+    children with an open duty and no allocation on the as-of date. All from the engine's due list
+    with the same filters the due-list page offers, so a count and its list always agree."""
+    from carewatch.duties import OPEN_STATUSES
+
+    def per_team(name: str, **filters) -> pl.DataFrame:
+        rows = _due_rows(path, as_of, settings, **filters)
+        return rows.filter(pl.col("team").is_not_null()).group_by("team").agg(pl.len().alias(name))
+
+    counts = [per_team("overdue", status="overdue"),
+              per_team("due_today", status="all", due_within_days=DUE_WINDOWS["today"]),
+              per_team("due_this_week", status="all", due_within_days=DUE_WINDOWS["week"])]
+    teams = pl.DataFrame({"team": due_teams(path)}, schema={"team": pl.Utf8})
+    for frame in counts:
+        teams = teams.join(frame, on="team", how="left")
+    teams = teams.fill_null(0).sort("team")
+    unallocated = _due_rows(path, as_of, settings, status="all", allocated=False)
+    return teams, unallocated.filter(pl.col("status").is_in(OPEN_STATUSES))["child"].n_unique()
+
+
+#: the health-assessments page looks this many days back (entered care) and ahead (RHA due)
+HEALTH_WINDOW_DAYS = 60
+
+
+def in_area(postcode: pl.Expr, area_postcodes: tuple[str, ...]) -> pl.Expr:
+    """"in" / "out" of the council's area by the placement postcode's outward code or its postcode
+    area (the letters before the first digit) being one of ``area_postcodes``; null when no area is
+    set or there is no postcode."""
+    if not area_postcodes:
+        return pl.lit(None, dtype=pl.Utf8)
+    code = postcode.str.to_uppercase().str.replace_all(r"\s+", "")
+    outward = code.str.slice(0, code.str.len_chars() - 3)
+    area = outward.str.extract(r"^([A-Z]+)", 1)
+    wanted = pl.lit(pl.Series([a.upper().replace(" ", "") for a in area_postcodes])).implode()
+    inside = outward.is_in(wanted) | area.is_in(wanted)
+    return pl.when(code.is_null() | (code == "")).then(None).when(inside).then(pl.lit("in")).otherwise(pl.lit("out"))
+
+
+def health_assessments(path: Path, as_of: date, settings) -> pl.DataFrame:
+    return _health_assessments(path, as_of, Keyed(settings))
+
+
+@lru_cache(maxsize=16)
+def _health_assessments(path: Path, as_of: date, settings: Keyed) -> pl.DataFrame:
+    """The IHA pipeline and the RHAs coming up (seed report ¶2.7-2.9), from the engine's duties:
+    - every child whose period of care began in the last HEALTH_WINDOW_DAYS days: the request to
+      health (IHA_REQUEST) and the assessment (IHA) of that period, due and done;
+    - every RHA not yet met that falls due within the next HEALTH_WINDOW_DAYS days, or is overdue.
+    Each with the placement on the as-of date and whether it is in the council's area. Ordered as
+    the due list: overdue by days overdue, then by days left, then the rest."""
+    from carewatch.codelists import words_expr
+    from carewatch.duties import OPEN_STATUSES
+
+    since, until = as_of - timedelta(days=HEALTH_WINDOW_DAYS), as_of + timedelta(days=HEALTH_WINDOW_DAYS)
+    keys = ["child", "period_start"]
+    recent = pl.col("period_start").is_between(since, as_of)
+    request = _due_rows(path, as_of, settings, duty="IHA_REQUEST", status="all").filter(recent).select(
+        *keys, pl.col("due").alias("request_due"), pl.col("done").alias("request_sent"),
+        pl.col("status").alias("request_status"), pl.col("team").alias("request_team"),
+        pl.col("worker").alias("request_worker"), pl.col("days_overdue").alias("request_overdue"),
+        pl.col("days_left").alias("request_left"))
+    iha = _due_rows(path, as_of, settings, duty="IHA", status="all").filter(recent)
+    rha = _due_rows(path, as_of, settings, duty="RHA", status="all").filter(
+        pl.col("status").is_in(OPEN_STATUSES) & (pl.col("due") <= until))
+    assessment = [pl.col("duty"), pl.col("due").alias("assessment_due"), pl.col("done").alias("assessment_done"),
+                  pl.col("status").alias("assessment_status"), "days_overdue", "days_left", "team", "worker"]
+    entered = iha.select(*keys, *assessment).join(request, on=keys, how="full", coalesce=True).with_columns(
+        pl.lit("IHA").alias("duty"), pl.col("team").fill_null(pl.col("request_team")),
+        pl.col("worker").fill_null(pl.col("request_worker")),
+        # the more urgent of the two steps sets the row's days (a request overdue before its assessment)
+        pl.max_horizontal("days_overdue", "request_overdue").alias("days_overdue"),
+    ).with_columns(pl.when(pl.col("days_overdue").is_null())
+                   .then(pl.min_horizontal("days_left", "request_left")).alias("days_left")
+    ).drop("request_team", "request_worker", "request_overdue", "request_left")
+    reviews = rha.select(*keys, *assessment)
+    rows = pl.concat([entered, reviews], how="diagonal_relaxed")
+    con = cursor(path)
+    try:
+        placed = con.sql("""
+            SELECT child, arg_max(place, start_date) AS place, arg_max(pl_post, start_date) AS pl_post
+            FROM placements WHERE start_date <= $d AND (end_date IS NULL OR end_date > $d) GROUP BY child""",
+                         params={"d": as_of}).pl()
+    finally:
+        con.close()
+    order = pl.when(pl.col("days_overdue").is_not_null()).then(0).when(pl.col("days_left").is_not_null()).then(1).otherwise(2)
+    return (rows.join(placed, on="child", how="left")
+            .with_columns(words_expr("place").alias("placement"),
+                          in_area(pl.col("pl_post"), settings.settings.area_postcodes).alias("area"))
+            .sort(order, pl.col("days_overdue"), pl.col("days_left"), "child",
+                  descending=[False, True, False, False], nulls_last=True))
 
 
 @lru_cache(maxsize=16)
 def due_teams(path: Path) -> list[str]:
     con = cursor(path)
     try:
-        return [t for (t,) in con.sql("SELECT DISTINCT team FROM duties WHERE team IS NOT NULL ORDER BY team").fetchall()]
+        return [t for (t,) in con.sql("SELECT team FROM duties WHERE team IS NOT NULL UNION "
+                                      "SELECT team FROM allocations WHERE team IS NOT NULL ORDER BY team").fetchall()]
     finally:
         con.close()
 
 
+def child_exists(con, child: str) -> bool:
+    return con.sql("SELECT count(*) FROM header WHERE child = ?", params=[child]).fetchall()[0][0] > 0
+
+
 def child_record(con, child: str, as_of: date, settings) -> dict | None:
-    """One child's timeline: header, periods of care, placements, legal statuses and duties."""
+    """One child's timeline: header, periods of care, placements, legal statuses and duties, with
+    the 903's codes in words (carewatch.codelists) and the code beside them."""
     from carewatch.charts import render_svg, timeline_spec
+    from carewatch.codelists import show, words_expr
     from carewatch.duties import due_list
 
-    header = con.sql("SELECT child, sex, dob, ethnic FROM header WHERE child = ? ORDER BY year DESC LIMIT 1", params=[child]).pl()
+    header = con.sql("SELECT child, sex, dob, ethnic, child IN (SELECT child FROM uasc WHERE duc IS NULL OR duc > ?) "
+                     "AS uasc FROM header WHERE child = ? ORDER BY year DESC LIMIT 1", params=[as_of, child]).pl()
     if header.height == 0:
         return None
     periods = con.sql("SELECT period_id, start_date, end_date, end_rec, short_breaks FROM periods "
-                          "WHERE child = ? AND start_date <= ? ORDER BY start_date", params=[child, as_of]).pl()
-    placements = con.sql("SELECT placement_id, period_id, start_date, end_date, place, pl_post FROM placements "
-                             "WHERE child = ? AND start_date <= ? ORDER BY start_date", params=[child, as_of]).pl()
-    # legal status: one row per change, from consecutive episodes
-    legal = con.sql("""
-        SELECT ls AS legal_status, min(decom) AS start_date, max(dec) AS end_date FROM (
-            SELECT *, sum(changed) OVER (ORDER BY decom) AS spell FROM (
-                SELECT ls, decom, dec, CASE WHEN ls IS DISTINCT FROM lag(ls) OVER (ORDER BY decom) THEN 1 ELSE 0 END AS changed
-                FROM episodes WHERE child = ? AND decom <= ?))
-        GROUP BY spell, ls ORDER BY start_date""", params=[child, as_of]).pl()
-    # the columns this page has always shown (the due list has more since issue 11)
-    duties = due_list(con, as_of, child=child, status="all", settings=settings).select(
-        "child", "duty", "due", "done", "status", "team", "worker")
+                      "WHERE child = ? AND start_date <= ? ORDER BY start_date", params=[child, as_of]).pl()
+    # the provider is recorded on the placement's first episode, the reason for a change on its last
+    placements = con.sql("""
+        SELECT p.placement_id, p.period_id, p.start_date, p.end_date, p.place, s.place_provider, p.pl_post,
+               x.reason_place_change
+        FROM placements p
+        LEFT JOIN (SELECT decom, any_value(place_provider) AS place_provider FROM episodes
+                   WHERE child = $c GROUP BY decom) s ON s.decom = p.start_date
+        LEFT JOIN (SELECT dec, any_value(reason_place_change) AS reason_place_change FROM episodes
+                   WHERE child = $c AND reason_place_change IS NOT NULL GROUP BY dec) x ON x.dec = p.end_date
+        WHERE p.child = $c AND p.start_date <= $d ORDER BY p.start_date""", params={"c": child, "d": as_of}).pl()
+    legal = con.sql("SELECT ls, start_date, end_date, period_id FROM legal_statuses "
+                    "WHERE child = ? AND start_date <= ? ORDER BY start_date", params=[child, as_of]).pl()
+    duties = due_list(con, as_of, child=child, status="all", settings=settings)
     spells = pl.concat([
         periods.select(pl.lit("Periods of care").alias("lane"), pl.format("period {}", pl.col("period_id")).alias("label"),
                        "start_date", "end_date"),
         placements.select(pl.lit("Placements").alias("lane"), pl.col("place").alias("label"), "start_date", "end_date"),
-        legal.select(pl.lit("Legal status").alias("lane"), pl.col("legal_status").alias("label"), "start_date", "end_date"),
+        legal.select(pl.lit("Legal status").alias("lane"), pl.col("ls").alias("label"), "start_date", "end_date"),
     ])
     timeline = ""
     if spells.height or duties.height:
         timeline = render_svg(timeline_spec(spells, duties, as_of=as_of),
                               label="Timeline of periods of care, placements, legal statuses and duties")
-    return {"child": child, "header": header.row(0, named=True), "periods": periods, "placements": placements,
-            "legal": legal, "duties": duties, "timeline": timeline}
+    row = header.row(0, named=True)
+    return {"child": child, "header": {**row, "sex": show("sex", row["sex"]), "ethnic": show("ethnic", row["ethnic"]),
+                                       "uasc": show("uasc", "Y" if row["uasc"] else "N")},
+            "periods": periods.with_columns(words_expr("rec", pl.col("end_rec")).alias("reason_ceased"))
+                              .drop("end_rec"),
+            "placements": placements.with_columns(
+                words_expr("place").alias("placement_type"), words_expr("place_provider").alias("provider"),
+                words_expr("reason_place_change").alias("reason_for_change"))
+                .select("placement_id", "period_id", "start_date", "end_date", "placement_type", "provider",
+                        pl.col("pl_post").alias("postcode"), "reason_for_change"),
+            "legal": legal.select(words_expr("ls").alias("legal_status"), "start_date", "end_date", "period_id"),
+            "duties": duties, "timeline": timeline}
 
 
 # --- data quality and snapshots -----------------------------------------------------------------

@@ -66,8 +66,9 @@ def environment(**options) -> Environment:
     loader = options.pop("loader", None)
     env = Environment(**options)
     env.loader = ChoiceLoader([loader, PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})])
-    from carewatch.web.tables import frame_table
+    from carewatch.web.tables import due_table, frame_table, health_table
 
-    env.globals.update(url=url, static=static, child_url=child_url, frame_table=frame_table)
+    env.globals.update(url=url, static=static, child_url=child_url, frame_table=frame_table, due_table=due_table,
+                       health_table=health_table)
     env.filters.update(number=number, signed=signed, long_date=long_date)
     return env

@@ -37,17 +37,23 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
-_CHILD_IN_PATH = re.compile(r"(/children/)[^/\s?\"']+")
+# an id may hold "/" (sent as %2F): everything up to the page's closing slash is the id
+_CHILD_IN_PATH = re.compile(r"(/children/)[^\s?\"']+?(/?)(?=[\s?\"']|$)")
 _CHILD_IN_QUERY = re.compile(r"([?&]child=)[^&\s\"']+")
 
 
 def redact(text: str) -> str:
     """Remove child identifiers from a log line (request paths and query strings)."""
-    return _CHILD_IN_QUERY.sub(r"\1[child]", _CHILD_IN_PATH.sub(r"\1[child]", text))
+    return _CHILD_IN_QUERY.sub(r"\1[child]", _CHILD_IN_PATH.sub(r"\1[child]\2", text))
 
 
 class RedactChildIdentifiers(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            # Django logs the decoded path as an argument ("Not Found: %s"): an id with a space in
+            # it would otherwise end the match early
+            record.args = tuple("/children/[child]/" if isinstance(a, str) and a.startswith("/children/") else a
+                                for a in record.args)
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:

@@ -10,6 +10,10 @@ CAREWATCH_OIDC_ISSUER      single sign-on: the OpenID Connect issuer URL (with _
 CAREWATCH_LOCAL_PASSWORDS  "0" turns local passwords off (sign-in through the council's provider only)
 CAREWATCH_TLS              "1" behind the council's HTTPS proxy: redirect plain HTTP, HSTS for subdomains
                            (``carewatch serve`` trusts X-Forwarded-Proto only from --proxy-ips)
+CAREWATCH_BASE_URL         the site's address as users reach it, for links in emails (default http://localhost:8000)
+CAREWATCH_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _TLS   the SMTP server the morning digest is
+                           sent through (defaults localhost, 25, none, none, carewatch@localhost,
+                           TLS off; _TLS=1 for STARTTLS)
 """
 from __future__ import annotations
 
@@ -195,6 +199,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "locked.html"
+
+# the morning digest (carewatch digest --send)
+BASE_URL = os.environ.get("CAREWATCH_BASE_URL", "http://localhost:8000").rstrip("/")
+EMAIL_HOST = os.environ.get("CAREWATCH_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("CAREWATCH_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("CAREWATCH_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CAREWATCH_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("CAREWATCH_SMTP_TLS", "0") == "1"
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("CAREWATCH_SMTP_FROM", "carewatch@localhost")
 
 LOGGING = {
     "version": 1,

@@ -15,7 +15,9 @@ urlpatterns = [
     path("report/performance-summary.<str:fmt>", report_views.performance_summary, name="report"),
     path("due/", views.due_list, name="due"),
     path("due.csv", views.due_csv, name="due_csv"),
-    path("children/<str:child>/", views.child, name="child"),
+    path("health/", views.health, name="health"),
+    # path: an id may contain "/" (sent as %2F, decoded before matching)
+    path("children/<path:child>/", views.child, name="child"),
     path("data-quality/", views.data_quality, name="data_quality"),
     path("snapshots/", views.snapshots, name="snapshots"),
     path("audit/", views.audit_log, name="audit"),

@@ -9,8 +9,9 @@ from carewatch.web.accounts.models import Profile, Role, Team
 
 
 @transaction.atomic
-def add_user(name: str, role: str, password: str, teams: list[str] = ()) -> User:
-    """Create or update a user with a role (and a manager's teams). Raises ValueError on bad input."""
+def add_user(name: str, role: str, password: str, teams: list[str] = (), email: str | None = None) -> User:
+    """Create or update a user with a role (and a manager's teams, and an email address for the
+    morning digest; None keeps the one they have). Raises ValueError on bad input."""
     if role not in Role.values:
         raise ValueError(f"role must be one of {', '.join(Role.values)}")
     if role == Role.MANAGER and not teams:
@@ -21,6 +22,8 @@ def add_user(name: str, role: str, password: str, teams: list[str] = ()) -> User
     validate_password(password, user)
     user.set_password(password)
     user.is_superuser = user.is_staff = role == Role.ADMIN
+    if email is not None:
+        user.email = email
     user.save()
     profile, _ = Profile.objects.update_or_create(user=user, defaults={"role": role})
     profile.teams.set([Team.objects.get_or_create(name=t)[0] for t in teams])

@@ -13,6 +13,7 @@ class Action(models.TextChoices):
     DOWNLOAD = "download", "downloaded"
     DENIED = "denied", "refused"
     CHANGE = "change", "changed"  # scrutiny records: every edit, with the user
+    SEND = "send", "sent"  # the morning digest, emailed to the user named
 
 
 class AuditEvent(models.Model):

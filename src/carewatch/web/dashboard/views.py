@@ -105,8 +105,20 @@ def _public(request) -> bool:
 @require_GET
 @needs_snapshot
 def overview(request):
+    from carewatch.kpis import REGISTRY
+
     snap = request.snapshot
-    return _page(request, "overview.html", {"areas_html": _overview_areas(snap.path, snap.as_of, _public(request))})
+    teams = access_of(request.user).teams
+    team_rows, period_end = None, None
+    if teams is not None:
+        # a manager's own teams beside the council, indicator by indicator (aggregates: not audited)
+        period_end, figures = data.team_figures(snap.path, snap.as_of, snap.extract_date)
+        if figures.height:
+            mine = figures.filter(pl.col("team").is_in(list(teams)))
+            team_rows = [{"kpi": REGISTRY[kpi_id], "rows": group.sort("team").to_dicts()}
+                         for (kpi_id,), group in mine.group_by(["id"], maintain_order=True) if kpi_id in REGISTRY]
+    return _page(request, "overview.html", {"areas_html": _overview_areas(snap.path, snap.as_of, _public(request)),
+                                            "team_rows": team_rows, "team_period": period_end})
 
 
 def _kpi(kpi_id: str):
@@ -220,43 +232,81 @@ def snapshots(request):
 
 # --- child-level pages ---------------------------------------------------------------------------
 
+#: the due list's GET parameters, in the order the page offers them
+DUE_PARAMS = ("duty", "team", "worker", "status", "when", "unallocated", "child")
+
+
 def _due_filters(request) -> dict:
     status = request.GET.get("status") or "open"
     if status not in DUE_LIST_FILTERS:
         raise Http404("no such status")
+    when = request.GET.get("when") or None
+    if when is not None and when not in data.DUE_WINDOWS:
+        raise Http404("no such window")
     return {"duty": request.GET.get("duty") or None, "team": request.GET.get("team") or None,
-            "worker": request.GET.get("worker") or None, "status": status}
+            "worker": (request.GET.get("worker") or "").strip() or None, "status": status, "when": when,
+            "unallocated": "1" if request.GET.get("unallocated") else None,
+            "child": (request.GET.get("child") or "").strip() or None}
+
+
+def _engine_filters(filters: dict) -> dict:
+    """The page's filters as due_list's: "due today" / "this week" look at every duty not yet
+    met (due or upcoming) whatever the status box says."""
+    within = data.DUE_WINDOWS.get(filters["when"]) if filters["when"] else None
+    return {"duty": filters["duty"], "team": filters["team"], "worker": filters["worker"], "child": filters["child"],
+            "status": "all" if within is not None else filters["status"],
+            "allocated": False if filters["unallocated"] else None, "due_within_days": within}
 
 
 def _due_rows(request, filters: dict) -> pl.DataFrame:
+    """The due list for the filters, narrowed to a manager's teams. A child with no allocation on
+    the as-of date belongs to no team, so a manager sees only the number of such children (on the
+    page and in the digest), and analysts and admins their rows (docs/web.md)."""
     snap = request.snapshot
-    rows = data.due_rows(snap.path, snap.as_of, snap.settings, **filters)
+    rows = data.due_rows(snap.path, snap.as_of, snap.settings, **_engine_filters(filters))
     teams = access_of(request.user).teams
     return rows if teams is None else rows.filter(pl.col("team").is_in(list(teams)))
+
+
+def _counts_table(rows: pl.DataFrame) -> dict:
+    """Duty x status counts of the listed rows (the engine's due_counts), as a small table."""
+    from carewatch.duties import DUTIES, STATUSES, due_counts
+
+    counts = due_counts(rows)
+    statuses = [s for s in STATUSES if s in set(counts["status"].to_list())]
+    cells: dict[str, dict[str, int]] = {}
+    for duty, status, n in counts.iter_rows():
+        cells.setdefault(duty, {})[status] = n
+    return {"statuses": statuses, "rows": [(DUTIES[d].title if d in DUTIES else d, d, cells[d]) for d in cells],
+            "totals": {s: sum(c.get(s, 0) for c in cells.values()) for s in statuses}}
 
 
 @require_GET
 @needs_snapshot
 @child_level("due list")
 def due_list(request):
+    from carewatch.codelists import words_expr
     from carewatch.duties import DUTIES
 
     snap = request.snapshot
     filters = _due_filters(request)
     rows = _due_rows(request, filters)
-    record(request, Action.VIEW, "due list" + _filters_text(filters), rows=rows.height)
+    record(request, Action.VIEW, "due list" + _filters_text(filters), rows=rows.height, child=filters["child"] or "")
     pages = max(1, -(-rows.height // PAGE_SIZE))
     try:
         page = min(max(1, int(request.GET.get("page", 1))), pages)
     except ValueError:
         page = 1
-    teams = access_of(request.user).teams
-    team_choices = [t for t in data.due_teams(snap.path) if teams is None or t in teams]
-    counts = dict(rows.group_by("status").len().iter_rows())
+    access = access_of(request.user)
+    team_choices = [t for t in data.due_teams(snap.path) if access.teams is None or t in access.teams]
+    teams, unallocated = data.due_summary(snap.path, snap.as_of, snap.settings)
+    shown = rows.slice((page - 1) * PAGE_SIZE, PAGE_SIZE).with_columns(words_expr("place").alias("placement"))
     return _page(request, "due.html", {
-        "filters": filters, "rows": rows.slice((page - 1) * PAGE_SIZE, PAGE_SIZE), "total": rows.height,
-        "page": page, "pages": pages, "counts": counts, "duties": list(DUTIES), "statuses": DUE_LIST_FILTERS,
-        "teams": team_choices,
+        "filters": filters, "query": {k: filters[k] for k in DUE_PARAMS}, "rows": shown, "total": rows.height,
+        "page": page, "pages": pages, "counts": _counts_table(rows), "duties": {d.id: d.title for d in DUTIES.values()},
+        "statuses": [(s, s.replace("_", " ")) for s in DUE_LIST_FILTERS], "teams": [(t, t) for t in team_choices],
+        "team_summary": teams.filter(pl.col("team").is_in(team_choices)), "unallocated": unallocated,
+        "sees_unallocated": access.teams is None,
     })
 
 
@@ -266,8 +316,23 @@ def due_list(request):
 def due_csv(request):
     filters = _due_filters(request)
     rows = _due_rows(request, filters)
-    record(request, Action.DOWNLOAD, "due list (CSV)" + _filters_text(filters), rows=rows.height)
+    record(request, Action.DOWNLOAD, "due list (CSV)" + _filters_text(filters), rows=rows.height,
+           child=filters["child"] or "")
     return _csv(rows, f"due-list-{request.snapshot.as_of}.csv")
+
+
+@require_GET
+@needs_snapshot
+@child_level("health assessments")
+def health(request):
+    """The IHA pipeline and the RHAs coming up, for the user's children (a manager: the children
+    allocated to their teams today)."""
+    snap = request.snapshot
+    rows = data.health_assessments(snap.path, snap.as_of, snap.settings)
+    rows = data.in_scope(snap.con, snap.as_of, access_of(request.user).teams, rows)
+    record(request, Action.VIEW, "health assessments", rows=rows.height)
+    return _page(request, "health.html", {"rows": rows, "window": data.HEALTH_WINDOW_DAYS,
+                                          "area_set": bool(snap.settings.area_postcodes)})
 
 
 @require_GET
@@ -275,12 +340,14 @@ def due_csv(request):
 @child_level("child page")
 def child(request, child):
     snap = request.snapshot
+    # an unknown id is answered 404 before the scope check: "not yours" would be untrue (audited)
+    if not data.child_exists(snap.con, child):
+        record(request, Action.VIEW, "child page (no such child)", child=child, rows=0)
+        raise Http404("no such child in this snapshot")
     teams = access_of(request.user).teams
     if teams is not None and child not in data.children_of_teams(snap.con, snap.as_of, teams)["child"].to_list():
         refuse(request, "child page (not in the manager's teams)", child=child)
     found = data.child_record(snap.con, child, snap.as_of, snap.settings)
-    if found is None:
-        raise Http404("no such child in this snapshot")
     record(request, Action.VIEW, "child page", child=child)
     return _page(request, "child.html", found)
 
@@ -299,7 +366,12 @@ def data_quality(request):
             rows = rows.filter(pl.col("child").is_null() | pl.col("child").is_in(allowed.implode()))
         record(request, Action.VIEW, "data-quality findings", rows=rows.height)
         rows = {code: group for (code,), group in rows.group_by(["code"], maintain_order=True)}
-    return _page(request, "data_quality.html", {"codes": data.findings_by_code(snap.con), "rows": rows})
+    from carewatch.duties.history import history_starts
+
+    starts = pl.DataFrame([{"table": t, "records_begin": d} for t, d in sorted(history_starts(snap.con).items())],
+                          schema={"table": pl.Utf8, "records_begin": pl.Date})
+    return _page(request, "data_quality.html", {"codes": data.findings_by_code(snap.con), "rows": rows,
+                                                "history": starts})
 
 
 # --- admin --------------------------------------------------------------------------------------
