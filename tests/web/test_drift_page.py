@@ -52,3 +52,12 @@ def test_member_is_refused_the_list(drifting, client_for):
     assert response.status_code == 403
     event = AuditEvent.objects.get()
     assert (event.username, event.action, event.allowed) == ("cllr-mo", "denied", False)
+
+
+def test_child_page_names_the_drift_reasons(drifting, client_for):
+    page = client_for("north").get("/children/C1/").content.decode()
+    table = page[page.index('id="drift"'):]
+    table = table[:table.index("</table>")]
+    assert "plan_not_progressing" in table and "319" in table
+    # C2 (North) meets no reason
+    assert 'id="drift-none"' in client_for("north").get("/children/C2/").content.decode()

@@ -373,6 +373,8 @@ def child(request, child):
     if teams is not None and child not in data.children_of_teams(snap.con, snap.as_of, teams)["child"].to_list():
         refuse(request, "child page (not in the manager's teams)", child=child)
     found = data.child_record(snap.con, child, snap.as_of, snap.settings)
+    found["drift"] = data.drift_rows(snap.path, snap.as_of, snap.settings).filter(
+        pl.col("child") == child).select("reason", "since", "days", "detail")
     record(request, Action.VIEW, "child page", child=child)
     return _page(request, "child.html", found)
 
