@@ -69,8 +69,8 @@ def test_due_list_csv_download_matches_the_command_line(open_as, home, check_pag
 def test_manager_sees_only_their_teams_children(open_as, check_page):
     page = open_as("south")
     page.goto("/due/?status=all")
-    # South: C3's DENTAL (overdue) and VISIT (upcoming); C4 left care before any duty
-    assert page.locator("#due-table a[href^='/children/']").all_inner_texts() == ["C3", "C3"]
+    # South: C3's DENTAL (overdue), VISIT and RHA (upcoming); C4 left care before any duty
+    assert page.locator("#due-table a[href^='/children/']").all_inner_texts() == ["C3", "C3", "C3"]
     assert page.locator("#team option").all_inner_texts() == ["All", "South"]
     page.goto("/children/C1/")
     assert "You cannot see this page" in page.content()
