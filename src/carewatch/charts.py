@@ -200,9 +200,11 @@ def timeline_spec(spells: pl.DataFrame, duties: pl.DataFrame, *, as_of: date, wi
              "mark": {"type": "text", "align": "left", "dx": 3, "color": "white", "fontSize": 10},
              "encoding": {"x": {"field": "start", "type": "temporal"}, "y": y,
                           "text": {"field": "label", "type": "nominal"}}},
-            {"data": {"values": points.to_dicts()},
-             "mark": {"type": "point", "filled": True, "size": 40, "stroke": BLACK, "strokeWidth": 0.5},
-             "encoding": {"x": {"field": "due", "type": "temporal"}, "y": y, "color": status}},
+            # no layer for no duties: an empty marks group is an image without a name to axe
+            *([{"data": {"values": points.to_dicts()},
+                "mark": {"type": "point", "filled": True, "size": 40, "stroke": BLACK, "strokeWidth": 0.5},
+                "encoding": {"x": {"field": "due", "type": "temporal"}, "y": y, "color": status}}]
+              if points.height else []),
             {"data": {"values": [{"as_of": as_of.isoformat()}]},
              "mark": {"type": "rule", "color": BLACK, "strokeDash": [4, 2]},
              "encoding": {"x": {"field": "as_of", "type": "temporal"}}},

@@ -488,7 +488,9 @@ def child_record(con, child: str, as_of: date, settings) -> dict | None:
         WHERE p.child = $c AND p.start_date <= $d ORDER BY p.start_date""", params={"c": child, "d": as_of}).pl()
     legal = con.sql("SELECT ls, start_date, end_date, period_id FROM legal_statuses "
                     "WHERE child = ? AND start_date <= ? ORDER BY start_date", params=[child, as_of]).pl()
-    duties = due_list(con, as_of, child=child, status="all", settings=settings)
+    # the columns this page has always shown (the due list has more since issue 11)
+    duties = due_list(con, as_of, child=child, status="all", settings=settings).select(
+        "child", "duty", "due", "done", "status", "team", "worker")
     spells = pl.concat([
         periods.select(pl.lit("Periods of care").alias("lane"), pl.format("period {}", pl.col("period_id")).alias("label"),
                        "start_date", "end_date"),

@@ -41,10 +41,12 @@ def frame_table(frame, caption: str, id: str | None = None, child_links: bool = 
 
 
 def _wrapped(id: str | None, caption: str, head: str, rows: list[str], classes: str) -> Markup:
-    """A table in a container that scrolls sideways on a narrow screen (the page itself does not)."""
+    """A table in a container that scrolls sideways on a narrow screen (the page itself does not);
+    the container takes the keyboard focus, so it can be scrolled without a mouse."""
     table_id = f' id="{escape(id)}"' if id else ""
     return Markup(
-        f'<div class="cw-table-wrap"><table class="{classes}"{table_id}>'
+        f'<div class="cw-table-wrap" tabindex="0" role="region" aria-label="{escape(caption)}">'
+        f'<table class="{classes}"{table_id}>'
         f'<caption class="govuk-table__caption govuk-table__caption--s">{escape(caption)}</caption>'
         f'<thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>'
         f'<tbody class="govuk-table__body">{"".join(rows)}</tbody></table></div>')
