@@ -240,6 +240,28 @@ def due(home: HomeOpt = None, as_of: AsOfOpt = None,
 
 
 @app.command()
+def drift(home: HomeOpt = None, as_of: AsOfOpt = None,
+          reason: Annotated[Optional[str], typer.Option("--reason", help="One drift reason (docs/drift.md)")] = None,
+          team: Annotated[Optional[str], typer.Option("--team", help="The child's team on the as-of date")] = None,
+          fmt: FormatOpt = Format.text):
+    """The drift list: children drifting on the as-of date, one row per child and reason (docs/drift.md)."""
+    from carewatch import settings as settings_mod
+    from carewatch.drift import BY_ID, drift_list
+
+    if reason is not None and reason not in BY_ID:
+        raise typer.BadParameter(f"one of {', '.join(BY_ID)}", param_hint="--reason")
+    con, meta = _open(home)
+    when = _as_of(con, meta, as_of)
+    frame = drift_list(con, when, reason=reason, team=team, settings=settings_mod.load(_home(home).root))
+    if fmt is not Format.text:
+        _print_frame(frame, fmt)
+        return
+    out.print(f"Drift list on {when.isoformat()} (snapshot {meta['snapshot_id']}): {frame.height} rows")
+    for (name,), group in frame.group_by(["reason"], maintain_order=True):
+        _print_frame(group.drop("reason"), fmt, title=f"{BY_ID[name].title} ({name})")
+
+
+@app.command()
 def kpis(home: HomeOpt = None, as_of: AsOfOpt = None,
          months: Annotated[Optional[int], typer.Option("--months", help="How many month-ends back")] = None,
          id: Annotated[Optional[str], typer.Option("--id", help="One indicator id")] = None,

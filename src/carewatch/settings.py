@@ -29,6 +29,16 @@ class Settings:
     #: adoption scorecard thresholds (days)
     adoption_a1_threshold: int = 426
     adoption_a2_threshold: int = 121
+    #: drift thresholds (months; docs/drift.md): E1 without a placement for adoption, a
+    #: fostering-for-adoption placement not converted, placed with parents on a care order
+    drift_placement_order_months: int = 6
+    drift_ffa_months: int = 9
+    drift_placed_with_parents_months: int = 6
+    #: drift: a long-term fostering plan not in a long-term placement; a return home, SGO or CAO plan
+    drift_ltf_months: int = 6
+    drift_plan_months: int = 9
+    #: drift: weeks before the expected date of birth by which a pre-birth assessment is complete
+    drift_pba_weeks: int = 4
     #: the councils (DfE LA codes, e.g. "845") whose published figures stand beside this council's
     statistical_neighbours: tuple[str, ...] = ()
     #: the council's own area as postcode areas or outward codes (e.g. "BN", "RH10"): a placement

@@ -30,6 +30,8 @@ uasc_count nts_threshold nts_headroom nts_accepted_12m
 momo_uses participation_events_12m
 care_leavers_in_touch care_leavers_eet care_leavers_suitable_accommodation
 referrals re_referrals_pct cp_plans cp_plan_starts cp_second_or_subsequent_pct
+drift_placement_order_not_placed drift_ffa_not_converted drift_placed_with_parents drift_no_permanence_plan
+drift_ltf_plan_not_confirmed drift_plan_not_progressing drift_unstable drift_pba_late_for_birth
 """.split()
 
 TIMELINESS = ("reviews_on_time", "visits_on_time", "rha_on_time", "pba_in_time", "pep_in_timescale",

@@ -201,15 +201,15 @@ def test_due_list_most_urgent_first_with_counts_and_filters(client_for):
 
 def test_due_today_on_the_day(client_for):
     client = client_for("north")
-    # an as-of date inside the snapshot's history (after its extract date is refused)
-    client.post("/snapshots/", {"snapshot_id": "latest", "as_of": "2021-11-21"})
+    # a day inside the snapshot's history (a date after the extract date is refused: carewatch.asof)
+    client.post("/snapshots/", {"snapshot_id": "latest", "as_of": "2021-11-16"})
     page = client.get("/due/?when=today").content.decode()
-    # 21 November: C1's second visit is due today
+    # 16 November: C2's visit is due today
     assert "<strong>1</strong> duties" in page and "today" in _table(page, "due-table")
     summary = _table(page, "team-summary")
-    # North on 21 November: overdue C2 VISIT (16 Nov); due today and this week (21-27 Nov) C1
-    # VISIT (21 Nov); C1's REVIEW (1 Dec) is due, but not this week
-    assert _fields(summary, "North") == {"overdue": "1", "due_today": "1", "due_this_week": "1"}
+    # North on 16 November: nothing overdue yet (C2's IHA was done late, C1's October visit on time);
+    # due today C2 VISIT (16 Nov); this week (16-22 Nov) also C1 VISIT (21 Nov)
+    assert _fields(summary, "North") == {"overdue": "0", "due_today": "1", "due_this_week": "2"}
     assert "South" not in summary
 
 

@@ -274,7 +274,10 @@ def team_timeliness(con: duckdb.DuckDBPyConnection, period_end: date, extract_da
     con.execute(f"CREATE OR REPLACE TEMP VIEW kd AS SELECT DATE '{period_end.isoformat()}' AS period_end, "
                 f"DATE '{extract_date.isoformat()}' AS as_of")
     present = tables_present(con)
-    parts = [f"SELECT '{kpi.id}' AS id, team, numerator, denominator FROM ({timeliness(*found, by_team=True)})"
+    # the indicator's own rows (with the duty's team) aggregated by its own aggregate, per team
+    parts = [f"SELECT '{kpi.id}' AS id, r.team, {kpi.aggregate.numerator} AS numerator, "
+             f"{kpi.aggregate.denominator} AS denominator FROM ({timeliness(*found, by_team=True)}) r "
+             f"WHERE r.period_end IN (SELECT period_end FROM kd) GROUP BY r.team"
              for kpi in REGISTRY.values() if (found := timeliness_duty(kpi)) and set(kpi.tables) <= present]
     if not parts:
         return pl.DataFrame(schema={"id": pl.Utf8, "team": pl.Utf8, "numerator": pl.Int64, "denominator": pl.Int64})

@@ -32,6 +32,7 @@ AREAS = (
     "Voice and participation",
     "Care leavers",
     "Children in need",
+    "Drift and delay",
 )
 
 

@@ -1,12 +1,12 @@
 """Every indicator, by id, in catalogue order (KPIS.md's order of areas)."""
 from __future__ import annotations
 
-from .areas import (adoption, care_leavers, children, cin, education, fostering, health, missing,
+from .areas import (adoption, care_leavers, children, cin, drift, education, fostering, health, missing,
                     placements, plans, uasc, voice)
 from .model import AREAS, Kpi
 
 _MODULES = (children, placements, plans, health, adoption, fostering, education, missing, uasc, voice,
-            care_leavers, cin)
+            care_leavers, cin, drift)
 
 
 def _build() -> dict[str, Kpi]:

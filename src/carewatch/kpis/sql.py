@@ -13,7 +13,7 @@ _STATUS = status_sql("a.as_of", 0, prefix="du.")
 DUTY_FIELDS = f"du.child, du.duty, du.opened, du.due, du.done, du.closed, {_STATUS} AS status"
 
 
-def duty_rows(duty: str, placed: str, joined: str = "", extra: str = "") -> str:
+def duty_rows(duty: str, placed: str, joined: str = "", team: bool = False) -> str:
     """Instances of one duty due on/before the as-of date (and opened by it), each placed at the
     date ``placed`` (an expression over ``du``, ``a`` and whatever ``joined`` adds), with their
     status at the as-of date by the due list's own rule: counted = done on time (on/before the
@@ -21,7 +21,7 @@ def duty_rows(duty: str, placed: str, joined: str = "", extra: str = "") -> str:
     return f"""
         WITH a AS (SELECT max(as_of) AS as_of FROM kd)
         SELECT {placed} AS period_end, {DUTY_KEY} AS key, {_STATUS} = 'done_on_time' AS counted,
-               {DUTY_FIELDS}{extra}
+               {DUTY_FIELDS}{", du.team" if team else ""}
         FROM cw_duties du CROSS JOIN a {joined}
         WHERE du.duty = '{duty}' AND du.due <= a.as_of AND du.opened <= a.as_of
     """
@@ -33,17 +33,9 @@ def timeliness(duty: str, bucket: str = "due", by_team: bool = False) -> str:
     (and by the as-of date).
 
     Each duty is placed in its month by an equality (month-end, or the as-of date for the partial
-    last month), so the whole history costs one pass over the duties. ``by_team`` instead gives
-    period_end, team, numerator, denominator for the dates in ``kd``: the same rows grouped by the
-    duty's stored owner, the allocation on its due date (kpis.team_timeliness)."""
-    placed = f"least(last_day(du.{bucket}), a.as_of)"
-    if not by_team:
-        return duty_rows(duty, placed)
-    return f"""
-        SELECT period_end, team, count(*) FILTER (WHERE counted) AS numerator, count(*) AS denominator
-        FROM ({duty_rows(duty, placed, extra=", du.team")})
-        WHERE period_end IN (SELECT period_end FROM kd) GROUP BY ALL
-    """
+    last month), so the whole history costs one pass over the duties. ``by_team`` adds a ``team``
+    column: the duty's stored owner, the allocation on its due date (kpis.team_timeliness)."""
+    return duty_rows(duty, f"least(last_day(du.{bucket}), a.as_of)", team=by_team)
 
 
 #: per date in ``kd`` and child: the placements overlapping the 12 months to it, (D - 12 months, D]:

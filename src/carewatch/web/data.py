@@ -334,6 +334,22 @@ def _due_rows(path: Path, as_of: date, settings: Keyed, **filters) -> pl.DataFra
         con.close()
 
 
+def drift_rows(path: Path, as_of: date, settings) -> pl.DataFrame:
+    """The drift list exactly as `carewatch drift` gives it (docs/drift.md)."""
+    return _drift_rows(path, as_of, Keyed(settings))
+
+
+@lru_cache(maxsize=16)
+def _drift_rows(path: Path, as_of: date, settings: Keyed) -> pl.DataFrame:
+    from carewatch.drift import drift_list
+
+    con = cursor(path)
+    try:
+        return drift_list(con, as_of, settings=settings.settings)
+    finally:
+        con.close()
+
+
 #: "due today" and "due this week" (today and the 6 days after it), as the due list's
 #: ``due_within_days`` filter counts them: the page's filters and the digest's counts share them
 DUE_WINDOWS = {"today": 0, "week": 6}

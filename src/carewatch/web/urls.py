@@ -15,6 +15,7 @@ urlpatterns = [
     path("indicators/<str:kpi_id>/children.csv", views.indicator_children_csv, name="indicator_children_csv"),
     path("report/performance-summary.<str:fmt>", report_views.performance_summary, name="report"),
     path("due/", views.due_list, name="due"),
+    path("drift/", views.drift, name="drift"),
     path("due.csv", views.due_csv, name="due_csv"),
     path("health/", views.health, name="health"),
     # path: an id may contain "/" (sent as %2F, decoded before matching)

@@ -323,6 +323,31 @@ def due_csv(request):
 
 @require_GET
 @needs_snapshot
+@child_level("drift list")
+def drift(request):
+    """Children drifting on the as-of date, by reason (docs/drift.md): a manager sees their teams'
+    (the child's allocation on the date), analysts and admins every row, members are refused (the
+    counts are on the overview, suppressed as the public report is)."""
+    from carewatch.drift import BY_ID
+
+    snap = request.snapshot
+    rows = data.drift_rows(snap.path, snap.as_of, snap.settings)
+    teams = access_of(request.user).teams
+    if teams is not None:
+        rows = rows.filter(pl.col("team").is_in(list(teams)))
+    reason = request.GET.get("reason") or None
+    if reason is not None and reason not in BY_ID:
+        raise Http404("no such drift reason")
+    shown = rows if reason is None else rows.filter(pl.col("reason") == reason)
+    record(request, Action.VIEW, "drift list" + _filters_text({"reason": reason}), rows=shown.height)
+    groups = [(BY_ID[r], group) for (r,), group in shown.group_by(["reason"], maintain_order=True)]
+    counts = {r: n for r, n in rows.group_by("reason").len().iter_rows()}
+    return _page(request, "drift.html", {"groups": groups, "reasons": list(BY_ID.values()), "counts": counts,
+                                         "reason": reason, "total": shown.height})
+
+
+@require_GET
+@needs_snapshot
 @child_level("health assessments")
 def health(request):
     """The IHA pipeline and the RHAs coming up, for the user's children (a manager: the children
@@ -348,6 +373,8 @@ def child(request, child):
     if teams is not None and child not in data.children_of_teams(snap.con, snap.as_of, teams)["child"].to_list():
         refuse(request, "child page (not in the manager's teams)", child=child)
     found = data.child_record(snap.con, child, snap.as_of, snap.settings)
+    found["drift"] = data.drift_rows(snap.path, snap.as_of, snap.settings).filter(
+        pl.col("child") == child).select("reason", "since", "days", "detail")
     record(request, Action.VIEW, "child page", child=child)
     return _page(request, "child.html", found)
 
