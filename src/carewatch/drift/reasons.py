@@ -185,7 +185,7 @@ REASONS += (
         sql="""
             SELECT r.period_end, r.key, true AS counted, max(p.start_date) AS since,
                    datediff('day', max(p.start_date), r.period_end) AS days,
-                   'first of three ' || strftime(any_value(r.third_latest_placement_start), '%-d %B %Y') AS detail
+                   any_value(r.placements_in_12_months) || ' placements in the 12 months' AS detail
             FROM ({kpi_placements_3plus}) r JOIN cw_placements p
               ON p.child = r.key AND p.start_date <= r.period_end
             WHERE r.counted
