@@ -404,15 +404,26 @@ def restore(archive: Annotated[Path, typer.Argument(help="An archive written by 
 
 @app.command()
 def refresh(drop: Annotated[Path, typer.Argument(help="The drop directory: one folder per extract, manifest.json written last")],
-            home: HomeOpt = None):
+            home: HomeOpt = None,
+            digest: Annotated[bool, typer.Option("--digest", help="After a new import, email the managers' morning digest")] = False):
     """The nightly job: import the newest complete extract folder, prune old snapshots (retention
-    settings), write the month's performance summary when a month has closed. One line of output."""
+    settings), write the month's performance summary when a month has closed, and with --digest
+    email the morning digest of the new snapshot. One line of output."""
     from carewatch.refresh import refresh as run_refresh
 
     if not drop.is_dir():
         raise typer.BadParameter(f"{drop} is not a directory", param_hint="DROP")
     outcome = run_refresh(_home(home), drop)
-    typer.echo(outcome.summary())
+    line = outcome.summary()
+    if digest and outcome.ok and outcome.imported is not None:
+        from carewatch.web.cli import setup_django
+
+        setup_django(_home(home).root)
+        from carewatch.web import digest as morning
+
+        snapshot_id, digests = morning.for_published_snapshot()
+        line += f", {morning.send(digests, snapshot_id)} morning digest(s) sent"
+    typer.echo(line)
     if not outcome.ok:
         raise typer.Exit(1)
 

@@ -91,3 +91,26 @@ def test_without_send_it_prints_what_it_would_send_and_sends_nothing(smtp, manag
     assert "To: nora@council.example" in result.stdout and "To: sam@council.example" in result.stdout
     assert _table_row(result.stdout, "North") == ["2", "0", "1"]
     assert smtp.messages == [] and not AuditEvent.objects.filter(action="send").exists()
+
+
+def test_the_nightly_refresh_sends_the_digest_of_the_snapshot_it_published(smtp, managers, tmp_path, settings):
+    from datetime import date
+
+    from carewatch.snapshot import Home
+    from carewatch.synth import generate
+
+    drop = tmp_path / "drop"
+    generate("small", 3, drop / "2021-11-30", as_of=date(2021, 11, 30))
+    home = Home(tmp_path / "nightly")  # a council's home, empty before its first night
+    settings.HOME = home.root
+    result = CliRunner().invoke(carewatch_cli, ["refresh", str(drop), "--digest", "--home", str(home.root)])
+    assert result.exit_code == 0, result.output
+    line = result.stdout.strip()
+    assert line.startswith("refresh: imported 2021-11-30 as snapshot ") and line.endswith(", 2 morning digest(s) sent")
+    assert sorted(rcpt[0] for rcpt, _ in smtp.messages) == ["nora@council.example", "sam@council.example"]
+    new_id = home.current_id()
+    assert {e.snapshot_id for e in AuditEvent.objects.filter(action="send")} == {new_id}
+    # run again: nothing new, no second digest
+    again = CliRunner().invoke(carewatch_cli, ["refresh", str(drop), "--digest", "--home", str(home.root)])
+    assert again.stdout == "refresh: nothing new (2021-11-30 already imported)\n"
+    assert len(smtp.messages) == 2

@@ -84,27 +84,23 @@ def digest(send: Annotated[bool, typer.Option("--send", help="Email it (else pri
     council's unallocated children, with a link to the due list; no child identifiers."""
     from datetime import date
 
-    setup_django(home)
-    from carewatch.web import digest as morning
-    from carewatch.web.data import SnapshotContext
-
-    snap = SnapshotContext({})
-    if not snap.available:
-        typer.echo("No published snapshot: import first.", err=True)
-        raise typer.Exit(1)
     try:
-        day = date.fromisoformat(as_of) if as_of else snap.as_of
+        day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
         raise typer.BadParameter("--as-of must be YYYY-MM-DD")
-    try:
-        digests = morning.prepare(snap.path, snap.snapshot_id, snap.meta, day, snap.settings)
-    finally:
-        snap.close()
+    setup_django(home)
+    from carewatch.web import digest as morning
+
+    found = morning.for_published_snapshot(day)
+    if found is None:
+        typer.echo("No published snapshot: import first.", err=True)
+        raise typer.Exit(1)
+    snapshot_id, digests = found
     if not digests:
         typer.echo("No manager has an email address (carewatch user add NAME --role manager --team T --email E).")
         return
     if send:
-        sent = morning.send(digests, snap.snapshot_id)
+        sent = morning.send(digests, snapshot_id)
         typer.echo(f"Sent {sent} digest{'s' if sent != 1 else ''}: " + ", ".join(d.user.username for d in digests))
         return
     for d in digests:

@@ -59,6 +59,20 @@ def prepare(snap_path, snapshot_id: str, meta: dict, as_of: date, settings) -> l
     return out
 
 
+def for_published_snapshot(as_of: date | None = None) -> tuple[str, list[Digest]] | None:
+    """(snapshot id, digests) for the published snapshot at ``as_of`` (default: its extract date),
+    or None when nothing is published."""
+    from carewatch.web.data import SnapshotContext
+
+    snap = SnapshotContext({})
+    if not snap.available:
+        return None
+    try:
+        return snap.snapshot_id, prepare(snap.path, snap.snapshot_id, snap.meta, as_of or snap.as_of, snap.settings)
+    finally:
+        snap.close()
+
+
 def send(digests: list[Digest], snapshot_id: str) -> int:
     """Send through the SMTP server in the settings (CAREWATCH_SMTP_*), auditing each message."""
     connection = get_connection("django.core.mail.backends.smtp.EmailBackend",
