@@ -44,6 +44,8 @@ def provider(live_server, settings):
                 break
             except OSError:
                 time.sleep(0.1)
+        else:
+            raise AssertionError("the OpenID provider did not start (npm ci installs oidc-provider)")
         settings.CAREWATCH_OIDC = {
             "issuer": issuer, "client_id": "carewatch", "client_secret": "test-only-client-secret-0123456789abcdef",
             "scopes": "openid profile email groups",
