@@ -25,6 +25,7 @@ class Rates:
     entries: np.ndarray
     window_months: int = 0
     exposure_days: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    entry_trend: tuple = ()        # simulate: per-simulation entry trend and its lever (months)
 
 
 def window_slice(origin: int, window: int) -> slice:

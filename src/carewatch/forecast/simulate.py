@@ -71,7 +71,38 @@ def bootstrap_rates(history: History, origin: int, window: int, sims: int,
     # (simulate draws the walk: entry rates scale the month's entries, leaving-care rates the
     # month's leavers).
     rates.window_months = n
+    rates.entry_trend = entry_trend(weights, history.entries[w].sum(axis=(1, 2)), history.days[w].astype(float))
     return rates
+
+
+#: the entry trend is damped once projected: month k after the origin adds TREND_DAMPING ** k months
+#: of it (a damped trend, the usual forecasting choice: a rise or fall slows rather than runs on)
+TREND_DAMPING = 0.9
+#: a guard for tiny councils: no entry trend steeper than 3% a month (about 40% a year)
+MAX_TREND = 0.03
+
+
+def entry_trend(weights: np.ndarray, entries: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each simulation's entry trend, from its resampled months: the relative change in entries per
+    day per month (least squares over the months drawn, each month at its place in the window), and
+    how many months the window's weighted middle lies before the origin.
+
+    A trend no larger than its own bootstrap spread is mostly noise: every trend is shrunk by
+    centre^2 / (centre^2 + spread^2) (centre: the median trend, spread: its standard deviation), so a
+    clear rise is followed almost whole and a stationary council's forecast is barely moved.
+    """
+    t = np.arange(entries.shape[0], dtype=float)
+    per_day = entries / days
+    total = weights.sum(-1)
+    t_mid = weights @ t / total
+    level = weights @ per_day / total
+    dt = t[None, :] - t_mid[:, None]
+    slope = (weights * dt * (per_day - level[:, None])).sum(-1) / np.maximum((weights * dt ** 2).sum(-1), 1e-12)
+    trend = np.clip(np.where(level > 0, slope / np.where(level > 0, level, 1.0), 0.0), -MAX_TREND, MAX_TREND)
+    centre, spread = float(np.median(trend)), float(trend.std())
+    shrink = centre ** 2 / (centre ** 2 + spread ** 2) if spread > 0 else 1.0
+    # month i of the window has its middle at i, so the origin (the end of month n - 1) is at n - 0.5
+    return trend * shrink, (entries.shape[0] - 0.5) - t_mid
 
 
 def year_on_year_drift(history: History, origin: int, block: int = 12) -> tuple[float, float]:
@@ -121,11 +152,15 @@ def simulate(history: History, origin: int, window: int, days: np.ndarray, *, si
     out = np.zeros((sims, len(days)) + current.shape[1:], dtype=np.int64)
     sigma = np.array(year_on_year_drift(history, origin))[:, None]          # [2, 1]: entries, leaving
     walk = np.exp(sigma * np.sqrt(rates.window_months / 24) * rng.standard_normal((2, sims)))
+    trend, months_on = rates.entry_trend                                   # [sims] each
     for m, d in enumerate(days):
         d = int(d)
+        # entries arrive mid-month: the trend runs from the window's middle to this month's middle
+        months_on = months_on + TREND_DAMPING ** (m + 1)
+        level = np.exp(trend * (months_on - 0.5))
         walk *= np.exp(sigma * np.sqrt(d / 365.25) * rng.standard_normal((2, sims)))
         moved = movers[d].draw(rng, current, walk[1])
-        arrivals = rng.poisson(rates.entries * d * walk[0][:, None, None])
+        arrivals = rng.poisson(rates.entries * d * (walk[0] * level)[:, None, None])
         arrived = movers[d // 2].draw(rng, arrivals, walk[1])
         current = moved + arrived
         out[:, m] = current
