@@ -62,7 +62,9 @@ def _referrals(out: Path) -> pl.DataFrame:
 
 def test_contacts_come_before_referrals(small):
     contacts = _local(small, "contacts")
-    referrals = _referrals(small).filter(pl.col("referral_date") >= date(2018, 4, 7))
+    # contacts are sent for the 13 months (396 days) to 30 Nov 2021: from 30 Oct 2020
+    assert contacts["CONTACT_DATE"].min() >= date(2020, 10, 30)
+    referrals = _referrals(small).filter(pl.col("referral_date") >= date(2020, 11, 6))
     # every referral has a contact of the same child within the week before it
     joined = referrals.join(contacts, left_on="child", right_on="CHILD").filter(
         (pl.col("CONTACT_DATE") <= pl.col("referral_date"))

@@ -4,8 +4,9 @@ early help assessments, IRO contacts, return interviews, personal advisers and a
 They are drawn from their own random stream (``generate`` gives ``default_rng([seed, ANNEX_STREAM])``)
 and only read the simulated care, the CIN referrals and the practice tables, so adding them leaves
 every other table of an extract byte for byte as it was. Consistent with the rest: a referred
-child's contact comes before the referral, early help before it, IRO contacts while looked after,
-a return interview for each missing episode, a personal adviser for each care leaver.
+child's contact comes before the referral, early help before it or after it closes, IRO contacts
+while looked after, a return interview for each missing episode, a personal adviser for each care
+leaver.
 """
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ from carewatch.synth.days import as_dates
 
 #: the constant that, with the seed, names the Annex A tables' random stream
 ANNEX_STREAM = 15
+#: contacts, early help and IRO contacts are sent for the 13 months to the extract date (Annex A reads
+#: 6 months, and 12 for its counts): at every child's pace they would overflow the import's row limit
+#: on the national profile (about 5.7 million contacts over its ten years)
+RECENT_DAYS = 396
 ORGANISATIONS = ("School", "Health visiting", "Early help hub", "Family centre", "Youth service", "GP")
 ADVISERS = tuple(f"PA{n:02d}" for n in range(1, 13))
 LEFT_REASONS = ("Withdrew", "Not approved", "Change of circumstances", "Moved away")
@@ -42,29 +47,36 @@ def _days(series: pl.Series) -> np.ndarray:
 
 def annex_tables(rng: np.random.Generator, care: Care, refs: pl.DataFrame, practice: dict[str, pl.DataFrame],
                  first: int, first_903: int) -> dict[str, pl.DataFrame]:
-    """The six tables to the extract date: contacts, early help and adopters from day ``first`` (the
-    local records' start); IRO contacts, return interviews and personal advisers only for the
-    children the 903 shows (in care, or missing, on/after ``first_903``, its first day)."""
+    """The six tables to the extract date: adopters from day ``first`` (the local records' start);
+    contacts, early help and IRO contacts for the last ``RECENT_DAYS``; return interviews and personal
+    advisers only for the children the 903 shows (in care, or missing, on/after ``first_903``)."""
     r_contacts, r_early, r_iro, r_return, r_pa, r_adopters = rng.spawn(6)
     asof = care.as_of
-    return {"contacts": _contacts(r_contacts, refs, first, asof),
-            "early_help": _early_help(r_early, refs, first, asof),
-            "iro_contacts": _iro_contacts(r_iro, care, first_903),
+    recent = max(first, asof - RECENT_DAYS)
+    return {"contacts": _contacts(r_contacts, refs, recent, asof),
+            "early_help": _early_help(r_early, refs, recent, asof),
+            "iro_contacts": _iro_contacts(r_iro, care, max(first_903, recent)),
             "return_interviews": _return_interviews(r_return, practice["missing"], first_903, asof),
             "personal_advisers": _personal_advisers(r_pa, care, first_903),
             "adopters": _adopters(r_adopters, care, first)}
 
 
 def _contacts(rng: np.random.Generator, refs: pl.DataFrame, first: int, asof: int) -> pl.DataFrame:
-    """Each referral's contact, up to a week before it (same source), and for a third of referrals an
-    earlier contact, in the year before, that led to no referral."""
-    ref = _days(refs["referral_date"])
+    """Each referral's contact, up to a week before it (same source); for a sixth of referrals an
+    earlier contact, in the year before, and for a fifth of those closed a later one, in the year
+    after, neither leading to a referral (contacts both sides, so the months before the extract date
+    are as full as any)."""
+    ref, closed = _days(refs["referral_date"]), _days(refs["closure_date"])
     n = len(ref)
-    earlier = rng.random(n) < 0.35
-    contact = np.concatenate([ref - rng.integers(0, 8, n), (ref - rng.integers(30, 366, n))[earlier]])
-    child = np.concatenate([refs["child"].to_numpy(), refs["child"].to_numpy()[earlier]])
+    earlier = rng.random(n) < 0.17
+    later = (closed >= 0) & (rng.random(n) < 0.2)
+    contact = np.concatenate([ref - rng.integers(0, 8, n), (ref - rng.integers(30, 366, n))[earlier],
+                              (closed + rng.integers(30, 366, n))[later]])
+    child = refs["child"].to_numpy()
+    child = np.concatenate([child, child[earlier], child[later]])
+    extra = earlier.sum() + later.sum()
     source = np.concatenate([refs["source"].to_numpy(),
-                             np.asarray(REFERRAL_SOURCE)[rng.integers(0, len(REFERRAL_SOURCE), earlier.sum())]])
+                             np.asarray(REFERRAL_SOURCE)[rng.integers(0, len(REFERRAL_SOURCE), extra)]])
     keep = (contact >= first) & (contact <= asof)
     # two contacts of one child on one day from one source are one contact
     return as_dates(pl.DataFrame({"child": child[keep], "contact_date": contact[keep], "source": source[keep]})
@@ -72,15 +84,19 @@ def _contacts(rng: np.random.Generator, refs: pl.DataFrame, first: int, asof: in
 
 
 def _early_help(rng: np.random.Generator, refs: pl.DataFrame, first: int, asof: int) -> pl.DataFrame:
-    """A quarter of referred children had an early help assessment in the months before."""
-    ref = _days(refs["referral_date"])
-    had = rng.random(len(ref)) < 0.25
-    start = (ref - rng.integers(40, 300, len(ref)))[had]
+    """Early help before a referral (an eighth of referred children, in the months before it) and
+    after one closes (stepped down: a fifth of those closed, within a month)."""
+    ref, closed = _days(refs["referral_date"]), _days(refs["closure_date"])
+    n = len(ref)
+    up = rng.random(n) < 0.125
+    down = (closed >= 0) & (rng.random(n) < 0.2)
+    start = np.concatenate([(ref - rng.integers(40, 300, n))[up], (closed + rng.integers(0, 31, n))[down]])
+    child = refs["child"].to_numpy()
+    child = np.concatenate([child[up], child[down]])
     end = start + rng.integers(10, 46, len(start))
     keep = (start >= first) & (start <= asof)
     return as_dates(pl.DataFrame({
-        "child": refs["child"].to_numpy()[had][keep], "start_date": start[keep],
-        "end_date": np.where(end <= asof, end, -1)[keep],
+        "child": child[keep], "start_date": start[keep], "end_date": np.where(end <= asof, end, -1)[keep],
         "organisation": np.asarray(ORGANISATIONS)[rng.integers(0, len(ORGANISATIONS), keep.sum())]}),
         "start_date", "end_date")
 
