@@ -3,12 +3,13 @@
 # packages (uv.lock) and the page assets (package-lock.json). Safe to run again: it installs only
 # what is missing.
 #   bash scripts/setup.sh          # to run carewatch (WeasyPrint needs Pango for the PDF report)
-#   bash scripts/setup.sh --test   # also Chromium, PostgreSQL and poppler for the test suite
+#   bash scripts/setup.sh --test   # also Chromium, PostgreSQL, poppler and LibreOffice Calc (Annex A's
+#                                  # workbook must open in it) for the test suite
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(chromium fonts-liberation postgresql poppler-utils)
+  packages+=(chromium fonts-liberation postgresql poppler-utils libreoffice-calc-nogui)
 fi
 missing=()
 for package in "${packages[@]}"; do

@@ -9,18 +9,23 @@ left out, as from every indicator. docs/annex-a.md says what each list holds and
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from carewatch.codelists import in_area, ofsted_expr
+from carewatch.codelists import ofsted_expr
 from carewatch.duties.common import allocation_sql
 from carewatch.kpis.engine import prepare_on, tables_present
 from carewatch.kpis.sql import PLACEMENTS_IN_12_MONTHS
+from carewatch.snapshot import read_meta
 from carewatch.output import escape_formula
+from carewatch.postcodes import council_la, la_name, la_of, placement_location
+from carewatch.sources.common import SCHEMA
+
+_DUCK_TYPES = {pl.Utf8: "VARCHAR", pl.Date: "DATE", pl.Int64: "BIGINT", pl.Boolean: "BOOLEAN", pl.Float64: "DOUBLE"}
 
 _ID = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)"]
 _STAFF = ["Allocated Team", "Allocated Worker"]
@@ -96,8 +101,9 @@ LISTS: dict[int, AnnexList] = {a.number: a for a in [
         "Reason for leaving adoption process"), ("adopters",)),
 ]}
 
-#: the local-extract tables lists 1, 2 and 11 would come from: not yet imported by carewatch
-NOT_YET_IMPORTED = {"contacts", "early_help", "adopters"}
+#: the optional local-extract tables added for Annex A: a snapshot built before they existed has none,
+#: so each is read as an empty table there (``_ensure_tables``)
+ANNEX_TABLES = ("contacts", "early_help", "iro_contacts", "return_interviews", "personal_advisers", "adopters")
 
 # --- the queries: each gives the list's columns in order, as SQL names c1..cN --------------------
 
@@ -107,6 +113,12 @@ _HEADER = "SELECT child, arg_max(sex, coalesce(year, 0)) AS sex, arg_max(ethnic,
 # the CIN census child: one row per child
 _CIN_CHILD = "SELECT child, any_value(gender) AS sex, any_value(ethnicity) AS ethnic, any_value(dob) AS dob " \
              "FROM cin_children GROUP BY child"
+
+
+# anyone: the 903 header's details, else the CIN census child's (contacts and early help are of both)
+_PERSON = f"""SELECT child, coalesce(h.sex, c.sex) AS sex, coalesce(h.ethnic, c.ethnic) AS ethnic,
+              coalesce(h.dob, c.dob) AS dob
+              FROM ({_HEADER}) h FULL JOIN ({_CIN_CHILD}) c USING (child)"""
 
 
 def _staff(rows: str) -> str:
@@ -151,21 +163,28 @@ latest AS (
           WHERE m.child = c.child AND m.mis_start > $m12 AND m.mis_start <= $d) AS missing,
         (SELECT count(*) FILTER (WHERE m.missing = 'A') FROM missing m
           WHERE m.child = c.child AND m.mis_start > $m12 AND m.mis_start <= $d) AS absent,
-        EXISTS (SELECT 1 FROM uasc u WHERE u.child = c.child AND (u.duc IS NULL OR u.duc > $m12)) AS uasc
+        EXISTS (SELECT 1 FROM uasc u WHERE u.child = c.child AND (u.duc IS NULL OR u.duc > $m12)) AS uasc,
+        (SELECT max(contact_date) FROM iro_contacts i WHERE i.child = c.child AND i.contact_date <= $d) AS iro
     FROM per c
+), last_missing AS (
+    -- the child's last missing (not absent) episode in the 12 months, and its return interview
+    SELECT m.child, r.offered, r.accepted FROM missing m JOIN per c ON m.child = c.child
+    LEFT JOIN return_interviews r ON r.child = m.child AND r.missing_start = m.mis_start
+    WHERE m.missing = 'M' AND m.mis_start > $m12 AND m.mis_start <= $d
+    QUALIFY row_number() OVER (PARTITION BY m.child ORDER BY m.mis_start DESC, r.accepted DESC NULLS LAST) = 1
 ), staff AS ({_staff("per")})
 SELECT c.child AS c1, h.sex AS c2, h.ethnic AS c3, h.dob AS c4, cw_age(h.dob, $d) AS c5,
        l.uasc AS c6, NULL AS c7, c.start_date AS c8, ep.cin AS c9, prev.child IS NOT NULL AS c10,
-       ls.start_date AS c11, ls.ls AS c12, l.review AS c13, l.visit AS c14, l.plan AS c15, NULL AS c16,
+       ls.start_date AS c11, ls.ls AS c12, l.review AS c13, l.visit AS c14, l.plan AS c15, l.iro AS c16,
        l.health AS c17, l.dental AS c18, coalesce(n.placements, 0) AS c19,
        CASE WHEN c.end_date <= $d THEN c.end_date END AS c20, CASE WHEN c.end_date <= $d THEN c.end_rec END AS c21,
        pl.start_date AS c22, pl.place AS c23, pe.place_provider AS c24, pl.pl_post AS c25, pe.urn AS c26,
-       pl.pl_post AS c27, NULL AS c28, l.missing AS c29, l.absent AS c30, NULL AS c31, NULL AS c32,
+       pl.pl_post AS c27, pl.pl_post AS c28, l.missing AS c29, l.absent AS c30, lm.offered AS c31, lm.accepted AS c32,
        s.team AS c33, s.worker AS c34
 FROM per c JOIN latest l USING (child)
 LEFT JOIN ({_HEADER}) h USING (child) LEFT JOIN prev USING (child) LEFT JOIN ep USING (child)
 LEFT JOIN ls USING (child) LEFT JOIN pl USING (child) LEFT JOIN pl_ep pe USING (child)
-LEFT JOIN n ON n.child = c.child AND n.period_end = $d LEFT JOIN staff s ON s.key = c.child
+LEFT JOIN last_missing lm USING (child) LEFT JOIN n ON n.child = c.child AND n.period_end = $d LEFT JOIN staff s ON s.key = c.child
 ORDER BY c.child
 """
 
@@ -178,7 +197,8 @@ WITH oc AS (
 ), staff AS ({_staff("oc")})
 SELECT o.child AS c1, h.sex AS c2, h.ethnic AS c3, coalesce(h.dob, o.dob) AS c4, cw_age(coalesce(h.dob, o.dob), $d) AS c5,
        EXISTS (SELECT 1 FROM uasc u WHERE u.child = o.child) AS c6, NULL AS c7, s.team AS c8, s.worker AS c9,
-       NULL AS c10,
+       (SELECT arg_max(adviser, start_date) FROM personal_advisers p WHERE p.child = o.child AND p.start_date <= $d
+          AND (p.end_date IS NULL OR p.end_date >= $d)) AS c10,
        CASE WHEN cw_age(coalesce(h.dob, o.dob), $d) >= 18 THEN 'former_relevant' ELSE 'relevant' END AS c11,
        (SELECT max(plan_date) FROM pathway_plans p WHERE p.child = o.child AND p.plan_date <= $d) AS c12,
        o.in_touch AS c13, NULL AS c14, left(o.accom, 1) AS c15,
@@ -274,17 +294,53 @@ SELECT {_CIN_ID}, NULL AS c6, c.start_date AS c7, c.initial_category AS c8, c.la
 FROM c {_CIN_JOINS} ORDER BY c.child, c.start_date
 """
 
-_QUERIES = {3: _LIST3, 4: _LIST4, 5: _LIST5, 6: _LIST6, 7: _LIST7, 8: _LIST8, 9: _LIST9, 10: _LIST10}
+# contacts: each contact dated in the window
+_LIST1 = f"""
+SELECT c.child AS c1, h.sex AS c2, h.ethnic AS c3, h.dob AS c4, cw_age(h.dob, $d) AS c5, c.contact_date AS c6,
+       c.source AS c7
+FROM contacts c LEFT JOIN ({_PERSON}) h USING (child)
+WHERE c.contact_date > $w AND c.contact_date <= $d AND c.child NOT IN (SELECT child FROM cw_quarantine)
+ORDER BY c.child, c.contact_date
+"""
+
+# early help: each assessment started in the window; completed = its END on/before D
+_LIST2 = f"""
+SELECT e.child AS c1, h.sex AS c2, h.ethnic AS c3, h.dob AS c4, cw_age(h.dob, $d) AS c5, e.start_date AS c6,
+       CASE WHEN e.end_date <= $d THEN e.end_date END AS c7, e.organisation AS c8
+FROM early_help e LEFT JOIN ({_PERSON}) h USING (child)
+WHERE e.start_date > $w AND e.start_date <= $d AND e.child NOT IN (SELECT child FROM cw_quarantine)
+ORDER BY e.child, e.start_date
+"""
+
+# adopters: each adopter in the process on any day of the window (enquired by D, not yet left nor
+# adopted before the window); every date after D is blank (the workbook is as known on D)
+_ADOPTER_DATES = ("enquiry_date", "stage1_start", "stage1_end", "stage2_start", "stage2_end", "application_date",
+                  "approval_date", "match_date", "placed_date")
+_LIST11 = f"""
+SELECT a.adopter AS c1, a.family AS c2, a.gender AS c3, a.ethnicity AS c4,
+       CASE WHEN a.disability THEN 'Yes' WHEN NOT a.disability THEN 'No' ELSE 'Unknown' END AS c5, a.ffa AS c6,
+       {", ".join(f"CASE WHEN a.{col} <= $d THEN a.{col} END AS c{i}" for i, col in enumerate(_ADOPTER_DATES, start=7))},
+       CASE WHEN a.placed_date <= $d THEN a.children_placed END AS c16,
+       CASE WHEN a.adoption_order_date <= $d THEN a.adoption_order_date END AS c17,
+       CASE WHEN a.left_date <= $d THEN a.left_date END AS c18, CASE WHEN a.left_date <= $d THEN a.left_reason END AS c19
+FROM adopters a
+WHERE a.enquiry_date <= $d AND (a.left_date IS NULL OR a.left_date > $w)
+  AND (a.adoption_order_date IS NULL OR a.adoption_order_date > $w)
+ORDER BY a.family, a.adopter
+"""
+
+_QUERIES = {1: _LIST1, 2: _LIST2, 11: _LIST11, 3: _LIST3, 4: _LIST4, 5: _LIST5, 6: _LIST6, 7: _LIST7, 8: _LIST8, 9: _LIST9, 10: _LIST10}
 
 #: per list, the Ofsted code table for each column that has one (1-based column number)
 _LABELS = {
-    **{n: {2: "sex", 3: "ethnic"} for n in (3, 4, 5, 6, 7, 8, 9)},
+    **{n: {2: "sex", 3: "ethnic"} for n in (1, 2, 3, 4, 5, 6, 7, 8, 9)},
     3: {2: "sex", 3: "ethnic", 8: "yn"},
     5: {2: "sex", 3: "ethnic", 8: "yn", 10: "yn"},
     8: {2: "sex", 3: "ethnic", 6: "yn", 9: "cin", 10: "yn", 12: "ls", 15: "plan", 21: "rec", 23: "place",
-        24: "place_provider", 27: "location"},
+        24: "place_provider", 27: "location", 31: "yn", 32: "yn"},
     9: {2: "sex", 3: "ethnic", 6: "yn", 11: "eligibility", 13: "in_touch", 16: "suitability", 17: "activ"},
     10: {3: "sex", 4: "ethnic", 15: "reason_placed_ceased"},
+    11: {3: "sex", 4: "ethnic", 6: "yn"},
 }
 
 
@@ -295,6 +351,8 @@ class AnnexA:
     frames: dict[int, pl.DataFrame]
     #: list number -> why it is empty (the table that would fill it), for lists with no source
     missing: dict[int, str]
+    #: what the cover sheet should also say (placement postcodes the lookup does not hold)
+    notes: list[str] = field(default_factory=list)
 
 
 def window_start(as_of: date, months: int) -> date:
@@ -303,14 +361,16 @@ def window_start(as_of: date, months: int) -> date:
     return pl.Series([end]).dt.offset_by("1d")[0]
 
 
-def _labelled(frame: pl.DataFrame, number: int, area_postcodes: tuple[str, ...]) -> pl.DataFrame:
+def _labelled(frame: pl.DataFrame, number: int, area_postcodes: tuple[str, ...], council: str | None) -> pl.DataFrame:
     spec = LISTS[number]
     labels = _LABELS.get(number, {})
     exprs = []
     for i, heading in enumerate(spec.headings, start=1):
         col = pl.col(f"c{i}")
         if number == 8 and i == 27:
-            col = in_area(col, area_postcodes)
+            col = placement_location(col, area_postcodes, council)
+        elif number == 8 and i == 28:
+            col = la_name(la_of(col))
         dtype = frame.schema[f"c{i}"]
         if i in labels:
             expr = ofsted_expr(labels[i], col.cast(pl.Utf8).str.to_lowercase() if labels[i] == "yn" else col)
@@ -322,28 +382,55 @@ def _labelled(frame: pl.DataFrame, number: int, area_postcodes: tuple[str, ...])
     return frame.select(exprs)
 
 
+def _ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """An empty temporary table for each Annex A table a snapshot built before it existed lacks."""
+    have = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary").fetchall()}
+    for name in ANNEX_TABLES:
+        if name not in have:
+            columns = ", ".join(f'"{c}" {_DUCK_TYPES[t]}' for c, t in SCHEMA[name].items())
+            con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns})")
+
+
 def annex_a(con: duckdb.DuckDBPyConnection, as_of: date, extract_date: date, months: int = 6,
             area_postcodes: tuple[str, ...] = (), lists: list[int] | None = None) -> AnnexA:
     """Every list (or those in ``lists``) as frames with Ofsted's headings and labels."""
     prepare_on(con, as_of, extract_date)
+    _ensure_tables(con)
     present = tables_present(con)
     start = window_start(as_of, months)
     params = {"d": as_of, "w": pl.Series([start]).dt.offset_by("-1d")[0],
               "m12": pl.Series([as_of]).dt.offset_by("-12mo")[0]}
-    frames, missing = {}, {}
+    frames, missing, notes = {}, {}, []
+    council = council_la(read_meta(con).get("la"))
     for number in (lists or list(LISTS)):
         spec = LISTS[number]
         absent = [t for t in spec.sources if t not in present]
         if number not in _QUERIES or absent:
             why = ", ".join(absent or spec.sources)
-            missing[number] = (f"the local extract's `{why}` table, which carewatch does not import yet"
-                               if set(spec.sources) <= NOT_YET_IMPORTED else f"the `{why}` table was not sent")
+            missing[number] = (f"the local extract's `{why}` table was not sent" if set(spec.sources) <= set(ANNEX_TABLES)
+                               else f"the `{why}` table was not sent")
             frames[number] = pl.DataFrame(schema={h: pl.Utf8 for h in spec.headings})
             continue
         sql = _QUERIES[number]
         used = {k: v for k, v in params.items() if f"${k}" in sql}
-        frames[number] = _labelled(con.sql(sql, params=used).pl(), number, area_postcodes)
-    return AnnexA(as_of, start, frames, missing)
+        raw = con.sql(sql, params=used).pl()
+        if number == 8:
+            notes += _postcodes_not_found(raw)
+        frames[number] = _labelled(raw, number, area_postcodes, council)
+    return AnnexA(as_of, start, frames, missing, notes)
+
+
+def _postcodes_not_found(list8: pl.DataFrame) -> list[str]:
+    """The cover's word on List 8 rows whose placement postcode the lookup does not hold (their LA
+    of placement is blank): how many, and which postcodes (no child is named)."""
+    lost = list8.filter(pl.col("c25").is_not_null() & (pl.col("c25").str.strip_chars() != "")
+                        & la_of(pl.col("c25")).is_null())
+    if not lost.height:
+        return []
+    shown = sorted(set(lost["c25"].to_list()))
+    return [f"List 8: {lost.height} placement postcode(s) not found in the postcode lookup, LA of Placement "
+            f"left blank: {', '.join(shown[:20])}{' …' if len(shown) > 20 else ''}"]
 
 
 def write_annex_a(result: AnnexA, path: Path, meta: dict[str, str]) -> Path:
@@ -365,6 +452,7 @@ def write_annex_a(result: AnnexA, path: Path, meta: dict[str, str]) -> Path:
     for number, frame in result.frames.items():
         note = f"empty: {result.missing[number]}" if number in result.missing else ""
         lines.append((f"List {number}: {LISTS[number].title}", frame.height, note))
+    lines += [("", "")] + [("Note", note) for note in result.notes]
     for r, line in enumerate(lines):
         for c, value in enumerate(line):
             fmt = bold if c == 0 or r == 0 else None

@@ -79,6 +79,19 @@ CREATE TABLE residential_events (home VARCHAR, child VARCHAR, event_date DATE, e
 CREATE TABLE participation (event_date DATE, channel VARCHAR, events INTEGER, _file VARCHAR, _row BIGINT);
 CREATE TABLE nts_referrals (referral VARCHAR, referral_date DATE, decision VARCHAR, arrival_date DATE,
                             _file VARCHAR, _row BIGINT);
+-- Annex A's lists 1, 2 and 11 and List 8's fields the 903 lacks (docs/annex-a.md)
+CREATE TABLE contacts (child VARCHAR, contact_date DATE, source VARCHAR, _file VARCHAR, _row BIGINT);
+CREATE TABLE early_help (child VARCHAR, start_date DATE, end_date DATE, organisation VARCHAR, _file VARCHAR, _row BIGINT);
+CREATE TABLE iro_contacts (child VARCHAR, contact_date DATE, _file VARCHAR, _row BIGINT);
+CREATE TABLE return_interviews (child VARCHAR, missing_start DATE, offered BOOLEAN, accepted BOOLEAN,
+                                _file VARCHAR, _row BIGINT);
+CREATE TABLE personal_advisers (child VARCHAR, adviser VARCHAR, start_date DATE, end_date DATE,
+                                _file VARCHAR, _row BIGINT);
+CREATE TABLE adopters (adopter VARCHAR, family VARCHAR, gender VARCHAR, ethnicity VARCHAR, disability BOOLEAN,
+                       ffa BOOLEAN, enquiry_date DATE, stage1_start DATE, stage1_end DATE, stage2_start DATE,
+                       stage2_end DATE, application_date DATE, approval_date DATE, match_date DATE,
+                       placed_date DATE, children_placed INTEGER, adoption_order_date DATE, left_date DATE,
+                       left_reason VARCHAR, _file VARCHAR, _row BIGINT);
 CREATE TABLE population (la VARCHAR, year INTEGER, age_0_17 INTEGER, _file VARCHAR, _row BIGINT);
 
 -- CIN census (DOMAIN.md D); child = LAchildID; referral_id numbers CINdetails within the file -----

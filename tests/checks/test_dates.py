@@ -58,6 +58,10 @@ def test_review_before_birth_uses_header_dob_not_the_reviews_copy():
     ("fostering_enquiries", "enquiry_date", "outcome_date", "OUTCOME_DATE", None),
     ("nts_referrals", "referral_date", "arrival_date", "ARRIVAL_DATE", None),
     ("pre_birth_assessments", "referral_date", "completed", "COMPLETED", None),
+    ("early_help", "start_date", "end_date", "END", "C1"),
+    ("personal_advisers", "start_date", "end_date", "END", "C1"),
+    ("adopters", "stage2_start", "stage2_end", "STAGE2_END", None),
+    ("adopters", "match_date", "placed_date", "PLACED_DATE", None),
 ])
 def test_end_before_start(name, start, end, column, child):
     row = {start: d("10/05/2021"), end: d("09/05/2021")}

@@ -15,13 +15,18 @@ def test_child_not_in_header_is_one_finding_per_table():
         # C9 has two episodes (rows 3 and 4) and a visit: one finding for each table
         "episodes": table("episodes", [{"child": "C1"}, {"child": "C9"}, {"child": "C9"}]),
         "visits": table("visits", [{"child": "C9", "visit_date": d("01/05/2021")}]),
-        # CIN census children need not be looked after
+        # CIN census children need not be looked after, nor those of contacts and early help
         "cin_referrals": table("cin_referrals", [{"child": "C8"}]),
+        "contacts": table("contacts", [{"child": "C8"}]),
+        "early_help": table("early_help", [{"child": "C7"}]),
+        # an IRO's contact is with a child in care: C6 should be in Header
+        "iro_contacts": table("iro_contacts", [{"child": "C6"}]),
     }
     findings = check_children(tables).sort("file")
     assert [located(f) for f in findings.iter_rows(named=True)] == [
         ("child.not_in_header", "error", "episodes.csv", 3, "CHILD", "C9"),
         # a local-extract table: a warning, since no duty or indicator can use the rows
+        ("child.local_not_in_header", "warning", "iro_contacts.csv", 2, "CHILD", "C6"),
         ("child.local_not_in_header", "warning", "visits.csv", 2, "CHILD", "C9"),
     ]
     assert findings["message"].to_list()[0] == (
@@ -109,3 +114,26 @@ def test_identical_participation_rows_are_two_events_not_a_duplicate():
         {"event_date": d("01/05/2021"), "channel": "MOMO", "events": 1},
     ])}
     assert check_duplicates(tables).height == 0
+
+
+def test_contact_source_is_a_cin_referral_source_and_adopter_codes():
+    tables = {"contacts": table("contacts", [{"child": "C1", "source": "5A"}, {"child": "C2", "source": "5Z"}]),
+              "adopters": table("adopters", [{"adopter": "P1", "gender": "F", "ethnicity": "WBRI"},
+                                             {"adopter": "P2", "gender": "X", "ethnicity": "WBRI"}])}
+    found = check_local(tables).sort("file")
+    assert [located(r) for r in found.iter_rows(named=True)] == [
+        ("code.unknown", "error", "adopters.csv", 3, "GENDER", None),
+        ("code.unknown", "error", "contacts.csv", 3, "SOURCE", "C2")]
+
+
+def test_return_interview_accepted_but_not_offered():
+    rows = [{"child": "C1", "missing_start": d("05/03/2021"), "offered": True, "accepted": True},
+            {"child": "C1", "missing_start": d("06/04/2021"), "offered": False, "accepted": False},
+            {"child": "C2", "missing_start": d("07/05/2021"), "offered": False, "accepted": True},
+            {"child": "C3", "missing_start": d("08/05/2021"), "offered": None, "accepted": True}]
+    finding = only(check_local({"return_interviews": table("return_interviews", rows)}))
+    # only C2: C3's OFFERED is blank (not recorded), not N
+    assert located(finding) == ("local.return_interview_not_offered", "error", "return_interviews.csv", 4,
+                                "ACCEPTED", "C2")
+    assert finding["message"].startswith("The return interview after the missing episode starting 07/05/2021 is "
+                                         "ACCEPTED Y but OFFERED N")

@@ -431,6 +431,32 @@ def test_a_child_id_with_slash_space_and_quotes_opens(client_for):
     assert client_for("north").get(url).status_code == 403
 
 
+def test_health_area_from_the_postcode_lookup_without_the_setting(client_for, home):
+    # no area_postcodes: the snapshot's council is 938 (West Sussex), so C3 placed at RH10 (Crawley,
+    # West Sussex) is in area and C2 at BN1 (Brighton and Hove) out, by carewatch.postcodes
+    import hashlib
+    import json
+    import os
+
+    import duckdb
+
+    path = home.path_of("latest")
+    os.chmod(path, 0o644)
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE meta SET value = '938' WHERE key = 'la'")
+    con.close()
+    register = json.loads((home.root / "register.json").read_text())
+    entry = next(e for e in register["snapshots"] if e["id"] == "latest")
+    entry["size"], entry["sha256"] = path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest()
+    (home.root / "register.json").write_text(json.dumps(register))
+    page = client_for("analyst").get("/health/").content.decode()
+    table = _table(page, "health-table")
+    rows = table[table.index("<tbody"):].split("</tr>")[:-1]
+    assert "/children/C3/" in rows[0] and 'data-field="area">in area<' in rows[0]
+    assert "/children/C2/" in rows[1] and 'data-field="area">out of area<' in rows[1]
+    assert "from the ONS postcode directory carewatch ships" in page
+
+
 def test_health_assessments_page(client_for, home):
     (home.root / "carewatch.toml").write_text('[settings]\narea_postcodes = ["RH"]\n')
     page = client_for("analyst").get("/health/").content.decode()

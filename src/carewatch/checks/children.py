@@ -18,8 +18,10 @@ LOCAL_NOT_IN_HEADER = check(
     "Child {child} has {rows} row(s) in {table} but is not in the 903 Header sent; the rows are "
     "kept but used by nothing. Send the 903 years that cover this child, or correct CHILD.")
 
-# CIN census children need not be looked after; pre-birth cases have no CHILD
-_NOT_LOOKED_AFTER = ("cin_children", "cin_referrals", "cin_assessments", "cin_s47", "cin_cp_plans")
+# CIN census children need not be looked after, nor those of contacts and early help (Annex A
+# lists 1 and 2: most never are); pre-birth cases have no CHILD
+_NOT_LOOKED_AFTER = ("cin_children", "cin_referrals", "cin_assessments", "cin_s47", "cin_cp_plans",
+                     "contacts", "early_help")
 
 
 def check_children(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:

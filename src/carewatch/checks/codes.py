@@ -65,6 +65,9 @@ LS_ADOPTR = ("L0", "L11", "L12", "L2", "L3", "L4")
 REASON_PLACED_CEASED = ("RD1", "RD2", "RD3", "RD4")
 PREV_PERM = ("P1", "P2", "P3", "P4", "Z1")
 MISSING = ("M", "A")
+#: the CIN census ReferralSource codes, which the local extract's contacts SOURCE uses too
+REFERRAL_SOURCE = ("1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E", "3F", "4", "5A", "5B", "5C",
+                   "5D", "6", "7", "8", "9", "10")
 SW_REASON = ("MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "CHCHAN", "PCCHAN",
              "SWDIED", "OTHERS")
 SEX_TO_2024 = ("1", "2")

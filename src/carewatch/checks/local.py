@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from carewatch.checks.codes import unknown_codes
-from carewatch.checks.common import check, has, is_blank, located
-from carewatch.checks.findings import Severity, concat_findings, findings_from_rows
+from carewatch.checks.codes import ETHNIC, REFERRAL_SOURCE, SEX_FROM_2025, unknown_codes
+from carewatch.checks.common import check, ddmmyyyy, has, is_blank, located
+from carewatch.checks.findings import Severity, concat_findings, empty_findings, findings_from_rows
 
 ACADEMIC_YEAR = check(
     "local.academic_year", "ACADEMIC_YEAR not written like 2020/21", Severity.ERROR,
@@ -13,6 +13,10 @@ ACADEMIC_YEAR = check(
 ATTENDANCE = check(
     "local.attendance_range", "ATTENDANCE_PCT outside 0-100", Severity.ERROR,
     "ATTENDANCE_PCT {value} is not a percentage between 0 and 100; correct it.", "education")
+RETURN_NOT_OFFERED = check(
+    "local.return_interview_not_offered", "Return interview accepted but not offered", Severity.ERROR,
+    "The return interview after the missing episode starting {missing_start} is ACCEPTED Y but OFFERED N; "
+    "a child can only accept an interview that was offered: correct one of them.", "return_interviews")
 
 # (table, column, codes) from DATA.md §2; a blank OUTCOME means the enquiry is still open
 LOCAL_CODE_LISTS: list[tuple[str, str, tuple[str, ...]]] = [
@@ -25,6 +29,9 @@ LOCAL_CODE_LISTS: list[tuple[str, str, tuple[str, ...]]] = [
     ("residential_events", "event", ("MISSING", "RESTRAINT", "COMPLAINT", "BREAKDOWN")),
     ("participation", "channel", ("MOMO", "CICC", "SURVEY", "AWARDS", "OTHER")),
     ("nts_referrals", "decision", ("ACCEPTED", "DECLINED")),
+    ("contacts", "source", REFERRAL_SOURCE),
+    ("adopters", "gender", SEX_FROM_2025),
+    ("adopters", "ethnicity", ETHNIC),
 ]
 
 
@@ -49,7 +56,15 @@ def _education(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     return concat_findings(frames)
 
 
+def _return_interviews(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    if not has(tables, "return_interviews", "offered", "accepted", "missing_start"):
+        return empty_findings()
+    bad = tables["return_interviews"].filter(pl.col("accepted") & ~pl.col("offered"))
+    return findings_from_rows(RETURN_NOT_OFFERED, located(
+        bad, ddmmyyyy(pl.col("missing_start")).alias("missing_start"), column="ACCEPTED"))
+
+
 def check_local(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     return concat_findings([unknown_codes(tables[table], column, codes)
                             for table, column, codes in LOCAL_CODE_LISTS if has(tables, table, column)]
-                           + [_education(tables)])
+                           + [_education(tables), _return_interviews(tables)])

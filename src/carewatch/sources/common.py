@@ -162,7 +162,7 @@ FUTURE_DATES = {"duc": 18, "expected_dob": 2, "icpc_target": 2}
 #: 0 to DEFAULT_HIGH, which also keeps a 20-digit value from overflowing a whole number
 NUMBER_RANGES: dict[str, tuple[float, float]] = {
     "sdq_score": (0, 40), "nb_adoptr": (1, 2), "places": (0, 20), "approved_places": (0, 20),
-    "events": (0, 100_000), "age_0_17": (0, 20_000_000), "year": (1900, 2100), "attendance_pct": (0, 100),
+    "events": (0, 100_000), "children_placed": (0, 10), "age_0_17": (0, 20_000_000), "year": (1900, 2100), "attendance_pct": (0, 100),
     **{flag: (0, 1) for flag in ("convicted", "health_check", "immunisations", "teeth_check",
                                  "health_assessment", "substance_misuse", "intervention_received",
                                  "intervention_offered", "foster_care")},
@@ -718,6 +718,12 @@ REQUIRED_VALUES: dict[str, tuple[str, ...]] = {
     "residential_events": ("event_date", "event"),
     "participation": ("event_date", "channel"),
     "nts_referrals": ("referral", "referral_date"),
+    "contacts": ("child", "contact_date"),
+    "early_help": ("child", "start_date"),
+    "iro_contacts": ("child", "contact_date"),
+    "return_interviews": ("child", "missing_start"),
+    "personal_advisers": ("child", "adviser", "start_date"),
+    "adopters": ("adopter",),
     "population": ("la", "year", "age_0_17"),
 }
 

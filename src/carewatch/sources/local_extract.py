@@ -36,4 +36,14 @@ SPECS: list[TableSpec] = [
     _spec("residential_events", "HOME CHILD EVENT_DATE EVENT", ("residential",)),
     _spec("participation", "EVENT_DATE CHANNEL COUNT", ("participation",), COUNT=1),
     _spec("nts_referrals", "REFERRAL REFERRAL_DATE DECISION ARRIVAL_DATE", ("nts",)),
+    # Ofsted's Annex A (docs/annex-a.md): lists 1, 2 and 11, and List 8's IRO contact and return
+    # interview; contacts and iro_contacts share CHILD, CONTACT_DATE: SOURCE tells them apart
+    _spec("contacts", "CHILD CONTACT_DATE SOURCE", ("contact",)),
+    _spec("early_help", "CHILD START END ORGANISATION", ("earlyhelp",)),
+    _spec("iro_contacts", "CHILD CONTACT_DATE", ("iro",)),
+    _spec("return_interviews", "CHILD MISSING_START OFFERED ACCEPTED", ("return",)),
+    _spec("personal_advisers", "CHILD ADVISER START END", ("adviser", "advisor")),
+    _spec("adopters", "ADOPTER FAMILY GENDER ETHNICITY DISABILITY FFA ENQUIRY_DATE STAGE1_START STAGE1_END "
+                      "STAGE2_START STAGE2_END APPLICATION_DATE APPROVAL_DATE MATCH_DATE PLACED_DATE "
+                      "CHILDREN_PLACED ADOPTION_ORDER_DATE LEFT_DATE LEFT_REASON", ("adopter",)),
 ]

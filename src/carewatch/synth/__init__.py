@@ -17,9 +17,11 @@ import numpy as np
 import polars as pl
 
 from carewatch.synth import days as D
+from carewatch.synth.annex import ANNEX_STREAM, annex_tables
+from carewatch.synth.annex import COLUMNS as ANNEX_COLUMNS
 from carewatch.synth.care import simulate
 from carewatch.synth.cin import referrals, write_cin
-from carewatch.synth.practice import local_history, practice
+from carewatch.synth.practice import local_history, practice, records_from
 from carewatch.synth.profiles import PROFILES
 from carewatch.synth.returns import write_903
 from carewatch.synth.service import service
@@ -53,11 +55,12 @@ _LOCAL_COLUMNS = {
 }
 
 
-def _write_local(out: Path, tables: dict[str, pl.DataFrame]) -> list[Path]:
+def _write_local(out: Path, tables: dict[str, pl.DataFrame],
+                 columns_of: dict[str, list[str]] = _LOCAL_COLUMNS) -> list[Path]:
     folder = out / "local"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, columns in _LOCAL_COLUMNS.items():
+    for name, columns in columns_of.items():
         frame = tables[name].select(columns).with_columns(
             pl.col(pl.Boolean).replace_strict({True: "Y", False: "N"}, return_dtype=pl.Utf8))
         frame = frame.rename({c: _LOCAL_NAMES.get(c, c.upper()) for c in columns})
@@ -93,6 +96,10 @@ def generate(profile: str, seed: int, out: Path, as_of: date | None = None) -> d
     refs = referrals(streams[4], care, chosen, chosen.history_start)
     la_code = chosen.las[0][0] if len(chosen.las) == 1 else "000"
     files += write_cin(out, refs, la_code, first_year, last_year, as_of)
+    # Annex A's tables: their own stream, so every table above stays as it was without them
+    annex = annex_tables(np.random.default_rng([seed, ANNEX_STREAM]), care, refs, tables,
+                         D.day(records_from(chosen.history_start)), D.day(chosen.history_start))
+    files += _write_local(out, annex, ANNEX_COLUMNS)
     # where the records begin: the local tables' cut-off (the 903 tables' is their first collection year)
     history_from = {t: d.isoformat() for t, d in local_history(chosen.history_start).items() if t in tables}
     manifest = {"la": la_code, "la_name": chosen.las[0][1] if len(chosen.las) == 1 else "National (153 synthetic councils)",

@@ -20,6 +20,7 @@ from django.conf import settings as django_settings
 
 from carewatch import settings as local_settings
 from carewatch.kpis.comparators import england_latest, england_series
+from carewatch.postcodes import council_la, placement_location
 from carewatch.snapshot import Home, last_good, open_snapshot, read_meta, register, verify
 
 _lock = threading.Lock()
@@ -397,7 +398,7 @@ def _health_assessments(path: Path, as_of: date, settings: Keyed) -> pl.DataFram
     - every RHA not yet met that falls due within the next HEALTH_WINDOW_DAYS days, or is overdue.
     Each with the placement on the as-of date and whether it is in the council's area. Ordered as
     the due list: overdue by days overdue, then by days left, then the rest."""
-    from carewatch.codelists import words_expr, in_area
+    from carewatch.codelists import words_expr
     from carewatch.duties import OPEN_STATUSES
 
     since, until = as_of - timedelta(days=HEALTH_WINDOW_DAYS), as_of + timedelta(days=HEALTH_WINDOW_DAYS)
@@ -429,12 +430,13 @@ def _health_assessments(path: Path, as_of: date, settings: Keyed) -> pl.DataFram
             SELECT child, arg_max(place, start_date) AS place, arg_max(pl_post, start_date) AS pl_post
             FROM placements WHERE start_date <= $d AND (end_date IS NULL OR end_date > $d) GROUP BY child""",
                          params={"d": as_of}).pl()
+        council = council_la(read_meta(con).get("la"))
     finally:
         con.close()
     order = pl.when(pl.col("days_overdue").is_not_null()).then(0).when(pl.col("days_left").is_not_null()).then(1).otherwise(2)
     return (rows.join(placed, on="child", how="left")
             .with_columns(words_expr("place").alias("placement"),
-                          in_area(pl.col("pl_post"), settings.settings.area_postcodes).alias("area"))
+                          placement_location(pl.col("pl_post"), settings.settings.area_postcodes, council).alias("area"))
             .sort(order, pl.col("days_overdue"), pl.col("days_left"), "child",
                   descending=[False, True, False, False], nulls_last=True))
 

@@ -356,8 +356,10 @@ def health(request):
     rows = data.health_assessments(snap.path, snap.as_of, snap.settings)
     rows = data.in_scope(snap.con, snap.as_of, access_of(request.user).teams, rows)
     record(request, Action.VIEW, "health assessments", rows=rows.height)
-    return _page(request, "health.html", {"rows": rows, "window": data.HEALTH_WINDOW_DAYS,
-                                          "area_set": bool(snap.settings.area_postcodes)})
+    # in or out of area: by the council's postcode areas when set, else by the postcode lookup
+    area_by = ("setting" if snap.settings.area_postcodes
+               else "lookup" if rows.height and rows["area"].is_not_null().any() else None)
+    return _page(request, "health.html", {"rows": rows, "window": data.HEALTH_WINDOW_DAYS, "area_by": area_by})
 
 
 @require_GET
