@@ -21,7 +21,7 @@ class MeetingForm(forms.Form):
     chair = forms.CharField(label="Chair (a role title, for example Head of Service)", max_length=200)
     reasons = forms.MultipleChoiceField(label="Permanence Panel: the drift reasons to bring", required=False,
                                         widget=forms.CheckboxSelectMultiple)
-    since = _date("Entry to Care Panel: children who started to be looked after after (blank: since the last panel)")
+    since = _date("Entry to Care Panel: care starts after (blank: the date of the panel's last meeting)")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
