@@ -20,20 +20,26 @@ import pytest
 from carewatch.web.audit.models import AuditEvent
 
 
-@pytest.fixture
-def drifting(home):
+def edit_snapshot(home, *statements: str) -> None:
+    """Runs the statements on the published snapshot 'latest', as if it had been published with
+    them: the register's checksum is the changed file's."""
     path = home.path_of("latest")
     os.chmod(path, 0o644)
     con = duckdb.connect(str(path))
-    con.execute("INSERT INTO permanence_plans (child, agreed, plan) VALUES "
-                "('C1', DATE '2021-01-15', 'RETURN_HOME'), ('C3', DATE '2020-06-01', 'SGO')")
-    con.execute("UPDATE meta SET value = value || ',permanence_plans' WHERE key = 'tables_present'")
+    for statement in statements:
+        con.execute(statement)
     con.close()
-    # as if published with these rows: the register's checksum is the changed file's
     register = json.loads((home.root / "register.json").read_text())
     entry = next(e for e in register["snapshots"] if e["id"] == "latest")
     entry["size"], entry["sha256"] = path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest()
     (home.root / "register.json").write_text(json.dumps(register))
+
+
+@pytest.fixture
+def drifting(home):
+    edit_snapshot(home, "INSERT INTO permanence_plans (child, agreed, plan) VALUES "
+                        "('C1', DATE '2021-01-15', 'RETURN_HOME'), ('C3', DATE '2020-06-01', 'SGO')",
+                  "UPDATE meta SET value = value || ',permanence_plans' WHERE key = 'tables_present'")
     return home
 
 

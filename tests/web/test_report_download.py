@@ -1,5 +1,10 @@
 """The performance summary downloaded from the dashboard: members always get the public version."""
+from datetime import date
+
 from carewatch.web.audit.models import AuditEvent
+from carewatch.web.panels.models import Item, Meeting
+
+from test_drift_page import edit_snapshot
 
 
 def _download(client, path):
@@ -25,10 +30,48 @@ def test_member_gets_the_public_report_and_analyst_the_full_one(client_for, home
         ("andy", "performance summary (html, full)"),
         ("andy", "performance summary (pdf, public)"),
     ]
-    # one cached folder per version of the published snapshot at its extract date
-    cached = sorted(p.name for p in (home.root / "report-cache" / "latest").iterdir())
+    # one cached folder per version of the published snapshot at its extract date (and the
+    # panels' figures: see test_a_panel_meeting_makes_a_new_report)
+    cached = sorted(p.name.rsplit("-", 1)[0] for p in (home.root / "report-cache" / "latest").iterdir())
     assert cached == ["2021-11-30-full", "2021-11-30-public"]
 
 
 def test_unknown_format_is_404(client_for):
     assert client_for("analyst").get("/report/performance-summary.docx").status_code == 404
+
+
+def _section(html: str, id: str) -> str:
+    part = html[html.index(f'id="{id}"'):]
+    return part[:part.index("</table>")]
+
+
+def test_members_report_suppresses_drift_counts_and_shows_the_panels(client_for, home):
+    """drift_unstable: 2 (Aug), 7 (Sep), 0 (Oct 2021), and 4 in November (the extract's month: the month
+    to date, never in the table). Public: 2 -> c, 7 and 0 shown. A Permanence
+    Panel on 15 November 2021 considered C1 and C3, C1 to come back by 20 November: on 30 November
+    1 meeting, 2 children (c in the public version), 1 follow-up overdue (c)."""
+    edit_snapshot(home, "INSERT INTO kpi_values (id, period_end, value, unit) VALUES "
+                        "('drift_unstable', DATE '2021-08-31', 2, 'count'), ('drift_unstable', DATE '2021-09-30', 7, 'count'), "
+                        "('drift_unstable', DATE '2021-10-31', 0, 'count'), ('drift_unstable', DATE '2021-11-30', 4, 'count')")
+    meeting = Meeting.objects.create(panel="permanence", date=date(2021, 11, 15), chair="Head of Service",
+                                     snapshot_id="latest", as_of=date(2021, 10, 31), chosen="drift list: unstable")
+    Item.objects.create(meeting=meeting, number=1, child="C1", why="unstable", come_back_by=date(2021, 11, 20))
+    Item.objects.create(meeting=meeting, number=2, child="C3", why="unstable")
+    _, public = _download(client_for("member"), "/report/performance-summary.html")
+    drift = _section(public.decode(), "table-drift")
+    row = drift[drift.index('data-reason="unstable"'):]
+    assert [c.split("</td>")[0] for c in row[:row.index("</tr>")].split("<td>")[1:]] == ["c", "7", "0"]
+    panels = _section(public.decode(), "table-panels")
+    assert "<td>Permanence Panel</td><td>1</td><td>c</td><td>c</td>" in panels.replace('<td class="indicator">', "<td>")
+    _, full = _download(client_for("analyst"), "/report/performance-summary.html")
+    assert "<td>Permanence Panel</td><td>1</td><td>2</td><td>1</td>" in _section(full.decode(), "table-panels").replace(
+        '<td class="indicator">', "<td>")
+
+
+def test_a_panel_meeting_makes_a_new_report(client_for, home):
+    analyst = client_for("analyst")
+    _download(analyst, "/report/performance-summary.html")
+    Meeting.objects.create(panel="entry_to_care", date=date(2021, 11, 15), chair="x", snapshot_id="latest",
+                           as_of=date(2021, 10, 31), chosen="care starts after 2021-10-15")
+    _download(analyst, "/report/performance-summary.html")
+    assert len(list((home.root / "report-cache" / "latest").iterdir())) == 2

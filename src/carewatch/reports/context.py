@@ -20,6 +20,7 @@ from carewatch.kpis.model import AREAS
 from carewatch.snapshot import read_meta
 
 from .datapack import build_datapack
+from .drift import drift_section, panels_section
 from .sentences import is_month_end, key_figure, month_label
 from .suppression import SUPPRESSED, mark_suppressed
 
@@ -135,11 +136,13 @@ def _chart_frame(series: pl.DataFrame, kpi, as_of: date) -> pl.DataFrame:
 
 
 def build_report_context(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
-                         public: bool = False, *, charts: bool = True) -> dict:
+                         public: bool = False, *, charts: bool = True, panels: dict | None = None) -> dict:
     """Everything the report shows, as plain data (dates, numbers, strings, SVG text).
 
     ``charts=False`` leaves out the rendered SVG (the specifications stay), for a caller that
-    draws the charts itself (the web pages, the spreadsheet).
+    draws the charts itself (the web pages, the spreadsheet). ``panels``: the panels' activity
+    ({since, on, activity}: carewatch.web.panels.services.activity), which lives in the app
+    database, so only the dashboard's download can hand it in.
     """
     meta = read_meta(con)
     extract_date = date.fromisoformat(meta["extract_date"]) if meta.get("extract_date") else None
@@ -199,5 +202,7 @@ def build_report_context(con: duckdb.DuckDBPyConnection, as_of: date | None = No
         "areas": areas,
         "datapack": datapack,
         "forecast": forecast,
+        "drift": drift_section(series, headline),
+        "panels": panels_section(panels["activity"], panels["since"], panels["on"], public) if panels else None,
         "definitions": definitions,
     }

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "carewatch.web.audit",
     "carewatch.web.dashboard",
     "carewatch.web.scrutiny",
+    "carewatch.web.panels",
     "carewatch.web.forecasting",
 ]
 

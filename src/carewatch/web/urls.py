@@ -24,6 +24,7 @@ urlpatterns = [
     path("snapshots/", views.snapshots, name="snapshots"),
     path("audit/", views.audit_log, name="audit"),
     path("scrutiny/", include("carewatch.web.scrutiny.urls")),
+    path("panels/", include("carewatch.web.panels.urls")),
     path("forecast/", forecast_views.forecast, name="forecast"),
     path("accounts/login/", views.Login.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),

@@ -8,6 +8,8 @@ every download is audited.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -27,16 +29,30 @@ CONTENT_TYPES = {
 }
 
 
+def _panels(as_of) -> dict:
+    """The panels' activity in the 12 months to the as-of date (the app database's records)."""
+    from datetime import timedelta
+
+    from carewatch.calendar import add_months
+    from carewatch.web.panels.services import activity
+
+    since = add_months(as_of, -12) + timedelta(days=1)
+    return {"since": since, "on": as_of, "activity": activity(since, as_of)}
+
+
 def _report_dir(snapshot, public: bool) -> Path:
-    """The cached report folder, written on first use: built aside, then renamed into place."""
+    """The cached report folder, written on first use: built aside, then renamed into place.
+    The panels' records change while a snapshot does not: their figures are part of the key."""
     from carewatch.reports import write_report
 
     version = "public" if public else "full"
-    folder = snapshot.home.root / "report-cache" / snapshot.snapshot_id / f"{snapshot.as_of}-{version}"
+    panels = _panels(snapshot.as_of)
+    key = hashlib.sha256(json.dumps(panels["activity"], sort_keys=True).encode()).hexdigest()[:12]
+    folder = snapshot.home.root / "report-cache" / snapshot.snapshot_id / f"{snapshot.as_of}-{version}-{key}"
     if not folder.exists():
         folder.parent.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".building-"))
-        write_report(snapshot.con, building, as_of=snapshot.as_of, public=public)
+        write_report(snapshot.con, building, as_of=snapshot.as_of, public=public, panels=panels)
         try:
             os.rename(building, folder)
         except OSError:  # another request finished first: its copy is the same

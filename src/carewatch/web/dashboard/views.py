@@ -377,6 +377,9 @@ def child(request, child):
     found = data.child_record(snap.con, child, snap.as_of, snap.settings)
     found["drift"] = data.drift_rows(snap.path, snap.as_of, snap.settings).filter(
         pl.col("child") == child).select("reason", "since", "days", "detail")
+    from carewatch.web.panels.services import child_history
+
+    found["panel_history"] = child_history(child)
     record(request, Action.VIEW, "child page", child=child)
     return _page(request, "child.html", found)
 
