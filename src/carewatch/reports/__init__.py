@@ -21,11 +21,12 @@ __all__ = ["BASENAME", "build_report_context", "write_report"]
 
 
 def write_report(con: duckdb.DuckDBPyConnection, out_dir: Path, *, as_of: date | None = None,
-                 public: bool = False) -> dict[str, Path]:
-    """Writes performance-summary.html, .pdf and .xlsx into ``out_dir``; returns {format: path}."""
+                 public: bool = False, targets=None, commentary=None) -> dict[str, Path]:
+    """Writes performance-summary.html, .pdf and .xlsx into ``out_dir``; returns {format: path}.
+    ``targets`` and ``commentary``: as ``build_report_context`` takes them."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    context = build_report_context(con, as_of, public)
+    context = build_report_context(con, as_of, public, targets=targets, commentary=commentary)
     return {
         "html": write_html(context, out_dir / f"{BASENAME}.html"),
         "pdf": write_pdf(context, out_dir / f"{BASENAME}.pdf"),

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "carewatch.web.dashboard",
     "carewatch.web.scrutiny",
     "carewatch.web.forecasting",
+    "carewatch.web.indicators",
 ]
 
 MIDDLEWARE = [

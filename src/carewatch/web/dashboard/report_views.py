@@ -30,13 +30,17 @@ CONTENT_TYPES = {
 def _report_dir(snapshot, public: bool) -> Path:
     """The cached report folder, written on first use: built aside, then renamed into place."""
     from carewatch.reports import write_report
+    from carewatch.web.indicators import store
 
     version = "public" if public else "full"
-    folder = snapshot.home.root / "report-cache" / snapshot.snapshot_id / f"{snapshot.as_of}-{version}"
+    # the targets in force and the commentary are in the report: a change to either is a new version
+    edits = store.version(snapshot.settings)
+    folder = snapshot.home.root / "report-cache" / snapshot.snapshot_id / f"{snapshot.as_of}-{version}-{edits}"
     if not folder.exists():
         folder.parent.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".building-"))
-        write_report(snapshot.con, building, as_of=snapshot.as_of, public=public)
+        write_report(snapshot.con, building, as_of=snapshot.as_of, public=public,
+                     targets=store.targets(snapshot.settings), commentary=store.commentary())
         try:
             os.rename(building, folder)
         except OSError:  # another request finished first: its copy is the same
