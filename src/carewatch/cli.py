@@ -196,6 +196,13 @@ def snapshots(home: HomeOpt = None, fmt: FormatOpt = Format.text,
         raise typer.Exit(1)
 
 
+def _in_home(home: Optional[Path]):
+    """The targets in force and the analysts' commentary (the app DB's, if the home has one)."""
+    from carewatch.web.indicators.home import in_home
+
+    return in_home(_home(home).root)
+
+
 def _open(home: Optional[Path]):
     try:
         con = open_snapshot(_home(home))
@@ -278,7 +285,7 @@ def kpis(home: HomeOpt = None, as_of: AsOfOpt = None,
     if children:
         _print_rows_behind(con, meta, id, _as_of(con, meta, period_end, "--period-end"), when, fmt)
         return
-    frame = kpi_series(con, id=id, as_of=when, months=months)
+    frame = kpi_series(con, id=id, as_of=when, months=months, targets=_in_home(home)[0])
     _print_frame(frame, fmt, title=f"Indicators to {when.isoformat()} (snapshot {meta['snapshot_id']})")
 
 
@@ -332,7 +339,8 @@ def report(home: HomeOpt = None, as_of: AsOfOpt = None,
     when = _as_of(con, meta, as_of) if as_of is not None else None
     with _progress() as step:
         step("writing the performance summary")
-        written = write_report(con, out_dir, as_of=when, public=public)
+        targets, commentary = _in_home(home)
+        written = write_report(con, out_dir, as_of=when, public=public, targets=targets, commentary=commentary)
     for path in written.values():
         out.print(str(path))
 
@@ -508,7 +516,8 @@ def demo(home: HomeOpt = None,
             raise typer.Exit(1)
         step("writing the performance summary")
         with open_snapshot(where) as con:
-            written = write_report(con, where.root / "report")
+            targets, commentary = _in_home(home)
+            written = write_report(con, where.root / "report", targets=targets, commentary=commentary)
         step("creating the demo logins and the scrutiny committee's 2020 meetings")
         logins = demo_logins(where.root) + load_seed_demo(where.root)
     out.print(f"Snapshot {result.snapshot_id} published in {where.root}.")

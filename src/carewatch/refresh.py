@@ -107,7 +107,10 @@ def _write_month_report(home: Home) -> str | None:
         folder = home.root / "reports" / closed.strftime("%Y-%m")
         if (folder / "performance-summary.pdf").exists():
             return None
-        write_report(con, folder, as_of=closed)
+        from carewatch.web.indicators.home import in_home
+
+        targets, commentary = in_home(home.root)
+        write_report(con, folder, as_of=closed, targets=targets, commentary=commentary)
     return closed.strftime("%Y-%m")
 
 

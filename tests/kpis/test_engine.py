@@ -23,8 +23,9 @@ def test_annual_indicators_only_on_31_march(snap):
     snap.child("a", d(2020, 1, 1), year=2020)
     snap.add("oc2", {"child": "a", "health_assessment": 1, "year": 2021})
     got = snap.run("oc2_health_assessment", EXTRACT)
-    # history from 1 Apr 2019: 31 Mar 2020 (no OC2 rows: no value) and 31 Mar 2021 (1/1)
-    assert got == {d(2020, 3, 31): (0, 0, None, None), d(2021, 3, 31): (1, 1, 100.0, None)}
+    # history from 1 Apr 2019: 31 Mar 2020 (no OC2 rows: no value) and 31 Mar 2021 (1/1, meeting
+    # the default target, England's 89: green)
+    assert got == {d(2020, 3, 31): (0, 0, None, None), d(2021, 3, 31): (1, 1, 100.0, "green")}
 
 
 def test_percent_rounds_half_away_from_zero(snap):

@@ -48,7 +48,9 @@ def test_names_from_the_data_are_escaped(snapshot):
 def test_a_snapshot_without_indicator_values_still_reports(tmp_path):
     import duckdb
 
+    from carewatch.kpis.targets import in_force, with_target
     from carewatch.reports import write_report
+    from carewatch.settings import DEFAULT
     from carewatch.snapshot import SCHEMA_SQL
 
     con = duckdb.connect(str(tmp_path / "empty.duckdb"))
@@ -59,6 +61,8 @@ def test_a_snapshot_without_indicator_values_still_reports(tmp_path):
         "performance-summary.html", "performance-summary.pdf", "performance-summary.xlsx"]
     html = paths["html"].read_text()
     assert "<svg" not in html
-    assert html.count(">no data<") == len(REGISTRY)
+    # each indicator's row, and each scorecard row (an indicator with a target in force)
+    scorecard = with_target(in_force(DEFAULT))
+    assert html.count(">no data<") == len(REGISTRY) + len(scorecard)
     # the data pack says so rather than showing empty tables
     assert html.count("No data: the snapshot holds no monthly values for this indicator.") == 3

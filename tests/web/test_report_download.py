@@ -30,8 +30,9 @@ def test_member_gets_the_public_report_and_analyst_the_full_one(client_for, home
         ("andy", "performance summary (html, full)"),
         ("andy", "performance summary (pdf, public)"),
     ]
-    # one cached folder per version of the published snapshot at its extract date (and the
-    # panels' figures: see test_a_panel_meeting_makes_a_new_report)
+    # one cached folder per version of the published snapshot at its extract date (named also by
+    # the panels' figures and the version of the targets and commentary in force: see
+    # test_a_panel_meeting_makes_a_new_report)
     cached = sorted(p.name.rsplit("-", 1)[0] for p in (home.root / "report-cache" / "latest").iterdir())
     assert cached == ["2021-11-30-full", "2021-11-30-public"]
 

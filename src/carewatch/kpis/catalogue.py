@@ -77,6 +77,15 @@ up to date). KPIS.md is the specification; each entry's method says exactly what
   last year, and show the month to date beside it, never compared.
 - **RAG.** Green when the value meets the target, amber within `rag_amber_points` (setting, default
   5) of it, red beyond; polarity decides the direction; no target, no RAG.
+- **Targets.** One target in force per indicator, used by every RAG (pages, report, scorecard, CSV,
+  `carewatch kpis`): an admin's edit on the indicator page (app DB, audited: who, old, new, when)
+  over the council's `carewatch.toml` (`kpi_targets`, or the setting an entry names) over the
+  default below. Values are rated against the target in force when they are read, so a change
+  moves every RAG at once (`kpi_values` keeps the import's). Each default says where it comes from:
+  the seed report's paragraph, or the choice made where the seed gives no target. Figures that
+  describe demand or activity (children looked after, starts, UASC, referrals, the drift counts,
+  fostering enquiries) have no target by choice: a council does not aim at a number of children
+  in care, and the drift counts are worklists.
 - **No data.** An indicator whose source table was not in the import (meta `tables_present`) has a
   row per date with no value and RAG `no data`, never zero. A snapshot without that key counts its
   non-empty tables as present. A date with an empty cohort (denominator 0) has no value and no RAG.
@@ -107,7 +116,8 @@ def catalogue_markdown() -> str:
                 f"- Source tables: {', '.join(k.tables)}\n"
                 f"- Rows behind the figure: {BASES[k.basis]}"
                 + (f"; figure = {k.aggregate.text}" if k.aggregate else "") + "\n"
-                f"- Source: {k.source}\n"
+                + (f"- Default target from: {k.target_basis}\n" if k.target_basis else "")
+                + f"- Source: {k.source}\n"
                 f"- Method: {k.method}\n\n"
             )
     return "".join(parts).rstrip() + "\n"

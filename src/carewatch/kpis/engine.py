@@ -40,6 +40,7 @@ from carewatch.settings import Settings
 from .model import Kpi, figure_sql
 from .sql import timeliness
 from .registry import REGISTRY
+from .targets import Targets, polarity_of, rag_sql, sql_literal, target_of
 
 NO_DATA = "no data"
 
@@ -125,22 +126,6 @@ def tables_present(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {n for n in names if con.execute(f'SELECT EXISTS (SELECT 1 FROM "{n}")').fetchone()[0]}
 
 
-def target_of(kpi: Kpi, settings: Settings) -> float | None:
-    """The target in force: ``settings.kpi_targets[id]`` if the settings carry one, else the
-    Settings field the indicator names, else the KPIS.md default."""
-    overrides = getattr(settings, "kpi_targets", None) or {}
-    if kpi.id in overrides:
-        return overrides[kpi.id]
-    if kpi.target_setting:
-        return float(getattr(settings, kpi.target_setting))
-    return kpi.target
-
-
-def polarity_of(kpi: Kpi, settings: Settings) -> str | None:
-    overrides = getattr(settings, "kpi_polarity", None) or {}
-    return overrides.get(kpi.id, kpi.polarity)
-
-
 def _value_sql(unit: str) -> str:
     if unit == "count":
         return "q.value::DOUBLE"
@@ -150,16 +135,6 @@ def _value_sql(unit: str) -> str:
              f" // (2 * q.denominator::HUGEINT)) / 10.0")
     return (f"CASE WHEN q.value IS NOT NULL THEN round(q.value::DECIMAL(38, 6), 1)::DOUBLE"
             f" WHEN q.denominator > 0 THEN ({ratio})::DOUBLE END")
-
-
-def _rag_sql(polarity: str | None, target: float | None, amber: float) -> str:
-    if target is None or polarity is None:
-        return "NULL"
-    if polarity == "higher":
-        return (f"CASE WHEN v IS NULL THEN NULL WHEN v >= {target} THEN 'green'"
-                f" WHEN v >= {target} - {amber} THEN 'amber' ELSE 'red' END")
-    return (f"CASE WHEN v IS NULL THEN NULL WHEN v <= {target} THEN 'green'"
-            f" WHEN v <= {target} + {amber} THEN 'amber' ELSE 'red' END")
 
 
 def prepare_on(con: duckdb.DuckDBPyConnection, day: date, extract_date: date) -> None:
@@ -239,7 +214,7 @@ def compute_all(con: duckdb.DuckDBPyConnection, settings: Settings, extract_date
                 FROM kd LEFT JOIN q USING (period_end)
             )
             SELECT $id, period_end, numerator, denominator, v, $unit, $target,
-                   {_rag_sql(polarity_of(kpi, settings), target, settings.rag_amber_points)}
+                   {rag_sql('v', sql_literal(target), sql_literal(polarity_of(kpi, settings)), settings.rag_amber_points)}
             FROM v
         """, {"id": kpi.id, "unit": kpi.unit, "target": target})
     _free(con)
@@ -329,19 +304,41 @@ def kpi_rows(con: duckdb.DuckDBPyConnection, extract_date: date, period_end: dat
 
 
 def kpi_series(con: duckdb.DuckDBPyConnection, id: str | None = None, as_of: date | None = None,
-               months: int | None = None) -> pl.DataFrame:
+               months: int | None = None, targets: Targets | None = None) -> pl.DataFrame:
     """Computed values (never recomputed): rows up to ``as_of`` (default: all), and of those the
     ones in the last ``months`` calendar months up to ``as_of`` (or the latest row).
 
     ``rag`` is green/amber/red, NULL when there is no target or no value, or ``'no data'`` when
     the indicator's source table was not in the import. ``month_to_date`` marks the month the
     extract date falls in (see ``MONTH_TO_DATE``): it never has a RAG.
+
+    ``targets`` (``carewatch.kpis.targets.in_force``): the target in force now, and each value
+    rated against it; without it, the target and RAG stored at import. Every page, report and
+    download passes it, so a target an admin changes moves every RAG at once.
     """
+    if targets is not None:
+        con.register("cw_targets_in_force", targets.frame())
+        target = "t.target"
+        stored_rag = rag_sql("v.value", "t.target", "t.polarity", targets.amber)
+        joined = "LEFT JOIN cw_targets_in_force t USING (id)"
+    else:
+        target, stored_rag, joined = "v.target", "v.rag", ""
+    try:
+        return _series(con, id, as_of, months, target, stored_rag, joined)
+    finally:
+        if targets is not None:
+            con.unregister("cw_targets_in_force")
+
+
+def _series(con, id, as_of, months, target: str, stored_rag: str, joined: str) -> pl.DataFrame:
     annual = [k.id for k in REGISTRY.values() if k.frequency == "annual"]
     return con.sql(f"""
         WITH rows AS (
-            SELECT v.*, {MONTH_TO_DATE_SQL} AS month_to_date FROM kpi_values v
-            WHERE ($id IS NULL OR id = $id) AND ($as_of IS NULL OR period_end <= $as_of)
+            SELECT v.* REPLACE ({target} AS target,
+                                CASE WHEN v.rag = '{NO_DATA}' THEN v.rag ELSE {stored_rag} END AS rag),
+                   {MONTH_TO_DATE_SQL} AS month_to_date
+            FROM kpi_values v {joined}
+            WHERE ($id IS NULL OR v.id = $id) AND ($as_of IS NULL OR v.period_end <= $as_of)
         ), latest AS (SELECT coalesce($as_of, max(period_end)) AS ref FROM rows)
         SELECT id, period_end, numerator, denominator, value, unit, target,
                CASE WHEN month_to_date AND rag IS DISTINCT FROM '{NO_DATA}' THEN NULL ELSE rag END AS rag,

@@ -86,6 +86,8 @@ class Kpi:
     query: str | None = None
     #: name of a Settings field that holds the target (adoption scorecard thresholds)
     target_setting: str | None = None
+    #: where the default target comes from: the seed's paragraph, or the choice made and why
+    target_basis: str | None = None
 
     def __post_init__(self) -> None:
         if self.basis not in BASES:

@@ -21,12 +21,14 @@ __all__ = ["BASENAME", "build_report_context", "write_report"]
 
 
 def write_report(con: duckdb.DuckDBPyConnection, out_dir: Path, *, as_of: date | None = None,
-                 public: bool = False, panels: dict | None = None) -> dict[str, Path]:
+                 public: bool = False, panels: dict | None = None, targets=None,
+                 commentary=None) -> dict[str, Path]:
     """Writes performance-summary.html, .pdf and .xlsx into ``out_dir``; returns {format: path}.
-    ``panels``: the panels' activity (build_report_context), from the dashboard."""
+    ``panels`` (the panels' activity, from the dashboard), ``targets`` and ``commentary``: as
+    ``build_report_context`` takes them."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    context = build_report_context(con, as_of, public, panels=panels)
+    context = build_report_context(con, as_of, public, panels=panels, targets=targets, commentary=commentary)
     return {
         "html": write_html(context, out_dir / f"{BASENAME}.html"),
         "pdf": write_pdf(context, out_dir / f"{BASENAME}.pdf"),

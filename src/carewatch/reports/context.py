@@ -19,8 +19,12 @@ from carewatch.kpis.engine import NO_DATA
 from carewatch.kpis.model import AREAS
 from carewatch.snapshot import read_meta
 
+from carewatch.kpis.targets import Targets, in_force
+from carewatch.settings import DEFAULT as DEFAULT_SETTINGS
+
 from .datapack import build_datapack
 from .drift import drift_section, panels_section
+from .scorecard import scorecard_row
 from .sentences import is_month_end, key_figure, month_label
 from .suppression import SUPPRESSED, mark_suppressed
 
@@ -96,15 +100,16 @@ def _change(now, now_suppressed, then, then_suppressed, unit):
     return round(difference) if unit == "count" else round(difference, 1)
 
 
-def _row(kpi, target, latest: dict | None, england: float | None) -> dict:
+def _row(kpi, target, latest: dict | None, england: float | None, polarity: str | None = None,
+         commentary: dict | None = None) -> dict:
     row = {"id": kpi.id, "title": kpi.title, "unit": kpi.unit, "frequency": kpi.frequency,
-           "polarity": kpi.polarity, "target": target, "target_text": format_value(target, kpi.unit),
+           "polarity": polarity if polarity is not None else kpi.polarity, "target": target, "target_text": format_value(target, kpi.unit),
            "england": england, "england_text": format_value(england, kpi.unit)}
     if latest is None or latest["rag"] == NO_DATA:
         return row | {"has_data": False, "period_end": None, "period_text": "–", "value": None,
                       "value_text": NO_DATA, "rag": None, "rag_text": "–", "change_month": None,
                       "change_month_text": "–", "change_year": None, "change_year_text": "–",
-                      "earlier": None}
+                      "earlier": None, "commentary": None}
     unit, hidden = kpi.unit, latest["suppressed"]
     value = _shown(latest["value"], hidden)
     change_month = _change(latest["value"], hidden, latest["month_value"], latest["month_suppressed"], unit)
@@ -120,6 +125,8 @@ def _row(kpi, target, latest: dict | None, england: float | None) -> dict:
         "change_month": change_month, "change_month_text": format_change(change_month, unit),
         "change_year": change_year, "change_year_text": format_change(change_year, unit),
         "earlier": earlier,
+        # the analysts' note on this figure's month (app DB), printed beside it
+        "commentary": (commentary or {}).get((kpi.id, latest["period_end"])),
     }
 
 
@@ -136,18 +143,25 @@ def _chart_frame(series: pl.DataFrame, kpi, as_of: date) -> pl.DataFrame:
 
 
 def build_report_context(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
-                         public: bool = False, *, charts: bool = True, panels: dict | None = None) -> dict:
+                         public: bool = False, *, charts: bool = True, panels: dict | None = None,
+                         targets: Targets | None = None,
+                         commentary: dict[tuple[str, date], str] | None = None) -> dict:
     """Everything the report shows, as plain data (dates, numbers, strings, SVG text).
 
     ``charts=False`` leaves out the rendered SVG (the specifications stay), for a caller that
     draws the charts itself (the web pages, the spreadsheet). ``panels``: the panels' activity
     ({since, on, activity}: carewatch.web.panels.services.activity), which lives in the app
-    database, so only the dashboard's download can hand it in.
+    database, so only the dashboard's download can hand it in. ``targets``: the targets in force
+    (carewatch.kpis.targets; default: the snapshot's settings, ``in_force(settings.load(None))``
+    being the documented defaults); ``commentary``: the analysts' notes, {(indicator,
+    period_end): text} (the app DB's, carewatch.web.indicators.store).
     """
+    targets = targets if targets is not None else in_force(DEFAULT_SETTINGS)
+    polarity = {i: p for i, _, p in targets.rows}
     meta = read_meta(con)
     extract_date = date.fromisoformat(meta["extract_date"]) if meta.get("extract_date") else None
     as_of = as_of or extract_date
-    series = mark_suppressed(kpi_series(con, as_of=as_of), public)
+    series = mark_suppressed(kpi_series(con, as_of=as_of, targets=targets), public)
     if as_of is None and series.height:
         as_of = series["period_end"].max()  # a snapshot without an extract date: its latest value
     latest = {r["id"]: r for r in _with_lookbacks(series).iter_rows(named=True)}
@@ -156,14 +170,17 @@ def build_report_context(con: duckdb.DuckDBPyConnection, as_of: date | None = No
     headline = complete["period_end"].max() if complete.height else as_of
     registry = REGISTRY
     figure = 0
-    areas = []
+    areas, scorecard = [], []
     for area in _areas(registry):
         rows, figures, sentences = [], [], []
         for kpi in (k for k in registry.values() if k.area == area):
             mine = latest.get(kpi.id)
-            target = mine["target"] if mine and mine["target"] is not None else kpi.target
-            row = _row(kpi, target, mine, england_latest(kpi, mine and mine["period_end"]))
+            target = targets.target(kpi.id)
+            row = _row(kpi, target, mine, england_latest(kpi, mine and mine["period_end"]),
+                       polarity.get(kpi.id), commentary)
             rows.append(row)
+            if target is not None:
+                scorecard.append(scorecard_row(row, mine, format_value, row.get("commentary")))
             if not row["has_data"]:
                 continue
             sentence = key_figure(row)
@@ -185,9 +202,9 @@ def build_report_context(con: duckdb.DuckDBPyConnection, as_of: date | None = No
     used = [figure] + [s["figure"]["number"] for s in datapack["sections"] if s.get("figure")]
     forecast = forecast_section(con, public, figure=max(used) + 1, charts=charts, size=CHART_SIZE)
     definitions = [
-        {"id": k.id, "title": k.title, "area": k.area, "unit": k.unit, "polarity": k.polarity,
-         "target": k.target, "target_text": format_value(k.target, k.unit), "frequency": k.frequency,
-         "source": k.source, "method": k.method}
+        {"id": k.id, "title": k.title, "area": k.area, "unit": k.unit, "polarity": polarity.get(k.id),
+         "target": targets.target(k.id), "target_text": format_value(targets.target(k.id), k.unit),
+         "target_basis": k.target_basis, "frequency": k.frequency, "source": k.source, "method": k.method}
         for area in _areas(registry) for k in registry.values() if k.area == area
     ]
     return {
@@ -198,8 +215,11 @@ def build_report_context(con: duckdb.DuckDBPyConnection, as_of: date | None = No
         "extract_date": extract_date,
         "as_of": as_of,
         "month": month_label(headline) if headline else "",
+        # the scorecard names a figure's own date only where it is not the headline month's
+        "month_short": period_text(headline, "monthly") if headline else "",
         "public": public,
         "areas": areas,
+        "scorecard": scorecard,
         "datapack": datapack,
         "forecast": forecast,
         "drift": drift_section(series, headline),

@@ -165,7 +165,7 @@ _HIDDEN_WITH = {"value": "suppressed", "rag": "suppressed", "change_month": "cha
 
 
 @lru_cache(maxsize=32)
-def overview(path: Path, as_of: date, public: bool = False) -> list[dict]:
+def overview(path: Path, as_of: date, public: bool = False, targets=None) -> list[dict]:
     """Every area's indicators, in catalogue order: the latest value, target, RAG, changes,
     England's figure and a sparkline of the last 24 months. ``public``: small numbers and what
     follows from them as ``c`` (reports.suppression, the public report's rule)."""
@@ -176,7 +176,7 @@ def overview(path: Path, as_of: date, public: bool = False) -> list[dict]:
 
     con = cursor(path)
     try:
-        series = mark_suppressed(kpi_series(con, as_of=as_of), public)
+        series = mark_suppressed(kpi_series(con, as_of=as_of, targets=targets), public)
     finally:
         con.close()
     latest = {}
@@ -203,9 +203,10 @@ def overview(path: Path, as_of: date, public: bool = False) -> list[dict]:
 
 
 @lru_cache(maxsize=64)
-def indicator(path: Path, as_of: date, kpi_id: str, public: bool = False) -> dict:
+def indicator(path: Path, as_of: date, kpi_id: str, public: bool = False, targets=None) -> dict:
     """One indicator's whole series to the as-of date, its latest row and its trend chart;
-    ``public``: as the public report shows it (small numbers as ``c``, not drawn)."""
+    ``public``: as the public report shows it (small numbers as ``c``, not drawn); ``targets``
+    (carewatch.kpis.targets.Targets, hashable): the targets in force, every RAG rated on them."""
     from carewatch.charts import render_svg, trend_chart_spec
     from carewatch.kpis import REGISTRY, kpi_series
     from carewatch.reports.suppression import mark_suppressed, public_figures
@@ -213,7 +214,7 @@ def indicator(path: Path, as_of: date, kpi_id: str, public: bool = False) -> dic
     kpi = REGISTRY[kpi_id]
     con = cursor(path)
     try:
-        series = kpi_series(con, id=kpi_id, as_of=as_of).sort("period_end")
+        series = kpi_series(con, id=kpi_id, as_of=as_of, targets=targets).sort("period_end")
     finally:
         con.close()
     if public:
@@ -224,7 +225,8 @@ def indicator(path: Path, as_of: date, kpi_id: str, public: bool = False) -> dic
     else:
         shown = series
     england = england_series(kpi).filter(pl.col("period_end") <= as_of)
-    target = series["target"].drop_nulls()[-1] if series["target"].drop_nulls().len() else kpi.target
+    target = targets.target(kpi_id) if targets is not None else (
+        series["target"].drop_nulls()[-1] if series["target"].drop_nulls().len() else kpi.target)
     chart = ""
     if series.drop_nulls("value").height:
         chart = render_svg(trend_chart_spec(series, target=target, england=england if england.height else None,

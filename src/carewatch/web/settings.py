@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "carewatch.web.scrutiny",
     "carewatch.web.panels",
     "carewatch.web.forecasting",
+    "carewatch.web.indicators",
 ]
 
 MIDDLEWARE = [

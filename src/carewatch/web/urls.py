@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from carewatch.web.accounts import sso
-from carewatch.web.dashboard import report_views, views
+from carewatch.web.dashboard import indicator_edits, report_views, views
 from carewatch.web.forecasting import views as forecast_views
 
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("indicators/<str:kpi_id>/", views.indicator, name="indicator"),
     path("indicators/<str:kpi_id>/series.csv", views.indicator_csv, name="indicator_csv"),
     path("indicators/<str:kpi_id>/children.csv", views.indicator_children_csv, name="indicator_children_csv"),
+    path("indicators/<str:kpi_id>/target/", indicator_edits.set_target, name="indicator_target"),
+    path("indicators/<str:kpi_id>/commentary/", indicator_edits.set_commentary, name="indicator_commentary"),
     path("report/performance-summary.<str:fmt>", report_views.performance_summary, name="report"),
     path("due/", views.due_list, name="due"),
     path("drift/", views.drift, name="drift"),

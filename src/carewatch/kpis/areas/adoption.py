@@ -38,7 +38,7 @@ MEAN_DAYS = Aggregate(numerator="sum(r.days)", denominator="count(r.key)",
 KPIS = [
     Kpi(
         id="pba_in_time", title="Pre-birth assessments in time", area=AREA, unit="percent",
-        polarity="higher", target=100.0, frequency="monthly",
+        polarity="higher", target=100.0, target_basis='seed ¶2.11: pre-birth assessments completed in time; 100% of a local-standard timescale', frequency="monthly",
         source="Working Together; local standard: referral + 45 working days (setting pba_working_days).",
         method=("PBA duties due in D's month (1st to D) and on/before the as-of date; numerator = "
                 "completed on/before the due date. Aggregated from the duties table."),
@@ -112,7 +112,7 @@ KPIS = [
     ),
     Kpi(
         id="adoption_a1_days", title="A1: days from entering care to moving in with the adoptive family",
-        area=AREA, unit="days", polarity="lower", target=426.0, frequency="monthly",
+        area=AREA, unit="days", polarity="lower", target=426.0, target_basis='DfE adoption scorecard threshold A1, 426 days', frequency="monthly",
         source="Adoption scorecard A1 (DOMAIN.md B1); threshold 426 days is a setting (adoption_a1_threshold).",
         method=(THREE_YEARS + " Days = first A3-A6 episode's DECOM in the period - period start. "
                 "Adopted children with no A3-A6 episode are left out."),
@@ -121,7 +121,7 @@ KPIS = [
     ),
     Kpi(
         id="adoption_a10_days", title="A10: A1 with the clock stopped at the start of the foster-carer placement",
-        area=AREA, unit="days", polarity="lower", target=None, frequency="monthly",
+        area=AREA, unit="days", polarity="lower", target=426.0, target_basis="chosen: DfE's scorecard threshold for A10 is A1's, 426 days", frequency="monthly",
         source="Adoption scorecard A10 (DOMAIN.md B1); no threshold is published.",
         method=(THREE_YEARS + " As A1, except for adoptions by the foster carer (AD1 FOSTER_CARE = 1, "
                 "latest year's row): the clock stops at the start of the placement (same carer) that "
@@ -136,7 +136,7 @@ KPIS = [
     ),
     Kpi(
         id="adoption_a2_days", title="A2: days from court authority to a match", area=AREA,
-        unit="days", polarity="lower", target=121.0, frequency="monthly",
+        unit="days", polarity="lower", target=121.0, target_basis='DfE adoption scorecard threshold A2, 121 days', frequency="monthly",
         source="Adoption scorecard A2 (DOMAIN.md B1); threshold 121 days is a setting (adoption_a2_threshold).",
         method=(THREE_YEARS + " Days = AD1 DATE_MATCH (latest year's row) - first day of legal status "
                 "E1/D1 in the period, 0 if the match came first. Children with no E1/D1 episode or no "

@@ -38,7 +38,7 @@ def _residential(event: str) -> str:
 KPIS = [
     Kpi(
         id="life_story_coverage", title="Life story work for children with a permanence plan", area=AREA,
-        unit="percent", polarity="higher", target=100.0, frequency="monthly",
+        unit="percent", polarity="higher", target=100.0, target_basis='seed ¶2.16: children with adoption, long-term fostering or SGO plans have life story books', frequency="monthly",
         source="Adoption Agencies Regulations 2005 (life story book); local standard for long-term fostering and SGO.",
         method=("Of children looked after on D whose latest permanence plan agreed on/before D is ADOPTION, "
                 "LONG_TERM_FOSTERING or SGO: those with a life story book dated on/before D."),
@@ -62,7 +62,7 @@ KPIS = [
     ),
     Kpi(
         id="pep_in_timescale", title="Personal education plans in timescale", area=AREA,
-        unit="percent", polarity="higher", target=None, frequency="monthly",
+        unit="percent", polarity="higher", target=100.0, target_basis='chosen: 100%, a statutory expectation (termly PEP review, DfE 2018); the seed reports 95% for 2020/21 (¶2.18) and sets none', frequency="monthly",
         source="DfE Promoting the education of looked-after children (2018): termly PEP review.",
         method=("PEP duties of the latest school term ended on/before D (terms end 31 March, 31 July, "
                 "31 December; the duty is due on the term's last day) that are due on/before the as-of "
@@ -72,7 +72,7 @@ KPIS = [
     ),
     Kpi(
         id="school_attendance", title="School attendance", area=AREA, unit="percent",
-        polarity="higher", target=None, frequency="annual",
+        polarity="higher", target=90.0, target_basis="chosen: 90%, below which DfE counts a pupil persistently absent; the seed says attendance 'remained strong' with no figure (¶2.19)", frequency="annual",
         source="Local extract education (Virtual School).",
         method=(EDUCATION + ": the mean of ATTENDANCE_PCT over children with a figure. A mean of "
                 "recorded percentages, so there is no numerator; the denominator is the children."),
@@ -88,7 +88,7 @@ KPIS = [
     ),
     Kpi(
         id="persistent_absence", title="Persistent absence", area=AREA, unit="percent",
-        polarity="lower", target=None, frequency="annual",
+        polarity="lower", target=10.0, target_basis='chosen: at most 10%; the seed (¶2.17) names persistent absence as high in 2019, with no figure', frequency="annual",
         source="Local extract education; DfE persistent absence (10% or more sessions missed).",
         method=EDUCATION + ": of children with PERSISTENT_ABSENCE recorded, those flagged.",
         tables=("education",),
@@ -97,7 +97,7 @@ KPIS = [
     ),
     Kpi(
         id="ks4_any_pass", title="Key stage 4: a graded pass", area=AREA, unit="percent",
-        polarity="higher", target=None, frequency="annual",
+        polarity="higher", target=95.0, target_basis='seed ¶2.20: over 95% achieved a graded pass', frequency="annual",
         source="Local extract education (seed ¶2.20: over 95%).",
         method=EDUCATION + ": of children with KS4_ANY_PASS recorded (the key stage 4 cohort), those with a graded pass.",
         tables=("education",),
@@ -105,7 +105,7 @@ KPIS = [
     ),
     Kpi(
         id="ks4_standard_pass", title="Key stage 4: a standard pass", area=AREA, unit="percent",
-        polarity="higher", target=None, frequency="annual",
+        polarity="higher", target=60.0, target_basis='seed ¶2.20: over 60% achieved a standard pass', frequency="annual",
         source="Local extract education (seed ¶2.20: over 60%).",
         method=EDUCATION + ": of children with KS4_STANDARD_PASS recorded, those with a standard pass (grade 4+).",
         tables=("education",),
@@ -113,7 +113,7 @@ KPIS = [
     ),
     Kpi(
         id="ks4_strong_pass", title="Key stage 4: a strong pass", area=AREA, unit="percent",
-        polarity="higher", target=None, frequency="annual",
+        polarity="higher", target=33.3, target_basis='seed ¶2.20: over a third achieved a strong pass', frequency="annual",
         source="Local extract education (seed ¶2.20: over a third).",
         method=EDUCATION + ": of children with KS4_STRONG_PASS recorded, those with a strong pass (grade 5+).",
         tables=("education",),
@@ -121,7 +121,7 @@ KPIS = [
     ),
     Kpi(
         id="school_good_or_better", title="Attending a school rated good or better", area=AREA,
-        unit="percent", polarity="higher", target=None, frequency="annual",
+        unit="percent", polarity="higher", target=80.0, target_basis="chosen: 80%; the seed says 'most of the children' attend schools graded good or better (¶2.18)", frequency="annual",
         source="Local extract education SCHOOL_OFSTED (seed ¶2.18).",
         method=(EDUCATION + ": of children whose school has an Ofsted grade (SCHOOL_OFSTED recorded and "
                 "not NONE), those at a school graded OUTSTANDING or GOOD."),
@@ -132,28 +132,28 @@ KPIS = [
     ),
     Kpi(
         id="residential_missing_12m", title="Missing episodes from our children's homes, last 12 months",
-        area=AREA, unit="count", polarity="lower", target=None, frequency="monthly",
+        area=AREA, unit="count", polarity="lower", target=0.0, target_basis='seed ¶2.21: reduced rates of going missing; target 0, amber up to rag_amber_points (5) events', frequency="monthly",
         source="Local extract residential_events.",
         method="Residential events MISSING dated in the 12 months to D, (D - 12 months, D], in all homes listed.",
         tables=("residential_events",), basis="events", rows=_residential("MISSING"),
     ),
     Kpi(
         id="residential_restraints_12m", title="Restraints in our children's homes, last 12 months",
-        area=AREA, unit="count", polarity="lower", target=None, frequency="monthly",
+        area=AREA, unit="count", polarity="lower", target=0.0, target_basis='seed ¶2.21: almost no restrictive physical interventions; target 0, amber up to rag_amber_points (5)', frequency="monthly",
         source="Local extract residential_events; Children's Homes (England) Regulations 2015 reg 20.",
         method="Residential events RESTRAINT dated in the 12 months to D.",
         tables=("residential_events",), basis="events", rows=_residential("RESTRAINT"),
     ),
     Kpi(
         id="residential_complaints_12m", title="Complaints in our children's homes, last 12 months",
-        area=AREA, unit="count", polarity="lower", target=None, frequency="monthly",
+        area=AREA, unit="count", polarity="lower", target=0.0, target_basis='seed ¶2.22: almost no complaints in 12 months; target 0, amber up to rag_amber_points (5)', frequency="monthly",
         source="Local extract residential_events.",
         method="Residential events COMPLAINT dated in the 12 months to D.",
         tables=("residential_events",), basis="events", rows=_residential("COMPLAINT"),
     ),
     Kpi(
         id="residential_breakdowns_12m", title="Placement breakdowns in our children's homes, last 12 months",
-        area=AREA, unit="count", polarity="lower", target=None, frequency="monthly",
+        area=AREA, unit="count", polarity="lower", target=0.0, target_basis='seed ¶2.22: no placement breakdowns in 18 months; target 0', frequency="monthly",
         source="Local extract residential_events (seed: none in 18 months).",
         method="Residential events BREAKDOWN dated in the 12 months to D.",
         tables=("residential_events",), basis="events", rows=_residential("BREAKDOWN"),

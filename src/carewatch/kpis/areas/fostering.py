@@ -15,7 +15,7 @@ ENQUIRY = row_key("s", "enquiry")
 KPIS = [
     Kpi(
         id="foster_utilisation", title="Fostering households in use", area=AREA, unit="percent",
-        polarity="higher", target=None, frequency="monthly",
+        polarity="higher", target=75.0, target_basis='seed ¶2.12: 75% of carers caring for a child 75% of the year (England 69%): hold that level', frequency="monthly",
         source="Local fostering service measure (seed ¶2.12: 75%, national 69%).",
         method=("Of households approved throughout the 12 months to D (approved on/before the window's "
                 "first day, not deregistered on/before D): those with at least one child placed on 75% "

@@ -64,7 +64,7 @@ OC2_METHOD = ("DfE year-end (31 March) outcome. Cohort: children " + CONTINUOUS 
 KPIS = [
     Kpi(
         id="iha_within_20wd", title="Initial health assessments within 20 working days", area=AREA,
-        unit="percent", polarity="higher", target=100.0, frequency="monthly",
+        unit="percent", polarity="higher", target=100.0, target_basis='seed ¶2.7: the required standard is within 20 working days of becoming looked after', frequency="monthly",
         source="CPPCR 2010 reg 7; Promoting the health and well-being of looked-after children (2015).",
         method=("IHA duties (due = period start + 20 working days; a duty exists only for a child still "
                 "looked after on its due date) whose period of care started in D's month (the duty's "
@@ -74,7 +74,7 @@ KPIS = [
     ),
     Kpi(
         id="rha_on_time", title="Review health assessments on time", area=AREA, unit="percent",
-        polarity="higher", target=None, frequency="monthly",
+        polarity="higher", target=100.0, target_basis="chosen: a statutory timescale (2015 health guidance), so 100% as the seed's other statutory timescales; the seed reports about 85% (¶2.8) and sets none", frequency="monthly",
         source="Promoting the health and well-being of looked-after children (2015): 6-monthly under 5, else annual.",
         method=("RHA duties due in D's month (1st to D) and on/before the as-of date; numerator = done "
                 "on/before the due date. Aggregated from the duties table."),
@@ -82,7 +82,7 @@ KPIS = [
     ),
     Kpi(
         id="health_assessment_up_to_date", title="Health assessment up to date", area=AREA,
-        unit="percent", polarity="higher", target=None, frequency="monthly",
+        unit="percent", polarity="higher", target=89.0, target_basis="chosen: England's 2022 OC2 figure, 89%, as the minimum standard the seed calls for (¶2.10 reports 86%)", frequency="monthly",
         source="Promoting the health and well-being of looked-after children (2015).",
         method=("Of children " + CONTINUOUS + ": "
                 "those whose latest health assessment (IHA or RHA, completed on/before D) was completed "
@@ -100,7 +100,7 @@ KPIS = [
     ),
     Kpi(
         id="dental_check_up_to_date", title="Dental check up to date", area=AREA, unit="percent",
-        polarity="higher", target=None, frequency="monthly",
+        polarity="higher", target=70.0, target_basis="chosen: England's 2022 OC2 figure, 70% (the seed reports 70% now, 52% at 31 March 2021, ¶2.10)", frequency="monthly",
         source="Local standard (KPIS.md DENTAL); the 903 OC2 counts a check in the year.",
         method=("Of children " + CONTINUOUS + ": "
                 "those with a dental check in the 12 months to D, (D - 12 months, D]."),
@@ -115,35 +115,35 @@ KPIS = [
     ),
     Kpi(
         id="oc2_health_assessment", title="Annual health assessment (OC2)", area=AREA, unit="percent",
-        polarity="higher", target=None, frequency="annual",
+        polarity="higher", target=89.0, target_basis="chosen: England's 2022 figure, 89% (KPIS.md)", frequency="annual",
         source="SSDA903 OC2 HEALTH_ASSESSMENT; DfE outcomes (DOMAIN.md B1); national 2022: 89%.",
         method=OC2_METHOD + "; numerator = HEALTH_ASSESSMENT = 1.",
         tables=("episodes", "oc2"), basis="children", rows=_oc2("o.health_assessment = 1"),
     ),
     Kpi(
         id="oc2_dental_check", title="Dental check (OC2)", area=AREA, unit="percent",
-        polarity="higher", target=None, frequency="annual",
+        polarity="higher", target=70.0, target_basis="chosen: England's 2022 figure, 70% (KPIS.md)", frequency="annual",
         source="SSDA903 OC2 TEETH_CHECK; national 2022: 70%.",
         method=OC2_METHOD + "; numerator = TEETH_CHECK = 1.",
         tables=("episodes", "oc2"), basis="children", rows=_oc2("o.teeth_check = 1"),
     ),
     Kpi(
         id="oc2_immunisations", title="Immunisations up to date (OC2)", area=AREA, unit="percent",
-        polarity="higher", target=None, frequency="annual",
+        polarity="higher", target=85.0, target_basis="chosen: England's 2022 figure, 85% (KPIS.md)", frequency="annual",
         source="SSDA903 OC2 IMMUNISATIONS; national 2022: 85%.",
         method=OC2_METHOD + "; numerator = IMMUNISATIONS = 1.",
         tables=("episodes", "oc2"), basis="children", rows=_oc2("o.immunisations = 1"),
     ),
     Kpi(
         id="oc2_development_assessment", title="Development assessments up to date, ages 0-4 (OC2)",
-        area=AREA, unit="percent", polarity="higher", target=None, frequency="annual",
+        area=AREA, unit="percent", polarity="higher", target=89.0, target_basis="chosen: England's figure, 89% (KPIS.md)", frequency="annual",
         source="SSDA903 OC2 HEALTH_CHECK (under-5s only); national 89%.",
         method=OC2_METHOD + ", aged 0-4 on 31 March (OC2 DOB, else Header DOB); numerator = HEALTH_CHECK = 1.",
         tables=("episodes", "oc2"), basis="children", rows=_oc2("o.health_check = 1", "AGE BETWEEN 0 AND 4"),
     ),
     Kpi(
         id="oc2_sdq_received", title="Strengths and difficulties questionnaire, ages 5-16 (OC2)",
-        area=AREA, unit="percent", polarity="higher", target=None, frequency="annual",
+        area=AREA, unit="percent", polarity="higher", target=77.0, target_basis="chosen: England's figure, 77% (KPIS.md)", frequency="annual",
         source="SSDA903 OC2 SDQ_SCORE; national 77%.",
         method=OC2_METHOD + ", aged 5-16 on 31 March (OC2 DOB, else Header DOB); numerator = an SDQ score recorded (SDQ_SCORE not blank).",
         tables=("episodes", "oc2"), basis="children", rows=_oc2("o.sdq_score IS NOT NULL", "AGE BETWEEN 5 AND 16"),

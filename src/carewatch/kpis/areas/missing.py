@@ -12,7 +12,7 @@ _MISSING = """(SELECT DISTINCT child, mis_start FROM missing
 KPIS = [
     Kpi(
         id="missing_children_pct", title="Children who went missing in the last 12 months", area=AREA,
-        unit="percent", polarity="lower", target=None, frequency="monthly",
+        unit="percent", polarity="lower", target=11.0, target_basis="chosen: England's figure, 11% (KPIS.md); the seed names reduced missing (¶2.21) with no figure", frequency="monthly",
         source="DfE 'percentage of CLA during the year who went missing' (DOMAIN.md B1); national 11%.",
         method=("Of children looked after at any time in the 12 months to D (a period of care, not short "
                 "breaks, starting on/before D and ending after the window's first day, since a child is "

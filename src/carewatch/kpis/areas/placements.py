@@ -12,7 +12,7 @@ PLACEMENT = ("A placement is a spell with one carer as derived into the placemen
 KPIS = [
     Kpi(
         id="placements_3plus", title="Children with three or more placements in the last 12 months",
-        area=AREA, unit="percent", polarity="lower", target=None, frequency="monthly",
+        area=AREA, unit="percent", polarity="lower", target=10.0, target_basis="chosen: England's figure, 10% (KPIS.md); the seed names placement stability (¶1.7) with no figure", frequency="monthly",
         source="DfE 'CLA at 31 March with 3 or more placements during the year' (DOMAIN.md B1); national 10%.",
         method=("Of children looked after on D, those with 3 or more placements overlapping the 12 months "
                 "to D, (D - 12 months, D]. A placement overlaps when it started on/before D and ended "
@@ -30,7 +30,7 @@ KPIS = [
     ),
     Kpi(
         id="placement_stability_long_term", title="Long-term placement stability", area=AREA,
-        unit="percent", polarity="higher", target=None, frequency="monthly",
+        unit="percent", polarity="higher", target=71.0, target_basis="chosen: England's figure, 71% (KPIS.md); the seed names stability (¶1.7) with no figure", frequency="monthly",
         source="DfE long-term stability: under-16s looked after 2.5 years, with the same carer 2 years (DOMAIN.md B1); national 71%.",
         method=("Of children looked after on D, aged under 16 on D, whose current period of care (not short "
                 "breaks) began on/before D - 30 months: those whose current placement began on/before "

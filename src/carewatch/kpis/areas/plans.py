@@ -10,7 +10,7 @@ TIMELY = ("Aggregated from the duties table, so it always agrees with the due li
 KPIS = [
     Kpi(
         id="care_plan_reviewed", title="Children with a care plan and reviews up to date", area=AREA,
-        unit="percent", polarity="higher", target=100.0, frequency="monthly",
+        unit="percent", polarity="higher", target=100.0, target_basis='seed ¶2.6: the target for a care plan in place and reviewed is 100%', frequency="monthly",
         source="CPPCR 2010 reg 4 (care plan within 10 working days) and reg 33 (reviews).",
         method=("Of children looked after on D whose current period of care began at least 10 working "
                 "days before D (D is on/after period start + 10 working days): those with a care plan "
@@ -43,21 +43,21 @@ KPIS = [
     ),
     Kpi(
         id="reviews_on_time", title="Looked-after reviews on time", area=AREA, unit="percent",
-        polarity="higher", target=100.0, frequency="monthly",
+        polarity="higher", target=100.0, target_basis="a statutory timescale (CPPCR reg 33), so 100%, the seed's expectation for plans and visits (¶2.5-2.6)", frequency="monthly",
         source="CPPCR 2010 reg 33: first review within 20 working days, second within 3 months, then 6-monthly.",
         method="REVIEW duties. " + TIMELY,
         tables=("episodes", "reviews"), basis="duties", rows=timeliness("REVIEW"),
     ),
     Kpi(
         id="visits_on_time", title="Social worker visits on time", area=AREA, unit="percent",
-        polarity="higher", target=100.0, frequency="monthly",
+        polarity="higher", target=100.0, target_basis='seed ¶2.6: statutory visits in timescale, 100% as for care plans (89% Oct 2021, 93% Nov 2021)', frequency="monthly",
         source="CPPCR 2010 reg 28 (simplified as KPIS.md VISIT); virtual visits count only 2020-04-24 to 2021-09-30.",
         method="VISIT duties. " + TIMELY,
         tables=("episodes", "visits"), basis="duties", rows=timeliness("VISIT"),
     ),
     Kpi(
         id="permanence_plan_by_second_review", title="Permanence plan by the second review", area=AREA,
-        unit="percent", polarity="higher", target=100.0, frequency="monthly",
+        unit="percent", polarity="higher", target=100.0, target_basis='seed ¶2.5: the indicator carries an expectation of 100%', frequency="monthly",
         source="Children Act 1989 guidance vol 2: permanence plan by the second review.",
         method=("Of children looked after on D whose current period of care has had its second review "
                 "(the second distinct review date in the 903 Reviews table on/after the period start) "

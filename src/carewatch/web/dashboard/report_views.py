@@ -44,15 +44,20 @@ def _report_dir(snapshot, public: bool) -> Path:
     """The cached report folder, written on first use: built aside, then renamed into place.
     The panels' records change while a snapshot does not: their figures are part of the key."""
     from carewatch.reports import write_report
+    from carewatch.web.indicators import store
 
     version = "public" if public else "full"
     panels = _panels(snapshot.as_of)
-    key = hashlib.sha256(json.dumps(panels["activity"], sort_keys=True).encode()).hexdigest()[:12]
+    # the panels' figures, the targets in force and the commentary are in the report: a change to
+    # any of them is a new version
+    edits = json.dumps([panels["activity"], store.version(snapshot.settings)], sort_keys=True, default=str)
+    key = hashlib.sha256(edits.encode()).hexdigest()[:12]
     folder = snapshot.home.root / "report-cache" / snapshot.snapshot_id / f"{snapshot.as_of}-{version}-{key}"
     if not folder.exists():
         folder.parent.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".building-"))
-        write_report(snapshot.con, building, as_of=snapshot.as_of, public=public, panels=panels)
+        write_report(snapshot.con, building, as_of=snapshot.as_of, public=public, panels=panels,
+                     targets=store.targets(snapshot.settings), commentary=store.commentary())
         try:
             os.rename(building, folder)
         except OSError:  # another request finished first: its copy is the same

@@ -26,6 +26,7 @@ from carewatch.web import data
 from carewatch.web.accounts.access import access_of
 from carewatch.web.audit.log import record
 from carewatch.web.audit.models import Action, AuditEvent
+from carewatch.web.dashboard import indicator_edits
 
 PAGE_SIZE = 100
 
@@ -92,9 +93,17 @@ def _filters_text(filters: dict) -> str:
 # --- aggregate pages: every role -----------------------------------------------------------------
 
 @lru_cache(maxsize=16)
-def _overview_areas(path, as_of, public: bool) -> str:
-    """The overview's tables, the same for every user of a snapshot on a date (and version): rendered once."""
-    return render_to_string("_overview_areas.html", {"areas": data.overview(path, as_of, public)})
+def _overview_areas(path, as_of, public: bool, targets) -> str:
+    """The overview's tables, the same for every user of a snapshot on a date (and version) with
+    the same targets in force: rendered once."""
+    return render_to_string("_overview_areas.html", {"areas": data.overview(path, as_of, public, targets)})
+
+
+def _targets(request):
+    """The targets in force (carewatch.kpis.targets): the app DB's edits over the settings."""
+    from carewatch.web.indicators import store
+
+    return store.targets(request.snapshot.settings)
 
 
 def _public(request) -> bool:
@@ -117,7 +126,8 @@ def overview(request):
             mine = figures.filter(pl.col("team").is_in(list(teams)))
             team_rows = [{"kpi": REGISTRY[kpi_id], "rows": group.sort("team").to_dicts()}
                          for (kpi_id,), group in mine.group_by(["id"], maintain_order=True) if kpi_id in REGISTRY]
-    return _page(request, "overview.html", {"areas_html": _overview_areas(snap.path, snap.as_of, _public(request)),
+    return _page(request, "overview.html", {"areas_html": _overview_areas(snap.path, snap.as_of, _public(request),
+                                                                          _targets(request)),
                                             "team_rows": team_rows, "team_period": period_end})
 
 
@@ -147,7 +157,7 @@ def _period(request, series: pl.DataFrame) -> date | None:
 @needs_snapshot
 def indicator(request, kpi_id):
     snap = request.snapshot
-    info = data.indicator(snap.path, snap.as_of, _kpi(kpi_id), _public(request))
+    info = data.indicator(snap.path, snap.as_of, _kpi(kpi_id), _public(request), _targets(request))
     access = access_of(request.user)
     period = _period(request, info["series"])
     children = None
@@ -162,14 +172,15 @@ def indicator(request, kpi_id):
     comparison = published_comparison(info["kpi"], snap.meta.get("la"), snap.settings.statistical_neighbours,
                                       snap.as_of)
     return _page(request, "indicator.html", {**info, "period": period, "children": children,
-                                             "comparison": comparison})
+                                             "comparison": comparison,
+                                             **indicator_edits.context(request, info)})
 
 
 @require_GET
 @needs_snapshot
 def indicator_csv(request, kpi_id):
     snap = request.snapshot
-    series = data.indicator(snap.path, snap.as_of, _kpi(kpi_id), _public(request))["series"]
+    series = data.indicator(snap.path, snap.as_of, _kpi(kpi_id), _public(request), _targets(request))["series"]
     return _csv(series, f"{kpi_id}-{snap.as_of}.csv")
 
 
@@ -178,7 +189,7 @@ def indicator_csv(request, kpi_id):
 @child_level("children behind an indicator (CSV)")
 def indicator_children_csv(request, kpi_id):
     snap = request.snapshot
-    series = data.indicator(snap.path, snap.as_of, _kpi(kpi_id))["series"]
+    series = data.indicator(snap.path, snap.as_of, _kpi(kpi_id), targets=_targets(request))["series"]
     period = _period(request, series)
     if period is None:
         raise Http404("no figures")
