@@ -3,7 +3,9 @@
     uv run python scripts/demo_vs_seed.py [--seed 1] [--write docs/demo-vs-seed.md]
 
 Generates the `demo` profile, imports it into a temporary home and reads every figure from the
-snapshot's stored indicator values (the same numbers the dashboard and report show).
+snapshot's stored indicator values (the same numbers the dashboard and report show). The placement
+figures at 31 March 2022 come from a second run with ``--as-of 2022-03-31``: the demo simulates to
+that date whatever the extract date, so it is the same council (docs/synth.md).
 """
 from __future__ import annotations
 
@@ -49,14 +51,27 @@ SEED = [
 ]
 
 
-def demo_figures(seed: int) -> pl.DataFrame:
+# DfE's published placement stability for council 938 (la_cla_placement_stability.csv, 2021 and
+# 2022 releases): (indicator, 31 March, percent, numerator / denominator, the demo before the
+# November 2026 placement calibration, from the same indicators)
+DFE = [
+    ("placements_3plus", "2021-03-31", 14, "129 / 891", "5.7 (51 / 892)"),
+    ("placement_stability_long_term", "2021-03-31", 55, "105 / 192", "75.9 (132 / 174)"),
+    ("placements_3plus", "2022-03-31", 11, "96 / 861", "4.2 (36 / 861)"),
+    ("placement_stability_long_term", "2022-03-31", 69, "162 / 236", "71.9 (128 / 178)"),
+]
+#: the dates of the drift table: the demo's story is drift falling from 2019 as the panel works
+DRIFT_DATES = ["2019-03-31", "2019-09-30", "2020-03-31", "2020-09-30", "2021-03-31", "2021-09-30", "2021-11-30"]
+
+
+def demo_figures(seed: int, as_of: date | None = None) -> pl.DataFrame:
     from carewatch.importer import run_import
     from carewatch.kpis import kpi_series
     from carewatch.snapshot import Home, open_snapshot
     from carewatch.synth import generate
 
     with tempfile.TemporaryDirectory() as tmp:
-        generate("demo", seed, Path(tmp) / "extracts")
+        generate("demo", seed, Path(tmp) / "extracts", as_of=as_of)
         home = Home(Path(tmp) / "home")
         run_import(home, [Path(tmp) / "extracts"])
         with open_snapshot(home) as con:
@@ -83,12 +98,49 @@ def table(series: pl.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def _figure(series: pl.DataFrame, kpi_id: str, month: str) -> tuple[str, str]:
+    row = series.filter((pl.col("id") == kpi_id) & (pl.col("period_end") == date.fromisoformat(month)))
+    if row.height == 0 or row["value"][0] is None:
+        return "no data", ""
+    r = row.row(0, named=True)
+    parts = "" if r["numerator"] is None else f"{r['numerator']} / {r['denominator']}"
+    return (f"{int(r['value'])}" if r["unit"] == "count" else f"{r['value']}"), parts
+
+
+def placements_table(series: pl.DataFrame, march_2022: pl.DataFrame) -> str:
+    lines = ["| indicator | 31 March | DfE 938 | DfE n / d | demo | n / d | demo before |",
+             "| --- | --- | ---: | --- | ---: | --- | ---: |"]
+    for kpi_id, month, dfe, dfe_parts, before in DFE:
+        value, parts = _figure(march_2022 if month.startswith("2022") else series, kpi_id, month)
+        lines.append(f"| `{kpi_id}` | {month[:4]} | {dfe} | {dfe_parts} | {value} | {parts} | {before} |")
+    return "\n".join(lines)
+
+
+def drift_table(series: pl.DataFrame) -> str:
+    ids = sorted(i for i in series["id"].unique().to_list() if i.startswith("drift_"))
+    lines = ["| indicator | " + " | ".join(d[:7] for d in DRIFT_DATES) + " |",
+             "| --- |" + " ---: |" * len(DRIFT_DATES)]
+    for kpi_id in ids:
+        lines.append(f"| `{kpi_id}` | " + " | ".join(_figure(series, kpi_id, d)[0] for d in DRIFT_DATES) + " |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--write", type=Path)
     args = parser.parse_args()
-    text = table(demo_figures(args.seed))
+    series = demo_figures(args.seed)
+    text = (table(series) + "\n\n## Placement moves beside council 938's published figures\n\n"
+            "DfE's published placement stability for council 938 at 31 March, beside the demo's "
+            "`placements_3plus` and `placement_stability_long_term` (2021 from the default extract, 2022 "
+            "from `carewatch synth --profile demo --seed 1 --as-of 2022-03-31`, the same council; "
+            "docs/synth.md \"Placement moves\"). \"demo before\" is the demo before the November 2026 "
+            "calibration.\n\n"
+            + placements_table(series, demo_figures(args.seed, date(2022, 3, 31)))
+            + "\n\n## Drift\n\nThe `drift_<reason>` counts (children on each drift list) at each date: "
+            "the demo's story is drift falling from 2019 as the Permanence Panel works (docs/synth.md "
+            "\"Drift\").\n\n" + drift_table(series))
     if args.write:
         args.write.write_text(
             "# The demo council beside the seed report\n\n"

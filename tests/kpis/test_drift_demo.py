@@ -64,3 +64,15 @@ def test_cli_gives_the_list_and_refuses_a_date_outside_the_history(demo):
     assert CliRunner().invoke(app, ["drift", "--home", str(home.root), "--reason", "nope"]).exit_code == 2
     text = CliRunner().invoke(app, ["drift", "--home", str(home.root), "--reason", "placement_order_not_placed"])
     assert text.exit_code == 0 and "Placement order, not placed for adoption" in text.stdout
+
+
+def test_the_demo_drifts_less_since_2019(demo):
+    # the demo's story (docs/synth.md "Drift"): lists long enough to mean something, shorter each
+    # year as the Permanence Panel (from June 2019) works through them
+    con, as_of, _ = demo
+    counts = [drift_list(con, d).height for d in (date(2019, 9, 30), date(2020, 9, 30), as_of)]
+    assert counts[0] > counts[1] > counts[2] > 100, counts
+    # and not only the placement moves: the permanence reasons fall too
+    permanence = [drift_list(con, d).filter(pl.col("reason") != "unstable").height
+                  for d in (date(2019, 9, 30), as_of)]
+    assert permanence[0] > permanence[1] > 20, permanence

@@ -56,6 +56,22 @@ PROVIDER_BY_PLACE = {
 MOVE_REASONS = (("CARPL", "CLOSE", "ALLEG", "STAND", "APPRR", "CREQB", "CREQO", "CHILD", "LAREQ", "OTHER"),
                 (0.34, 0.05, 0.02, 0.03, 0.01, 0.18, 0.12, 0.08, 0.07, 0.10))
 OWN_HOMES = 6  # the council's own children's homes (residential events)
+# placement moves per year in care by age at entry (under 5, 5-9, 10-15, 16+), before the
+# profile's move intensity, and the gamma shape of the per-child frailty (smaller: moves more
+# concentrated on a few children). Calibrated with the demo's curves to council 938's published
+# placement stability (docs/synth.md).
+MOVE_RATE = (0.5, 0.7, 1.3, 1.5)
+MOVE_SHAPE = 1.0
+MOVE_PEAK = 2.0
+# the Permanence Panel: the share of children about to drift that it moves on, by month (none
+# before it was set up in mid-2019); plans are agreed about the second review, PLAN_DAYS in
+PERMANENCE_PANEL = {(2015, 4): 0.0, (2019, 6): 0.0, (2020, 6): 0.7, (2021, 3): 0.9}
+PANEL_FROM = date(2019, 6, 1)
+PANEL_BACKLOG_DAYS = 730
+PLAN_DAYS = 45
+# the share of the panel's reach that children waiting to go home see (their return
+# depends on parents, less on the council)
+HOME_SHARE = 0.8
 
 
 @dataclass
@@ -121,7 +137,7 @@ def simulate(profile: Profile, seed: int, as_of: date) -> Care:
     asof = D.day(as_of)
     # simulate at least to the profile's own extract date, so that an earlier --as-of gives the
     # same children and episodes, only cut off sooner
-    horizon = max(asof, D.day(profile.default_as_of))
+    horizon = max(asof, D.day(profile.simulated_to or profile.default_as_of))
     first_day = D.day(date(profile.history_start.year - profile.burn_in_years, 4, 1))
     start, la = _entries(rng, profile, first_day, horizon)
     n = len(start)
@@ -176,12 +192,42 @@ def simulate(profile: Profile, seed: int, as_of: date) -> Care:
     match = placement_order + _lognormal_days(rng, 110, 0.6, n)
     placed_for_adoption = match + rng.integers(7, 40, n)
     adoption_order = placed_for_adoption + np.maximum(75, rng.normal(240, 70, n)).astype(np.int32)
+    # the Permanence Panel (from mid-2019) acts on children drifting, more as it worked through its
+    # backlog: a share of those about to cross a drift threshold move on soon after it. Its own
+    # stream, so the rest of the council is drawn as before (docs/synth.md "Drift").
+    panel_rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(2)[1])
+    panel = D.monthly(PERMANENCE_PANEL)
+    first_panel = D.day(PANEL_FROM)
+
+    def review(due):
+        """When the panel looks at a child whose drift begins on ``due``: then, or for a child
+        already drifting when it began, some time in its first two years (the backlog)."""
+        return np.maximum(due, first_panel + panel_rng.integers(0, PANEL_BACKLOG_DAYS, n))
+
+    # a placement order 6 months old with no placement for adoption: placed within two months
+    due = review(placement_order + 183)
+    acts = (placed_for_adoption > due) & (panel_rng.random(n) < panel(due))
+    shift = np.where(acts, np.minimum(0, due + panel_rng.integers(0, 60, n) - placed_for_adoption), 0)
+    match, placed_for_adoption, adoption_order = match + shift, placed_for_adoption + shift, adoption_order + shift
     end = np.where(route == ADOPTION, adoption_order, start + dur).astype(np.int64)
+    # a plan to go home or to a special guardian 9 months old (agreed about the second review):
+    # the child leaves within three months
+    due = review(start + PLAN_DAYS + 274)
+    acts = (np.isin(route, [HOME, SGO]) & (end > due)
+            & (panel_rng.random(n) < panel(due) * np.where(route == HOME, HOME_SHARE, 1.0)))
+    end = np.where(acts, np.minimum(end, due + panel_rng.integers(0, 90, n)), end)
     aged_out = end >= b18
     end = np.minimum(end, b18).astype(np.int32)
     # long-term carers are identified about a year in (a move, or the same carer made long-term)
     long_term_from = start + np.maximum(120, rng.normal(340, 100, n)).astype(np.int32)
-    long_term_same_carer = rng.random(n) < 0.55
+    # a long-term fostering plan 6 months old with the child not yet in a long-term placement: one
+    # made within two months; for an unaccompanied child under 16 (who otherwise has none), the
+    # foster placement confirmed as long-term (the same carer)
+    due = review(start + PLAN_DAYS + 183)
+    acts = ((long_term_from > due) | uasc) & (panel_rng.random(n) < panel(due))
+    uasc_confirmed = acts & uasc & (due < D.birthday(dob, 16))
+    long_term_from = np.where(acts, np.minimum(long_term_from, due + panel_rng.integers(0, 60, n)), long_term_from)
+    long_term_same_carer = (rng.random(n) < 0.55) | uasc_confirmed
     adopted_by_foster_carer = rng.random(n) < 0.15
 
     rec = np.select(
@@ -210,19 +256,33 @@ def simulate(profile: Profile, seed: int, as_of: date) -> Care:
     })
 
     # placement change points -----------------------------------------------------------------------
-    years = np.maximum(0, np.minimum(end, horizon) - start) / 365.25
-    move_rate = np.select([age < 5, age < 10, age < 16], [0.35, 0.45, 0.8], 0.9)
-    moves = rng.poisson(move_rate * years)
+    # moves draw from their own stream, so retuning them does not reshuffle the rest of the council
+    move_rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+    # candidates to the horizon whatever the period's end (those after it are dropped), so the
+    # moves do not change when a route's dates do
+    years = np.maximum(0, horizon - start) / 365.25
+    move_rate = np.select([age < 5, age < 10, age < 16], MOVE_RATE[:3], MOVE_RATE[3])
+    # a few children move often (a gamma "frailty" of mean 1 per child): three placements in a year
+    # come from them, as in real councils, not from everyone moving a little
+    frailty = move_rng.gamma(MOVE_SHAPE, 1 / MOVE_SHAPE, n)
+    intensity = D.monthly(profile.move_intensity)
+    # drawn at a fixed peak rate and thinned, so retuning the curve at one date keeps the moves of
+    # every other date (common random numbers)
+    peak = max(MOVE_PEAK, *profile.move_intensity.values())
+    moves = move_rng.poisson(move_rate * frailty * years * peak)
     move_pid = np.repeat(pid, moves)
-    move_window_end = np.where(route == ADOPTION, placed_for_adoption, end)[move_pid]
-    move_date = start[move_pid] + 1 + (rng.random(len(move_pid)) * np.maximum(
-        0, move_window_end - start[move_pid] - 1)).astype(np.int32)
+    move_window_end = np.minimum(np.where(route == ADOPTION, placed_for_adoption, end), horizon)[move_pid]
+    move_date = start[move_pid] + 1 + (move_rng.random(len(move_pid)) * np.maximum(
+        0, horizon - start[move_pid] - 1)).astype(np.int32)
+    # the move rate over time (thinning: a move drawn at the peak rate happens with the rate then)
+    happens = move_rng.random(len(move_pid)) * peak < intensity(move_date)
     # long-term placements are more stable: most moves after one is made do not happen
-    settled = (route[move_pid] == TO_18) & (move_date > long_term_from[move_pid]) & (rng.random(len(move_pid)) < 0.6)
-    keep = (move_date < move_window_end) & ~settled
+    settled = ((route[move_pid] == TO_18) & (move_date > long_term_from[move_pid])
+               & (move_rng.random(len(move_pid)) < D.monthly(profile.long_term_settled)(move_date)))
+    keep = (move_date < move_window_end) & happens & ~settled
     move_pid, move_date = move_pid[keep], move_date[keep]
     adopt_rows = pid[(route == ADOPTION) & (placed_for_adoption < end)]
-    lt_rows = pid[(route == TO_18) & (long_term_from < end) & ~uasc]
+    lt_rows = pid[(route == TO_18) & (long_term_from < end) & (~uasc | uasc_confirmed)]
     sgo_rows = pid[(route == SGO) & (start + 60 < end - 120)]
     sgo_move = (end[sgo_rows] - rng.integers(120, 300, len(sgo_rows))).astype(np.int32)
     sgo_keep = sgo_move > start[sgo_rows]

@@ -2,6 +2,7 @@
 ``pl.Date``), with the calendar rules of carewatch.calendar done on whole arrays at once."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 
@@ -65,6 +66,13 @@ def month_index(days: np.ndarray) -> np.ndarray:
 
 def month_key(year: int, month: int) -> int:
     return (year - 1970) * 12 + month - 1
+
+
+def monthly(points: dict[tuple[int, int], float]) -> Callable[[np.ndarray], np.ndarray]:
+    """A month-by-month value, linear between the given (year, month) points and flat beyond them."""
+    keys = np.array([month_key(y, m) for y, m in sorted(points)], dtype=float)
+    values = np.array([points[k] for k in sorted(points)])
+    return lambda day_numbers: np.interp(month_index(day_numbers).astype(float), keys, values)
 
 
 def years_of(days: np.ndarray) -> np.ndarray:

@@ -15,14 +15,7 @@ import polars as pl
 
 from carewatch.synth import days as D
 from carewatch.synth.care import ADOPTION, ROUTE_NAMES, SGO, TO_18, Care, numbered
-from carewatch.synth.days import as_dates
-
-
-def monthly(points: dict[tuple[int, int], float]) -> Callable[[np.ndarray], np.ndarray]:
-    """A month-by-month probability, linear between the given months and flat beyond them."""
-    keys = np.array([D.month_key(y, m) for y, m in sorted(points)], dtype=float)
-    values = np.array([points[k] for k in sorted(points)])
-    return lambda day_numbers: np.interp(D.month_index(day_numbers).astype(float), keys, values)
+from carewatch.synth.days import as_dates, monthly
 
 
 # Month-by-month practice, shaped to the seed report (KPIS.md "seed" column).
@@ -286,7 +279,8 @@ def _confirmations(rng: np.random.Generator, care: Care, pids: np.ndarray, agree
     lt_end = _long_term_placement_end(care)[pids]
     panel = D.day(date(2019, 6, 1))
     candidate = np.maximum(agreed, lt_from) + np.round(90 * np.exp(0.6 * rng.standard_normal(len(pids)))).astype(np.int64)
-    backlog = panel + rng.integers(0, D.day(date(2021, 11, 15)) - panel, len(pids))
+    # the backlog worked through fastest in the first months (half of it by the end of July 2019)
+    backlog = panel + (rng.random(len(pids)) ** 4 * (D.day(date(2021, 11, 15)) - panel)).astype(np.int64)
     candidate = np.where((candidate < panel) & (rng.random(len(pids)) < 0.85), np.maximum(candidate, backlog), candidate)
     eligible = (route == TO_18) & ~uasc
     ok = eligible & (candidate < lt_end) & (candidate <= care.as_of)

@@ -29,6 +29,15 @@ class Profile:
     #: Mind of My Own statements per calendar year (participation table)
     momo_per_year: dict[int, int] = field(default_factory=lambda: {2018: 127, 2019: 417, 2020: 677, 2021: 790})
     weights: tuple[float, ...] = ()
+    #: simulate at least to this date (default: the extract date), so that an extract to any date up
+    #: to it shows the same children and episodes, only cut off sooner
+    simulated_to: date | None = None
+    #: placement moves per year relative to the base rates, by (year, month), linear between the
+    #: points and flat beyond them (the move rate over time: care.simulate)
+    move_intensity: dict[tuple[int, int], float] = field(default_factory=lambda: {(2015, 4): 1.0})
+    #: the share of moves that a long-term placement prevents (children staying to 18 once it is
+    #: made), by (year, month) of the move, as move_intensity
+    long_term_settled: dict[tuple[int, int], float] = field(default_factory=lambda: {(2015, 4): 0.6})
 
 
 # Starts per year for 938 (DfE published: 457 in 2019-20, 456 in 2020-21, 417 in 2021-22); the
@@ -39,9 +48,18 @@ DEMO = Profile(
     las=(("938", "West Sussex (synthetic)"),),
     history_start=date(2015, 4, 1),
     default_as_of=date(2021, 11, 30),
-    starts_per_year={2010: 255, 2016: 260, 2017: 285, 2018: 295, 2019: 315, 2020: 445, 2021: 460, 2022: 360},
+    starts_per_year={2010: 255, 2016: 260, 2017: 285, 2018: 295, 2019: 315, 2020: 445, 2021: 460, 2022: 417},
     # a little under the default share from 2019-20: the seed report's 90 UASC in November 2021
     uasc_share={2015: 0.06, 2017: 0.09, 2020: 0.118},
+    # to the last year compared with DfE's published figures: the demo at any extract date up to
+    # 31 March 2022 is the same council
+    simulated_to=date(2022, 3, 31),
+    # placement moves (calibrated to council 938's published figures, docs/demo-vs-seed.md): more
+    # from 2019 to the spring of 2021 (placements breaking down through the pandemic), and
+    # long-term placements made stable from 2020 as the Permanence Panel confirmed them, which
+    # brings long-term stability from 55% (March 2021) to 69% (March 2022)
+    move_intensity={(2015, 4): 0.9, (2019, 3): 1.3, (2021, 3): 1.4, (2021, 6): 1.3},
+    long_term_settled={(2015, 4): 0.0, (2019, 12): 0.0, (2020, 9): 0.95},
 )
 
 SMALL = Profile(
