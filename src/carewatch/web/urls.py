@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from carewatch.web.accounts import sso
-from carewatch.web.dashboard import report_views, views
+from carewatch.web.dashboard import annexa_views, report_views, views
 from carewatch.web.forecasting import views as forecast_views
 
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("indicators/<str:kpi_id>/series.csv", views.indicator_csv, name="indicator_csv"),
     path("indicators/<str:kpi_id>/children.csv", views.indicator_children_csv, name="indicator_children_csv"),
     path("report/performance-summary.<str:fmt>", report_views.performance_summary, name="report"),
+    path("annex-a/", annexa_views.annex_a_page, name="annex_a"),
+    path("annex-a/annex-a.xlsx", annexa_views.annex_a_download, name="annex_a_download"),
     path("due/", views.due_list, name="due"),
     path("drift/", views.drift, name="drift"),
     path("due.csv", views.due_csv, name="due_csv"),
