@@ -52,3 +52,8 @@ def test_check_command_prints_the_same_summary(demo):
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout) == found.summary().to_dicts()
     assert CliRunner().invoke(app, ["annex-a", "--home", str(home.root)]).exit_code == 2  # no --out, no --check
+    text = CliRunner().invoke(app, ["annex-a", "--home", str(home.root), "--check", "--lists", "8"])
+    assert text.exit_code == 0 and "List 8 agrees with the dashboard's indicators: no figure differs." in text.stdout
+    children = CliRunner().invoke(app, ["annex-a", "--home", str(home.root), "--check", "--children", "--format", "json"])
+    rows = json.loads(children.stdout)
+    assert len(rows) == found.problems.height + found.in_care.height  # no child differs from the indicators

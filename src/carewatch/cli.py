@@ -413,7 +413,7 @@ def _print_readiness(con, result, extract: date, fmt: Format, children: bool) ->
     _print_frame(found.summary(), fmt, title=f"Annex A readiness on {result.as_of:%-d %B %Y}")
     if fmt is Format.text:
         if found.indicators.height == 0:
-            out.print("List 8 was not compared with the indicators (no children in care data).")
+            out.print("List 8 was not compared with the indicators: it was not asked for, or has no source.")
         elif found.agrees:
             out.print("List 8 agrees with the dashboard's indicators: no figure differs.")
         else:
