@@ -115,19 +115,36 @@ def _print_findings(findings: pl.DataFrame, fmt: Format, limit_per_code: int = 1
 def validate(paths: Annotated[list[Path], typer.Argument(help="Files or folders")],
              home: HomeOpt = None, fmt: FormatOpt = Format.text,
              strict: Annotated[bool, typer.Option("--strict", help="Fail on any row error")] = False):
-    """Check extracts and print findings; imports nothing."""
-    from carewatch.checks.findings import Severity
+    """Check extracts and print findings; imports nothing. An Annex A workbook (recognised by its
+    headings) is checked against Annex A's rules instead (docs/annex-a.md)."""
+    from carewatch.annexa_checks import check_workbook, is_annex_a
+    from carewatch.checks.findings import Severity, concat_findings
     from carewatch.importer import validate as run_validate
 
     from carewatch import settings as settings_mod
 
+    annex = {p: check_workbook(p) for p in paths if is_annex_a(p)}
+    for path, (sheets, _) in annex.items():
+        err.print(f"{path.name}: Annex A, " + ", ".join(f"List {n} on sheet '{s}'" for n, s in sorted(sheets.items())))
+    annex_findings = concat_findings([found for _, found in annex.values()])
+    annex_failed = annex_findings.filter((pl.col("severity") == Severity.FILE_ERROR) | (
+        pl.lit(strict) & (pl.col("severity") == Severity.ERROR))).height > 0
+    extracts = [p for p in paths if p not in annex]
+    if not extracts:  # only Annex A workbooks: no extracts to read
+        _print_findings(annex_findings, fmt)
+        if fmt is Format.text:
+            out.print(f"\n{annex_findings.filter(pl.col('severity') == Severity.ERROR).height} Annex A errors, "
+                      f"{annex_findings.filter(pl.col('severity') == Severity.WARNING).height} warnings.")
+        if annex_failed:
+            raise typer.Exit(1)
+        return
     with _progress() as step:
-        result = run_validate(paths, step, settings_mod.load(_home(home).root))
-    _print_findings(result.findings, fmt)
+        result = run_validate(extracts, step, settings_mod.load(_home(home).root))
+    _print_findings(concat_findings([annex_findings, result.findings]), fmt)
     if fmt is Format.text:
         out.print(f"\n{result.count(Severity.FILE_ERROR)} file errors, {result.count(Severity.ERROR)} row errors "
                   f"({result.quarantine.height} children would be left out), {result.count(Severity.WARNING)} warnings.")
-    if result.rejected or (strict and result.count(Severity.ERROR)):
+    if annex_failed or result.rejected or (strict and result.count(Severity.ERROR)):
         raise typer.Exit(1)
 
 
@@ -360,26 +377,55 @@ def _list_numbers(text: str) -> list[int]:
 
 
 @app.command("annex-a")
-def annex_a(out_dir: Annotated[Path, typer.Option("--out", help="Folder for annex-a-<la>-<as-of>.xlsx")],
+def annex_a(out_dir: Annotated[Optional[Path], typer.Option(
+                "--out", help="Folder for annex-a-<la>-<as-of>.xlsx (optional with --check)")] = None,
             home: HomeOpt = None, as_of: AsOfOpt = None,
             months: Annotated[int, typer.Option("--months", min=1, max=24, help="The window: months to the as-of date")] = 6,
-            lists: Annotated[str, typer.Option("--lists", help="Which lists, e.g. 3-10 (default: all 11)")] = "1-11"):
+            lists: Annotated[str, typer.Option("--lists", help="Which lists, e.g. 3-10 (default: all 11)")] = "1-11",
+            check: Annotated[bool, typer.Option(
+                "--check", help="Print the inspection-readiness checks (docs/annex-a.md)")] = False,
+            children: Annotated[bool, typer.Option(
+                "--children", help="With --check: the children behind each check, one row each")] = False,
+            fmt: FormatOpt = Format.text):
     """Ofsted's Annex A: the inspection's child-level lists, from the current snapshot."""
     from carewatch import settings as settings_mod
     from carewatch.annexa import annex_a as build, write_annex_a
 
+    if out_dir is None and not check:
+        raise typer.BadParameter("give a folder to write the workbook to (or --check)", param_hint="--out")
     chosen = _list_numbers(lists)
     con, meta = _open(home)
     when = _as_of(con, meta, as_of)
     settings = settings_mod.load(_home(home).root)
-    result = build(con, when, date.fromisoformat(meta["extract_date"]), months=months,
-                   area_postcodes=settings.area_postcodes, lists=chosen)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = write_annex_a(result, out_dir / f"annex-a-{meta.get('la', 'la')}-{when.isoformat()}.xlsx", meta)
-    for number, frame in result.frames.items():
-        err.print(f"List {number}: {frame.height} rows" + (f" (empty: {result.missing[number]})"
-                                                           if number in result.missing else ""))
-    out.print(str(path))
+    extract = date.fromisoformat(meta["extract_date"])
+    result = build(con, when, extract, months=months, area_postcodes=settings.area_postcodes, lists=chosen)
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = write_annex_a(result, out_dir / f"annex-a-{meta.get('la', 'la')}-{when.isoformat()}.xlsx", meta)
+        for number, frame in result.frames.items():
+            err.print(f"List {number}: {frame.height} rows" + (f" (empty: {result.missing[number]})"
+                                                               if number in result.missing else ""))
+        out.print(str(path))
+    if check:
+        _print_readiness(con, result, extract, fmt, children)
+
+
+def _print_readiness(con, result, extract: date, fmt: Format, children: bool) -> None:
+    from carewatch.annexa_checks import readiness
+
+    found = readiness(con, result, extract)
+    if children:
+        rows = found.child_rows()
+        _print_frame(rows, fmt, title="Children behind the readiness checks")
+        return
+    _print_frame(found.summary(), fmt, title=f"Annex A readiness on {result.as_of:%-d %B %Y}")
+    if fmt is Format.text:
+        if found.indicators.height == 0:
+            out.print("List 8 was not compared with the indicators: it was not asked for, or has no source.")
+        elif found.agrees:
+            out.print("List 8 agrees with the dashboard's indicators: no figure differs.")
+        else:
+            out.print("List 8 DISAGREES with the dashboard's indicators: see the indicator rows above.")
 
 
 @app.command()

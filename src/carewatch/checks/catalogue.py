@@ -17,6 +17,7 @@ def _register_all() -> None:
     # importing a check module registers its codes; the readers' codes live in carewatch.sources
     importlib.import_module("carewatch.checks.all_checks")
     importlib.import_module("carewatch.checks.completeness")
+    importlib.import_module("carewatch.annexa_checks")  # Annex A read back by `carewatch validate`
     if importlib.util.find_spec("carewatch.sources") is not None:
         importlib.import_module("carewatch.sources")
 

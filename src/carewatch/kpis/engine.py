@@ -156,7 +156,10 @@ def _prepare(con: duckdb.DuckDBPyConnection, extract_date: date, only: date | No
     if start is None:
         return False
     params = {"start": start, "extract": extract_date, "only": only, "latest": latest_to}
-    for name, ends in (("kd_monthly", _MONTH_ENDS), ("kd_annual", _MARCH_ENDS)):
+    # a monthly indicator has a figure for any day up to the extract date (Annex A's readiness
+    # compares List 8 with the indicators on its as-of date, which need not be a month-end)
+    any_day = f"{_MONTH_ENDS} UNION SELECT $only::DATE WHERE $only IS NOT NULL AND $only <= $extract"
+    for name, ends in (("kd_monthly", any_day), ("kd_annual", _MARCH_ENDS)):
         narrowed = f"""WITH e AS ({ends}) SELECT * FROM e
                        WHERE ($only IS NULL OR period_end = $only)
                          AND ($latest IS NULL OR period_end = (SELECT max(period_end) FROM e WHERE period_end <= $latest))"""
@@ -276,7 +279,8 @@ ROW_COLUMNS = ("period_end", "key", "counted")
 
 def kpi_rows(con: duckdb.DuckDBPyConnection, extract_date: date, period_end: date | None = None,
              ids: list[str] | None = None, latest_to: date | None = None) -> dict[str, pl.DataFrame]:
-    """The rows behind each indicator's figure (or those in ``ids``), for one date (``period_end``),
+    """The rows behind each indicator's figure (or those in ``ids``), for one date (``period_end``:
+    any day for a monthly indicator, a 31 March for an annual one),
     each indicator's latest date on/before ``latest_to`` (its month-end or 31 March), or every
     date: ``{id: frame}`` with period_end, key, counted and the deciding fields, counted rows first.
 

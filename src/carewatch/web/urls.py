@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from carewatch.web.accounts import sso
-from carewatch.web.dashboard import indicator_edits, report_views, views
+from carewatch.web.dashboard import annexa_views, indicator_edits, report_views, views
 from carewatch.web.forecasting import views as forecast_views
 
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("indicators/<str:kpi_id>/target/", indicator_edits.set_target, name="indicator_target"),
     path("indicators/<str:kpi_id>/commentary/", indicator_edits.set_commentary, name="indicator_commentary"),
     path("report/performance-summary.<str:fmt>", report_views.performance_summary, name="report"),
+    path("annex-a/", annexa_views.annex_a_page, name="annex_a"),
+    path("annex-a/annex-a.xlsx", annexa_views.annex_a_download, name="annex_a_download"),
     path("due/", views.due_list, name="due"),
     path("drift/", views.drift, name="drift"),
     path("due.csv", views.due_csv, name="due_csv"),
