@@ -176,7 +176,10 @@ def main() -> None:
     finally:
         stop.set()
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=60)  # gunicorn lets in-flight requests finish
+        except subprocess.TimeoutExpired:
+            server.kill()
 
     timed = [r for r in requests if published_at is None or r[1] < published_at]
     total = len(timed)
