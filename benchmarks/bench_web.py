@@ -1,13 +1,22 @@
 """Dashboard latency under concurrent load on loopback: p50/p95/max of the overview, an indicator
-page and the due list with N clients signed in as an analyst.
+page, the due list, the drift list and a child's page with N clients signed in as an analyst;
+with --import, while an import runs, and the worst request right after its publish.
 
     uv run python benchmarks/bench_web.py --home DIR [--clients 20] [--rounds 10] [--kpi visits_on_time]
+    uv run python benchmarks/bench_web.py --home DIR --import EXTRACTS [--after 60]
 
 DIR must hold a published snapshot (e.g. `carewatch synth --profile demo` then `carewatch import`).
 The script makes a user `bench-analyst` in DIR's app DB, starts `carewatch serve` on a free port
 (plain HTTP on loopback, so cookies are not marked Secure), times each page's first request, lets
 every client make one untimed round (so every worker process has filled its caches), then has
 every client request each page --rounds times, and prints a Markdown table for docs/web.md.
+
+With --import EXTRACTS the clients instead request the pages without pause while
+`carewatch import EXTRACTS` runs into DIR, and for --after seconds after it publishes (each
+worker warms its caches for the new snapshot, one at a time, and then switches:
+carewatch.web.warm). The table is then of the requests made while the import ran; below it, the
+worst request in the --after seconds after the publish, and when every client was last served the
+old snapshot.
 """
 from __future__ import annotations
 
@@ -58,6 +67,23 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
+def children(home: Path, count: int = 50) -> list[str]:
+    """Some children of the published snapshot, for the child page (read-only, before the server)."""
+    import duckdb
+
+    current = (home / "current").read_text().strip()
+    con = duckdb.connect(str(home / "snapshots" / f"{current}.duckdb"), read_only=True)
+    try:
+        return [c for (c,) in con.execute("SELECT DISTINCT child FROM periods ORDER BY child LIMIT ?", [count]).fetchall()]
+    finally:
+        con.close()
+
+
+def served_snapshot(html: str) -> str | None:
+    found = re.search(r"snapshot <strong>([^<]+)</strong>", html)
+    return found.group(1) if found else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, required=True)
@@ -65,68 +91,117 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--kpi", default="visits_on_time")
     parser.add_argument("--workers", type=int, default=0, help="server processes [default: CPUs]")
+    parser.add_argument("--import", dest="extracts", type=Path, help="import these extracts into --home during the run")
+    parser.add_argument("--after", type=float, default=60, help="seconds to go on after the import publishes")
     args = parser.parse_args()
 
     password = secrets.token_urlsafe(16)
     make_user(args.home, password)
+    kids = [urllib.parse.quote(c, safe="") for c in children(args.home)]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "CAREWATCH_HOME": str(args.home), "CAREWATCH_SECURE_COOKIES": "0"}
     server = subprocess.Popen([sys.executable, "-c", "import typer; from carewatch.web.cli import serve; typer.run(serve)",
-                               "--port", str(port), "--workers", str(args.workers)], env=env, stderr=subprocess.DEVNULL)
-    pages = {"overview": "/", "indicator": f"/indicators/{args.kpi}/", "due list": "/due/"}
+                               "--port", str(port), "--workers", str(args.workers)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    pages = {"overview": "/", "indicator": f"/indicators/{args.kpi}/", "due list": "/due/", "drift list": "/drift/",
+             "child": "/children/{child}/"}
+    # (page, started, elapsed ms, snapshot served: the overview's banner) per timed request
+    requests: list[tuple[str, float, float, str | None]] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+    load = [os.getloadavg()]
+    published_at = importer = None
     try:
-        for _ in range(150):
+        deadline = time.monotonic() + 300  # a busy machine starts the server slowly
+        while True:
             try:
-                urllib.request.urlopen(base + "/accounts/login/", timeout=1)
+                urllib.request.urlopen(base + "/accounts/login/", timeout=5)
                 break
             except OSError:
-                time.sleep(0.2)
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("the server did not start")
+                time.sleep(0.5)
         openers = [signed_in_opener(base, password) for _ in range(args.clients)]
         cold = {}
         for name, path in pages.items():  # the first request fills the per-snapshot caches
             start = time.perf_counter()
-            openers[0].open(base + path).read()
+            openers[0].open(base + path.format(child=kids[0])).read()
             cold[name] = (time.perf_counter() - start) * 1000
-        timings: dict[str, list[float]] = {name: [] for name in pages}
-        lock = threading.Lock()
 
-        def client(opener, rounds: int, record: bool = True) -> None:
-            for _ in range(rounds):
+        def client(number: int, opener, rounds: int | None, record: bool = True) -> None:
+            done = 0
+            while (done < rounds) if rounds is not None else not stop.is_set():
                 for name, path in pages.items():
                     start = time.perf_counter()
-                    response = opener.open(base + path)
-                    response.read()
+                    response = opener.open(base + path.format(child=kids[(number + done) % len(kids)]))
+                    body = response.read()
                     elapsed = (time.perf_counter() - start) * 1000
                     if response.status != 200:
                         raise SystemExit(f"{path}: HTTP {response.status}")
                     if record:
+                        served = served_snapshot(body.decode()) if name == "overview" else None
                         with lock:
-                            timings[name].append(elapsed)
+                            requests.append((name, start, elapsed, served))
+                done += 1
 
-        def run_clients(rounds: int, record: bool) -> float:
-            threads = [threading.Thread(target=client, args=(o, rounds, record)) for o in openers]
-            started = time.perf_counter()
+        def run_clients(rounds: int | None, record: bool) -> list[threading.Thread]:
+            threads = [threading.Thread(target=client, args=(i, o, rounds, record)) for i, o in enumerate(openers)]
             for t in threads:
                 t.start()
+            return threads
+
+        for t in run_clients(1, record=False):  # every worker process fills its own caches
+            t.join()
+        started = time.perf_counter()
+        if args.extracts is None:
+            for t in run_clients(args.rounds, record=True):
+                t.join()
+        else:
+            before = (args.home / "current").read_text().strip()
+            threads = run_clients(None, record=True)
+            importer = subprocess.run([sys.executable, "-m", "carewatch", "import", str(args.extracts),
+                                       "--home", str(args.home)], env=env, capture_output=True, text=True)
+            published_at = time.perf_counter()
+            if importer.returncode != 0 or (args.home / "current").read_text().strip() == before:
+                stop.set()
+                raise SystemExit(f"the import did not publish: {importer.stdout}{importer.stderr}")
+            load.append(os.getloadavg())
+            time.sleep(args.after)
+            stop.set()
             for t in threads:
                 t.join()
-            return time.perf_counter() - started
-
-        run_clients(1, record=False)  # every worker process fills its own caches
-        wall = run_clients(args.rounds, record=True)
+        wall = time.perf_counter() - started
+        load.append(os.getloadavg())
     finally:
+        stop.set()
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=60)  # gunicorn lets in-flight requests finish
+        except subprocess.TimeoutExpired:
+            server.kill()
 
-    total = sum(len(v) for v in timings.values())
-    print(f"{args.clients} concurrent clients, {args.rounds} rounds, {total} requests in {wall:.1f} s "
-          f"({total / wall:.0f} requests/s), {os.cpu_count()} CPUs, {args.workers or os.cpu_count()} server workers\n")
+    timed = [r for r in requests if published_at is None or r[1] < published_at]
+    total = len(timed)
+    span = published_at - started if published_at is not None else wall
+    print(f"{args.clients} concurrent clients, {total} requests in {span:.1f} s ({total / span:.0f} requests/s)"
+          f"{' while the import ran' if published_at else f', {args.rounds} rounds'}, {os.cpu_count()} CPUs, "
+          f"{args.workers or os.cpu_count()} server workers; load average (1 min) "
+          + " / ".join(f"{one:.1f}" for one, _, _ in load) + "\n")
     print("| page | first request (ms) | p50 (ms) | p95 (ms) | max (ms) |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    for name, values in timings.items():
+    for name in pages:
+        values = [r[2] for r in timed if r[0] == name]
         print(f"| {name} | {cold[name]:.0f} | {statistics.median(values):.0f} | {percentile(values, 0.95):.0f} "
               f"| {max(values):.0f} |")
+    if published_at is not None:
+        after = [r for r in requests if r[1] + r[2] / 1000 >= published_at]
+        worst = max(after, key=lambda r: r[2])
+        old = [r[1] for r in after if r[0] == "overview" and r[3] == before]
+        last_old = f"{max(old) - published_at:.1f} s" if old else "never"
+        print(f"\nAfter the publish ({args.after:.0f} s, {len(after)} requests): worst {worst[2]:.0f} ms "
+              f"({worst[0]}, {worst[1] - published_at:+.1f} s), p95 {percentile([r[2] for r in after], 0.95):.0f} ms; "
+              f"the old snapshot last served {last_old} after the publish.")
 
 
 if __name__ == "__main__":

@@ -192,11 +192,19 @@ def import_(paths: Annotated[list[Path], typer.Argument(help="Files or folders")
 @app.command()
 def snapshots(home: HomeOpt = None, fmt: FormatOpt = Format.text,
               check: Annotated[bool, typer.Option(
-                  "--verify", help="Check every snapshot's SHA-256 and size; exit 1 if any fails")] = False):
+                  "--verify", help="Check every snapshot's SHA-256 and size; exit 1 if any fails")] = False,
+              trust: Annotated[Optional[str], typer.Option(
+                  "--trust", help="Record the checksum of snapshot ID, published before checksums were "
+                                  "recorded, so that it is used again (trust on first use)")] = None,
+              by: Annotated[Optional[str], typer.Option(
+                  "--by", help="Who trusts it, for the register [default: the OS user]")] = None):
     """The register of snapshots: id, created, source files, counts; the published one marked."""
     from carewatch.snapshot import verify
 
     where = _home(home)
+    if trust:
+        _trust(where, trust, by)
+        return
     rows = register(where)
     if check:
         registered = {r["id"] for r in rows}
@@ -218,6 +226,26 @@ def _in_home(home: Optional[Path]):
     from carewatch.web.indicators.home import in_home
 
     return in_home(_home(home).root)
+
+
+def _trust(where, snapshot_id: str, by: Optional[str]) -> None:
+    import getpass
+
+    from carewatch.snapshot import ImportRunning, remedy, trust, verify
+
+    try:
+        entry = trust(where, snapshot_id, by or getpass.getuser())
+    except (ValueError, ImportRunning) as exc:
+        err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    out.print(f"Snapshot {snapshot_id} trusted by {entry['trusted_by']} at {entry['trusted_at']}: its SHA-256 "
+              f"{entry['sha256']} and size {entry['size']:,} bytes are recorded in the register.",
+              markup=False, highlight=False, soft_wrap=True)
+    problem = verify(where, snapshot_id)
+    if problem:
+        err.print(f"Snapshot {snapshot_id} still cannot be used ({problem}): {remedy(snapshot_id, problem)}.",
+                  markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
 
 
 def _open(home: Optional[Path]):

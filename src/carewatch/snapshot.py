@@ -237,42 +237,107 @@ class NoSnapshot(Exception):
 
 
 class SnapshotCorrupt(NoSnapshot):
-    """A snapshot's file no longer matches the SHA-256 and size the register recorded at publish."""
+    """A snapshot's file no longer matches the SHA-256 and size the register recorded at publish
+    (or it cannot be checked or used: see ``remedy``)."""
 
     def __init__(self, snapshot_id: str, problem: str, last_good: str | None):
         self.snapshot_id, self.problem, self.last_good = snapshot_id, problem, last_good
         good = (f"the last good snapshot is {last_good}" if last_good else "no other snapshot is sound")
         super().__init__(f"snapshot {snapshot_id} failed its integrity check ({problem}), so it is not "
-                         f"used: restore the file from a backup or import again; {good} "
+                         f"used: {remedy(snapshot_id, problem)}; {good} "
                          "(`carewatch snapshots --verify` checks them all)")
 
 
-# (path, size, mtime_ns) -> the problem found (None: sound): a file is hashed once per change
-_VERIFIED: dict[tuple[str, int, int], str | None] = {}
+#: what ``verify`` says of a snapshot published before the register recorded checksums
+NO_CHECKSUM = "the register holds no checksum for it: it was published before carewatch recorded them"
+#: tables every page and command reads that older carewatch versions did not derive: a snapshot
+#: without one cannot be used, only replaced by a new import
+REQUIRED_TABLES = ("legal_statuses",)
+_LACKS = "it lacks the table"
+
+
+def remedy(snapshot_id: str, problem: str) -> str:
+    """What the data officer should do about a snapshot that fails ``verify``."""
+    if problem == NO_CHECKSUM:
+        return (f"if you trust its file, record its checksum with `carewatch snapshots --trust {snapshot_id}`, "
+                "or import the council's extracts again")
+    if problem.startswith(_LACKS):
+        return "import the council's extracts again (`carewatch import`)"
+    return "restore the file from a backup or import again"
+
+
+# (path, size, mtime_ns) -> (the register's mtime_ns, the problem found: None when sound). A file
+# is hashed once per change; a failure is looked at again when the register changes (a snapshot
+# trusted with `snapshots --trust`, in another process).
+_VERIFIED: dict[tuple[str, int, int], tuple[int, str | None]] = {}
+
+
+def _register_stamp(home: Home) -> int:
+    try:
+        return (home.root / REGISTER_NAME).stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
 
 
 def verify(home: Home, snapshot_id: str) -> str | None:
     """None when the snapshot's file is the one published (size and SHA-256 as the register
-    recorded them), else what is wrong. Cheap after the first call: cached by the file's
-    path, size and modification time."""
+    recorded them) and holds the REQUIRED_TABLES, else what is wrong. Cheap after the first call:
+    cached by the file's path, size and modification time."""
     path = home.path_of(snapshot_id)
     try:
         stat = path.stat()
     except FileNotFoundError:
         return "its file is missing"
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    if key not in _VERIFIED:
+    stamp = _register_stamp(home)
+    cached = _VERIFIED.get(key)
+    if cached is None or (cached[1] is not None and cached[0] != stamp):
         entry = register_entry(home, snapshot_id)
         if entry is None or not entry.get("sha256"):
-            problem = "the register holds no checksum for it"
+            problem = NO_CHECKSUM
         elif entry["size"] != stat.st_size:
             problem = f"it is {stat.st_size:,} bytes; it was {entry['size']:,} bytes when published"
         elif _sha256(path) != entry["sha256"]:
             problem = "its SHA-256 differs from the one recorded when it was published"
         else:
-            problem = None
-        _VERIFIED[key] = problem
-    return _VERIFIED[key]
+            problem = _missing_tables(path)
+        _VERIFIED[key] = cached = (stamp, problem)
+    return cached[1]
+
+
+def _missing_tables(path: Path) -> str | None:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        present = {name for (name,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    finally:
+        con.close()
+    missing = [t for t in REQUIRED_TABLES if t not in present]
+    return f"{_LACKS} {', '.join(missing)}: an older carewatch made it" if missing else None
+
+
+def trust(home: Home, snapshot_id: str, by: str) -> dict:
+    """Trust on first use, at an operator's request: record the SHA-256 and size of a snapshot
+    the register holds no checksum for (published before checksums were recorded), with who
+    trusted it and when. Refused (ValueError) for a snapshot that has a checksum: a file that no
+    longer matches its checksum is never trusted. Returns the register's new entry."""
+    path = home.path_of(snapshot_id)
+    if not path.exists():
+        raise ValueError(f"no snapshot {snapshot_id} in {home.root}")
+    with import_lock(home):  # the register is not rewritten under an import's feet
+        entries = _read_register(home)
+        index = next((i for i, e in enumerate(entries) if e["id"] == snapshot_id), None)
+        if index is not None and entries[index].get("sha256"):
+            raise ValueError(f"snapshot {snapshot_id} has a checksum in the register already: only a snapshot "
+                             "published before checksums were recorded can be trusted")
+        entry = {"id": snapshot_id} if index is None else dict(entries[index])
+        entry.update(size=path.stat().st_size, sha256=_sha256(path), trusted_by=by,
+                     trusted_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        if index is None:
+            entries.insert(0, entry)  # a file the register never held: its entry goes first (oldest)
+        else:
+            entries[index] = entry
+        _write_register(home, entries)
+    return entry
 
 
 def last_good(home: Home, but: str | None = None) -> str | None:

@@ -1,8 +1,5 @@
 """placement_order_not_placed on the whole `demo` synthetic council (seed 1), against an independent
 computation in Polars from the episodes (and the periods of care they form)."""
-from datetime import date
-from pathlib import Path
-import tempfile
 
 import polars as pl
 import pytest
@@ -11,20 +8,13 @@ from typer.testing import CliRunner
 
 from carewatch.cli import app
 from carewatch.drift import COLUMNS, drift_list
-from carewatch.importer import run_import
-from carewatch.snapshot import Home, open_snapshot, read_meta
-from carewatch.synth import generate
+from demo_council import demo_snapshot
 
 
 @pytest.fixture(scope="module")
 def demo():
-    with tempfile.TemporaryDirectory() as root:
-        generate("demo", 1, Path(root) / "extracts")
-        home = Home(Path(root) / "home")
-        assert run_import(home, [Path(root) / "extracts"]).published
-        con = open_snapshot(home)
-        yield con, date.fromisoformat(read_meta(con)["extract_date"]), home
-        con.close()
+    with demo_snapshot() as (home, con, as_of):
+        yield con, as_of, home
 
 
 def test_placement_order_not_placed_is_the_episodes_own_answer(demo):

@@ -38,6 +38,10 @@ for user in User.objects.order_by("pk"):
 """
 
 
+#: the app DB as PostgreSQL would use it: run again on PostgreSQL in CI (README, .ci/run)
+pytestmark = pytest.mark.appdb
+
+
 def _env(home: Path, database_url: str | None) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("CAREWATCH_DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env["CAREWATCH_HOME"] = str(home)

@@ -25,6 +25,7 @@ app.command()(serve)
 app.add_typer(user_app, name="user")
 
 
+@pytest.mark.appdb
 @pytest.mark.django_db
 def test_user_add_reads_the_password_from_stdin(tmp_path):
     result = CliRunner().invoke(app, ["user", "add", "nora", "--role", "manager", "--team", "North", "--team", "East",
@@ -47,12 +48,14 @@ def test_user_add_reads_the_password_from_stdin(tmp_path):
     (["--role", "member", "--team", "North"], "a long enough passphrase", 2),  # only managers have teams
     (["--role", "member"], "short", 1),                            # under 10 characters
 ])
+@pytest.mark.appdb
 def test_user_add_refuses_bad_input(tmp_path, arguments, password, exit_code):
     result = CliRunner().invoke(app, ["user", "add", "x", *arguments, "--home", str(tmp_path)], input=password + "\n")
     assert result.exit_code == exit_code
     assert not User.objects.filter(username="x").exists()
 
 
+@pytest.mark.appdb
 @pytest.mark.django_db
 def test_demo_logins_one_user_per_role(home):
     logins = demo_logins(home.root)

@@ -14,7 +14,8 @@ from carewatch.cli import app as carewatch_cli
 from carewatch.web.audit.models import AuditEvent
 from conftest import ODD
 
-pytestmark = pytest.mark.django_db
+#: the app DB as PostgreSQL would use it: run again on PostgreSQL in CI (README, .ci/run)
+pytestmark = [pytest.mark.django_db, pytest.mark.appdb]
 
 CHILD_IDS = ("C1", "C2", "C3", "C4", "C6", ODD, "C5")
 

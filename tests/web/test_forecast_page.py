@@ -10,6 +10,7 @@ from carewatch.web.forecasting.models import Scenario
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.appdb
 def test_analyst_sees_forecast_backtest_and_saves_a_scenario(client_for):
     client = client_for("analyst")
     page = client.get("/forecast/")
@@ -47,6 +48,7 @@ def test_half_a_move_is_refused(client_for):
     assert not Scenario.objects.exists()
 
 
+@pytest.mark.appdb
 def test_cli_forecast_with_a_saved_scenario(home, users):
     import json
 

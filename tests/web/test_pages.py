@@ -116,6 +116,7 @@ def test_indicator_series_csv_has_every_month(client_for):
     assert response["Content-Disposition"] == 'attachment; filename="visits_on_time-2021-11-30.csv"'
 
 
+@pytest.mark.appdb
 def test_children_behind_a_number_download_is_audited(client_for, home):
     response = client_for("north").get("/indicators/visits_on_time/children.csv?period=2021-10-31")
     rows = _csv_rows(response.content.decode())
@@ -156,6 +157,7 @@ def test_member_sees_no_children_behind_a_number(client_for):
     assert AuditEvent.objects.get().allowed is False
 
 
+@pytest.mark.appdb
 @pytest.mark.parametrize("path", ["/children/C1/", "/due/", "/due.csv"])
 def test_member_typing_a_child_level_address_gets_403_and_is_audited(client_for, path):
     response = client_for("member").get(path)
@@ -288,6 +290,7 @@ def test_data_quality_codes_and_rows_by_role(client_for):
     assert "Sth" in page and "Nrth" in page and "DOB 31/02/2015" in page
 
 
+@pytest.mark.appdb
 def test_choosing_a_snapshot_and_as_of_date(client_for):
     client = client_for("member")
     assert client.post("/snapshots/", {"snapshot_id": "earlier", "as_of": ""}).status_code == 302
@@ -328,6 +331,7 @@ def test_as_of_date_outside_the_snapshot_gets_a_message(client_for):
         response.content.decode())
 
 
+@pytest.mark.appdb
 def test_audit_page_is_for_admins(client_for):
     client_for("analyst").get("/children/C2/")
     assert client_for("analyst").get("/audit/").status_code == 403
@@ -352,6 +356,7 @@ def test_pages_about_children_are_not_cached(client_for):
     assert "no-store" not in client.get("/static/carewatch/app.css").get("Cache-Control", "")
 
 
+@pytest.mark.appdb
 def test_login_is_throttled(client, users, home):
     for _ in range(5):
         client.post("/accounts/login/", {"username": "andy", "password": "wrong password"})
@@ -411,6 +416,7 @@ def test_child_page_in_words_with_a_current_legal_status_open(client_for):
     assert re.findall(r'<td class="govuk-table__cell">([^<]*)</td>', rows[1])[1:3] == ["2021-02-01", ""]
 
 
+@pytest.mark.appdb
 def test_an_unknown_child_is_404_for_every_child_level_role_and_audited(client_for):
     for role in ("analyst", "north"):
         assert client_for(role).get("/children/NOBODY/").status_code == 404

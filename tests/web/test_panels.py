@@ -24,7 +24,7 @@ from carewatch.web.panels.models import Change, Item, Meeting
 
 from test_drift_page import drifting  # noqa: F401 - the fixture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.appdb]  # app-DB records: run again on PostgreSQL
 D = date.fromisoformat
 
 

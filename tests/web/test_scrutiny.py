@@ -18,7 +18,8 @@ from carewatch.web.scrutiny.models import (
     Response,
 )
 
-pytestmark = pytest.mark.django_db
+#: the app DB as PostgreSQL would use it: run again on PostgreSQL in CI (README, .ci/run)
+pytestmark = [pytest.mark.django_db, pytest.mark.appdb]
 D = date.fromisoformat
 SCRIPT = "<script>alert(1)</script>"
 

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import logging
 import os
+
+import pytest
 from django.db import connection
 
 from carewatch.web.security import RedactChildIdentifiers, redact
 from carewatch.web.settings import database_from_url
 
 
+@pytest.mark.appdb
 def test_the_suite_runs_on_the_database_it_was_given():
     assert connection.vendor == ("postgresql" if os.environ.get("CAREWATCH_TEST_POSTGRES_URL") else "sqlite")
 

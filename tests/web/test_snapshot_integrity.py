@@ -30,3 +30,19 @@ def test_a_corrupt_snapshot_is_named_and_the_last_good_one_offered(client, clien
     overview = analyst.get("/").content.decode()
     assert "snapshot <strong>earlier</strong>" in overview
     assert "failed its integrity check" not in overview
+
+
+def test_a_snapshot_published_before_checksums_says_what_to_run(client_for, home):
+    import json
+
+    from carewatch.snapshot import REGISTER_NAME, trust
+
+    path = home.root / REGISTER_NAME
+    entries = json.loads(path.read_text())["snapshots"]
+    path.write_text(json.dumps({"snapshots": [{k: v for k, v in e.items() if k != "sha256"} for e in entries]}))
+    text = client_for("analyst").get("/").content.decode()
+    assert "Snapshot latest failed its integrity check" in text
+    assert "published before carewatch recorded them" in text
+    assert "carewatch snapshots --trust latest" in text
+    trust(home, "latest", "dora")  # the server sees it at once: the register changed
+    assert "snapshot <strong>latest</strong>" in client_for("analyst").get("/").content.decode()

@@ -19,6 +19,9 @@ from carewatch.web.audit.models import AuditEvent
 PROVIDER = Path(__file__).with_name("oidc_provider.mjs")
 REPO = Path(__file__).resolve().parents[2]
 
+#: the app DB as PostgreSQL would use it: run again on PostgreSQL in CI (README, .ci/run)
+pytestmark = pytest.mark.appdb
+
 
 def _free_port() -> int:
     with socket.socket() as s:

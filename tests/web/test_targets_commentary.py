@@ -15,7 +15,7 @@ from carewatch.cli import app as carewatch_cli
 from carewatch.web.audit.models import AuditEvent
 from carewatch.web.indicators.models import Commentary, Target
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.appdb]  # app-DB records: run again on PostgreSQL
 
 PAGE = "/indicators/visits_on_time/"
 

@@ -21,7 +21,7 @@ from django.conf import settings as django_settings
 from carewatch import settings as local_settings
 from carewatch.kpis.comparators import england_latest, england_series
 from carewatch.postcodes import council_la, placement_location
-from carewatch.snapshot import Home, last_good, open_snapshot, read_meta, register, verify
+from carewatch.snapshot import Home, last_good, open_snapshot, read_meta, register, remedy, verify
 
 _lock = threading.Lock()
 _databases: dict[str, duckdb.DuckDBPyConnection] = {}
@@ -56,17 +56,21 @@ def _meta(path: Path) -> dict:
 
 class SnapshotContext:
     """The snapshot and as-of date a request reads: the user's choice (kept in the session) or
-    the published snapshot at its extract date."""
+    the published snapshot at its extract date. ``published``: the id served as the published
+    snapshot (the middleware's, carewatch.web.warm: the previous one while a new one is warmed);
+    by default the one HOME/current names."""
 
-    def __init__(self, session):
+    def __init__(self, session, published: str | None = None):
         self.home = home()
         chosen = session.get("snapshot_id")
         ids = self.home.snapshot_ids()
-        self.snapshot_id = chosen if chosen in ids else self.home.current_id()
+        self.published_id = published or self.home.current_id()
+        self.snapshot_id = chosen if chosen in ids else self.published_id
         # a snapshot whose file fails its integrity check is never read: pages name it and offer
         # the last good one (sign-in, /snapshots/ and the admin do not need a snapshot)
         self.failed = verify(self.home, self.snapshot_id) if self.snapshot_id in ids else None
         self.last_good = last_good(self.home, but=self.snapshot_id) if self.failed else None
+        self.remedy = remedy(self.snapshot_id, self.failed) if self.failed else None
         self.available = self.snapshot_id in ids and not self.failed
         self.path = self.home.path_of(self.snapshot_id) if self.available else None
         self.meta = _meta(self.path) if self.available else {}
@@ -78,7 +82,7 @@ class SnapshotContext:
 
     @property
     def is_published(self) -> bool:
-        return self.snapshot_id == self.home.current_id()
+        return self.snapshot_id == self.published_id
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -97,7 +101,9 @@ class SnapshotMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.snapshot = SnapshotContext(request.session)
+        from carewatch.web.warm import published_for_request
+
+        request.snapshot = SnapshotContext(request.session, published_for_request(home()))
         try:
             return self.get_response(request)
         finally:

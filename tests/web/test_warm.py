@@ -1,0 +1,118 @@
+"""Issue 13, failure 8: right after a publish every worker rebuilt its caches at once (52 overview
+requests took 3-8.4 s). Now each worker warms its caches for a new snapshot once, one worker at a
+time (HOME/warm.lock), and serves the previous snapshot until it has (carewatch.web.warm).
+
+The `home` fixture holds 'earlier' (extract 2021-10-31) and 'latest' (2021-11-30); these tests
+publish 'earlier' first, then 'latest'.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from carewatch.web import warm
+
+
+@pytest.fixture
+def fresh_worker():
+    warm.reset()
+    yield
+    warm.reset()
+
+
+def _publish(home, snapshot_id):
+    home.current_file.write_text(snapshot_id + "\n")
+
+
+def _served(client) -> str:
+    text = client.get("/").content.decode()
+    assert "(published)" in text  # the one served is shown as the published one, not "earlier snapshot"
+    return text.split("snapshot <strong>")[1].split("</strong>")[0]
+
+
+def test_requests_during_warming_get_the_previous_snapshot_then_the_new_one(client_for, home, fresh_worker):
+    _publish(home, "earlier")
+    analyst = client_for("analyst")
+    assert _served(analyst) == "earlier"  # a worker that has served nothing serves the published one at once
+    assert warm.RUNS == []
+
+    _publish(home, "latest")
+    holder = os.open(home.root / warm.LOCK_NAME, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # another worker is warming: this one waits for the lock
+    try:
+        assert _served(analyst) == "earlier"
+        assert _served(analyst) == "earlier"  # still, and no second warming thread
+        assert analyst.get("/due/").status_code == 200
+        assert warm.RUNS == []
+    finally:
+        fcntl.flock(holder, fcntl.LOCK_UN)
+        os.close(holder)
+    warm.wait(home, "latest")
+    assert [(run[1], run[2]) for run in warm.RUNS] == [("latest", os.getpid())]
+    assert _served(analyst) == "latest"
+    assert _served(analyst) == "latest"
+    assert len(warm.RUNS) == 1  # once per worker
+
+
+def test_warming_fills_the_caches_the_pages_read(client_for, home, fresh_worker):
+    from carewatch.web import data
+
+    _publish(home, "earlier")
+    analyst = client_for("analyst")
+    _served(analyst)
+    _publish(home, "latest")
+    _served(analyst)
+    warm.wait(home, "latest")
+    cached = (data.overview, data.indicator, data._rows_behind, data._due_rows)
+    misses = [f.cache_info().misses for f in cached]
+    hits = [f.cache_info().hits for f in cached]
+    assert "snapshot <strong>latest</strong>" in analyst.get("/").content.decode()
+    assert analyst.get("/indicators/visits_on_time/").status_code == 200
+    assert analyst.get("/due/").status_code == 200
+    # the first requests after the switch are answered from the warmed caches: no miss
+    assert [f.cache_info().misses for f in cached] == misses
+    assert all(f.cache_info().hits > before for f, before in zip(cached[1:], hits[1:]))
+
+
+WORKER = """
+import json, os, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carewatch.web.settings")
+import django; django.setup()
+from pathlib import Path
+from carewatch.snapshot import Home
+from carewatch.web import warm
+warm.warm(Home(Path(sys.argv[1])), sys.argv[2])
+print(json.dumps(warm.RUNS))
+"""
+
+
+MIGRATE = """
+import os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carewatch.web.settings")
+import django; django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+"""
+
+
+def test_two_workers_warm_one_at_a_time(home):
+    """Two processes warming the same snapshot at once: each warms once, the second only after the
+    first has released the lock (their warm runs do not overlap; time.monotonic is system-wide)."""
+    env = {**os.environ, "CAREWATCH_HOME": str(home.root)}
+    # the home's app DB is migrated once, as `carewatch serve` does before its workers start
+    subprocess.run([sys.executable, "-c", MIGRATE], env=env, check=True)
+    workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(home.root), "latest"], env=env,
+                                stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    runs = []
+    for worker in workers:
+        out, _ = worker.communicate(timeout=120)
+        assert worker.returncode == 0
+        runs += json.loads(out)
+    assert sorted(r[1] for r in runs) == ["latest", "latest"] and len({r[2] for r in runs}) == 2
+    first, second = sorted(runs, key=lambda r: r[3])
+    assert first[4] <= second[3]
