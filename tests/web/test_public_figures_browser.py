@@ -186,3 +186,19 @@ def test_chart_values_on_hover_text_at_least_11_px_and_the_month_to_date_drawn(o
     page.mouse.move(5, 5)
     assert not tip.is_visible()
     check_page(page)
+
+
+@pytest.mark.parametrize("role", ["member", "analyst"])
+def test_an_as_of_date_outside_the_snapshot_gets_a_message_not_a_page_of_overdues(open_as, officers, role):
+    page = open_as(role)
+    page.goto("/snapshots/")
+    page.fill("#as_of", "2030-01-01")
+    page.click("button:has-text('View this snapshot')")
+    assert ("The as-of date 1 January 2030 is after this snapshot's extract date (30 November 2021)"
+            in page.inner_text(".govuk-error-summary"))
+    # the date was not taken: the pages still show the extract date, and the report builds for it
+    page.goto("/")
+    assert "as of 30 November 2021" in page.locator("#snapshot-banner").inner_text()
+    if role == "analyst":
+        page.goto("/due/")
+        assert page.locator("#due-table").count() == 1 and "2030" not in page.inner_text("main")

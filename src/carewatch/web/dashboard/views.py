@@ -401,7 +401,8 @@ def data_quality(request):
     codes = data.findings_by_code(snap.con)
     if not access.child_level:  # how many findings and children: counts, suppressed as the public report's
         codes = public_counts(codes, ["findings", "children"])
-    return _page(request, "data_quality.html", {"codes": codes, "rows": rows,
+    titles = dict(zip(codes["code"], codes["title"]))
+    return _page(request, "data_quality.html", {"codes": codes, "rows": rows, "titles": titles,
                                                 "history": starts})
 
 
