@@ -19,7 +19,7 @@ def test_report_chart_layers():
     spec = trend_chart_spec(SERIES, target=100, england=91.0, marks=[(date(2020, 3, 23), "lockdown")],
                             width=300, height=130)
     assert (spec["width"], spec["height"]) == (300, 130)
-    line, target, england, mark = spec["layer"]
+    line, points, values, target, england, mark = spec["layer"]
     # a suppressed or missing month stays a gap (null), never a zero
     assert line["data"]["values"] == [{"period_end": "2021-09-30", "value": 89.0},
                                       {"period_end": "2021-10-31", "value": None},
@@ -29,6 +29,8 @@ def test_report_chart_layers():
     assert mark["data"]["values"] == [{"period_end": "2020-03-23", "label": "lockdown"}]
     # the time axis reaches back to the mark
     assert line["encoding"]["x"]["scale"]["domain"] == ["2020-03-23", "2021-11-30"]
+    # the points are drawn, and each value (not the gap) has its words for the tooltip
+    assert points["mark"]["type"] == "point" and values["encoding"]["tooltip"] == {"field": "tip"}
     # the unit column names the y axis
     assert line["encoding"]["y"]["title"] == "%"
 
@@ -39,7 +41,7 @@ def test_web_chart_with_an_england_series():
     spec = trend_chart_spec(SERIES.drop("unit"), target=90, england=england, unit="rate")
     # the page's default size; the unit argument names the y axis
     assert (spec["width"], spec["height"]) == (640, 260)
-    line, target, england_line, england_label = spec["layer"]
+    line, _, _, target, england_line, england_label = spec["layer"]
     assert line["encoding"]["y"]["title"] == "per 10,000"
     assert target["data"]["values"] == [{"level": 90, "label": "Target 90"}]
     # England's frame is sorted by month, its gap kept, and labelled at its last figure (31 October)
@@ -69,7 +71,7 @@ def test_several_series_are_coloured_in_order():
     svg = render_svg(trend_chart_spec(pl.concat([
         pl.DataFrame({"period_end": [date(2021, m, 28) for m in (1, 2, 3, 4)], "value": [5.0, 6.0, None, 7.0],
                       "series": [s] * 4}) for s in ("now", "before", "earlier")])))
-    lines = re.findall(r'aria-roledescription="line mark" d="([^"]+)" stroke="([^"]+)"', svg)
+    lines = re.findall(r'<path d="([^"]+)" stroke="([^"]+)" stroke-width="2"/>', svg)
     assert lines == [("M0,74.286L220.444,37.143M640,0Z", colour) for colour in ("#1d70b8", "#f47738", "#85994b")]
 
 
@@ -92,10 +94,10 @@ def test_title_is_wrapped_into_lines():
 
 
 def test_the_title_argument_wraps_to_the_chart_width():
-    # 300 pixels / 6 pixels a character = 50 characters a line
+    # 300 pixels / 7 pixels a character of the 12-pixel title = 42 characters a line
     spec = trend_chart_spec(SERIES, title="Children looked after who had a visit on time in the month",
                             width=300)
-    assert spec["title"]["text"] == ["Children looked after who had a visit on time in", "the month"]
+    assert spec["title"]["text"] == ["Children looked after who had a visit on", "time in the month"]
     assert "title" not in trend_chart_spec(SERIES)
 
 
@@ -136,3 +138,39 @@ def test_timeline_spec_open_spells_run_to_the_as_of_date():
     assert spec["height"] == 48
     svg = render_svg(spec)
     assert ">U3</text>" in svg and ">Duty VISIT</text>" in svg
+
+
+def test_every_value_has_its_words_for_the_tooltip_and_the_month_to_date_is_drawn_as_such():
+    # November is the month to date: not on the solid line, but a dashed segment from October (the
+    # last complete month with a value) to a hollow point, labelled "month to date"
+    frame = pl.DataFrame({"period_end": [date(2021, 9, 30), date(2021, 10, 31), date(2021, 11, 30)],
+                          "value": [60.0, 65.0, 70.0], "month_to_date": [False, False, True]})
+    spec = trend_chart_spec(frame, unit="percent")
+    line, _, _, dashed, hollow, label = spec["layer"]
+    assert [p["period_end"] for p in line["data"]["values"]] == ["2021-09-30", "2021-10-31"]
+    assert [p["period_end"] for p in dashed["data"]["values"]] == ["2021-10-31", "2021-11-30"]
+    assert dashed["mark"]["strokeDash"] == [4, 3] and hollow["mark"]["filled"] is False
+    assert label["mark"]["text"] == "month to date"
+    svg = render_svg(spec)
+    assert re.findall(r'aria-label="([^"]+)"', svg)[2:] == [
+        "September 2021: 60.0%", "October 2021: 65.0%", "month to date, November 2021: 70.0%"]
+    assert ">month to date</text>" in svg
+    # counts whole, days with the unit
+    svg = render_svg(trend_chart_spec(frame.with_columns(pl.lit(False).alias("month_to_date")), unit="count"))
+    assert "November 2021: 70\"" in svg
+    assert "October 2021: 65.0 days" in render_svg(trend_chart_spec(frame, unit="days"))
+
+
+def test_every_chart_text_is_at_least_11_pixels():
+    from carewatch.charts import TEXT_PX
+
+    frame = SERIES.with_columns(pl.lit("now").alias("series"))
+    charts = [trend_chart_spec(SERIES, target=100, england=91.0, marks=[(date(2020, 3, 23), "lockdown")],
+                               title="Figure 1. A title"),
+              trend_chart_spec(frame), sparkline_spec(SERIES),
+              timeline_spec(pl.DataFrame({"lane": ["Placements"], "label": ["U1"], "start_date": [date(2021, 1, 1)],
+                                          "end_date": [None]}),
+                            pl.DataFrame({"duty": ["VISIT"], "due": [date(2021, 3, 1)], "status": ["overdue"]}),
+                            as_of=date(2021, 11, 30))]
+    sizes = {float(size) for spec in charts for size in re.findall(r'font-size="([\d.]+)px"', render_svg(spec))}
+    assert TEXT_PX == 11 and sizes and min(sizes) >= 11

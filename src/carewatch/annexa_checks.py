@@ -66,13 +66,20 @@ INDICATORS = {
 }
 
 BLANK = define("ANNEXA_BLANK_MANDATORY", "Annex A: a mandatory field is blank", Severity.ERROR,
-               "{column} is blank; List {list} needs it on every row")
+               "{column} is blank; List {list} needs it on every row",
+               remedy="Fill the field in the case-management system (or on the hand-made sheet) and "
+                      "build Annex A again: Ofsted reads a blank as not recorded.")
 BAD_DATE = define("ANNEXA_BAD_DATE", "Annex A: a date is not a date", Severity.ERROR,
-                  "{column} '{value}' is not a date (DD/MM/YYYY)")
+                  "{column} '{value}' is not a date (DD/MM/YYYY)",
+                  remedy="Enter the date as DD/MM/YYYY (or as a date cell) and validate the workbook again.")
 NO_COLUMN = define("ANNEXA_MISSING_COLUMN", "Annex A: a mandatory column is missing", Severity.ERROR,
-                   "List {list} has no '{column}' column (nor a spelling of it)")
+                   "List {list} has no '{column}' column (nor a spelling of it)",
+                   remedy="Add the column with Ofsted's heading (docs/annex-a.md lists them in order) "
+                          "and fill it on every row.")
 UNKNOWN_LIST = define("ANNEXA_UNRECOGNISED_LIST", "Annex A: a list sheet not recognised", Severity.WARNING,
-                      "sheet '{sheet}' is named as a list but its headings match none of Ofsted's lists")
+                      "sheet '{sheet}' is named as a list but its headings match none of Ofsted's lists",
+                      remedy="Use Ofsted's headings for the list on the sheet's first row, or rename the "
+                             "sheet if it is not one of the lists.")
 
 
 def date_columns(number: int) -> tuple[str, ...]:

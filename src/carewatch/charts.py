@@ -23,8 +23,17 @@ SERIES_COLOURS = [BLUE, "#f47738", "#85994b", "#912b88"]
 TARGET_COLOUR = "#00703c"
 ENGLAND_COLOUR = "#505a5f"
 MARK_COLOUR = "#d4351c"
+#: the smallest chart text, in pixels: every label, title and note is at least this on pages and
+#: in the PDF (the report draws charts at their own size, never shrunk: see CHART_SIZE)
+TEXT_PX = 11
 # the report's body text is DejaVu Sans, which "sans-serif" resolves to when the PDF is drawn
-CONFIG = {"font": "sans-serif", "view": {"stroke": None}}
+CONFIG = {"font": "sans-serif", "view": {"stroke": None},
+          "axis": {"labelFontSize": TEXT_PX, "titleFontSize": TEXT_PX},
+          "legend": {"labelFontSize": TEXT_PX, "titleFontSize": TEXT_PX},
+          "text": {"fontSize": TEXT_PX}, "title": {"fontSize": TEXT_PX + 1}}
+#: a value's words in a point's tooltip and aria-label, by unit (Vega expression formats)
+_UNIT_TIP = {"percent": (".1f", "%"), "rate": (",.1f", " per 10,000"), "days": (",.1f", " days"),
+             "count": (",.0f", "")}
 _UNIT_AXIS = {"percent": "%", "rate": "per 10,000", "days": "days", "count": ""}
 
 
@@ -34,7 +43,7 @@ def _iso(value) -> str:
 
 def _points(series_frame: pl.DataFrame) -> list[dict]:
     """Plain JSON rows: period_end as an ISO date, value (null stays null: a gap in the line)."""
-    columns = ["period_end", "value"] + (["series"] if "series" in series_frame.columns else [])
+    columns = ["period_end", "value"] + [c for c in ("series", "month_to_date") if c in series_frame.columns]
     frame = series_frame.select(columns).with_columns(pl.col("period_end").cast(pl.Date).cast(pl.Utf8),
                                                       pl.col("value").cast(pl.Float64))
     return frame.to_dicts()
@@ -63,25 +72,22 @@ def trend_chart_spec(series_frame: pl.DataFrame, *, target: float | None = None,
         # widen the time axis so a mark before the first point (23 March < 31 March) still shows
         dates = [d for d, _ in marks] + series_frame["period_end"].drop_nulls().to_list()
         x["scale"] = {"domain": [_iso(min(dates)), _iso(max(dates))]}
-    line = {
-        "data": {"values": _points(series_frame)},
-        "mark": {"type": "line", "point": {"size": 18}, "strokeWidth": 2},
-        "encoding": {
-            "x": x,
-            "y": {"field": "value", "type": "quantitative", "title": _UNIT_AXIS.get(unit or "", unit or ""),
-                  "scale": {"zero": True}},
-        },
-    }
+    y = {"field": "value", "type": "quantitative", "title": _UNIT_AXIS.get(unit or "", unit or ""),
+         "scale": {"zero": True}}
+    points = _points(series_frame)
+    colour = {}
     if "series" in series_frame.columns:
         labels = list(dict.fromkeys(series_frame["series"].to_list()))
-        line["encoding"]["color"] = {
+        colour = {"color": {
             "field": "series", "type": "nominal", "title": None, "sort": labels,
             "scale": {"domain": labels, "range": SERIES_COLOURS[: len(labels)]},
-            "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 0}}
-    else:
-        line["mark"]["color"] = SERIES_COLOURS[0]
-    layers = [line]
-    for level, label, colour in ((target, "Target", TARGET_COLOUR),
+            "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 0}}}
+    complete = [p for p in points if not p.get("month_to_date")]
+    partial = [p for p in points if p.get("month_to_date") and p["value"] is not None]
+    layers = _value_layers(complete, x, y, colour, unit)
+    if partial:
+        layers += _month_to_date_layers(complete, partial, y, colour, unit)
+    for level, label, rule_colour in ((target, "Target", TARGET_COLOUR),
                                  (england if not isinstance(england, pl.DataFrame) else None,
                                   "England", ENGLAND_COLOUR)):
         if level is None:
@@ -89,10 +95,10 @@ def trend_chart_spec(series_frame: pl.DataFrame, *, target: float | None = None,
         layers.append({
             "data": {"values": [{"level": level, "label": f"{label} {level:g}"}]},
             "layer": [
-                {"mark": {"type": "rule", "strokeDash": [5, 3], "color": colour},
+                {"mark": {"type": "rule", "strokeDash": [5, 3], "color": rule_colour, "aria": False},
                  "encoding": {"y": {"field": "level", "type": "quantitative"}}},
-                {"mark": {"type": "text", "align": "right", "dy": -5, "x": "width", "color": colour,
-                          "fontSize": 9},
+                {"mark": {"type": "text", "align": "right", "dy": -5, "x": "width", "color": rule_colour,
+                          "aria": False},
                  "encoding": {"y": {"field": "level", "type": "quantitative"},
                               "text": {"field": "label"}}},
             ],
@@ -103,24 +109,24 @@ def trend_chart_spec(series_frame: pl.DataFrame, *, target: float | None = None,
                     "y": {"field": "value", "type": "quantitative"}}
         layers.append({
             "data": {"values": england_points},
-            "mark": {"type": "line", "strokeDash": [2, 2], "color": ENGLAND_COLOUR},
+            "mark": {"type": "line", "strokeDash": [2, 2], "color": ENGLAND_COLOUR, "aria": False},
             "encoding": position,
         })
         # without a legend, the grey line says what it is where it ends
         last = [p for p in england_points if p["value"] is not None][-1:]
         layers.append({
             "data": {"values": [p | {"label": "England"} for p in last]},
-            "mark": {"type": "text", "align": "right", "dy": -6, "color": ENGLAND_COLOUR, "fontSize": 9},
+            "mark": {"type": "text", "align": "right", "dy": -6, "color": ENGLAND_COLOUR, "aria": False},
             "encoding": position | {"text": {"field": "label"}},
         })
     if marks:
         layers.append({
             "data": {"values": [{"period_end": _iso(d), "label": label} for d, label in marks]},
             "layer": [
-                {"mark": {"type": "rule", "color": MARK_COLOUR, "strokeWidth": 1.5},
+                {"mark": {"type": "rule", "color": MARK_COLOUR, "strokeWidth": 1.5, "aria": False},
                  "encoding": {"x": {"field": "period_end", "type": "temporal"}}},
                 {"mark": {"type": "text", "align": "left", "baseline": "bottom", "dx": 3, "dy": -3,
-                          "y": "height", "color": MARK_COLOUR, "fontSize": 9},
+                          "y": "height", "color": MARK_COLOUR, "aria": False},
                  "encoding": {"x": {"field": "period_end", "type": "temporal"},
                               "text": {"field": "label"}}},
             ],
@@ -129,11 +135,65 @@ def trend_chart_spec(series_frame: pl.DataFrame, *, target: float | None = None,
         "$schema": VEGA_LITE_SCHEMA,
         "width": width,
         "height": height,
-        "config": CONFIG | {"axis": {"labelFontSize": 9, "titleFontSize": 9}},
+        "config": CONFIG,
         "layer": layers,
     }
-    # about six pixels a character: 300 pixels wrap near 50 characters, as the report's titles do
-    return with_title(spec, title, width=max(width // 6, 20)) if title else spec
+    # about seven pixels a character of the title's 12 pixels
+    return with_title(spec, title, width=max(width // 7, 20)) if title else spec
+
+
+def _tip(unit: str | None, prefix: str = "") -> dict:
+    """A point's words (its tooltip on pages, its aria-label): "October 2021: 65.0%", with the
+    series' name first when there are several lines."""
+    fmt, suffix = _UNIT_TIP.get(unit or "", (",.1f", ""))
+    return {"calculate": f"(datum.series ? datum.series + ', ' : '') + '{prefix}' + "
+                         f"utcFormat(toDate(datum.period_end), '%B %Y') + ': ' + "
+                         f"format(datum.value, '{fmt}') + '{suffix}'", "as": "tip"}
+
+
+def _value_layers(points: list[dict], x: dict, y: dict, colour: dict, unit: str | None) -> list[dict]:
+    """The line, its points, and a wider invisible point over each that carries the value's words
+    (the page's tooltip script shows them on hover; a screen reader reads them): one mark per
+    value, so the line itself says nothing."""
+    position = {"x": x, "y": y} | colour
+    fixed = {} if colour else {"color": SERIES_COLOURS[0]}
+    return [
+        {"data": {"values": points}, "mark": {"type": "line", "strokeWidth": 2, "aria": False} | fixed,
+         "encoding": position},
+        {"data": {"values": points}, "mark": {"type": "point", "filled": True, "size": 24, "aria": False} | fixed,
+         "encoding": position},
+        {"data": {"values": points}, "transform": [{"filter": "datum.value != null"}, _tip(unit)],
+         "mark": {"type": "point", "filled": True, "size": 220, "opacity": 0, "cursor": "pointer"},
+         "encoding": position | {"tooltip": {"field": "tip"}, "description": {"field": "tip"}}},
+    ]
+
+
+def _month_to_date_layers(complete: list[dict], partial: list[dict], y: dict, colour: dict,
+                          unit: str | None) -> list[dict]:
+    """The month to date (kpis.engine.MONTH_TO_DATE) drawn as such: a dashed segment from the last
+    complete month to a hollow point, labelled "month to date"."""
+    x = {"field": "period_end", "type": "temporal"}
+    position = {"x": x, "y": y} | colour
+    fixed = {} if colour else {"color": SERIES_COLOURS[0]}
+    key = "series" if colour else None
+    last = {}
+    for p in complete:
+        if p["value"] is not None:
+            last[p.get(key)] = p
+    segment = [q for p in partial for q in (last.get(p.get(key)), p) if q is not None]
+    return [
+        {"data": {"values": segment}, "mark": {"type": "line", "strokeDash": [4, 3], "strokeWidth": 2,
+                                                "aria": False} | fixed,
+         "encoding": position | ({"detail": {"field": "series"}} if colour else {})},
+        {"data": {"values": partial}, "transform": [_tip(unit, "month to date, ")],
+         "mark": {"type": "point", "filled": False, "size": 70, "strokeWidth": 2, "fill": "white",
+                  "cursor": "pointer"} | fixed,
+         "encoding": position | {"tooltip": {"field": "tip"}, "description": {"field": "tip"}}},
+        {"data": {"values": partial[-1:]},
+         "mark": {"type": "text", "align": "right", "dx": -8, "dy": -12, "text": "month to date",
+                  "aria": False, "color": BLACK},
+         "encoding": {"x": x, "y": y}},
+    ]
 
 
 def with_title(spec: dict, title: str, width: int = 48) -> dict:
@@ -148,7 +208,7 @@ def with_title(spec: dict, title: str, width: int = 48) -> dict:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
-    return spec | {"title": {"text": lines, "anchor": "start", "fontSize": 10, "fontWeight": "bold",
+    return spec | {"title": {"text": lines, "anchor": "start", "fontSize": TEXT_PX + 1, "fontWeight": "bold",
                              "offset": 8}}
 
 
@@ -197,7 +257,7 @@ def timeline_spec(spells: pl.DataFrame, duties: pl.DataFrame, *, as_of: date, wi
                                 "axis": {"format": "%b %Y", "labelAngle": 0}},
                           "x2": {"field": "end"}, "y": y}},
             {"data": {"values": bars.to_dicts()},
-             "mark": {"type": "text", "align": "left", "dx": 3, "color": "white", "fontSize": 10},
+             "mark": {"type": "text", "align": "left", "dx": 3, "color": "white"},
              "encoding": {"x": {"field": "start", "type": "temporal"}, "y": y,
                           "text": {"field": "label", "type": "nominal"}}},
             # no layer for no duties: an empty marks group is an image without a name to axe

@@ -136,3 +136,19 @@ def test_public_pdf(public_pages):
     assert len(months) == 3 * 21
     assert not [m for m in months for v in m if v in {"1", "2", "3", "4", "5"}]
     assert ("c", "c", "10") in months    # November 2021: 3 and November 2019's 5 suppressed
+
+
+def test_every_text_in_the_body_is_at_least_11_px(full_report):
+    """Chart text included: charts are drawn at their own size (context.CHART_SIZE fits the column).
+    pdftotext's word boxes are a DejaVu Sans line high, 1.164 times the font size (the tables'
+    8.5 pt words are 9.894 pt high), in points (0.75 of a CSS pixel). The running header and footer
+    (8 pt) sit in the page margins and are left out, and so are the y axes' titles, drawn
+    sideways (their box's height is the width of their text)."""
+    mm = 72 / 25.4
+    words = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
+                       subprocess.run(["pdftotext", "-bbox", str(full_report["pdf"]), "-"], capture_output=True,
+                                      text=True, check=True).stdout)
+    body = [(float(y1) - float(y0), word) for y0, y1, word in words
+            if float(y0) > 18 * mm and float(y1) < (297 - 20) * mm and word not in ("%", "days")]
+    pixels = min(height for height, _ in body) / 1.164 / 0.75
+    assert len(body) > 1000 and round(pixels, 1) >= 11.0

@@ -69,7 +69,7 @@ def test_every_chart_is_a_native_chart(full_report, snapshot):
     expected += [f"Figure {s['figure']['number']}. {s['figure']['title']}" for s in context["datapack"]["sections"]]
     assert sorted(c["title"] for c in charts) == sorted(expected)
     looked_after = next(c for c in charts if c["title"] == "Figure 1. Children looked after")
-    assert looked_after["values"] == ["'Children we care for'!$N$4:$N$7"]   # the 4 stored month-ends
+    assert looked_after["values"] == ["'Children we care for'!$L$4:$L$7"]   # the 4 stored month-ends
     referrals = next(c for c in charts if c["title"].endswith("Referrals to children's social care since March 2020"))
     # three lines and the lockdown bar, over the 21 months from March 2020 (rows 6 to 26)
     assert referrals["values"] == [f"'Data pack'!${c}$6:${c}$26" for c in "BCDF"]
@@ -77,8 +77,9 @@ def test_every_chart_is_a_native_chart(full_report, snapshot):
 
 def test_trend_data_behind_the_charts(book):
     sheet = book["Children we care for"]
-    assert [sheet.cell(row=r, column=14).value for r in range(4, 8)] == [665, 800, 860, 865]
-    assert sheet.cell(row=4, column=13).value == datetime(2018, 11, 30)
+    # right after the table's 10 columns (K, L): no empty column between
+    assert [sheet.cell(row=r, column=12).value for r in range(4, 8)] == [665, 800, 860, 865]
+    assert sheet.cell(row=4, column=11).value == datetime(2018, 11, 30)
 
 
 def test_data_pack_sheet(book):
@@ -131,3 +132,34 @@ def test_sheet_names_follow_excel_rules():
     assert sheet_name("A/B: c?", taken) == "A B  c"
     assert sheet_name("a/b: c?", taken) == "a b  c (2)"
     assert len(sheet_name("x" * 40, taken)) == 31
+    # a second name that must take " (2)" is cut at a word too, never mid-word
+    taken = set()
+    assert sheet_name("Care leavers and their pathways", taken) == "Care leavers and their pathways"   # 31
+    assert sheet_name("Care leavers and their pathways", taken) == "Care leavers and their (2)"
+
+
+def test_the_summary_lists_every_sheet_and_no_sheet_has_an_empty_column(book):
+    summary = list(book["Summary"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(summary) if r[0] == "Sheets")
+    assert [r[0] for r in summary[start + 1:]] == book.sheetnames
+    assert all(r[1] for r in summary[start + 1:])
+    for sheet in book.worksheets:
+        used = {cell.column for row in sheet.iter_rows() for cell in row if cell.value is not None}
+        assert used == set(range(1, sheet.max_column + 1)), sheet.title
+
+
+def test_counts_are_formatted_as_whole_numbers(book):
+    """Every count in an area's table (value, target, changes, England) and in the data pack shows
+    as a whole number; percentages and days with one decimal."""
+    units = {k.id: k.unit for k in REGISTRY.values()}
+    checked = 0
+    for sheet in book.worksheets[1:-2]:
+        for row in sheet.iter_rows(min_row=4, max_col=10):
+            unit = units.get(row[1].value)
+            for cell in row[3:9]:
+                if isinstance(cell.value, int | float) and unit is not None:
+                    expected = {"count": "#,##0"}.get(unit, "0.0")
+                    assert cell.number_format.replace("+", "").split(";")[0] == expected, (sheet.title, cell.coordinate)
+                    checked += 1
+    data_pack = [c for row in book["Data pack"].iter_rows() for c in row[1:4] if isinstance(c.value, int | float)]
+    assert checked > 10 and data_pack and {c.number_format for c in data_pack} == {"#,##0"}

@@ -64,7 +64,8 @@ def kpi_values() -> pl.DataFrame:
     return pl.concat([visits.drop("i"), cla.drop("i")], how="diagonal")
 
 
-def build_snapshot(home: Home, snapshot_id: str, extract_date: date) -> None:
+def build_snapshot(home: Home, snapshot_id: str, extract_date: date, kpis: pl.DataFrame | None = None) -> None:
+    """``kpis``: the kpi_values table (default: kpi_values())."""
     b = SnapshotBuilder(home, snapshot_id)
     b.insert("header", pl.DataFrame({
         "child": ["C1", "C2", "C3", "C4", ODD, "C6"], "sex": ["1", "2", "1", "2", "2", "M"],
@@ -117,7 +118,7 @@ def build_snapshot(home: Home, snapshot_id: str, extract_date: date) -> None:
     b.insert("duties", pl.DataFrame(
         [(c, d, s, 1, D(o), D(due), D(done) if done else None, None, t, w) for c, d, s, o, due, done, t, w in duties],
         schema=["child", "duty", "seq", "period_id", "opened", "due", "done", "closed", "team", "worker"], orient="row"))
-    b.insert("kpi_values", kpi_values())
+    b.insert("kpi_values", kpi_values() if kpis is None else kpis)
     b.insert("findings", pl.DataFrame({
         "code": ["903_DOB_INVALID", "LOCAL_TEAM_UNKNOWN", "LOCAL_TEAM_UNKNOWN", "FILE_EXTRA_COLUMN"],
         "severity": ["error", "warning", "warning", "warning"],

@@ -15,6 +15,8 @@ from carewatch.cli import app as carewatch_cli
 from carewatch.web.audit.models import AuditEvent
 from carewatch.web.indicators.models import Commentary, Target
 
+from test_report_download import _download
+
 pytestmark = [pytest.mark.django_db, pytest.mark.appdb]  # app-DB records: run again on PostgreSQL
 
 PAGE = "/indicators/visits_on_time/"
@@ -107,7 +109,7 @@ def test_commentary_and_targets_reach_the_report(client_for):
     analyst = client_for("analyst")
     analyst.post(f"{PAGE}commentary/", {"month": "2021-10-31", "text": "Two visits fell in half term."})
     client_for("admin").post(f"{PAGE}target/", {"target": "65"})
-    html = b"".join(client_for("analyst").get("/report/performance-summary.html").streaming_content).decode()
+    html = _download(client_for("analyst"), "/report/performance-summary.html")[1].decode()
     # the report's headline month is October 2021; the scorecard row and the note beside the figure
     row = html[html.index('<tr data-kpi="visits_on_time">'):]
     row = row[:row.index("</tr>")]

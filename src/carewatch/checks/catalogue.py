@@ -13,7 +13,7 @@ from carewatch.checks.findings import REGISTRY
 DOCS_PATH = Path(__file__).resolve().parents[3] / "docs" / "checks.md"
 
 
-def _register_all() -> None:
+def register_all() -> None:
     # importing a check module registers its codes; the readers' codes live in carewatch.sources
     importlib.import_module("carewatch.checks.all_checks")
     importlib.import_module("carewatch.checks.completeness")
@@ -27,7 +27,7 @@ def _cell(text: str) -> str:
 
 
 def catalogue_markdown() -> str:
-    _register_all()
+    register_all()
     lines = [
         "# Data checks",
         "",
@@ -37,13 +37,13 @@ def catalogue_markdown() -> str:
         "Severity: `file_error` rejects the import; `error` quarantines the child (kept in the "
         "snapshot, left out of duties and indicators); `warning` imports the row as it is.",
         "",
-        "| code | severity | table | title | message |",
-        "| --- | --- | --- | --- | --- |",
+        "| code | severity | table | title | message | what to do |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for code in sorted(REGISTRY):
         check = REGISTRY[code]
         lines.append(f"| `{code}` | {check.severity} | {check.table or 'any'} | {_cell(check.title)} "
-                     f"| {_cell(check.template)} |")
+                     f"| {_cell(check.template)} | {_cell(check.remedy)} |")
     return "\n".join(lines) + "\n"
 
 

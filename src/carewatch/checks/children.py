@@ -9,14 +9,18 @@ from carewatch.checks.findings import Severity, concat_findings, empty_findings,
 NOT_IN_HEADER = check(
     "child.not_in_header", "Child missing from Header", Severity.ERROR,
     "Child {child} has {rows} row(s) in {table} but is not in Header; add the child to Header "
-    "or correct CHILD.")
+    "or correct CHILD.",
+    remedy=("Add the child to the 903 Header (or send the year that has them), or correct the child id in "
+            "the other table; the child is left out until then."))
 # A local-extract row for a child the 903 does not hold (say, one who left care before the
 # earliest collection year sent) cannot change any duty or indicator, which all start from
 # episodes: worth telling the data officer, not worth quarantining the child.
 LOCAL_NOT_IN_HEADER = check(
     "child.local_not_in_header", "Local-extract child missing from Header", Severity.WARNING,
     "Child {child} has {rows} row(s) in {table} but is not in the 903 Header sent; the rows are "
-    "kept but used by nothing. Send the 903 years that cover this child, or correct CHILD.")
+    "kept but used by nothing. Send the 903 years that cover this child, or correct CHILD.",
+    remedy=("Include the 903 years that cover these children in the import, or correct the child id in the "
+            "local extract; until then their local rows count in nothing."))
 
 # CIN census children need not be looked after, nor those of contacts and early help (Annex A
 # lists 1 and 2: most never are); pre-birth cases have no CHILD

@@ -21,24 +21,33 @@ from carewatch.checks.findings import Severity, concat_findings, empty_findings,
 UNKNOWN = check(
     "code.unknown", "Unknown code", Severity.ERROR,
     "{column} '{value}' is not valid; expected {expected}. "
-    "Correct it in the case-management system and re-export.")
+    "Correct it in the case-management system and re-export.",
+    remedy=("Correct the code in the case-management system to one on the list (the 903 guidance), then "
+            "re-export; the child is left out until then."))
 NOT_IN_USE = check(
     "code.not_in_use", "Code not valid for the episode's dates", Severity.ERROR,
     "{column} '{value}' is not valid for this episode ({collection_year} return): {reason}. "
-    "Use a code valid for that return.", "episodes")
+    "Use a code valid for that return.", "episodes",
+    remedy=("Recode the episode in the case-management system with a code valid for that year's return "
+            "(DfE's 903 guidance for the year), then re-export."))
 PROVIDER_NOT_BLANK = check(
     "code.provider_not_blank", "PLACE_PROVIDER given for a temporary or 'other' placement",
     Severity.WARNING,
     "PLACE_PROVIDER '{value}' must be blank for PLACE {place} (T0-T4, Z1, Z11-Z14); clear it.",
-    "episodes")
+    "episodes",
+    remedy=("Clear PLACE_PROVIDER on these placements in the case-management system; no figure uses it for "
+            "them, so this can wait for the next return."))
 REASON_WHILE_OPEN = check(
     "code.reason_while_open", "REASON_PLACE_CHANGE on an open episode", Severity.WARNING,
     "REASON_PLACE_CHANGE '{value}' is recorded on an episode that has not ended (no DEC); "
-    "it should be blank until the placement ends.", "episodes")
+    "it should be blank until the placement ends.", "episodes",
+    remedy="Clear REASON_PLACE_CHANGE on the open episode, or record its end date if the placement has ended.")
 UPN_FORMAT = check(
     "code.upn_format", "UPN neither 13 characters nor UN1-UN5", Severity.WARNING,
     "UPN '{value}' is not a 13-character UPN (a letter, 11 digits, then a digit or letter) "
-    "or UN1-UN5.", "header")
+    "or UN1-UN5.", "header",
+    remedy=("Check the UPN with the school or the virtual school and correct it; education matching needs a "
+            "valid UPN."))
 
 LS = ("C1", "C2", "D1", "E1", "V2", "V3", "V4", "L1", "L2", "L3", "J1", "J2", "J3")
 RNE = ("S", "L", "P", "T", "B", "U")

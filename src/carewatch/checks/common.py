@@ -18,9 +18,10 @@ TABLE_LABELS = {
 _SOURCE_COLUMNS = {"start_date": "START", "end_date": "END", "case_id": "CASE", "events": "COUNT"}
 
 
-def check(code: str, title: str, severity: Severity, template: str, table: str = "") -> CheckDef:
+def check(code: str, title: str, severity: Severity, template: str, table: str = "", *,
+          remedy: str = "") -> CheckDef:
     OWN_CODES.add(code)
-    return define(code, title, severity, template, table)
+    return define(code, title, severity, template, table, remedy=remedy)
 
 
 def table_label(table: str) -> str:

@@ -12,17 +12,21 @@ from carewatch.checks.findings import Finding, Severity, define, finding
 NO_CHILDREN = define(
     "import.no_children", "No children in the import", Severity.FILE_ERROR,
     "The import holds no child in the 903 Header table, so it would publish an empty snapshot. "
-    "Check that the Header and Episodes files hold rows (not only their header line) and import again.")
+    "Check that the Header and Episodes files hold rows (not only their header line) and import again.",
+    remedy="Check the import folder holds the 903 Header and Episodes for the council and import again.")
 DROP = define(
     "import.drop", "Figures fell against the published snapshot", Severity.FILE_ERROR,
     "{figure} fell from {old} to {new} ({change}), more than {threshold} % against the published "
     "snapshot {published}: the extract may be incomplete. Check it, or publish it anyway with "
-    "`carewatch import --accept-drop` (this finding then stays as a warning).")
+    "`carewatch import --accept-drop` (this finding then stays as a warning).",
+    remedy=("Check the extract is complete (every year and table sent); if the fall is real, an "
+            "administrator accepts it with --accept-drop."))
 EARLIER_EXTRACT = define(
     "import.earlier_extract", "Extract date earlier than the published snapshot's", Severity.FILE_ERROR,
     "The extract date {new} is earlier than the published snapshot's ({old}): publishing it would "
     "move every figure back in time. Check the extract date, or publish it anyway with "
-    "`carewatch import --accept-drop` (this finding then stays as a warning).")
+    "`carewatch import --accept-drop` (this finding then stays as a warning).",
+    remedy="Import the newer extract, or, if an earlier extract is meant, an administrator imports it deliberately.")
 
 def _ddmmyyyy(day: str) -> str:
     return date.fromisoformat(day).strftime("%d/%m/%Y")

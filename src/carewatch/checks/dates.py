@@ -8,18 +8,23 @@ from carewatch.checks.findings import Severity, concat_findings, empty_findings,
 
 DEC_BEFORE_DECOM = check(
     "date.dec_before_decom", "Episode ends before it starts", Severity.ERROR,
-    "Episode starting {decom} ends {dec}, before it starts; correct DEC or DECOM.", "episodes")
+    "Episode starting {decom} ends {dec}, before it starts; correct DEC or DECOM.", "episodes",
+    remedy=("Correct the episode's DEC or DECOM in the case-management system; the child is left out of "
+            "duties and figures until it is fixed."))
 DECOM_BEFORE_BIRTH = check(
     "date.decom_before_birth", "Episode starts before the child's birth", Severity.ERROR,
     "Episode starting {decom} starts before the child's date of birth in Header ({dob}); "
-    "correct DECOM or DOB.", "episodes")
+    "correct DECOM or DOB.", "episodes",
+    remedy="Check the date of birth and the episode's start with the child's record and correct whichever is wrong.")
 REVIEW_BEFORE_BIRTH = check(
     "date.review_before_birth", "Review before the child's birth", Severity.ERROR,
     "Review on {review} is before the child's date of birth in Header ({dob}); "
-    "correct REVIEW or DOB.", "reviews")
+    "correct REVIEW or DOB.", "reviews",
+    remedy="Check the review date and the date of birth and correct whichever is wrong.")
 END_BEFORE_START = check(
     "date.end_before_start", "End date before start date", Severity.ERROR,
-    "{column} {end} is before {start_column} {start} in the same row; correct one of them.")
+    "{column} {end} is before {start_column} {start} in the same row; correct one of them.",
+    remedy="Correct the start or end date in the source system and re-export; the row is left out until then.")
 
 # (table, start, end): pairs where the second date cannot come before the first
 DATE_PAIRS: list[tuple[str, str, str]] = [

@@ -9,7 +9,8 @@ from carewatch.checks.findings import Severity, concat_findings, findings_from_r
 DUPLICATE = check(
     "row.duplicate", "Duplicate row", Severity.WARNING,
     "This row of {table} repeats {first_file} row {first_row} exactly; remove the copy from the "
-    "extract.")
+    "extract.",
+    remedy="Remove the repeated row in the source system or the export; it is counted once meanwhile.")
 
 
 # Tables of anonymous events: two identical rows are two events (two Mind of My Own statements

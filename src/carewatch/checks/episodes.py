@@ -10,32 +10,41 @@ from carewatch.checks.findings import Severity, concat_findings, empty_findings,
 OVERLAP = check(
     "episode.overlap", "Overlapping episodes", Severity.ERROR,
     "Episode starting {decom} overlaps the episode starting {other_decom} ({other_end}); "
-    "correct the DEC of the earlier episode or the DECOM of this one.", "episodes")
+    "correct the DEC of the earlier episode or the DECOM of this one.", "episodes",
+    remedy="Correct the earlier episode's DEC or the later one's DECOM so the episodes meet without overlapping.")
 GAP = check(
     "episode.gap", "Gap inside a period of care", Severity.ERROR,
     "Episode starting {decom} ends {dec} with REC X1 (child stays in care), but no episode starts "
-    "on {dec}; add the next episode or correct REC.", "episodes")
+    "on {dec}; add the next episode or correct REC.", "episodes",
+    remedy="Add the missing episode that starts on the end date, or change REC from X1 if the child left care then.")
 OPEN_NOT_LAST = check(
     "episode.open_not_last", "Open episode followed by a later one", Severity.ERROR,
     "Episode starting {decom} has no DEC but a later episode starts {latest_decom}; "
-    "record when it ended.", "episodes")
+    "record when it ended.", "episodes",
+    remedy="Record the end date (DEC) and reason (REC) of the earlier episode.")
 MULTIPLE_OPEN = check(
     "episode.multiple_open", "More than one open episode", Severity.ERROR,
     "The child has {open_episodes} episodes without a DEC (starting {starts}); only the latest "
-    "episode can be open.", "episodes")
+    "episode can be open.", "episodes",
+    remedy="Close the earlier open episodes (DEC and REC) so only the current one is open.")
 SAME_DECOM = check(
     "episode.same_decom", "Two different episodes start on the same day", Severity.ERROR,
     "Episode starting {decom} differs from the episode in {first_file} row {first_row}, which "
-    "starts the same day; keep one of them.", "episodes")
+    "starts the same day; keep one of them.", "episodes",
+    remedy=("Keep one of the two episodes that start the same day (delete the other in the source system), "
+            "then re-export."))
 
 DEC_WITHOUT_REC = check(
     "episode.dec_without_rec", "Episode ended with no reason", Severity.ERROR,
     "Episode starting {decom} ends on {dec} but has no REC, so whether the child stayed in care "
-    "(X1) or left cannot be told; record why the episode ended.", "episodes")
+    "(X1) or left cannot be told; record why the episode ended.", "episodes",
+    remedy=("Record why the episode ended (REC) in the case-management system: X1 if the child stayed in "
+            "care, else the reason care ended."))
 REC_WITHOUT_DEC = check(
     "episode.rec_without_dec", "Reason recorded on an open episode", Severity.WARNING,
     "Episode starting {decom} has REC {rec} but no DEC; it is treated as still open. Record the "
-    "end date, or clear REC while the episode is open.", "episodes")
+    "end date, or clear REC while the episode is open.", "episodes",
+    remedy="Record the end date if the episode has ended, else clear REC; until then it is treated as open.")
 
 # columns that describe the episode itself (not where or in which return it was found)
 _SOURCE_COLUMNS = ("_file", "_row", "year")

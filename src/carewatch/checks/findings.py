@@ -26,6 +26,8 @@ class CheckDef:
     severity: Severity
     template: str  # str.format template; placeholders are filled per finding
     table: str = ""  # the table it looks at, for the catalogue ("" = any)
+    #: what to do about it, for the council (the data-quality page and docs/checks.md show it)
+    remedy: str = ""
 
 
 REGISTRY: dict[str, CheckDef] = {}
@@ -41,12 +43,15 @@ FINDINGS_SCHEMA = {
 }
 
 
-def define(code: str, title: str, severity: Severity, template: str, table: str = "") -> CheckDef:
-    """Register a check; codes are stable identifiers and must be unique."""
-    if code in REGISTRY and REGISTRY[code] != CheckDef(code, title, severity, template, table):
+def define(code: str, title: str, severity: Severity, template: str, table: str = "", *,
+           remedy: str = "") -> CheckDef:
+    """Register a check; codes are stable identifiers and must be unique. ``remedy``: what to do
+    about a finding of this code (every check has one: tests/checks/test_remedies.py)."""
+    made = CheckDef(code, title, severity, template, table, remedy)
+    if code in REGISTRY and REGISTRY[code] != made:
         raise ValueError(f"check code {code} defined twice")
-    REGISTRY[code] = CheckDef(code, title, severity, template, table)
-    return REGISTRY[code]
+    REGISTRY[code] = made
+    return made
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,18 @@ from carewatch.checks.findings import Severity, concat_findings, empty_findings,
 
 ACADEMIC_YEAR = check(
     "local.academic_year", "ACADEMIC_YEAR not written like 2020/21", Severity.ERROR,
-    "ACADEMIC_YEAR '{value}' is not an academic year written like 2020/21; correct it.", "education")
+    "ACADEMIC_YEAR '{value}' is not an academic year written like 2020/21; correct it.", "education",
+    remedy="Write ACADEMIC_YEAR as 2020/21 in the local extract and import again.")
 ATTENDANCE = check(
     "local.attendance_range", "ATTENDANCE_PCT outside 0-100", Severity.ERROR,
-    "ATTENDANCE_PCT {value} is not a percentage between 0 and 100; correct it.", "education")
+    "ATTENDANCE_PCT {value} is not a percentage between 0 and 100; correct it.", "education",
+    remedy="Correct ATTENDANCE_PCT to a percentage from 0 to 100 in the local extract.")
 RETURN_NOT_OFFERED = check(
     "local.return_interview_not_offered", "Return interview accepted but not offered", Severity.ERROR,
     "The return interview after the missing episode starting {missing_start} is ACCEPTED Y but OFFERED N; "
-    "a child can only accept an interview that was offered: correct one of them.", "return_interviews")
+    "a child can only accept an interview that was offered: correct one of them.", "return_interviews",
+    remedy="Ask the missing-children team which is right (OFFERED or ACCEPTED), correct the "
+           "return_interviews table and import again.")
 
 # (table, column, codes) from DATA.md §2; a blank OUTCOME means the enquiry is still open
 LOCAL_CODE_LISTS: list[tuple[str, str, tuple[str, ...]]] = [

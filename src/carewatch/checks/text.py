@@ -9,7 +9,9 @@ from carewatch.checks.findings import Severity, concat_findings, findings_from_r
 FORMULA = check(
     "text.formula", "Formula-like text", Severity.WARNING,
     "{column} holds '{value}', which a spreadsheet would run as a formula: kept as text; "
-    "escaped on export. Check what the source system exported.")
+    "escaped on export. Check what the source system exported.",
+    remedy=("Check the text in the source system: it looks like a spreadsheet formula and is shown as text, "
+            "never run."))
 
 _SHOWN_CHARACTERS = 40
 

@@ -30,8 +30,10 @@ from .suppression import SUPPRESSED, mark_suppressed
 
 #: monthly charts go back this many months (three years: the furthest a sentence compares with)
 TREND_MONTHS = 36
-#: an area's charts sit two to a row on the A4 page
-CHART_SIZE = {"width": 300, "height": 130}
+#: an area's charts sit two to a row on the A4 page, each in 48% of the 182 mm text width (330 px):
+#: a 270-pixel plot with its axes fits, so the chart is drawn at its own size and its text at
+#: charts.TEXT_PX (report.css never stretches or shrinks a figure wider than the column)
+CHART_SIZE = {"width": 270, "height": 130}
 #: a sentence compares with the same month this many months back, the furthest available first
 COMPARE_BACK = (36, 24, 12)
 
@@ -139,6 +141,8 @@ def _chart_frame(series: pl.DataFrame, kpi, as_of: date) -> pl.DataFrame:
         "period_end", "unit",
         pl.when(pl.col("suppressed")).then(None).otherwise(pl.col("value")).alias("value"),
         pl.col("suppressed"),
+        # the month to date is drawn as such (charts.trend_chart_spec)
+        *(["month_to_date"] if "month_to_date" in rows.columns else []),
     ).sort("period_end")
 
 

@@ -130,7 +130,7 @@ def build_datapack(series: pl.DataFrame, registry: dict, *, first_figure: int, c
             ]).with_columns(pl.lit("count").alias("unit"))
             title = f"{section['title']} since March 2020"
             spec = with_title(trend_chart_spec(lines, marks=[(LOCKDOWN, LOCKDOWN_LABEL)], **WIDE),
-                              f"Figure {figure}. {title}", width=90)
+                              f"Figure {figure}. {title}", width=80)
             section["figure"] = {"number": figure, "id": kpi_id, "title": title, "spec": spec,
                                  "svg": render_svg(spec) if charts else None, "points": lines.to_dicts()}
             figure += 1

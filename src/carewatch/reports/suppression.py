@@ -48,6 +48,19 @@ def small_count(value: float | int | None) -> bool:
     return value is not None and 1 <= value <= 5
 
 
+def shown_count(value, public: bool):
+    """A single count as a public role sees it: ``c`` for 1 to 5 (pages' register and finding
+    counts, the forecast's figures)."""
+    return SUPPRESSED if public and small_count(value) else value
+
+
+def public_counts(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """A frame of counts with each of ``columns`` as text, ``c`` for 1 to 5 (the count rule)."""
+    return frame.with_columns(
+        pl.when(_small(pl.col(c))).then(pl.lit(SUPPRESSED)).otherwise(pl.col(c).cast(pl.Utf8)).alias(c)
+        for c in columns)
+
+
 def public_figures(series: pl.DataFrame) -> pl.DataFrame:
     """A kpi_series frame as the public version shows it: ``suppressed`` marked, and every
     suppressed figure (numerator, denominator, value) and what follows from it (the RAG) given

@@ -15,6 +15,8 @@ import xlsxwriter
 
 from carewatch.output import escape_formula
 
+from carewatch.kpis.engine import MONTH_TO_DATE
+
 from .context import NO_DATA
 from .suppression import SUPPRESSED
 
@@ -22,21 +24,32 @@ TABLE_HEADER = ["Indicator", "Id", "Period end", "Value", "Target", "RAG", "Chan
                 "Change since last year", "England", "Unit"]
 DATAPACK_HEADER = ["Month", "Since March 2020", "Same month 2019/20", "Same month 2018/19",
                    "Change on the average of the two (%)", "23 March 2020: first national lockdown"]
-#: first column of the trend data on an area sheet (right of the table, left of nothing)
-TREND_COLUMN = 12
+#: first column of the trend data on an area sheet: right after the table (no empty column between)
+TREND_COLUMN = len(TABLE_HEADER)
+SUMMARY, DATA_PACK, DEFINITIONS = "Summary", "Data pack", "Definitions"
 CHART_ROWS, CHART_COLUMNS = 16, 6
 _NUMBER_FORMATS = {"count": "#,##0", "percent": "0.0", "rate": "0.0", "days": "0.0"}
 
 
+def _cut(name: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word (a single word longer than that is cut: Excel
+    allows no more)."""
+    if len(name) <= limit:
+        return name
+    cut = name[:limit]
+    if name[limit] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,")
+
+
 def sheet_name(text: str, taken: set[str]) -> str:
-    """Excel's rules: at most 31 characters, none of []:*?/\\, unique (case-insensitively)."""
-    name = re.sub(r"[\[\]:*?/\\]", " ", text).strip()
-    if len(name) > 31:
-        name = name[:31].rsplit(" ", 1)[0].rstrip(" ,")
+    """Excel's rules: at most 31 characters, none of []:*?/\\, unique (case-insensitively); a
+    long name is cut at a word, and so is a name that a " (2)" must follow."""
+    name = _cut(re.sub(r"[\[\]:*?/\\]", " ", text).strip(), 31)
     candidate, n = name, 2
     while candidate.lower() in taken:
         suffix = f" ({n})"
-        candidate, n = name[: 31 - len(suffix)] + suffix, n + 1
+        candidate, n = _cut(name, 31 - len(suffix)) + suffix, n + 1
     taken.add(candidate.lower())
     return candidate
 
@@ -74,7 +87,7 @@ class _Writer:
 
 
 def _summary(w: _Writer, context: dict, area_sheets: list[tuple[str, str]]) -> None:
-    sheet = w.book.add_worksheet("Summary")
+    sheet = w.book.add_worksheet(SUMMARY)
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 70)
     w.cell(sheet, 0, 0, f"{context['title']} – {context['la_name']} – {context['month']}")
@@ -92,9 +105,13 @@ def _summary(w: _Writer, context: dict, area_sheets: list[tuple[str, str]]) -> N
                               "numerator, denominator or their difference is 1 to 5, or its denominator is under 10.")
         row += 2
     sheet.write_string(row, 0, "Sheets", w.bold)
-    for i, (area, name) in enumerate(area_sheets, start=row + 1):
+    listed = [(SUMMARY, "This sheet: the report's facts and its sheets")]
+    listed += [(name, f"{area}: indicators, key figures, trend data and charts") for area, name in area_sheets]
+    listed += [(DATA_PACK, "Referrals, child protection plans and children coming into care since March 2020"),
+               (DEFINITIONS, "Every indicator's definition, unit, target and source")]
+    for i, (name, what) in enumerate(listed, start=row + 1):
         w.cell(sheet, i, 0, name)
-        w.cell(sheet, i, 1, area)
+        w.cell(sheet, i, 1, what)
 
 
 def _area(w: _Writer, area: dict, name: str) -> None:
@@ -123,17 +140,18 @@ def _area(w: _Writer, area: dict, name: str) -> None:
         for i, sentence in enumerate(area["sentences"], start=row + 1):
             w.cell(sheet, i, 0, sentence)
         row += len(area["sentences"]) + 2
+    col = TREND_COLUMN
     for k, figure in enumerate(area["figures"]):
-        col = TREND_COLUMN + 3 * k
         sheet.set_column(col, col, 11)
         w.cell(sheet, 1, col, figure["id"])
-        sheet.write_row(2, col, ["Period end", "Value", "Note"], w.header)
         points = figure["points"]
-        for i, point in enumerate(points, start=3):
+        # a note (c, month to date) only where a figure has one: no empty column
+        notes = [_note(p) for p in points]
+        sheet.write_row(2, col, ["Period end", "Value"] + (["Note"] if any(notes) else []), w.header)
+        for i, (point, note) in enumerate(zip(points, notes), start=3):
             w.cell(sheet, i, col, point["period_end"], w.month)
             w.cell(sheet, i, col + 1, point["value"], w.numbers[point["unit"]])
-            if point["suppressed"]:
-                w.cell(sheet, i, col + 2, SUPPRESSED)
+            w.cell(sheet, i, col + 2, note)
         chart = w.book.add_chart({"type": "line"})
         last = 2 + len(points)
         chart.add_series({"name": escape_formula(figure["title"]),
@@ -147,10 +165,18 @@ def _area(w: _Writer, area: dict, name: str) -> None:
         chart.show_blanks_as("gap")
         chart.set_size({"width": 480, "height": 260})
         sheet.insert_chart(row + CHART_ROWS * (k // 2), CHART_COLUMNS * (k % 2), chart)
+        col += 3 if any(notes) else 2
+
+
+def _note(point: dict) -> str | None:
+    """Why a trend value is blank or partial: suppressed (``c``), or the month to date."""
+    if point["suppressed"]:
+        return SUPPRESSED
+    return MONTH_TO_DATE if point.get("month_to_date") else None
 
 
 def _datapack(w: _Writer, datapack: dict) -> None:
-    name = "Data pack"
+    name = DATA_PACK
     sheet = w.book.add_worksheet(name)
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 5, 14)
@@ -200,7 +226,7 @@ def _datapack(w: _Writer, datapack: dict) -> None:
 
 
 def _definitions(w: _Writer, definitions: list[dict]) -> None:
-    sheet = w.book.add_worksheet("Definitions")
+    sheet = w.book.add_worksheet(DEFINITIONS)
     header = ["Id", "Indicator", "Area", "Unit", "Polarity", "Target", "Frequency", "Method", "Source"]
     sheet.write_row(0, 0, header, w.header)
     widths = [28, 40, 28, 9, 9, 8, 10, 90, 50]
@@ -214,7 +240,7 @@ def _definitions(w: _Writer, definitions: list[dict]) -> None:
 
 def write_xlsx(context: dict, path: Path) -> Path:
     w = _Writer(path)
-    taken = {"summary", "data pack", "definitions"}
+    taken = {SUMMARY.lower(), DATA_PACK.lower(), DEFINITIONS.lower()}
     area_sheets = [(area["name"], sheet_name(area["name"], taken)) for area in context["areas"]]
     _summary(w, context, area_sheets)
     for area, (_, name) in zip(context["areas"], area_sheets):

@@ -34,12 +34,14 @@ from carewatch.sources.common import SCHEMA, TABLE_UNRECOGNISED, type_columns
 MALFORMED_XML = define(
     "file.malformed_xml", "Malformed XML", Severity.FILE_ERROR,
     "{file} is not well-formed XML ({reason}); it may be truncated or edited by hand. Export the "
-    "CIN census file again and import it.")
+    "CIN census file again and import it.",
+    remedy="Export the CIN census XML again; a file cut off or edited by hand fails.")
 MISSING_CHILD_ID = define(
     "value.missing_child_id", "CIN child without LAchildID", Severity.ERROR,
     "The Child element on line {row} of {file} has no LAchildID; its records cannot be linked "
     "to a child. Add the child's LA identifier in the case-management system and export again.",
-    "cin_children")
+    "cin_children",
+    remedy="Record the LAchildID for the child in the CIN system and export the census again.")
 
 # schema column -> CIN element, per table; the element names are what findings show
 CHILD_FIELDS = {"upn": "UPN", "dob": "PersonBirthDate", "expected_dob": "ExpectedPersonBirthDate",

@@ -42,93 +42,115 @@ from carewatch.checks.findings import (
 # --- findings -------------------------------------------------------------------------------------
 FILE_EMPTY = define(
     "file.empty", "Empty file", Severity.FILE_ERROR,
-    "{file} is empty ({size} bytes). Export the table again; the import is rejected until then.")
+    "{file} is empty ({size} bytes). Export the table again; the import is rejected until then.",
+    remedy="Export the table again: an empty file usually means the export failed.")
 FILE_BINARY = define(
     "file.binary", "Binary or unknown file", Severity.FILE_ERROR,
     "{file} is not a CSV, XLSX or XML file (it holds binary data). Remove it from the import or "
-    "export the table again as CSV or XLSX.")
+    "export the table again as CSV or XLSX.",
+    remedy="Remove the file from the import folder, or export the table again as CSV or XLSX.")
 FILE_OLD_XLS = define(
     "file.old_xls", "Old Excel .xls workbook", Severity.FILE_ERROR,
     "{file} is an old-style Excel .xls workbook, which carewatch does not read. Save it as .xlsx "
-    "(Excel Workbook) or CSV and import again.")
+    "(Excel Workbook) or CSV and import again.",
+    remedy="Open the workbook in Excel and save it as .xlsx (or export CSV), then import again.")
 FILE_UNREADABLE = define(
     "file.unreadable", "Unreadable file", Severity.FILE_ERROR,
     "{file} could not be read as CSV ({reason}). Check the file opens in a spreadsheet and export "
-    "it again as CSV (UTF-8).")
+    "it again as CSV (UTF-8).",
+    remedy="Check the file's permissions and encoding, export it again and import again.")
 FILE_TRUNCATED = define(
     "file.truncated", "File cut off", Severity.FILE_ERROR,
     "{file} looks cut off: {reason}. The export or copy was probably interrupted; export the "
-    "table again and import it.")
+    "table again and import it.",
+    remedy="Copy the file again from the source; it was cut off in transfer.")
 FILE_BAD_XLSX = define(
     "file.bad_xlsx", "Broken XLSX workbook", Severity.FILE_ERROR,
     "{file} is not a readable XLSX workbook; it may be truncated or damaged ({reason}). Save or "
-    "copy the workbook again and import it.")
+    "copy the workbook again and import it.",
+    remedy="Save or copy the workbook again from the source and import it again.")
 FILE_NOT_FOUND = define(
     "file.not_found", "File not found", Severity.FILE_ERROR,
-    "{file} does not exist or cannot be opened ({reason}). Check the path given to the import.")
+    "{file} does not exist or cannot be opened ({reason}). Check the path given to the import.",
+    remedy="Put the named file in the import folder or correct its path, and import again.")
 FILE_NOT_REGULAR = define(
     "file.not_regular", "Link or special file not read", Severity.WARNING,
     "{file} was not read: it is {kind}, and carewatch reads only ordinary files inside the folder "
-    "given. Copy the file itself into the folder if it should be imported.")
+    "given. Copy the file itself into the folder if it should be imported.",
+    remedy="Copy the real file into the import folder in place of the link.")
 FILE_TOO_BIG = define(
     "file.too_big", "File over the size limit", Severity.FILE_ERROR,
     "{file} is {size}, over the limit of {limit} ({setting} in carewatch.toml): it was not read. "
-    "Split the extract or raise the limit.")
+    "Split the extract or raise the limit.",
+    remedy="Split the export by year, or ask the administrator to raise the size limit if the file is genuine.")
 FILE_TOO_MANY_ROWS = define(
     "file.too_many_rows", "Table over the row limit", Severity.FILE_ERROR,
     "{file} holds more than {limit} rows (import_max_rows in carewatch.toml): it was not read. "
-    "Check the export, split it, or raise the limit.")
+    "Check the export, split it, or raise the limit.",
+    remedy="Check the export is the right table; split it by year if it is genuine.")
 TABLE_UNRECOGNISED = define(
     "table.unrecognised", "File matches no table", Severity.WARNING,
     "{file} was ignored: {what} match no table carewatch reads (nothing of its content is repeated "
     "here, as the file may hold anything). If it should be imported, check its header row against "
-    "the table definitions.")
+    "the table definitions.",
+    remedy="Rename the file after its table if it should be read, or remove it from the import folder.")
 TABLE_AMBIGUOUS = define(
     "table.ambiguous", "File fits several tables", Severity.FILE_ERROR,
     "{file} has the columns of more than one table ({tables}). Put the table name in the file or "
-    "sheet name (for example {example}) and import again.")
+    "sheet name (for example {example}) and import again.",
+    remedy="Rename the file after its table (for example episodes.csv) so it matches one table only.")
 TABLE_MISSING_COLUMN = define(
     "table.missing_column", "Required column missing", Severity.FILE_ERROR,
     "{file} looks like the {table} table but has no {column} column. Add the column (it may be "
-    "blank) or export the table again with all its columns.")
+    "blank) or export the table again with all its columns.",
+    remedy="Export the table again with every required column (see docs/import.md).")
 VALUE_BAD_DATE = define(
     "value.bad_date", "Impossible or unreadable date", Severity.ERROR,
     "{column} '{value}' on row {row} of {file} is not a valid date (DD/MM/YYYY or YYYY-MM-DD); "
-    "it is read as blank and the child is left out until it is corrected.")
+    "it is read as blank and the child is left out until it is corrected.",
+    remedy="Correct the date in the source system (a real date, written as the export expects) and re-export.")
 VALUE_MISSING = define(
     "value.missing", "Required value blank", Severity.ERROR,
     "{column} is blank on row {row} of {file}; every row of this table needs it, so the child is "
-    "left out until it is filled in.")
+    "left out until it is filled in.",
+    remedy="Record the required value in the source system and re-export; the row's child is left out until then.")
 VALUE_BAD_NUMBER = define(
     "value.bad_number", "Unreadable number", Severity.ERROR,
     "{column} '{value}' on row {row} of {file} is not a {kind}; it is read as blank and the "
-    "child is left out until it is corrected.")
+    "child is left out until it is corrected.",
+    remedy="Correct the number in the source system and re-export.")
 VALUE_OUT_OF_RANGE = define(
     "value.out_of_range", "Number out of range", Severity.ERROR,
     "{column} '{value}' on row {row} of {file} is outside {low} to {high}; it is read as blank and "
-    "the child is left out until it is corrected.")
+    "the child is left out until it is corrected.",
+    remedy="Correct the number in the source system to one in the allowed range.")
 VALUE_DATE_OUT_OF_RANGE = define(
     "value.date_out_of_range", "Date out of range", Severity.ERROR,
     "{column} '{value}' on row {row} of {file} is outside {low} to {high} ({why}); it is read as "
-    "blank and the child is left out until it is corrected.")
+    "blank and the child is left out until it is corrected.",
+    remedy="Correct the date: it is before the child's care could begin or after the extract date.")
 VALUE_TOO_LONG = define(
     "value.too_long", "Value over the length limit", Severity.ERROR,
     "{column} on row {row} of {file} holds {length} characters, over the limit of {limit} "
     "(import_max_cell_chars in carewatch.toml); it is read as blank and the child is left out "
-    "until it is corrected. It begins '{value}'.")
+    "until it is corrected. It begins '{value}'.",
+    remedy="Shorten the value in the source system; it is longer than the field allows.")
 VALUE_EXTRA_FIELDS = define(
     "value.extra_fields", "Row with more fields than the header", Severity.ERROR,
     "Row {row} of {file} has {fields} fields where the header has {header}: the values from {column} "
     "on were dropped, and the others may be in the wrong columns (an unquoted comma?). Correct the "
-    "row; the child is left out until then.")
+    "row; the child is left out until then.",
+    remedy="Export the file again; a field with an unquoted comma usually causes this.")
 VALUE_MIXED_ENCODING = define(
     "value.mixed_encoding", "Text in two encodings", Severity.WARNING,
     "{column} on row {row} of {file} holds bytes that are not UTF-8 in a file that is otherwise "
-    "UTF-8; they were read as Windows-1252 (cp1252). Check the value, and export the file as UTF-8.")
+    "UTF-8; they were read as Windows-1252 (cp1252). Check the value, and export the file as UTF-8.",
+    remedy="Export the file again as UTF-8; names may show stray characters meanwhile.")
 VALUE_BAD_FLAG = define(
     "value.bad_flag", "Unreadable yes/no value", Severity.ERROR,
     "{column} '{value}' on row {row} of {file} is not a yes/no value (Y/N, 1/0, TRUE/FALSE, "
-    "yes/no); it is read as blank and the child is left out until it is corrected.")
+    "yes/no); it is read as blank and the child is left out until it is corrected.",
+    remedy="Record the value as a yes/no (1/0, Y/N) in the source system.")
 
 # --- limits ---------------------------------------------------------------------------------------
 @dataclass(frozen=True)

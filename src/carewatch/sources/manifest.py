@@ -23,17 +23,21 @@ MANIFEST_NAME = "manifest.json"
 BAD_MANIFEST = define(
     "file.bad_manifest", "Unreadable manifest", Severity.FILE_ERROR,
     "{file} cannot be used: {reason}. It must be a JSON object such as "
-    '{{"la": "938", "la_name": "...", "extract_date": "2021-11-30"}}.')
+    '{{"la": "938", "la_name": "...", "extract_date": "2021-11-30"}}.',
+    remedy="Rewrite the manifest as a JSON object (la, la_name, extract_date) and import again.")
 
 
 BAD_HISTORY_FROM = define(
     "file.bad_history_from", "Unusable history_from in the manifest", Severity.WARNING,
     "{file}: history_from {reason}; it is left out, and the history start is taken from the data. "
-    'Write one date for every table ("2015-04-01") or one per table ({{"health_assessments": "2014-04-01"}}).')
+    'Write one date for every table ("2015-04-01") or one per table ({{"health_assessments": "2014-04-01"}}).',
+    remedy=("Fix history_from in the manifest (one date, or one per table); until then the history start is "
+            "taken from the data."))
 MANIFEST_INVALID = define(
     "manifest.invalid", "Manifest field of the wrong type or out of range", Severity.FILE_ERROR,
     "{file} cannot be used: {reason}. It must be a JSON object such as "
-    '{{"la": "938", "la_name": "...", "extract_date": "2021-11-30"}}.')
+    '{{"la": "938", "la_name": "...", "extract_date": "2021-11-30"}}.',
+    remedy="Correct the named manifest field (its type or range) and import again.")
 TEXT_FIELDS = ("la", "la_name", "extract_date")
 EARLIEST_EXTRACT = date(2000, 1, 1)
 

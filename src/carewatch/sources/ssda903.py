@@ -58,21 +58,28 @@ REQUIRED_TABLES = ("header", "episodes")
 TABLE_MISSING = define(
     "table.missing_required", "Required 903 table missing", Severity.FILE_ERROR,
     "The import holds SSDA903 tables but no {table} table. Add the {table} file (or sheet) of "
-    "the same 903 extract and import again.")
+    "the same 903 extract and import again.",
+    remedy="Add the missing 903 table to the import folder and import again.")
 EPISODE_CONFLICT = define(
     "merge.episode_conflict", "Episode differs between collection years", Severity.WARNING,
     "The episode of child {child} starting {decom} differs between the {year} return (row {row} of "
-    "{file}) and the {kept_year} return in {columns}; the {kept_year} version is used.", "episodes")
+    "{file}) and the {kept_year} return in {columns}; the {kept_year} version is used.", "episodes",
+    remedy=("Check which year's return is right for the episode and correct the other in the source system; "
+            "the later return is used meanwhile."))
 HEADER_CONFLICT = define(
     "merge.header_conflict", "Header differs between collection years", Severity.WARNING,
     "Child {child}'s Header row differs between the {year} return (row {row} of {file}) and the "
-    "{kept_year} return in {columns}; the {kept_year} version is used.", "header")
+    "{kept_year} return in {columns}; the {kept_year} version is used.", "header",
+    remedy=("Check the child's sex, date of birth and ethnicity across years and correct the wrong return; "
+            "the latest is used meanwhile."))
 
 YEAR_NAMED_BY_START = define(
     "merge.year_named_by_start", "903 files named by the year the collection starts", Severity.WARNING,
     "Most episode dates in the 903 files named {year} fall after that return's end (31/03/{year}); "
     "they are read as the {next_year} return (named by the year it ends: 2020-21 = 2021). Rename the "
-    "files if that is wrong.")
+    "files if that is wrong.",
+    remedy=("Nothing is wrong with the data; name the files by the year the collection ends (2022 for "
+            "2021/22) next time."))
 
 # --- collection year ------------------------------------------------------------------------------
 _DATE_STAMP = re.compile(r"(?<!\d)(20\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")

@@ -518,9 +518,20 @@ def child_record(con, child: str, as_of: date, settings) -> dict | None:
 # --- data quality and snapshots -----------------------------------------------------------------
 
 def findings_by_code(con) -> pl.DataFrame:
-    return con.sql("""
+    """The findings grouped by code, most first within each severity: how many, about how many
+    children, the check's title and what to do about it (its definition's ``remedy``)."""
+    from carewatch.checks.catalogue import register_all
+    from carewatch.checks.findings import REGISTRY
+
+    register_all()
+    counts = con.sql("""
         SELECT code, severity, count(*) AS findings, count(DISTINCT child) AS children
         FROM findings GROUP BY code, severity ORDER BY severity, findings DESC, code""").pl()
+    checks = pl.DataFrame({"code": list(REGISTRY), "title": [c.title for c in REGISTRY.values()],
+                           "what_to_do": [c.remedy for c in REGISTRY.values()]},
+                          schema={"code": pl.Utf8, "title": pl.Utf8, "what_to_do": pl.Utf8})
+    return counts.join(checks, on="code", how="left", maintain_order="left").select(
+        "code", "title", "severity", "findings", "children", "what_to_do")
 
 
 def finding_rows(con) -> pl.DataFrame:

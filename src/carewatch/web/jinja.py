@@ -9,7 +9,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
-from carewatch.reports.suppression import SUPPRESSED
+from carewatch.reports.suppression import SUPPRESSED, shown_count
 
 
 def url(name: str, *args, query: dict | None = None) -> str:
@@ -54,6 +54,12 @@ def signed(value, unit: str | None = None) -> str:
     return f"{value:+.1f}"
 
 
+def count_for(value, access):
+    """A count as the signed-in user may see it: ``c`` for 1 to 5 to the roles that see what the
+    public report shows (members, scrutiny, cabinet)."""
+    return shown_count(value, access is not None and not access.child_level)
+
+
 def long_date(value) -> str:
     if value is None:
         return ""
@@ -70,5 +76,5 @@ def environment(**options) -> Environment:
 
     env.globals.update(url=url, static=static, child_url=child_url, frame_table=frame_table, due_table=due_table,
                        health_table=health_table)
-    env.filters.update(number=number, signed=signed, long_date=long_date)
+    env.filters.update(number=number, signed=signed, long_date=long_date, count_for=count_for)
     return env

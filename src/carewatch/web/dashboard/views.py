@@ -22,6 +22,7 @@ from carewatch.asof import DateOutOfRange
 from carewatch.duties import DUE_LIST_FILTERS
 from carewatch.kpis.comparators import published_comparison
 from carewatch.output import to_csv
+from carewatch.reports.suppression import public_counts
 from carewatch.web import data
 from carewatch.web.accounts.access import access_of
 from carewatch.web.audit.log import record
@@ -413,7 +414,11 @@ def data_quality(request):
 
     starts = pl.DataFrame([{"table": t, "records_begin": d} for t, d in sorted(history_starts(snap.con).items())],
                           schema={"table": pl.Utf8, "records_begin": pl.Date})
-    return _page(request, "data_quality.html", {"codes": data.findings_by_code(snap.con), "rows": rows,
+    codes = data.findings_by_code(snap.con)
+    if not access.child_level:  # how many findings and children: counts, suppressed as the public report's
+        codes = public_counts(codes, ["findings", "children"])
+    titles = dict(zip(codes["code"], codes["title"]))
+    return _page(request, "data_quality.html", {"codes": codes, "rows": rows, "titles": titles,
                                                 "history": starts})
 
 

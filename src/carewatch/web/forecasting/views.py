@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from carewatch.forecast.groups import GROUP_TITLES
-from carewatch.reports.suppression import SUPPRESSED, small_count
+from carewatch.reports.suppression import shown_count
 from carewatch.web import data
 from carewatch.web.accounts.access import access_of
 from carewatch.web.accounts.models import Role
@@ -40,10 +40,6 @@ def _forecast(path: Path, settings: data.Keyed, change, with_backtest: bool):
         con.close()
 
 
-def _shown(value, suppress: bool):
-    return SUPPRESSED if suppress and small_count(value) else value
-
-
 def _at(rows: pl.DataFrame, month_index: int) -> dict:
     month = rows["month"].unique().sort()[month_index]
     return {r["group"]: r for r in rows.filter(pl.col("month") == month).iter_rows(named=True)} | {"_month": month}
@@ -65,7 +61,7 @@ def forecast(request):
 
     snap = request.snapshot
     access = access_of(request.user)
-    suppress = access.role == Role.MEMBER
+    suppress = not access.child_level  # members, scrutiny and cabinet: as the public report
     can_edit = access.role in EDITORS
     form = ScenarioForm()
     if request.method == "POST":
@@ -86,7 +82,7 @@ def forecast(request):
     for h in (11, 23, 35):
         at = _at(result.rows, h)
         table.append({"month": at.pop("_month"), "cells": {
-            g: {k: _shown(at[g][k], suppress) for k in ("p10", "p50", "p90")} for g in at}})
+            g: {k: shown_count(at[g][k], suppress) for k in ("p10", "p50", "p90")} for g in at}})
     scenarios = []
     for scenario in Scenario.objects.all():
         other = forecast_for(snap.path, snap.settings, adjust_of(scenario), False)
