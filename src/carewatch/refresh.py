@@ -19,6 +19,7 @@ from pathlib import Path
 from carewatch import settings as settings_mod
 from carewatch.calendar import add_months, month_end
 from carewatch.importer import ImportResult, run_import
+from carewatch.progress import Progress, silent
 from carewatch.snapshot import Home, open_snapshot, read_meta, register
 
 STATE_FILE = "refresh.json"
@@ -94,7 +95,7 @@ def snapshots_to_prune(rows: list[dict], keep_last: int, monthly_months: int, to
     return [r["id"] for r in by_age if r["id"] not in keep]
 
 
-def _write_month_report(home: Home) -> str | None:
+def _write_month_report(home: Home, progress: Progress = silent) -> str | None:
     """The performance summary of the last month closed by the current snapshot's extract date,
     written once into HOME/reports/YYYY-MM/; the month, when written now."""
     from carewatch.reports import write_report
@@ -107,11 +108,11 @@ def _write_month_report(home: Home) -> str | None:
         folder = home.root / "reports" / closed.strftime("%Y-%m")
         if (folder / "performance-summary.pdf").exists():
             return None
-        write_report(con, folder, as_of=closed)
+        write_report(con, folder, as_of=closed, progress=progress)
     return closed.strftime("%Y-%m")
 
 
-def refresh(home: Home, drop: Path, *, today: date | None = None) -> RefreshOutcome:
+def refresh(home: Home, drop: Path, *, today: date | None = None, progress: Progress = silent) -> RefreshOutcome:
     today = today or date.today()
     settings = settings_mod.load(home.root)
     folders = complete_folders(drop)
@@ -124,7 +125,7 @@ def refresh(home: Home, drop: Path, *, today: date | None = None) -> RefreshOutc
     if state.get("folder") == newest.name and state.get("fingerprint") == fingerprint:
         outcome.nothing_new = True
         return outcome
-    outcome.imported = run_import(home, [newest])
+    outcome.imported = run_import(home, [newest], progress=progress)
     if not outcome.imported.published:
         return outcome
     _save_state(home, {"folder": newest.name, "fingerprint": fingerprint,
@@ -133,5 +134,5 @@ def refresh(home: Home, drop: Path, *, today: date | None = None) -> RefreshOutc
                                           settings.retention_monthly_months, today):
         home.path_of(snapshot_id).unlink(missing_ok=True)
         outcome.pruned.append(snapshot_id)
-    outcome.report_month = _write_month_report(home)
+    outcome.report_month = _write_month_report(home, progress)
     return outcome

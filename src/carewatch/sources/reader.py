@@ -22,6 +22,7 @@ from carewatch.checks.findings import (
     findings_frame,
     finding,
 )
+from carewatch.progress import Progress, silent
 from carewatch.sources import cin_census, local_extract, population, ssda903
 from carewatch.sources.common import (
     FILE_NOT_FOUND,
@@ -153,7 +154,8 @@ def _read_one(item: _Input, scratch: Path) -> _FileOutcome:
     return out
 
 
-def read_inputs(paths: list[Path], *, require_903: bool = False, limits: Limits | None = None) -> ReadResult:
+def read_inputs(paths: list[Path], *, require_903: bool = False, limits: Limits | None = None,
+                progress: Progress = silent) -> ReadResult:
     """Read files and/or folders (recursively) into canonical tables, findings and a manifest.
 
     Never raises on a file's contents: every problem is a finding, and ``rejected`` is True when
@@ -162,7 +164,8 @@ def read_inputs(paths: list[Path], *, require_903: bool = False, limits: Limits 
     ``require_903``: Header and Episodes are required even when no 903 table was sent (an import
     replaces the whole published snapshot; reading one table alone needs nothing else).
     ``limits``: file size, rows, workbook and cell limits (default: the Settings defaults); dates
-    after the manifest's extract date (else today) are out of range.
+    after the manifest's extract date (else today) are out of range. ``progress`` hears
+    ``reading`` with the rows read so far after each file.
     """
     problems: list[Finding] = []
     result = ReadResult()
@@ -176,13 +179,14 @@ def read_inputs(paths: list[Path], *, require_903: bool = False, limits: Limits 
     limits = replace(limits or Limits(), latest_date=extract_date(result.manifest) or date.today())
     token = LIMITS.set(limits)
     try:
-        _read_tables(inputs, result, problems, require_903)
+        _read_tables(inputs, result, problems, require_903, progress)
     finally:
         LIMITS.reset(token)
     return result
 
 
-def _read_tables(inputs: list[_Input], result: ReadResult, problems: list[Finding], require_903: bool) -> None:
+def _read_tables(inputs: list[_Input], result: ReadResult, problems: list[Finding], require_903: bool,
+                 progress: Progress) -> None:
     finding_frames: list[pl.DataFrame] = []
 
     sent_903: dict[str, list[pl.DataFrame]] = {}  # table -> frames, year null when no name gave one
@@ -190,6 +194,7 @@ def _read_tables(inputs: list[_Input], result: ReadResult, problems: list[Findin
     others: dict[str, list[pl.DataFrame]] = {}
     entries_903: list[dict] = []
     census_dates: dict[str, str | None] = {}
+    rows_read = 0
     for item in inputs:
         if is_manifest(item.path):
             continue
@@ -204,6 +209,8 @@ def _read_tables(inputs: list[_Input], result: ReadResult, problems: list[Findin
         finding_frames.extend(outcome.finding_frames)
         result.files.extend(outcome.files)
         census_dates.update(outcome.census_dates)
+        rows_read += sum(typed.height for _, typed, _, _ in outcome.tables)
+        progress("reading", rows=rows_read)
         for table, typed, value_findings, entry in outcome.tables:
             if table in ssda903.TABLES:
                 sent_903.setdefault(table, []).append(typed)
