@@ -149,15 +149,15 @@ def _tokens(path: Path) -> pl.DataFrame:
 def _structure(tokens: pl.DataFrame) -> pl.DataFrame:
     """Each start tag with the number of each container it is in (the n-th Child, CINdetails...,
     counted from 1 through the file; null when outside one)."""
-    name, kind = pl.col("name").cast(pl.Utf8), pl.col("kind").cast(pl.Utf8)
+    is_start, is_end = pl.col("kind") == "start", pl.col("kind") == "end"
     numbered = []
     for container in CONTAINERS:
-        starts = ((name == container) & (kind == "start")).cast(pl.Int32)
-        ends = ((name == container) & (kind == "end")).cast(pl.Int32)
-        is_open = (starts.cum_sum() - ends.cum_sum()) > 0
-        numbered.append(pl.when(is_open).then(starts.cum_sum()).alias(container))
-    return tokens.with_columns(numbered).filter(kind.is_in(["start", "empty"])) \
-        .with_columns(pl.col("name").cast(pl.Utf8))
+        named = pl.col("name") == container
+        starts = (named & is_start).cast(pl.Int32).cum_sum()
+        is_open = starts > (named & is_end).cast(pl.Int32).cum_sum()
+        numbered.append(pl.when(is_open).then(starts).alias(container))
+    return tokens.lazy().with_columns(numbered).filter(pl.col("kind").is_in(["start", "empty"])) \
+        .with_columns(pl.col("name").cast(pl.Utf8)).collect()
 
 
 def _values(starts: pl.DataFrame, container: str, fields: dict[str, str], inner: tuple[str, ...] = ()

@@ -6,8 +6,11 @@ so a council can refresh its CIN or fostering data without resending the 903.
 """
 from __future__ import annotations
 
+import contextvars
 import os
 import stat
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -185,6 +188,24 @@ def read_inputs(paths: list[Path], *, require_903: bool = False, limits: Limits 
     return result
 
 
+def _read_guarded(item: _Input) -> _FileOutcome | Exception:
+    try:
+        with tempfile.TemporaryDirectory(prefix="carewatch-") as scratch:
+            return _read_one(item, Path(scratch))
+    except Exception as exc:  # noqa: BLE001 - reported as the file's finding
+        return exc
+
+
+def _read_all(inputs: list[_Input]) -> Iterator[tuple[_Input, _FileOutcome | Exception]]:
+    """Each file's outcome, in order, read two at a time: Polars and lxml work outside Python's
+    lock, so a second file keeps the second core busy while one file's Python glue runs. Each
+    task runs in a copy of this context (the limits in force)."""
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        futures = [pool.submit(contextvars.copy_context().run, _read_guarded, item) for item in inputs]
+        for item, future in zip(inputs, futures):
+            yield item, future.result()
+
+
 def _read_tables(inputs: list[_Input], result: ReadResult, problems: list[Finding], require_903: bool,
                  progress: Progress) -> None:
     finding_frames: list[pl.DataFrame] = []
@@ -195,14 +216,9 @@ def _read_tables(inputs: list[_Input], result: ReadResult, problems: list[Findin
     entries_903: list[dict] = []
     census_dates: dict[str, str | None] = {}
     rows_read = 0
-    for item in inputs:
-        if is_manifest(item.path):
-            continue
-        try:
-            with tempfile.TemporaryDirectory(prefix="carewatch-") as scratch:
-                outcome = _read_one(item, Path(scratch))
-        except Exception as exc:  # noqa: BLE001 - e.g. a CSV whose quoting breaks deep in the file
-            problems.append(finding(FILE_UNREADABLE, file=item.label, reason=str(exc).strip()[:200]))
+    for item, outcome in _read_all([i for i in inputs if not is_manifest(i.path)]):
+        if isinstance(outcome, Exception):  # e.g. a CSV whose quoting breaks deep in the file
+            problems.append(finding(FILE_UNREADABLE, file=item.label, reason=str(outcome).strip()[:200]))
             result.files.append(_file_entry(item.label, sha256_of(item.path)))
             continue
         problems.extend(outcome.problems)
