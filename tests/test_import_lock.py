@@ -35,8 +35,8 @@ _PAUSING = textwrap.dedent("""
     import carewatch.snapshot as snapshot
     from carewatch.importer import run_import
     home, src, where = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
-    def pause(label):
-        if label == where:
+    def pause(label, rows=None):
+        if label == where and rows is None:
             print(label, flush=True)
             deadline = time.monotonic() + 120
             while not Path(str(home) + ".go").exists() and time.monotonic() < deadline:

@@ -63,6 +63,13 @@ def test_refresh_imports_the_newest_complete_folder_prunes_and_writes_the_closed
     assert lines[0].endswith("performance summary for 2021-11 written")
     assert sorted(home.snapshot_ids()) == sorted([home.current_id(), "nov", "oct"])
     assert (home.root / "reports" / "2021-11" / "performance-summary.pdf").stat().st_size > 10_000
+    # not a terminal (cron): one line per stage on stderr, the import's then the report's
+    stages = [line.split(": ")[1] for line in first.stderr.strip().splitlines()]
+    assert stages == ["reading", "checking", "building snapshot", "deriving periods, placements and duties",
+                      "computing indicators", "comparing with the published snapshot", "publishing",
+                      "reading the indicators", "writing the HTML report", "writing the PDF report",
+                      "writing the XLSX report"]
+    assert all(line.startswith("refresh: ") for line in first.stderr.splitlines())
     assert json.loads((home.root / "refresh.json").read_text())["folder"] == "2021-11-30"
 
     second = _carewatch("refresh", str(drop), "--home", str(home.root))

@@ -93,3 +93,14 @@ def test_home_is_private_to_its_owner(tmp_path):
                     "setup_django; setup_django(Path(sys.argv[1]))", str(home.root)], env=env, check=True)
     assert stat.S_IMODE((home.root / "carewatch.sqlite3").stat().st_mode) == 0o600
     assert stat.S_IMODE(home.root.stat().st_mode) == 0o700
+
+
+def test_the_builder_keeps_within_the_memory_limit_and_spills_in_building(tmp_path):
+    home = Home(tmp_path / "home")
+    bounded = SnapshotBuilder(home, "s1", memory_limit_mb=512)
+    limit, spill = bounded.con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('temp_directory')").fetchone()
+    assert limit == "512.0 MiB"
+    assert spill == str(bounded.path) + ".tmp" and bounded.path.parent == home.building
+    bounded.abandon()
+    assert list(home.building.iterdir()) == []

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
@@ -15,10 +14,10 @@ from typing import Annotated, Optional
 import polars as pl
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from carewatch.output import Format, rows_of, to_csv, to_json
+from carewatch.progress import stages
 from carewatch.snapshot import Home, NoSnapshot, default_home, open_snapshot, read_meta, register
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -30,6 +29,7 @@ err = Console(stderr=True)
 HomeOpt = Annotated[Optional[Path], typer.Option("--home", help="Snapshots and app DB [env CAREWATCH_HOME, else ./carewatch-data]")]
 FormatOpt = Annotated[Format, typer.Option("--format", help="text, json or csv")]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="YYYY-MM-DD [default: the snapshot's extract date]")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display (on stderr)")]
 
 
 def _home(home: Optional[Path]) -> Home:
@@ -56,23 +56,6 @@ def _as_of(con, meta: dict, value: Optional[str], name: str = "--as-of") -> Opti
         return check_as_of(con, when)
     except DateOutOfRange as exc:
         raise typer.BadParameter(str(exc), param_hint=name)
-
-
-@contextmanager
-def _progress():
-    """A spinner per step on stderr, so stdout stays clean for JSON and CSV."""
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=err, transient=not err.is_terminal) as bar:
-        current: list[int] = []
-
-        def step(description: str) -> None:
-            if current:
-                bar.update(current[-1], completed=1, total=1)
-            current.append(bar.add_task(description, total=None))
-
-        yield step
-        if current:
-            bar.update(current[-1], completed=1, total=1)
 
 
 def _print_frame(frame: pl.DataFrame, fmt: Format, title: str | None = None) -> None:
@@ -114,7 +97,8 @@ def _print_findings(findings: pl.DataFrame, fmt: Format, limit_per_code: int = 1
 @app.command()
 def validate(paths: Annotated[list[Path], typer.Argument(help="Files or folders")],
              home: HomeOpt = None, fmt: FormatOpt = Format.text,
-             strict: Annotated[bool, typer.Option("--strict", help="Fail on any row error")] = False):
+             strict: Annotated[bool, typer.Option("--strict", help="Fail on any row error")] = False,
+             quiet: QuietOpt = False):
     """Check extracts and print findings; imports nothing. An Annex A workbook (recognised by its
     headings) is checked against Annex A's rules instead (docs/annex-a.md)."""
     from carewatch.annexa_checks import check_workbook, is_annex_a
@@ -138,7 +122,7 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="Files or folders"
         if annex_failed:
             raise typer.Exit(1)
         return
-    with _progress() as step:
+    with stages("validate", err, quiet) as step:
         result = run_validate(extracts, step, settings_mod.load(_home(home).root))
     _print_findings(concat_findings([annex_findings, result.findings]), fmt)
     if fmt is Format.text:
@@ -160,7 +144,7 @@ def import_(paths: Annotated[list[Path], typer.Argument(help="Files or folders")
                 "--by", help="Who accepts the drop, for the register [default: the OS user]")] = None,
             wait: Annotated[float, typer.Option(
                 "--wait", help="Seconds to wait for an import already running into this home")] = 0,
-            fmt: FormatOpt = Format.text):
+            fmt: FormatOpt = Format.text, quiet: QuietOpt = False):
     """Import extracts into a new snapshot, derive duties and indicators, publish; prints the id."""
     from carewatch.importer import run_import
     from carewatch.snapshot import ImportRunning
@@ -169,7 +153,7 @@ def import_(paths: Annotated[list[Path], typer.Argument(help="Files or folders")
     if when and when > date.today():  # every "as of" figure would be computed for a day not yet come
         raise typer.BadParameter(f"{when.isoformat()} is after today", param_hint="--extract-date")
     try:
-        with _progress() as step:
+        with stages("import", err, quiet) as step:
             result = run_import(_home(home), paths, la=la, extract_date=when, strict=strict, progress=step,
                                 accept_drop=accept_drop, accepted_by=by, wait=wait)
     except ImportRunning as exc:
@@ -358,16 +342,15 @@ def _print_rows_behind(con, meta: dict, kpi_id: Optional[str], period_end: Optio
 def synth(profile: Annotated[str, typer.Option("--profile", help="demo, small or national")] = "small",
           seed: Annotated[int, typer.Option("--seed")] = 1,
           out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the extracts into")] = Path("synth-out"),
-          as_of: AsOfOpt = None):
+          as_of: AsOfOpt = None, quiet: QuietOpt = False):
     """Write a synthetic council's extracts (903 per year, local extract, CIN census, manifest)."""
     from carewatch.synth import generate
 
     if profile not in ("demo", "small", "national"):
         raise typer.BadParameter("one of demo, small, national", param_hint="--profile")
-    with _progress() as step:
-        step(f"generating the {profile} profile")
+    with stages("synth", err, quiet) as step:
         try:
-            summary = generate(profile, seed, out_dir, _date(as_of, "--as-of"))
+            summary = generate(profile, seed, out_dir, _date(as_of, "--as-of"), progress=step)
         except ValueError as exc:  # e.g. an as-of date before the profile's history starts
             raise typer.BadParameter(str(exc), param_hint="--as-of")
     out.print(summary)
@@ -376,16 +359,17 @@ def synth(profile: Annotated[str, typer.Option("--profile", help="demo, small or
 @app.command()
 def report(home: HomeOpt = None, as_of: AsOfOpt = None,
            out_dir: Annotated[Path, typer.Option("--out", help="Folder for performance-summary.html/.pdf/.xlsx")] = Path("report"),
-           public: Annotated[bool, typer.Option("--public", help="No child-level data; small numbers suppressed")] = False):
+           public: Annotated[bool, typer.Option("--public", help="No child-level data; small numbers suppressed")] = False,
+           quiet: QuietOpt = False):
     """The committee's performance summary and data pack as HTML, PDF and XLSX."""
     from carewatch.reports import write_report
 
     con, meta = _open(home)
     when = _as_of(con, meta, as_of) if as_of is not None else None
-    with _progress() as step:
-        step("writing the performance summary")
+    with stages("report", err, quiet) as step:
         targets, commentary = _in_home(home)
-        written = write_report(con, out_dir, as_of=when, public=public, targets=targets, commentary=commentary)
+        written = write_report(con, out_dir, as_of=when, public=public, targets=targets, commentary=commentary,
+                               progress=step)
     for path in written.values():
         out.print(str(path))
 
@@ -414,7 +398,7 @@ def annex_a(out_dir: Annotated[Optional[Path], typer.Option(
                 "--check", help="Print the inspection-readiness checks (docs/annex-a.md)")] = False,
             children: Annotated[bool, typer.Option(
                 "--children", help="With --check: the children behind each check, one row each")] = False,
-            fmt: FormatOpt = Format.text):
+            fmt: FormatOpt = Format.text, quiet: QuietOpt = False):
     """Ofsted's Annex A: the inspection's child-level lists, from the current snapshot."""
     from carewatch import settings as settings_mod
     from carewatch.annexa import annex_a as build, write_annex_a
@@ -426,10 +410,15 @@ def annex_a(out_dir: Annotated[Optional[Path], typer.Option(
     when = _as_of(con, meta, as_of)
     settings = settings_mod.load(_home(home).root)
     extract = date.fromisoformat(meta["extract_date"])
-    result = build(con, when, extract, months=months, area_postcodes=settings.area_postcodes, lists=chosen)
+    with stages("annex-a", err, quiet) as step:
+        step("building the lists")
+        result = build(con, when, extract, months=months, area_postcodes=settings.area_postcodes, lists=chosen)
+        step("building the lists", rows=sum(frame.height for frame in result.frames.values()))
+        if out_dir is not None:
+            step("writing the workbook")
+            out_dir.mkdir(parents=True, exist_ok=True)
+            path = write_annex_a(result, out_dir / f"annex-a-{meta.get('la', 'la')}-{when.isoformat()}.xlsx", meta)
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        path = write_annex_a(result, out_dir / f"annex-a-{meta.get('la', 'la')}-{when.isoformat()}.xlsx", meta)
         for number, frame in result.frames.items():
             err.print(f"List {number}: {frame.height} rows" + (f" (empty: {result.missing[number]})"
                                                                if number in result.missing else ""))
@@ -487,7 +476,8 @@ def restore(archive: Annotated[Path, typer.Argument(help="An archive written by 
 @app.command()
 def refresh(drop: Annotated[Path, typer.Argument(help="The drop directory: one folder per extract, manifest.json written last")],
             home: HomeOpt = None,
-            digest: Annotated[bool, typer.Option("--digest", help="After a new import, email the managers' morning digest")] = False):
+            digest: Annotated[bool, typer.Option("--digest", help="After a new import, email the managers' morning digest")] = False,
+            quiet: QuietOpt = False):
     """The nightly job: import the newest complete extract folder, prune old snapshots (retention
     settings), write the month's performance summary when a month has closed, and with --digest
     email the morning digest of the new snapshot. One line of output."""
@@ -495,7 +485,8 @@ def refresh(drop: Annotated[Path, typer.Argument(help="The drop directory: one f
 
     if not drop.is_dir():
         raise typer.BadParameter(f"{drop} is not a directory", param_hint="DROP")
-    outcome = run_refresh(_home(home), drop)
+    with stages("refresh", err, quiet) as step:
+        outcome = run_refresh(_home(home), drop, progress=step)
     line = outcome.summary()
     if digest and outcome.ok and outcome.imported is not None:
         from carewatch.web.cli import setup_django
@@ -515,7 +506,7 @@ def forecast(home: HomeOpt = None,
              months: Annotated[int, typer.Option("--months", min=1, max=36, help="Months ahead (1-36)")] = 24,
              scenario: Annotated[Optional[str], typer.Option("--scenario", help="A saved scenario's name")] = None,
              run_backtest: Annotated[bool, typer.Option("--backtest", help="Print the backtest's accuracy instead")] = False,
-             fmt: FormatOpt = Format.text):
+             fmt: FormatOpt = Format.text, quiet: QuietOpt = False):
     """Demand forecast: children looked after by placement group and UASC, p10/p50/p90 per month."""
     from carewatch import settings as settings_mod
     from carewatch.forecast.service import run_forecast
@@ -528,7 +519,7 @@ def forecast(home: HomeOpt = None,
             change = load_scenario(_home(home).root, scenario)
         except UnknownScenario as exc:
             raise typer.BadParameter(str(exc), param_hint="--scenario")
-    with _progress() as step:
+    with stages("forecast", err, quiet) as step:
         step("fitting and simulating" + (" and backtesting" if run_backtest else ""))
         result = run_forecast(con, months=months, settings=settings_mod.load(_home(home).root), change=change,
                               with_backtest=run_backtest)
@@ -581,7 +572,7 @@ def demo(home: HomeOpt = None,
 
     where = _home(home)
     extracts = where.root / "demo-extracts"
-    with _progress() as step:
+    with stages("demo", err) as step:
         step("generating the demo council (synthetic: no real child)")
         generate("demo", seed, extracts)
         result = run_import(where, [extracts], progress=step)

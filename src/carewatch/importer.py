@@ -6,7 +6,6 @@ reported through a callback so the CLI can show bars without this module printin
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -20,8 +19,8 @@ from carewatch.checks.findings import Severity, concat_findings, finding, findin
 from carewatch.snapshot import Home, SnapshotBuilder, import_lock, new_snapshot_id, register_entry
 from carewatch.sources import read_inputs
 from carewatch.sources.common import Limits
+from carewatch.progress import Progress, silent
 
-Progress = Callable[[str], None]
 
 
 @dataclass
@@ -51,12 +50,13 @@ class ImportResult:
         return self.snapshot_id is not None
 
 
-def validate(paths: list[Path], progress: Progress = lambda _: None, settings=None) -> Validation:
+def validate(paths: list[Path], progress: Progress = silent, settings=None) -> Validation:
     """Read and check ``paths`` as an import would: Header and Episodes are required, and an
     import holding no child is rejected (a snapshot replaces the whole published one). The
     limits are ``settings``' (default: the Settings defaults)."""
     progress("reading")
-    read = read_inputs(paths, require_903=True, limits=Limits.of(settings or settings_mod.DEFAULT))
+    read = read_inputs(paths, require_903=True, limits=Limits.of(settings or settings_mod.DEFAULT),
+                       progress=progress)
     findings = read.findings
     header = read.tables.get("header")
     if header is None or header.get_column("child").drop_nulls().len() == 0:
@@ -65,6 +65,7 @@ def validate(paths: list[Path], progress: Progress = lambda _: None, settings=No
     if not read.rejected:
         progress("checking")
         findings = concat_findings([findings, run_checks(read.tables)])
+        progress("checking", rows=sum(frame.height for frame in read.tables.values()))
         quarantine = quarantined_children(findings)
     return Validation(read.tables, findings, read.manifest, read.files, quarantine)
 
@@ -93,7 +94,7 @@ def latest_date_in(tables: dict[str, pl.DataFrame]) -> date | None:
 
 
 def run_import(home: Home, paths: list[Path], *, la: str | None = None, extract_date: date | None = None,
-               strict: bool = False, progress: Progress = lambda _: None, accept_drop: bool = False,
+               strict: bool = False, progress: Progress = silent, accept_drop: bool = False,
                accepted_by: str | None = None, wait: float = 0,
                _fail_before_publish: bool = False) -> ImportResult:
     """Import ``paths`` into a new snapshot and publish it; on rejection nothing published changes.
@@ -128,7 +129,7 @@ def _run_import(home: Home, paths: list[Path], *, la, extract_date, strict, prog
         return ImportResult(checked, None, "no dates in the data and no --extract-date")
 
     snapshot_id = new_snapshot_id([f["sha256"] for f in checked.files])
-    builder = SnapshotBuilder(home, snapshot_id)
+    builder = SnapshotBuilder(home, snapshot_id, settings.import_memory_limit_mb)
     try:
         progress("building snapshot")
         for table, frame in checked.tables.items():
@@ -136,6 +137,7 @@ def _run_import(home: Home, paths: list[Path], *, la, extract_date, strict, prog
         builder.insert("source_files", pl.DataFrame(checked.files) if checked.files else None)
         builder.insert("findings", checked.findings)
         builder.insert("quarantine", checked.quarantine)
+        progress("building snapshot", rows=sum(frame.height for frame in checked.tables.values()))
         builder.set_meta({
             "snapshot_id": snapshot_id,
             "la": la,
@@ -179,5 +181,11 @@ def _derive(builder: SnapshotBuilder, settings, extract_date: date, progress: Pr
 
     derive_periods_and_placements(builder.con)
     derive_duties(builder.con, settings, extract_date, history_from=history_from)
+    progress("deriving periods, placements and duties", rows=_count(builder, "duties"))
     progress("computing indicators")
     compute_all(builder.con, settings, extract_date)
+    progress("computing indicators", rows=_count(builder, "kpi_values"))
+
+
+def _count(builder: SnapshotBuilder, table: str) -> int:
+    return builder.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

@@ -19,6 +19,7 @@ from pathlib import Path
 from carewatch import settings as settings_mod
 from carewatch.calendar import add_months, month_end
 from carewatch.importer import ImportResult, run_import
+from carewatch.progress import Progress, silent
 from carewatch.snapshot import Home, open_snapshot, read_meta, register
 
 STATE_FILE = "refresh.json"
@@ -94,7 +95,7 @@ def snapshots_to_prune(rows: list[dict], keep_last: int, monthly_months: int, to
     return [r["id"] for r in by_age if r["id"] not in keep]
 
 
-def _write_month_report(home: Home) -> str | None:
+def _write_month_report(home: Home, progress: Progress = silent) -> str | None:
     """The performance summary of the last month closed by the current snapshot's extract date,
     written once into HOME/reports/YYYY-MM/; the month, when written now."""
     from carewatch.reports import write_report
@@ -110,11 +111,11 @@ def _write_month_report(home: Home) -> str | None:
         from carewatch.web.indicators.home import in_home
 
         targets, commentary = in_home(home.root)
-        write_report(con, folder, as_of=closed, targets=targets, commentary=commentary)
+        write_report(con, folder, as_of=closed, targets=targets, commentary=commentary, progress=progress)
     return closed.strftime("%Y-%m")
 
 
-def refresh(home: Home, drop: Path, *, today: date | None = None) -> RefreshOutcome:
+def refresh(home: Home, drop: Path, *, today: date | None = None, progress: Progress = silent) -> RefreshOutcome:
     today = today or date.today()
     settings = settings_mod.load(home.root)
     folders = complete_folders(drop)
@@ -127,7 +128,7 @@ def refresh(home: Home, drop: Path, *, today: date | None = None) -> RefreshOutc
     if state.get("folder") == newest.name and state.get("fingerprint") == fingerprint:
         outcome.nothing_new = True
         return outcome
-    outcome.imported = run_import(home, [newest])
+    outcome.imported = run_import(home, [newest], progress=progress)
     if not outcome.imported.published:
         return outcome
     _save_state(home, {"folder": newest.name, "fingerprint": fingerprint,
@@ -136,5 +137,5 @@ def refresh(home: Home, drop: Path, *, today: date | None = None) -> RefreshOutc
                                           settings.retention_monthly_months, today):
         home.path_of(snapshot_id).unlink(missing_ok=True)
         outcome.pruned.append(snapshot_id)
-    outcome.report_month = _write_month_report(home)
+    outcome.report_month = _write_month_report(home, progress)
     return outcome

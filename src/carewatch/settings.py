@@ -69,6 +69,9 @@ class Settings:
     forecast_weekly_cost: dict[str, float] = field(default_factory=lambda: {
         "fostering": 600.0, "residential": 5000.0, "adoption": 300.0, "parents": 250.0,
         "independent": 1200.0, "other": 1500.0})
+    #: the memory the import's DuckDB may use, in MB (0: DuckDB's default, 80% of the machine's);
+    #: above it DuckDB spills to the home's building/ folder rather than fail (docs/benchmarks.md)
+    import_memory_limit_mb: int = 0
 
 
 DEFAULT = Settings()

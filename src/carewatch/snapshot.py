@@ -21,6 +21,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -87,13 +88,17 @@ def new_snapshot_id(source_hashes: list[str]) -> str:
 class SnapshotBuilder:
     """Creates a snapshot file in ``building/`` with the canonical schema; ``publish`` moves it."""
 
-    def __init__(self, home: Home, snapshot_id: str):
+    def __init__(self, home: Home, snapshot_id: str, memory_limit_mb: int = 0):
         self.home = home
         self.snapshot_id = snapshot_id
         home.ensure()
         self._clean_stale_builds()
         self.path = home.building / f"{snapshot_id}.{os.getpid()}.duckdb"
-        self.con = duckdb.connect(str(self.path))
+        # every core (DuckDB's default), within the memory limit if one is set, spilling beside the file
+        config = {"temp_directory": str(self.path) + ".tmp"}
+        if memory_limit_mb:
+            config["memory_limit"] = f"{memory_limit_mb}MiB"
+        self.con = duckdb.connect(str(self.path), config=config)
         os.chmod(self.path, 0o600)  # inside a 0700 folder from the start
         self.con.execute(SCHEMA_SQL)
         cal = calendar_frame()  # noqa: F841 - read by DuckDB's replacement scan
@@ -105,8 +110,7 @@ class SnapshotBuilder:
             owner = stale.name.split(".duckdb")[0].rpartition(".")[2]
             if owner.isdigit() and _alive(int(owner)):
                 continue
-            with contextlib.suppress(OSError):
-                stale.unlink()
+            _remove(stale)
 
     def insert(self, table: str, frame: pl.DataFrame) -> None:
         """Insert a frame into a schema table, matching columns by name (missing ones stay null)."""
@@ -152,8 +156,16 @@ class SnapshotBuilder:
         with contextlib.suppress(Exception):
             self.con.close()
         for leftover in self.home.building.glob(f"{self.path.name}*"):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
+            _remove(leftover)
+
+
+def _remove(path: Path) -> None:
+    """A building file, or DuckDB's spill folder beside it."""
+    with contextlib.suppress(OSError):
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
 
 
 def _alive(pid: int) -> bool:

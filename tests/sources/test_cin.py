@@ -161,3 +161,43 @@ def test_two_census_years_merge_per_referral(tmp_path):
     ]
     assert result.tables["cin_cp_plans"].select("referral_id", "_file").rows() == [("K1/2020-06-01", "a_2022.xml")]
     assert result.tables["cin_children"].height == 1
+
+
+# The tags are split with Polars, not walked by an XML library: what a council's XML tool may add
+# must read as it would. Line 1 the declaration (Windows-1252), 2 a comment holding "<Child>",
+# 3 <cin:Message> with a prefix, 6-7 a comment over two lines, 8 K3's Child; on line 9 its UPN is
+# an empty element, its LAchildID a CDATA section and its ethnicity an entity (&#x4F; = O); line
+# 10 K3's CINdetails, whose ReferralSource "1A" comes from an entity and ReasonForClosure holds
+# "&" (&amp;) and "é" (a cp1252 byte).
+ODD_XML = (
+    '<?xml version="1.0" encoding="windows-1252"?>\n'
+    '<!-- exported by <Child> tool -->\n'
+    '<cin:Message xmlns:cin="http://www.example.org/cin">\n'
+    '<cin:Header><cin:ReferenceDate>2021-03-31</cin:ReferenceDate></cin:Header>\n'
+    '<cin:Children>\n'
+    '<!-- two\n lines -->\n'
+    '<cin:Child>\n'
+    '<cin:ChildIdentifiers><cin:LAchildID><![CDATA[K3]]></cin:LAchildID><cin:UPN/>'
+    '<cin:PersonBirthDate>2014-02-01</cin:PersonBirthDate></cin:ChildIdentifiers>'
+    '<cin:ChildCharacteristics><cin:Ethnicity>&#x4F;TH</cin:Ethnicity></cin:ChildCharacteristics>\n'
+    '<cin:CINdetails>\n'
+    '<cin:CINreferralDate>2020-11-02</cin:CINreferralDate><cin:ReferralSource>&#49;A</cin:ReferralSource>'
+    '<cin:ReasonForClosure>RC&amp;8 \xe9</cin:ReasonForClosure><cin:ReferralNFA>nonsense</cin:ReferralNFA>'
+    '</cin:CINdetails>\n'
+    '</cin:Child>\n'
+    '</cin:Children>\n'
+    '</cin:Message>\n'
+)
+
+
+def test_comments_cdata_entities_prefixes_and_encodings(tmp_path):
+    (tmp_path / "cin.xml").write_bytes(ODD_XML.encode("cp1252"))
+    result = read_inputs([tmp_path])
+    assert result.tables["cin_children"].select("child", "upn", "dob", "ethnicity").rows() == [
+        ("K3", None, date(2014, 2, 1), "OTH")]
+    assert result.tables["cin_referrals"].select("referral_id", "referral_source", "reason_for_closure",
+                                                 "referral_nfa").rows() == [
+        ("K3/2020-11-02", "1A", "RC&8 é", None)]
+    # the unreadable flag points at its CINdetails on line 10: the comments kept their line breaks
+    assert finding_rows(result.findings, "value.bad_flag") == [("cin.xml", 10, "ReferralNFA", "K3")]
+    assert [(f["file"], f["rows"]) for f in result.files] == [("cin.xml", 1)]

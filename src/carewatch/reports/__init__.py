@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+from carewatch.progress import Progress, silent
+
 from .context import build_report_context
 from .html import write_html
 from .pdf import write_pdf
@@ -22,15 +24,16 @@ __all__ = ["BASENAME", "build_report_context", "write_report"]
 
 def write_report(con: duckdb.DuckDBPyConnection, out_dir: Path, *, as_of: date | None = None,
                  public: bool = False, panels: dict | None = None, targets=None,
-                 commentary=None) -> dict[str, Path]:
+                 commentary=None, progress: Progress = silent) -> dict[str, Path]:
     """Writes performance-summary.html, .pdf and .xlsx into ``out_dir``; returns {format: path}.
     ``panels`` (the panels' activity, from the dashboard), ``targets`` and ``commentary``: as
     ``build_report_context`` takes them."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    progress("reading the indicators")
     context = build_report_context(con, as_of, public, panels=panels, targets=targets, commentary=commentary)
-    return {
-        "html": write_html(context, out_dir / f"{BASENAME}.html"),
-        "pdf": write_pdf(context, out_dir / f"{BASENAME}.pdf"),
-        "xlsx": write_xlsx(context, out_dir / f"{BASENAME}.xlsx"),
-    }
+    written = {}
+    for kind, write in (("html", write_html), ("pdf", write_pdf), ("xlsx", write_xlsx)):
+        progress(f"writing the {kind.upper()} report")
+        written[kind] = write(context, out_dir / f"{BASENAME}.{kind}")
+    return written

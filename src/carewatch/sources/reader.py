@@ -6,8 +6,11 @@ so a council can refresh its CIN or fostering data without resending the 903.
 """
 from __future__ import annotations
 
+import contextvars
 import os
 import stat
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -22,6 +25,7 @@ from carewatch.checks.findings import (
     findings_frame,
     finding,
 )
+from carewatch.progress import Progress, silent
 from carewatch.sources import cin_census, local_extract, population, ssda903
 from carewatch.sources.common import (
     FILE_NOT_FOUND,
@@ -153,7 +157,8 @@ def _read_one(item: _Input, scratch: Path) -> _FileOutcome:
     return out
 
 
-def read_inputs(paths: list[Path], *, require_903: bool = False, limits: Limits | None = None) -> ReadResult:
+def read_inputs(paths: list[Path], *, require_903: bool = False, limits: Limits | None = None,
+                progress: Progress = silent) -> ReadResult:
     """Read files and/or folders (recursively) into canonical tables, findings and a manifest.
 
     Never raises on a file's contents: every problem is a finding, and ``rejected`` is True when
@@ -162,7 +167,8 @@ def read_inputs(paths: list[Path], *, require_903: bool = False, limits: Limits 
     ``require_903``: Header and Episodes are required even when no 903 table was sent (an import
     replaces the whole published snapshot; reading one table alone needs nothing else).
     ``limits``: file size, rows, workbook and cell limits (default: the Settings defaults); dates
-    after the manifest's extract date (else today) are out of range.
+    after the manifest's extract date (else today) are out of range. ``progress`` hears
+    ``reading`` with the rows read so far after each file.
     """
     problems: list[Finding] = []
     result = ReadResult()
@@ -176,13 +182,32 @@ def read_inputs(paths: list[Path], *, require_903: bool = False, limits: Limits 
     limits = replace(limits or Limits(), latest_date=extract_date(result.manifest) or date.today())
     token = LIMITS.set(limits)
     try:
-        _read_tables(inputs, result, problems, require_903)
+        _read_tables(inputs, result, problems, require_903, progress)
     finally:
         LIMITS.reset(token)
     return result
 
 
-def _read_tables(inputs: list[_Input], result: ReadResult, problems: list[Finding], require_903: bool) -> None:
+def _read_guarded(item: _Input) -> _FileOutcome | Exception:
+    try:
+        with tempfile.TemporaryDirectory(prefix="carewatch-") as scratch:
+            return _read_one(item, Path(scratch))
+    except Exception as exc:  # noqa: BLE001 - reported as the file's finding
+        return exc
+
+
+def _read_all(inputs: list[_Input]) -> Iterator[tuple[_Input, _FileOutcome | Exception]]:
+    """Each file's outcome, in order, read two at a time: Polars and lxml work outside Python's
+    lock, so a second file keeps the second core busy while one file's Python glue runs. Each
+    task runs in a copy of this context (the limits in force)."""
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        futures = [pool.submit(contextvars.copy_context().run, _read_guarded, item) for item in inputs]
+        for item, future in zip(inputs, futures):
+            yield item, future.result()
+
+
+def _read_tables(inputs: list[_Input], result: ReadResult, problems: list[Finding], require_903: bool,
+                 progress: Progress) -> None:
     finding_frames: list[pl.DataFrame] = []
 
     sent_903: dict[str, list[pl.DataFrame]] = {}  # table -> frames, year null when no name gave one
@@ -190,20 +215,18 @@ def _read_tables(inputs: list[_Input], result: ReadResult, problems: list[Findin
     others: dict[str, list[pl.DataFrame]] = {}
     entries_903: list[dict] = []
     census_dates: dict[str, str | None] = {}
-    for item in inputs:
-        if is_manifest(item.path):
-            continue
-        try:
-            with tempfile.TemporaryDirectory(prefix="carewatch-") as scratch:
-                outcome = _read_one(item, Path(scratch))
-        except Exception as exc:  # noqa: BLE001 - e.g. a CSV whose quoting breaks deep in the file
-            problems.append(finding(FILE_UNREADABLE, file=item.label, reason=str(exc).strip()[:200]))
+    rows_read = 0
+    for item, outcome in _read_all([i for i in inputs if not is_manifest(i.path)]):
+        if isinstance(outcome, Exception):  # e.g. a CSV whose quoting breaks deep in the file
+            problems.append(finding(FILE_UNREADABLE, file=item.label, reason=str(outcome).strip()[:200]))
             result.files.append(_file_entry(item.label, sha256_of(item.path)))
             continue
         problems.extend(outcome.problems)
         finding_frames.extend(outcome.finding_frames)
         result.files.extend(outcome.files)
         census_dates.update(outcome.census_dates)
+        rows_read += sum(typed.height for _, typed, _, _ in outcome.tables)
+        progress("reading", rows=rows_read)
         for table, typed, value_findings, entry in outcome.tables:
             if table in ssda903.TABLES:
                 sent_903.setdefault(table, []).append(typed)

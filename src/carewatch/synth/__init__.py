@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from carewatch.progress import Progress, silent
 from carewatch.synth import days as D
 from carewatch.synth.annex import ANNEX_STREAM, annex_tables
 from carewatch.synth.annex import COLUMNS as ANNEX_COLUMNS
@@ -70,7 +71,7 @@ def _write_local(out: Path, tables: dict[str, pl.DataFrame],
     return written
 
 
-def generate(profile: str, seed: int, out: Path, as_of: date | None = None) -> dict:
+def generate(profile: str, seed: int, out: Path, as_of: date | None = None, progress: Progress = silent) -> dict:
     """Simulate a council (`demo`, `small` or `national`) and write its extracts to ``out``.
 
     Returns a summary: children, episodes, files written. National writes one folder with the
@@ -86,13 +87,19 @@ def generate(profile: str, seed: int, out: Path, as_of: date | None = None) -> d
     out.mkdir(parents=True, exist_ok=True)
     # independent streams, so changing one part of the simulation does not reshuffle the others
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)]
+    progress("simulating care")
     care = simulate(chosen, int(streams[0].integers(2**63)), as_of)
+    progress("simulating care", rows=care.episodes.height)
+    progress("simulating practice and services")
     tables = practice(streams[1], care, chosen.history_start)
     tables |= service(streams[2], care, chosen, chosen.history_start)
     first_year = int(D.collection_year(np.array([D.day(chosen.history_start)]))[0])
     last_year = int(D.collection_year(np.array([D.day(as_of)]))[0])
+    progress("writing the 903")
     files = write_903(out, streams[3], care, tables, first_year, last_year)
+    progress("writing the local extract")
     files += _write_local(out, tables)
+    progress("simulating and writing the CIN census")
     refs = referrals(streams[4], care, chosen, chosen.history_start)
     la_code = chosen.las[0][0] if len(chosen.las) == 1 else "000"
     files += write_cin(out, refs, la_code, first_year, last_year, as_of)
