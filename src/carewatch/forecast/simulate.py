@@ -50,7 +50,7 @@ def adjust(rates: Rates, change: Adjust | None, days_per_month: float = 365.25 /
             s = band * N_GROUPS + change.move_from
             t = OUT if change.move_to < 0 else band * N_GROUPS + change.move_to
             moves[..., s, t] *= 1 + change.move_pct / 100
-    return Rates(moves, entries, rates.window_months, rates.exposure_days)
+    return Rates(moves, entries, rates.window_months, rates.exposure_days, rates.entry_trend)
 
 
 def bootstrap_rates(history: History, origin: int, window: int, sims: int,
