@@ -1,6 +1,8 @@
 """placement_order_not_placed on the whole `demo` synthetic council (seed 1), against an independent
 computation in Polars from the episodes (and the periods of care they form)."""
 
+from datetime import date
+
 import polars as pl
 import pytest
 
