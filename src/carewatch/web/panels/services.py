@@ -15,7 +15,10 @@ def permanence_rows(drift: pl.DataFrame, reasons: list[str]) -> pl.DataFrame:
     return (drift.filter(pl.col("reason").is_in(reasons))
             .group_by("child", maintain_order=True)
             .agg(pl.col("team").first(), pl.col("reason").str.join(", ").alias("why"), pl.col("since").min(),
-                 (pl.col("reason") + ": " + pl.col("detail").fill_null("")).str.join("; ").alias("detail"))
+                 # one reason: its detail alone (the reason is shown beside it); several: each named
+                 pl.when(pl.len() > 1)
+                 .then((pl.col("reason") + ": " + pl.col("detail").fill_null("")).str.join("; "))
+                 .otherwise(pl.col("detail").fill_null("").first()).alias("detail"))
             .sort(["since", "child"]))
 
 
