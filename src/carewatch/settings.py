@@ -57,7 +57,7 @@ class Settings:
     import_max_drop_pct: float = 10.0
     #: limits on what one import may hold; beyond them the file is rejected with a finding
     import_max_file_mb: int = 500
-    import_max_rows: int = 2_000_000
+    import_max_rows: int = 20_000_000
     import_max_xlsx_uncompressed_mb: int = 1000
     import_max_xlsx_ratio: int = 100
     import_max_cell_chars: int = 10_000

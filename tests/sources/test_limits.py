@@ -20,7 +20,7 @@ from .helpers import finding_rows, write
 def test_defaults_come_from_settings():
     limits = Limits.of(DEFAULT)
     assert (limits.max_file_bytes, limits.max_rows, limits.max_xlsx_bytes, limits.max_xlsx_ratio,
-            limits.max_cell_chars) == (500 << 20, 2_000_000, 1000 << 20, 100, 10_000)
+            limits.max_cell_chars) == (500 << 20, 20_000_000, 1000 << 20, 100, 10_000)
 
 
 def test_file_over_the_size_limit_is_not_read(tmp_path):

@@ -78,6 +78,10 @@ CONTAINERS = ("Child", "ChildIdentifiers", "ChildCharacteristics", "CINdetails",
 # the parts of a CINdetails, each a table of its own: element -> (table, its fields)
 _PARTS = {"Assessments": ("cin_assessments", ASSESSMENT_FIELDS), "Section47": ("cin_s47", S47_FIELDS),
           "ChildProtectionPlans": ("cin_cp_plans", CPP_FIELDS)}
+# every element whose value is read; the tokens of any other element are dropped as soon as the file
+# is split (half the tags of a census are end tags of values, which say nothing the next tag does not)
+_READ = frozenset({"ReferenceDate", "Sex", "AssessmentFactors",
+                   *(element for fields in LABELS.values() for element in fields.values())})
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _COMMENT_OR_CDATA = re.compile(r"<!--.*?-->|<!\[CDATA\[(.*?)\]\]>", re.S)
 
@@ -140,6 +144,10 @@ def _tokens(path: Path) -> pl.DataFrame:
     kinds = {t: "other" if t[:1] in "?!" else "end" if t[:1] == "/" else "empty" if t.endswith("/") else "start"
              for t in distinct}
     names = {t: re.split(r"[\s/]", t.lstrip("/"), maxsplit=1)[0].rpartition(":")[2] for t in distinct}
+    # kept: containers opening and closing, and the start of each element read
+    kept = [t for t in distinct if names[t] in CONTAINERS and kinds[t] != "other"
+            or names[t] in _READ and kinds[t] in ("start", "empty")]
+    tags = tags.filter(pl.col("tag").is_in(kept))
     text = pl.col("text")
     entities = tags.filter(text.str.contains("&", literal=True)).get_column("text").unique().to_list()
     return tags.select(
