@@ -23,10 +23,10 @@ def check_text(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
             if dtype != pl.Utf8 or column == "_file":
                 continue
             value = pl.col(column)
-            # a leading sign on a number (-3, +44) is data, not a formula
-            formula = (value.str.contains(r"^\s*[=+\-@]")
-                       & value.str.strip_chars().cast(pl.Float64, strict=False).is_null())
-            bad = df.filter(formula.fill_null(False))
+            # a leading sign on a number (-3, +44) is data, not a formula: looked at only on the
+            # few values that start with one
+            bad = df.filter(value.str.contains(r"^\s*[=+\-@]").fill_null(False)) \
+                .filter(value.str.strip_chars().cast(pl.Float64, strict=False).is_null())
             frames.append(findings_from_rows(FORMULA, located(
                 bad, value.str.slice(0, _SHOWN_CHARACTERS).alias("value"), column=source_column(column))))
     return concat_findings(frames)
