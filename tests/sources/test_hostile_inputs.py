@@ -115,6 +115,16 @@ def test_extra_fields_are_row_errors_with_row_and_column(tmp_path):
     assert "5 fields where the header has 3" in _messages(result.findings)
 
 
+def test_extra_fields_in_a_file_with_no_quotes_at_all(tmp_path):
+    # the shapes of a file with no quote anywhere are counted without the quote regex: the same
+    # findings (row 4: 4 fields where the header has 3)
+    write(tmp_path / "visits.csv", ["CHILD,VISIT_DATE,SEEN", "C1,01/01/2020,Y", "C2,02/01/2020,Y",
+                                    "C3,03/01/2020,Y,N"])
+    result = read_inputs([tmp_path])
+    assert finding_rows(result.findings, "value.extra_fields") == [("visits.csv", 4, "column 4", "C3")]
+    assert "4 fields where the header has 3" in _messages(result.findings)
+
+
 def test_mixed_utf8_and_cp1252_is_a_finding_with_row_and_column(tmp_path):
     # before: a file mostly UTF-8 with one cp1252 byte was read entirely as cp1252: every UTF-8
     # character became mojibake ("Zoë" read as "ZoÃ«"), silently
