@@ -206,7 +206,11 @@ class _Movers:
 
     The same draw as a multinomial per state, done faster: how many leave each state is binomial,
     then each leaver picks a destination from the state's other probabilities (one uniform number
-    per leaver, vectorised; a month moves a few children per state, so this is cheap).
+    per leaver, vectorised; a council's month moves a few children per state, so this is cheap).
+    When there are more leavers than (state, destination) pairs (national scale), each state's
+    leavers are split among destinations instead, one binomial per destination in turn (the
+    multinomial drawn as conditional binomials): the same distribution, at a cost that does not
+    grow with the number of children.
     """
 
     def __init__(self, matrix: np.ndarray):
@@ -231,6 +235,26 @@ class _Movers:
         total = int(leave.sum())
         if total == 0:
             return result
+        if total > leave.size * (s + 1):
+            arrived, left = self._split(rng, leave)
+        else:
+            arrived, left = self._one_by_one(rng, leave, total)
+        result = result + arrived
+        if leaving is None:
+            return result
+        # the drift: a factor f under 1 keeps (1 - f) of those who left; over 1, (f - 1) times as
+        # many again leave from those still in the state
+        f = leaving[:, None, None]
+        kept = rng.binomial(left, np.clip(1.0 - f, 0.0, 1.0))
+        p_out = self.leave_p * self.cum_out                                # [sims, S] chance of leaving care
+        stayed = counts - leave
+        more = rng.binomial(stayed, np.clip(p_out[:, None, :] * (f - 1.0) / np.maximum(1.0 - self.leave_p[:, None, :], 1e-9), 0.0, 1.0))
+        return result + kept - more
+
+    def _one_by_one(self, rng: np.random.Generator, leave: np.ndarray, total: int) -> tuple[np.ndarray, np.ndarray]:
+        """Arrivals in each state and leavers of care from each state, [sims, K, S] each: every
+        leaver draws a destination."""
+        sims, k, s = leave.shape
         flat = np.repeat(np.arange(sims * k * s), leave.ravel())         # one entry per leaver
         sim_of, rest = np.divmod(flat, k * s)
         stream_of, state_of = np.divmod(rest, s)
@@ -238,18 +262,24 @@ class _Movers:
         dest = np.searchsorted(self.flat_cum, row + rng.random(total), side="left") - row * (s + 1)
         keep = dest < s                                                   # leaving care counts nowhere
         arrived = np.bincount(((sim_of * k + stream_of) * s + dest)[keep], minlength=sims * k * s)
-        result = result + arrived.reshape(sims, k, s)
-        if leaving is None:
-            return result
-        # the drift: a factor f under 1 keeps (1 - f) of those who left; over 1, (f - 1) times as
-        # many again leave from those still in the state
-        f = leaving[:, None, None]
-        left = np.bincount(flat[~keep], minlength=sims * k * s).reshape(sims, k, s)
-        kept = rng.binomial(left, np.clip(1.0 - f, 0.0, 1.0))
-        p_out = self.leave_p * self.cum_out                                # [sims, S] chance of leaving care
-        stayed = counts - leave
-        more = rng.binomial(stayed, np.clip(p_out[:, None, :] * (f - 1.0) / np.maximum(1.0 - self.leave_p[:, None, :], 1e-9), 0.0, 1.0))
-        return result + kept - more
+        left = np.bincount(flat[~keep], minlength=sims * k * s)
+        return arrived.reshape(sims, k, s), left.reshape(sims, k, s)
+
+    def _split(self, rng: np.random.Generator, leave: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The same as ``_one_by_one``, drawn per destination: of the leavers not yet placed, those
+        going to destination j are binomial with j's share of the probability not yet used."""
+        sims, k, s = leave.shape
+        share = np.diff(self.cum, axis=-1, prepend=0.0)[:, None]           # [sims, 1, S, S+1]
+        rest, unused = leave.copy(), np.ones(share.shape[:-1])
+        arrived = np.zeros((sims, k, s), dtype=np.int64)
+        for j in range(s + 1):  # destinations, not children
+            n = rng.binomial(rest, np.clip(share[..., j] / np.maximum(unused, 1e-12), 0.0, 1.0))
+            n = rest if j == s else n                                     # leaving care: all that remain
+            rest = rest - n
+            unused = unused - share[..., j]
+            if j < s:
+                arrived[..., j] += n.sum(axis=-1)
+        return arrived, n
 
 
 def percentiles(values: np.ndarray) -> np.ndarray:
