@@ -26,7 +26,10 @@ def test_leavers_go_where_the_probabilities_say(way):
     leave = np.zeros((sims, 1, N_STATES), dtype=np.int64)
     leave[:, 0, 0] = 5000
     rng = np.random.default_rng(5)
-    arrived, left = movers._one_by_one(rng, leave, int(leave.sum())) if way == "_one_by_one" else movers._split(rng, leave)
+    if way == "_one_by_one":
+        arrived, left = movers._one_by_one(rng, leave, int(leave.sum()))
+    else:
+        arrived, left = movers._split(rng, leave)
     assert np.array_equal(arrived[:, 0, 1] + arrived[:, 0, 2] + left[:, 0, 0], leave[:, 0, 0])
     assert arrived[:, 0, 3:].sum() == 0 and left[:, 0, 1:].sum() == 0
     # means within 4 standard errors (sqrt(1200 / 400) = 1.7 for state 1)
