@@ -1,5 +1,6 @@
 """A model fitted to a simulated stationary process recovers its rates, and its 80% interval holds
-about 80% of that process's simulated futures."""
+somewhat more than 80% of that process's simulated futures (it also carries the rates' uncertainty),
+but not nearly all of them."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -107,4 +108,8 @@ def test_interval_covers_about_80_percent_of_futures(process):
         counts = moved + np.array([1, 0, 0]) * rng.poisson(ENTRIES_PER_DAY, size=(2000, 1))
     future = counts[:, :2].sum(axis=1)
     coverage = np.mean((future >= p10[-1]) & (future <= p90[-1]))
-    assert 0.7 <= coverage <= 0.95, coverage
+    # above 80% by design: these futures are drawn from the true rates, while the interval also
+    # carries what 24 months leave unknown (the rates, the entry trend's standard error, the drift).
+    # Over 97.5% would be an interval too wide to be called 80% (it was 95% before the trend kept its
+    # standard error whole: docs/forecast.md, Intervals).
+    assert 0.7 <= coverage <= 0.975, coverage

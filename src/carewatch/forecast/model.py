@@ -6,8 +6,8 @@ divided by the days in the window. A projected month of ``d`` days moves the sto
 transition matrix raised to the power ``d``; the month's entries arrive, on average, mid-month, so
 they move by half a month's matrix (``d // 2`` days) before the month-end is counted.
 
-Uncertainty (carewatch.forecast.simulate) resamples the window's months and simulates each child's
-moves; this module holds the arithmetic both share.
+Uncertainty (carewatch.forecast.simulate) resamples blocks of the window's months and simulates
+each child's moves; this module holds the arithmetic both share.
 """
 from __future__ import annotations
 

@@ -1,12 +1,13 @@
 """Intervals by simulation: the reference window's months resampled, then each month's moves drawn.
 
-Each simulated future first draws its own rates: the window's months are resampled with
-replacement (a bootstrap over the reference window, so a window with a few unusual months gives
-wider intervals), and the rates are fitted from those months. It then moves the stock month by
-month: the children in each state are split among the destinations by a multinomial draw with
-the month's transition probabilities, and the month's entries are a Poisson draw moved on by half
-a month. The 10th, 50th and 90th percentiles over the simulations are the interval and the
-central projection. Loops run over months, never over children.
+Each simulated future first draws its own rates: the window's months are resampled in blocks of
+consecutive months with replacement (a block bootstrap over the reference window, so a window with
+a few unusual months, or a level that shifts within it, gives wider intervals), and the rates and
+the entry trend are fitted from those months. It then moves the stock month by month: the children
+in each state are split among the destinations by a multinomial draw with the month's transition
+probabilities, and the month's entries are a negative binomial draw (as over-dispersed as the
+window's months were) moved on by half a month. The 10th, 50th and 90th percentiles over the
+simulations are the interval and the central projection. Loops run over months, never over children.
 """
 from __future__ import annotations
 
@@ -55,11 +56,11 @@ def adjust(rates: Rates, change: Adjust | None, days_per_month: float = 365.25 /
 
 def bootstrap_rates(history: History, origin: int, window: int, sims: int,
                     rng: np.random.Generator) -> Rates:
-    """``sims`` fits, each over the window's months resampled with replacement."""
+    """``sims`` fits, each over the window's months resampled in blocks with replacement."""
     w = window_slice(origin, window)
     n = w.stop - w.start
-    picks = rng.integers(0, n, size=(sims, n))
     weights = np.zeros((sims, n))
+    picks = block_picks(n, sims, rng)
     np.add.at(weights, (np.arange(sims)[:, None], picks), 1.0)
     moves = np.einsum("nw,wst->nst", weights, history.moves[w])
     exposure = weights @ history.exposure[w]
@@ -75,6 +76,31 @@ def bootstrap_rates(history: History, origin: int, window: int, sims: int,
     return rates
 
 
+def block_length(months: int) -> int:
+    """Months per bootstrap block: n^(1/3) rounded, the usual rate for a block bootstrap of a mean
+    (3 for a 24-month window)."""
+    return max(1, round(months ** (1 / 3)))
+
+
+def block_picks(n: int, sims: int, rng: np.random.Generator) -> np.ndarray:
+    """[sims, n] month indices: a moving-block bootstrap, circular (a block running past the last
+    month goes on from the first, so every month is drawn equally often on average). Months next to
+    each other are alike when the level shifts within the window; blocks keep that, so the resampled
+    rates vary as much as such a window warrants (months drawn one by one would vary too little)."""
+    length = block_length(n)
+    starts = rng.integers(0, n, size=(sims, -(-n // length)))
+    return ((starts[:, :, None] + np.arange(length)) % n).reshape(sims, -1)[:, :n]
+
+
+def entry_dispersion(entries: np.ndarray) -> float:
+    """How over-dispersed monthly entries are: their month-to-month variance over their mean, at
+    least 1 (1: Poisson). Half the variance of successive differences estimates a month's variance
+    without the slow changes of level (the trend's part), so only month-to-month scatter counts."""
+    if entries.size < 3 or entries.mean() <= 0:
+        return 1.0
+    return max(1.0, float(np.diff(entries).var(ddof=1)) / (2.0 * float(entries.mean())))
+
+
 #: the entry trend is damped once projected: month k after the origin adds TREND_DAMPING ** k months
 #: of it (a damped trend, the usual forecasting choice: a rise or fall slows rather than runs on)
 TREND_DAMPING = 0.9
@@ -87,9 +113,11 @@ def entry_trend(weights: np.ndarray, entries: np.ndarray, days: np.ndarray) -> t
     day per month (least squares over the months drawn, each month at its place in the window), and
     how many months the window's weighted middle lies before the origin.
 
-    A trend no larger than its own bootstrap spread is mostly noise: every trend is shrunk by
+    A trend no larger than its own bootstrap spread is mostly noise: the centre is shrunk by
     centre^2 / (centre^2 + spread^2) (centre: the median trend, spread: its standard deviation), so a
-    clear rise is followed almost whole and a stationary council's forecast is barely moved.
+    clear rise is followed almost whole and a stationary council's central forecast is barely moved.
+    Each simulation keeps its own distance from the centre: the trend's uncertainty (its bootstrap
+    standard error) stays whole, as unsure a flat-looking window is whether entries are turning.
     """
     t = np.arange(entries.shape[0], dtype=float)
     per_day = entries / days
@@ -102,7 +130,7 @@ def entry_trend(weights: np.ndarray, entries: np.ndarray, days: np.ndarray) -> t
     centre, spread = float(np.median(trend)), float(trend.std())
     shrink = centre ** 2 / (centre ** 2 + spread ** 2) if spread > 0 else 1.0
     # month i of the window has its middle at i, so the origin (the end of month n - 1) is at n - 0.5
-    return trend * shrink, (entries.shape[0] - 0.5) - t_mid
+    return centre * shrink + (trend - centre), (entries.shape[0] - 0.5) - t_mid
 
 
 def year_on_year_drift(history: History, origin: int, block: int = 12) -> tuple[float, float]:
@@ -151,6 +179,11 @@ def simulate(history: History, origin: int, window: int, days: np.ndarray, *, si
     current = np.broadcast_to(stock, (sims,) + stock.shape).astype(np.int64)
     out = np.zeros((sims, len(days)) + current.shape[1:], dtype=np.int64)
     sigma = np.array(year_on_year_drift(history, origin))[:, None]          # [2, 1]: entries, leaving
+    # over-dispersed entries: a month's entries are Poisson with a gamma-distributed mean (mean 1,
+    # variance (phi - 1) / the window's mean month), so their variance is phi times their mean
+    monthly = history.entries[window_slice(origin, window)].sum(axis=(1, 2))
+    phi = entry_dispersion(monthly)
+    shape = monthly.mean() / (phi - 1.0) if phi > 1.0 else None
     walk = np.exp(sigma * np.sqrt(rates.window_months / 24) * rng.standard_normal((2, sims)))
     trend, months_on = rates.entry_trend                                   # [sims] each
     for m, d in enumerate(days):
@@ -160,7 +193,8 @@ def simulate(history: History, origin: int, window: int, days: np.ndarray, *, si
         level = np.exp(trend * (months_on - 0.5))
         walk *= np.exp(sigma * np.sqrt(d / 365.25) * rng.standard_normal((2, sims)))
         moved = movers[d].draw(rng, current, walk[1])
-        arrivals = rng.poisson(rates.entries * d * (walk[0] * level)[:, None, None])
+        burst = rng.gamma(shape, 1.0 / shape, size=sims) if shape else 1.0
+        arrivals = rng.poisson(rates.entries * d * (walk[0] * level * burst)[:, None, None])
         arrived = movers[d // 2].draw(rng, arrivals, walk[1])
         current = moved + arrived
         out[:, m] = current
@@ -172,7 +206,11 @@ class _Movers:
 
     The same draw as a multinomial per state, done faster: how many leave each state is binomial,
     then each leaver picks a destination from the state's other probabilities (one uniform number
-    per leaver, vectorised; a month moves a few children per state, so this is cheap).
+    per leaver, vectorised; a council's month moves a few children per state, so this is cheap).
+    When there are more leavers than (state, destination) pairs (national scale), each state's
+    leavers are split among destinations instead, one binomial per destination in turn (the
+    multinomial drawn as conditional binomials): the same distribution, at a cost that does not
+    grow with the number of children.
     """
 
     def __init__(self, matrix: np.ndarray):
@@ -197,6 +235,26 @@ class _Movers:
         total = int(leave.sum())
         if total == 0:
             return result
+        if total > leave.size * (s + 1):
+            arrived, left = self._split(rng, leave)
+        else:
+            arrived, left = self._one_by_one(rng, leave, total)
+        result = result + arrived
+        if leaving is None:
+            return result
+        # the drift: a factor f under 1 keeps (1 - f) of those who left; over 1, (f - 1) times as
+        # many again leave from those still in the state
+        f = leaving[:, None, None]
+        kept = rng.binomial(left, np.clip(1.0 - f, 0.0, 1.0))
+        p_out = self.leave_p * self.cum_out                                # [sims, S] chance of leaving care
+        stayed = counts - leave
+        more = rng.binomial(stayed, np.clip(p_out[:, None, :] * (f - 1.0) / np.maximum(1.0 - self.leave_p[:, None, :], 1e-9), 0.0, 1.0))
+        return result + kept - more
+
+    def _one_by_one(self, rng: np.random.Generator, leave: np.ndarray, total: int) -> tuple[np.ndarray, np.ndarray]:
+        """Arrivals in each state and leavers of care from each state, [sims, K, S] each: every
+        leaver draws a destination."""
+        sims, k, s = leave.shape
         flat = np.repeat(np.arange(sims * k * s), leave.ravel())         # one entry per leaver
         sim_of, rest = np.divmod(flat, k * s)
         stream_of, state_of = np.divmod(rest, s)
@@ -204,18 +262,24 @@ class _Movers:
         dest = np.searchsorted(self.flat_cum, row + rng.random(total), side="left") - row * (s + 1)
         keep = dest < s                                                   # leaving care counts nowhere
         arrived = np.bincount(((sim_of * k + stream_of) * s + dest)[keep], minlength=sims * k * s)
-        result = result + arrived.reshape(sims, k, s)
-        if leaving is None:
-            return result
-        # the drift: a factor f under 1 keeps (1 - f) of those who left; over 1, (f - 1) times as
-        # many again leave from those still in the state
-        f = leaving[:, None, None]
-        left = np.bincount(flat[~keep], minlength=sims * k * s).reshape(sims, k, s)
-        kept = rng.binomial(left, np.clip(1.0 - f, 0.0, 1.0))
-        p_out = self.leave_p * self.cum_out                                # [sims, S] chance of leaving care
-        stayed = counts - leave
-        more = rng.binomial(stayed, np.clip(p_out[:, None, :] * (f - 1.0) / np.maximum(1.0 - self.leave_p[:, None, :], 1e-9), 0.0, 1.0))
-        return result + kept - more
+        left = np.bincount(flat[~keep], minlength=sims * k * s)
+        return arrived.reshape(sims, k, s), left.reshape(sims, k, s)
+
+    def _split(self, rng: np.random.Generator, leave: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The same as ``_one_by_one``, drawn per destination: of the leavers not yet placed, those
+        going to destination j are binomial with j's share of the probability not yet used."""
+        sims, k, s = leave.shape
+        share = np.diff(self.cum, axis=-1, prepend=0.0)[:, None]           # [sims, 1, S, S+1]
+        rest, unused = leave.copy(), np.ones(share.shape[:-1])
+        arrived = np.zeros((sims, k, s), dtype=np.int64)
+        for j in range(s + 1):  # destinations, not children
+            n = rng.binomial(rest, np.clip(share[..., j] / np.maximum(unused, 1e-12), 0.0, 1.0))
+            n = rest if j == s else n                                     # leaving care: all that remain
+            rest = rest - n
+            unused = unused - share[..., j]
+            if j < s:
+                arrived[..., j] += n.sum(axis=-1)
+        return arrived, n
 
 
 def percentiles(values: np.ndarray) -> np.ndarray:
