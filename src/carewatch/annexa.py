@@ -231,7 +231,8 @@ WITH per AS (
 SELECT c.child AS c1,
        -- the family of the child's latest match on/before D (the adopters table's FAMILY)
        (SELECT m.family FROM adoption_matches m WHERE m.child = c.child AND m.match_date <= $d
-          ORDER BY m.match_date DESC, m.family DESC LIMIT 1) AS c2, h.sex AS c3, h.ethnic AS c4, h.dob AS c5, cw_age(h.dob, $d) AS c6, dis.disabled AS c7,
+          ORDER BY m.match_date DESC, m.family DESC LIMIT 1) AS c2,
+       h.sex AS c3, h.ethnic AS c4, h.dob AS c5, cw_age(h.dob, $d) AS c6, dis.disabled AS c7,
        c.start_date AS c8, a.decided AS c9,
        (SELECT min(l.start_date) FROM legal_statuses l WHERE l.child = c.child AND l.period_id = c.period_id
           AND l.ls = 'E1' AND l.start_date <= $d) AS c10,
@@ -249,7 +250,8 @@ ORDER BY c.child
 # holding the child (merge_census_files keeps its row) records any code but NONE, false when NONE only
 _DISABILITY_SQL = """
 CREATE OR REPLACE TEMP TABLE cw_disability AS
-SELECT child, bool_or(len(list_filter(string_split(disabilities, ','), lambda x: trim(x) NOT IN ('', 'NONE'))) > 0) AS disabled
+SELECT child,
+       bool_or(len(list_filter(string_split(disabilities, ','), lambda x: trim(x) NOT IN ('', 'NONE'))) > 0) AS disabled
 FROM cin_children WHERE child IS NOT NULL AND nullif(trim(disabilities), '') IS NOT NULL GROUP BY child
 """
 
@@ -356,9 +358,10 @@ _LABELS = {
     3: {2: "sex", 3: "ethnic", 8: "yn"},
     **{n: {2: "sex", 3: "ethnic", 6: "disability"} for n in (4, 6, 7)},
     5: {2: "sex", 3: "ethnic", 6: "disability", 8: "yn", 10: "yn"},
-    8: {2: "sex", 3: "ethnic", 6: "yn", 7: "disability", 9: "cin", 10: "yn", 12: "ls", 15: "plan", 21: "rec", 23: "place",
-        24: "place_provider", 27: "location", 31: "yn", 32: "yn"},
-    9: {2: "sex", 3: "ethnic", 6: "yn", 7: "disability", 11: "eligibility", 13: "in_touch", 16: "suitability", 17: "activ"},
+    8: {2: "sex", 3: "ethnic", 6: "yn", 7: "disability", 9: "cin", 10: "yn", 12: "ls", 15: "plan", 21: "rec",
+        23: "place", 24: "place_provider", 27: "location", 31: "yn", 32: "yn"},
+    9: {2: "sex", 3: "ethnic", 6: "yn", 7: "disability", 11: "eligibility", 13: "in_touch", 16: "suitability",
+        17: "activ"},
     10: {3: "sex", 4: "ethnic", 7: "disability", 15: "reason_placed_ceased"},
     11: {3: "sex", 4: "ethnic", 6: "yn"},
 }
@@ -393,7 +396,8 @@ def _labelled(frame: pl.DataFrame, number: int, area_postcodes: tuple[str, ...],
             col = la_name(la_of(col))
         dtype = frame.schema[f"c{i}"]
         if i in labels:
-            expr = ofsted_expr(labels[i], col.cast(pl.Utf8).str.to_lowercase() if labels[i] in ("yn", "disability") else col)
+            flag = labels[i] in ("yn", "disability")  # booleans: the tables key them "true" / "false"
+            expr = ofsted_expr(labels[i], col.cast(pl.Utf8).str.to_lowercase() if flag else col)
         elif dtype == pl.Date:
             expr = col.dt.strftime("%d/%m/%Y")
         else:
