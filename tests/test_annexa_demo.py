@@ -136,3 +136,16 @@ def test_workbook_opens_in_libreoffice(full, tmp_path):
         with open(tmp_path / "csv" / f"annex-List {number}.csv", newline="", encoding="utf-8") as f:
             rows = list(csv.reader(f))
         assert rows[0] == list(LISTS[number].headings) and len(rows) - 1 == frame.height, number
+
+
+def test_list8_disability_is_the_census_codes(demo):
+    # worked out here from cin_children's codes with Polars: Yes with any code but NONE, No with NONE
+    # only, blank for a child in no census; both answers occur
+    con, _, listed, _ = demo
+    said = con.sql("SELECT child, disabilities FROM cin_children WHERE disabilities IS NOT NULL").pl().select(
+        pl.col("child").alias("Child Unique ID"),
+        pl.when(pl.col("disabilities").str.split(",").list.set_difference(["NONE"]).list.len() > 0)
+        .then(pl.lit("Yes")).otherwise(pl.lit("No")).alias("expected"))
+    got = listed.select("Child Unique ID", "Does the Child have a Disability").join(said, on="Child Unique ID", how="left")
+    assert got.filter(pl.col("Does the Child have a Disability").ne_missing(pl.col("expected"))).height == 0
+    assert {"Yes", "No"} <= set(got["expected"].drop_nulls())

@@ -103,7 +103,8 @@ LISTS: dict[int, AnnexList] = {a.number: a for a in [
 
 #: the optional local-extract tables added for Annex A: a snapshot built before they existed has none,
 #: so each is read as an empty table there (``_ensure_tables``)
-ANNEX_TABLES = ("contacts", "early_help", "iro_contacts", "return_interviews", "personal_advisers", "adopters")
+ANNEX_TABLES = ("contacts", "early_help", "iro_contacts", "return_interviews", "personal_advisers", "adopters",
+                "leaver_contacts", "adoption_matches")
 
 # --- the queries: each gives the list's columns in order, as SQL names c1..cN --------------------
 
@@ -174,7 +175,7 @@ latest AS (
     QUALIFY row_number() OVER (PARTITION BY m.child ORDER BY m.mis_start DESC, r.accepted DESC NULLS LAST) = 1
 ), staff AS ({_staff("per")})
 SELECT c.child AS c1, h.sex AS c2, h.ethnic AS c3, h.dob AS c4, cw_age(h.dob, $d) AS c5,
-       l.uasc AS c6, NULL AS c7, c.start_date AS c8, ep.cin AS c9, prev.child IS NOT NULL AS c10,
+       l.uasc AS c6, dis.disabled AS c7, c.start_date AS c8, ep.cin AS c9, prev.child IS NOT NULL AS c10,
        ls.start_date AS c11, ls.ls AS c12, l.review AS c13, l.visit AS c14, l.plan AS c15, l.iro AS c16,
        l.health AS c17, l.dental AS c18, coalesce(n.placements, 0) AS c19,
        CASE WHEN c.end_date <= $d THEN c.end_date END AS c20, CASE WHEN c.end_date <= $d THEN c.end_rec END AS c21,
@@ -185,6 +186,7 @@ FROM per c JOIN latest l USING (child)
 LEFT JOIN ({_HEADER}) h USING (child) LEFT JOIN prev USING (child) LEFT JOIN ep USING (child)
 LEFT JOIN ls USING (child) LEFT JOIN pl USING (child) LEFT JOIN pl_ep pe USING (child)
 LEFT JOIN last_missing lm USING (child) LEFT JOIN n ON n.child = c.child AND n.period_end = $d LEFT JOIN staff s ON s.key = c.child
+LEFT JOIN cw_disability dis ON dis.child = c.child
 ORDER BY c.child
 """
 
@@ -196,15 +198,19 @@ WITH oc AS (
     QUALIFY row_number() OVER (PARTITION BY child ORDER BY _row DESC) = 1
 ), staff AS ({_staff("oc")})
 SELECT o.child AS c1, h.sex AS c2, h.ethnic AS c3, coalesce(h.dob, o.dob) AS c4, cw_age(coalesce(h.dob, o.dob), $d) AS c5,
-       EXISTS (SELECT 1 FROM uasc u WHERE u.child = o.child) AS c6, NULL AS c7, s.team AS c8, s.worker AS c9,
+       EXISTS (SELECT 1 FROM uasc u WHERE u.child = o.child) AS c6, dis.disabled AS c7, s.team AS c8, s.worker AS c9,
        (SELECT arg_max(adviser, start_date) FROM personal_advisers p WHERE p.child = o.child AND p.start_date <= $d
           AND (p.end_date IS NULL OR p.end_date >= $d)) AS c10,
        CASE WHEN cw_age(coalesce(h.dob, o.dob), $d) >= 18 THEN 'former_relevant' ELSE 'relevant' END AS c11,
        (SELECT max(plan_date) FROM pathway_plans p WHERE p.child = o.child AND p.plan_date <= $d) AS c12,
-       o.in_touch AS c13, NULL AS c14, left(o.accom, 1) AS c15,
+       o.in_touch AS c13,
+       (SELECT max(leaver_contact_date) FROM leaver_contacts lc WHERE lc.child = o.child
+          AND lc.leaver_contact_date <= $d) AS c14,
+       left(o.accom, 1) AS c15,
        CASE WHEN o.in_touch IN ('DIED', 'NREQ', 'RHOM') THEN 'exclude' ELSE coalesce(nullif(substr(o.accom, 2), ''), '0') END AS c16,
        o.activ AS c17
 FROM oc o LEFT JOIN ({_HEADER}) h USING (child) LEFT JOIN staff s ON s.key = o.child
+LEFT JOIN cw_disability dis ON dis.child = o.child
 ORDER BY o.child
 """
 
@@ -222,7 +228,11 @@ WITH per AS (
            min(e.decom) FILTER (WHERE e.place IN ('U2', 'U5')) AS ffa
     FROM cw_eps e JOIN per c ON e.child = c.child AND e.decom >= c.start_date AND e.decom <= $d GROUP BY e.child
 )
-SELECT c.child AS c1, NULL AS c2, h.sex AS c3, h.ethnic AS c4, h.dob AS c5, cw_age(h.dob, $d) AS c6, NULL AS c7,
+SELECT c.child AS c1,
+       -- the family of the child's latest match on/before D (the adopters table's FAMILY)
+       (SELECT m.family FROM adoption_matches m WHERE m.child = c.child AND m.match_date <= $d
+          ORDER BY m.match_date DESC, m.family DESC LIMIT 1) AS c2,
+       h.sex AS c3, h.ethnic AS c4, h.dob AS c5, cw_age(h.dob, $d) AS c6, dis.disabled AS c7,
        c.start_date AS c8, a.decided AS c9,
        (SELECT min(l.start_date) FROM legal_statuses l WHERE l.child = c.child AND l.period_id = c.period_id
           AND l.ls = 'E1' AND l.start_date <= $d) AS c10,
@@ -232,11 +242,22 @@ SELECT c.child AS c1, NULL AS c2, h.sex AS c3, h.ethnic AS c4, h.dob AS c5, cw_a
        CASE WHEN a.ceased <= $d THEN a.ceased END AS c14, CASE WHEN a.ceased <= $d THEN a.reason END AS c15,
        eps.ffa AS c16
 FROM per c JOIN adm a USING (child) LEFT JOIN ({_HEADER}) h USING (child) LEFT JOIN eps USING (child)
+LEFT JOIN cw_disability dis ON dis.child = c.child
 ORDER BY c.child
 """
 
+# "Does the Child have a Disability", one row per child in a CIN census: true when the latest census
+# holding the child (merge_census_files keeps its row) records any code but NONE, false when NONE only
+_DISABILITY_SQL = """
+CREATE OR REPLACE TEMP TABLE cw_disability AS
+SELECT child,
+       bool_or(len(list_filter(string_split(disabilities, ','), lambda x: trim(x) NOT IN ('', 'NONE'))) > 0) AS disabled
+FROM cin_children WHERE child IS NOT NULL AND nullif(trim(disabilities), '') IS NOT NULL GROUP BY child
+"""
+
 _CIN_ID = "c.child AS c1, h.sex AS c2, h.ethnic AS c3, h.dob AS c4, cw_age(h.dob, $d) AS c5"
-_CIN_JOINS = f"LEFT JOIN ({_CIN_CHILD}) h ON h.child = c.child LEFT JOIN staff s ON s.key = c.child"
+_CIN_JOINS = f"LEFT JOIN ({_CIN_CHILD}) h ON h.child = c.child LEFT JOIN staff s ON s.key = c.child " \
+             "LEFT JOIN cw_disability dis ON dis.child = c.child"
 
 _LIST3 = f"""
 WITH c AS (SELECT * FROM cin_referrals WHERE referral_date > $w AND referral_date <= $d
@@ -252,7 +273,7 @@ _LIST4 = f"""
 WITH c AS (SELECT * FROM cin_assessments WHERE start_date > $w AND start_date <= $d
              AND child NOT IN (SELECT child FROM cw_quarantine)),
 staff AS ({_staff("c")})
-SELECT {_CIN_ID}, NULL AS c6, c.start_date AS c7, NULL AS c8,
+SELECT {_CIN_ID}, dis.disabled AS c6, c.start_date AS c7, NULL AS c8,
        CASE WHEN c.authorisation_date <= $d THEN c.authorisation_date END AS c9, NULL AS c10,
        s.team AS c11, s.worker AS c12
 FROM c {_CIN_JOINS} ORDER BY c.child, c.start_date
@@ -262,7 +283,7 @@ _LIST5 = f"""
 WITH c AS (SELECT * FROM cin_s47 WHERE s47_start > $w AND s47_start <= $d
              AND child NOT IN (SELECT child FROM cw_quarantine)),
 staff AS ({_staff("c")})
-SELECT {_CIN_ID}, NULL AS c6, c.s47_start AS c7, c.icpc_not_required AS c8,
+SELECT {_CIN_ID}, dis.disabled AS c6, c.s47_start AS c7, c.icpc_not_required AS c8,
        CASE WHEN c.icpc_date <= $d THEN c.icpc_date END AS c9,
        CASE WHEN c.icpc_date <= $d THEN EXISTS (SELECT 1 FROM cin_cp_plans p WHERE p.child = c.child
                                                   AND p.start_date = c.icpc_date) END AS c10,
@@ -277,7 +298,7 @@ _LIST6 = f"""
 WITH c AS (SELECT * FROM cin_referrals WHERE NOT coalesce(referral_nfa, false) AND referral_date <= $d
              AND (closure_date IS NULL OR closure_date > $w) AND child NOT IN (SELECT child FROM cw_quarantine)),
 staff AS ({_staff("c")})
-SELECT {_CIN_ID}, NULL AS c6, c.referral_date AS c7, c.primary_need AS c8, NULL AS c9,
+SELECT {_CIN_ID}, dis.disabled AS c6, c.referral_date AS c7, c.primary_need AS c8, NULL AS c9,
        CASE WHEN c.closure_date <= $d THEN c.closure_date END AS c10,
        CASE WHEN c.closure_date <= $d THEN c.reason_for_closure END AS c11,
        CASE WHEN c.closure_date <= $d THEN 'Closed' ELSE 'Open' END AS c12, s.team AS c13, s.worker AS c14
@@ -288,7 +309,7 @@ _LIST7 = f"""
 WITH c AS (SELECT * FROM cin_cp_plans WHERE start_date <= $d AND (end_date IS NULL OR end_date > $w)
              AND child NOT IN (SELECT child FROM cw_quarantine)),
 staff AS ({_staff("c")})
-SELECT {_CIN_ID}, NULL AS c6, c.start_date AS c7, c.initial_category AS c8, c.latest_category AS c9,
+SELECT {_CIN_ID}, dis.disabled AS c6, c.start_date AS c7, c.initial_category AS c8, c.latest_category AS c9,
        NULL AS c10, NULL AS c11, NULL AS c12, CASE WHEN c.end_date <= $d THEN c.end_date END AS c13, NULL AS c14,
        c.previous_cpp AS c15, s.team AS c16, s.worker AS c17
 FROM c {_CIN_JOINS} ORDER BY c.child, c.start_date
@@ -333,13 +354,15 @@ _QUERIES = {1: _LIST1, 2: _LIST2, 11: _LIST11, 3: _LIST3, 4: _LIST4, 5: _LIST5, 
 
 #: per list, the Ofsted code table for each column that has one (1-based column number)
 _LABELS = {
-    **{n: {2: "sex", 3: "ethnic"} for n in (1, 2, 3, 4, 5, 6, 7, 8, 9)},
+    **{n: {2: "sex", 3: "ethnic"} for n in (1, 2)},
     3: {2: "sex", 3: "ethnic", 8: "yn"},
-    5: {2: "sex", 3: "ethnic", 8: "yn", 10: "yn"},
-    8: {2: "sex", 3: "ethnic", 6: "yn", 9: "cin", 10: "yn", 12: "ls", 15: "plan", 21: "rec", 23: "place",
-        24: "place_provider", 27: "location", 31: "yn", 32: "yn"},
-    9: {2: "sex", 3: "ethnic", 6: "yn", 11: "eligibility", 13: "in_touch", 16: "suitability", 17: "activ"},
-    10: {3: "sex", 4: "ethnic", 15: "reason_placed_ceased"},
+    **{n: {2: "sex", 3: "ethnic", 6: "disability"} for n in (4, 6, 7)},
+    5: {2: "sex", 3: "ethnic", 6: "disability", 8: "yn", 10: "yn"},
+    8: {2: "sex", 3: "ethnic", 6: "yn", 7: "disability", 9: "cin", 10: "yn", 12: "ls", 15: "plan", 21: "rec",
+        23: "place", 24: "place_provider", 27: "location", 31: "yn", 32: "yn"},
+    9: {2: "sex", 3: "ethnic", 6: "yn", 7: "disability", 11: "eligibility", 13: "in_touch", 16: "suitability",
+        17: "activ"},
+    10: {3: "sex", 4: "ethnic", 7: "disability", 15: "reason_placed_ceased"},
     11: {3: "sex", 4: "ethnic", 6: "yn"},
 }
 
@@ -373,7 +396,8 @@ def _labelled(frame: pl.DataFrame, number: int, area_postcodes: tuple[str, ...],
             col = la_name(la_of(col))
         dtype = frame.schema[f"c{i}"]
         if i in labels:
-            expr = ofsted_expr(labels[i], col.cast(pl.Utf8).str.to_lowercase() if labels[i] == "yn" else col)
+            flag = labels[i] in ("yn", "disability")  # booleans: the tables key them "true" / "false"
+            expr = ofsted_expr(labels[i], col.cast(pl.Utf8).str.to_lowercase() if flag else col)
         elif dtype == pl.Date:
             expr = col.dt.strftime("%d/%m/%Y")
         else:
@@ -392,11 +416,21 @@ def _ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns})")
 
 
+def _ensure_disability(con: duckdb.DuckDBPyConnection) -> None:
+    """``cw_disability`` (child, disabled); empty on a snapshot built before the CIN reader read
+    Disabilities (every child's disability blank there, as for a child in no census)."""
+    read = con.execute("SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'main' "
+                       "AND table_name = 'cin_children' AND column_name = 'disabilities'").fetchone()[0]
+    con.execute(_DISABILITY_SQL if read else
+                "CREATE OR REPLACE TEMP TABLE cw_disability (child VARCHAR, disabled BOOLEAN)")
+
+
 def annex_a(con: duckdb.DuckDBPyConnection, as_of: date, extract_date: date, months: int = 6,
             area_postcodes: tuple[str, ...] = (), lists: list[int] | None = None) -> AnnexA:
     """Every list (or those in ``lists``) as frames with Ofsted's headings and labels."""
     prepare_on(con, as_of, extract_date)
     _ensure_tables(con)
+    _ensure_disability(con)
     present = tables_present(con)
     start = window_start(as_of, months)
     params = {"d": as_of, "w": pl.Series([start]).dt.offset_by("-1d")[0],

@@ -31,9 +31,10 @@ from carewatch.checks.findings import (Severity, concat_findings, define, empty_
 _ID = ("Child Unique ID", "Gender", "Ethnicity", "Date of Birth")
 
 #: per list, the fields every row must have: those that say who the child is and the list's own
-#: event (its date and what it was). Fields carewatch has no source for yet (disability, IRO contact,
-#: return interviews, personal adviser) are not called mandatory here: every row would fail, and
-#: the cover sheet already names them. Allocation is checked for the children in care below.
+#: event (its date and what it was). Fields from optional tables or not held for every child
+#: (disability: blank for a child in no CIN census; IRO contact, return interviews, personal adviser,
+#: latest contact, family identifier) are not called mandatory here: a blank there is not an error.
+#: Allocation is checked for the children in care below.
 MANDATORY: dict[int, tuple[str, ...]] = {
     1: (*_ID, "Date of Contact", "Contact Source"),
     2: (*_ID, "Assessment start date", "Organisation completing assessment"),

@@ -236,6 +236,8 @@ OFSTED: dict[str, dict[str, str]] = {
                              "RD3": "c) Prospective adopters cannot be found", "RD4": "d) Any other reason"},
     "eligibility": {"relevant": "a) Relevant", "former_relevant": "b) Former relevant"},
     "yn": {"true": "Y", "false": "N"},
+    # "Does the Child have a Disability": annexa's cw_disability (the CIN census's codes)
+    "disability": {"true": "Yes", "false": "No"},
 }
 
 

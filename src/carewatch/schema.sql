@@ -92,11 +92,16 @@ CREATE TABLE adopters (adopter VARCHAR, family VARCHAR, gender VARCHAR, ethnicit
                        stage2_end DATE, application_date DATE, approval_date DATE, match_date DATE,
                        placed_date DATE, children_placed INTEGER, adoption_order_date DATE, left_date DATE,
                        left_reason VARCHAR, _file VARCHAR, _row BIGINT);
+-- List 9's "Latest Date of Contact": each contact of the leaving-care service with a care leaver
+CREATE TABLE leaver_contacts (child VARCHAR, leaver_contact_date DATE, _file VARCHAR, _row BIGINT);
+-- List 10's "Family identifier": each match of a child with prospective adopters (adopters.family)
+CREATE TABLE adoption_matches (child VARCHAR, family VARCHAR, match_date DATE, _file VARCHAR, _row BIGINT);
 CREATE TABLE population (la VARCHAR, year INTEGER, age_0_17 INTEGER, _file VARCHAR, _row BIGINT);
 
 -- CIN census (DOMAIN.md D); child = LAchildID; referral_id numbers CINdetails within the file -----
+-- disabilities: ChildCharacteristics/Disabilities, the DfE codes comma-separated in order (NONE: none)
 CREATE TABLE cin_children (child VARCHAR, upn VARCHAR, dob DATE, expected_dob DATE, gender VARCHAR,
-                           death_date DATE, ethnicity VARCHAR, _file VARCHAR);
+                           death_date DATE, ethnicity VARCHAR, disabilities VARCHAR, _file VARCHAR);
 CREATE TABLE cin_referrals (child VARCHAR, referral_id VARCHAR, referral_date DATE, referral_source VARCHAR,
                             primary_need VARCHAR, closure_date DATE, reason_for_closure VARCHAR,
                             referral_nfa BOOLEAN, _file VARCHAR);

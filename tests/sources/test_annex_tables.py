@@ -59,3 +59,19 @@ def test_a_contact_without_its_date_is_a_row_error(tmp_path):
     write(tmp_path / "contacts.csv", ["CHILD,CONTACT_DATE,SOURCE", "C1,,5A"])
     assert finding_rows(read_inputs([tmp_path]).findings, "value.missing") == [
         ("contacts.csv", 2, "CONTACT_DATE", "C1")]
+
+
+def test_leaver_contacts_and_adoption_matches_read_by_their_columns(tmp_path):
+    _minimal_903(tmp_path)
+    # names that say nothing; a file of CHILD and CONTACT_DATE beside them is still IRO contacts
+    write(tmp_path / "g.csv", ["CHILD,LEAVER_CONTACT_DATE", "C1,01/10/2021", "C1,"])
+    write(tmp_path / "h.csv", ["Child,Family,Match Date", "C1,FAM1,2021-08-01"])
+    write(tmp_path / "i.csv", ["CHILD,CONTACT_DATE", "C1,02/06/2021"])
+    result = read_inputs([tmp_path])
+    assert result.tables["leaver_contacts"].select("child", "leaver_contact_date").rows() == [
+        ("C1", date(2021, 10, 1)), ("C1", None)]
+    assert result.tables["adoption_matches"].select("child", "family", "match_date").rows() == [
+        ("C1", "FAM1", date(2021, 8, 1))]
+    assert result.tables["iro_contacts"].height == 1
+    # the second leaver contact has no date: a row error on line 3
+    assert finding_rows(result.findings, "value.missing") == [("g.csv", 3, "LEAVER_CONTACT_DATE", "C1")]

@@ -18,7 +18,7 @@ CIN_XML = """<?xml version="1.0" encoding="utf-8"?>
         <PersonBirthDate>2015-03-27</PersonBirthDate>
         <GenderCurrent>1</GenderCurrent>
       </ChildIdentifiers>
-      <ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>
+      <ChildCharacteristics><Ethnicity>WBRI</Ethnicity><Disabilities><Disability>HAND</Disability><Disability>HEAR</Disability><Disability>HAND</Disability></Disabilities></ChildCharacteristics>
       <CINdetails>
         <CINreferralDate>2020-06-01</CINreferralDate>
         <ReferralSource>1A</ReferralSource>
@@ -61,7 +61,7 @@ CIN_XML = """<?xml version="1.0" encoding="utf-8"?>
         <PersonBirthDate>2012-01-05</PersonBirthDate>
         <Sex>F</Sex>
       </ChildIdentifiers>
-      <ChildCharacteristics><Ethnicity>MWBC</Ethnicity></ChildCharacteristics>
+      <ChildCharacteristics><Ethnicity>MWBC</Ethnicity><Disabilities><Disability>NONE</Disability></Disabilities></ChildCharacteristics>
       <CINdetails>
         <CINreferralDate>2021-01-04</CINreferralDate>
         <ReferralNFA>0</ReferralNFA>
@@ -80,9 +80,10 @@ def test_cin_census_tables(tmp_path):
     for name, frame in result.tables.items():
         assert dict(frame.schema) == SCHEMA[name], name
     children = result.tables["cin_children"]
-    assert children.select("child", "upn", "dob", "gender", "ethnicity", "_file").rows() == [
-        ("K1", "A123456789012", date(2015, 3, 27), "1", "WBRI", "cin_2021.xml"),
-        ("K2", None, date(2012, 1, 5), "F", "MWBC", "cin_2021.xml"),  # 2024 schema: Sex
+    # Disabilities: every Disability code in order, once each (K1's HAND twice is one)
+    assert children.select("child", "upn", "dob", "gender", "ethnicity", "disabilities", "_file").rows() == [
+        ("K1", "A123456789012", date(2015, 3, 27), "1", "WBRI", "HAND,HEAR", "cin_2021.xml"),
+        ("K2", None, date(2012, 1, 5), "F", "MWBC", "NONE", "cin_2021.xml"),  # 2024 schema: Sex
     ]
     referrals = result.tables["cin_referrals"]
     columns = ("child", "referral_id", "referral_date", "closure_date", "referral_nfa")
@@ -161,6 +162,26 @@ def test_two_census_years_merge_per_referral(tmp_path):
     ]
     assert result.tables["cin_cp_plans"].select("referral_id", "_file").rows() == [("K1/2020-06-01", "a_2022.xml")]
     assert result.tables["cin_children"].height == 1
+
+
+def test_disabilities_come_from_the_latest_census_holding_the_child(tmp_path):
+    # K1: MOB in the 2021 census, NONE in the 2022 one (the later ReferenceDate wins, whatever the
+    # files' names); K2 only in 2021, with no Disabilities element at all (null: not recorded)
+    def census(reference: str, children: str) -> str:
+        return (f"<Message><Header><CollectionDetails><ReferenceDate>{reference}</ReferenceDate>"
+                f"</CollectionDetails></Header><Children>{children}</Children></Message>")
+
+    def child(child_id: str, characteristics: str) -> str:
+        return (f"<Child><ChildIdentifiers><LAchildID>{child_id}</LAchildID></ChildIdentifiers>"
+                f"<ChildCharacteristics><Ethnicity>WBRI</Ethnicity>{characteristics}</ChildCharacteristics>"
+                f"<CINdetails><CINreferralDate>2020-06-01</CINreferralDate></CINdetails></Child>")
+    (tmp_path / "z_2021.xml").write_text(census("2021-03-31", child("K1", "<Disabilities><Disability>MOB"
+                                                "</Disability></Disabilities>") + child("K2", "")))
+    (tmp_path / "a_2022.xml").write_text(census("2022-03-31", child("K1", "<Disabilities><Disability>NONE"
+                                                "</Disability></Disabilities>")))
+    result = read_inputs([tmp_path])
+    assert sorted(result.tables["cin_children"].select("child", "disabilities", "_file").rows()) == [
+        ("K1", "NONE", "a_2022.xml"), ("K2", None, "z_2021.xml")]
 
 
 # The tags are split with Polars, not walked by an XML library: what a council's XML tool may add

@@ -63,7 +63,7 @@ CPP_FIELDS = {"start_date": "CPPstartDate", "end_date": "CPPendDate",
               "initial_category": "InitialCategoryOfAbuse", "latest_category": "LatestCategoryOfAbuse",
               "previous_cpp": "NumberOfPreviousCPP"}
 LABELS = {
-    "cin_children": {**CHILD_FIELDS, "child": "LAchildID", "ethnicity": "Ethnicity"},
+    "cin_children": {**CHILD_FIELDS, "child": "LAchildID", "ethnicity": "Ethnicity", "disabilities": "Disability"},
     "cin_referrals": REFERRAL_FIELDS,
     "cin_assessments": {**ASSESSMENT_FIELDS, "factors": "AssessmentFactors"},
     "cin_s47": S47_FIELDS,
@@ -196,8 +196,13 @@ def _rows(path: Path) -> tuple[dict[str, pl.DataFrame], int, str | None]:
 
     ids = _values(starts.filter(pl.col("ChildIdentifiers").is_not_null()), "Child",
                   {**CHILD_FIELDS, "child": "LAchildID", "sex": "Sex"})
-    traits = _values(starts.filter(pl.col("ChildCharacteristics").is_not_null()), "Child",
-                     {"ethnicity": "Ethnicity"})
+    characteristics = starts.filter(pl.col("ChildCharacteristics").is_not_null())
+    traits = _values(characteristics, "Child", {"ethnicity": "Ethnicity"})
+    # Disabilities/Disability repeats: every code, in order, once (NONE when the child has none)
+    codes = characteristics.filter((pl.col("name") == "Disability") & pl.col("text").is_not_null()) \
+        .unique(["Child", "text"], maintain_order=True) \
+        .group_by("Child", maintain_order=True).agg(pl.col("text").str.join(",").alias("disabilities"))
+    traits = traits.join(codes, on="Child", how="full", coalesce=True, maintain_order="left")
     children = (opened("Child", "Child").join(ids, on="Child", how="left", maintain_order="left").join(traits, on="Child", how="left", maintain_order="left")
                 .with_columns(pl.coalesce("gender", "sex").alias("gender")))
     details = opened("CINdetails", "Child").join(

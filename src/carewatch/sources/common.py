@@ -758,6 +758,8 @@ REQUIRED_VALUES: dict[str, tuple[str, ...]] = {
     "return_interviews": ("child", "missing_start"),
     "personal_advisers": ("child", "adviser", "start_date"),
     "adopters": ("adopter",),
+    "leaver_contacts": ("child", "leaver_contact_date"),
+    "adoption_matches": ("child", "family", "match_date"),
     "population": ("la", "year", "age_0_17"),
 }
 

@@ -43,6 +43,10 @@ SPECS: list[TableSpec] = [
     _spec("iro_contacts", "CHILD CONTACT_DATE", ("iro",)),
     _spec("return_interviews", "CHILD MISSING_START OFFERED ACCEPTED", ("return",)),
     _spec("personal_advisers", "CHILD ADVISER START END", ("adviser", "advisor")),
+    # List 9's latest contact with a care leaver (its own date column: a file of CHILD, CONTACT_DATE
+    # stays IRO contacts), List 10's family (docs/annex-a.md)
+    _spec("leaver_contacts", "CHILD LEAVER_CONTACT_DATE", ("leaver",)),
+    _spec("adoption_matches", "CHILD FAMILY MATCH_DATE", ("match",)),
     _spec("adopters", "ADOPTER FAMILY GENDER ETHNICITY DISABILITY FFA ENQUIRY_DATE STAGE1_START STAGE1_END "
                       "STAGE2_START STAGE2_END APPLICATION_DATE APPROVAL_DATE MATCH_DATE PLACED_DATE "
                       "CHILDREN_PLACED ADOPTION_ORDER_DATE LEFT_DATE LEFT_REASON", ("adopter",)),

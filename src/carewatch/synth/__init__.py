@@ -21,7 +21,7 @@ from carewatch.synth import days as D
 from carewatch.synth.annex import ANNEX_STREAM, annex_tables
 from carewatch.synth.annex import COLUMNS as ANNEX_COLUMNS
 from carewatch.synth.care import simulate
-from carewatch.synth.cin import referrals, write_cin
+from carewatch.synth.cin import DISABILITY_STREAM, disabilities, referrals, write_cin
 from carewatch.synth.practice import local_history, practice, records_from
 from carewatch.synth.profiles import PROFILES
 from carewatch.synth.returns import write_903
@@ -102,7 +102,9 @@ def generate(profile: str, seed: int, out: Path, as_of: date | None = None, prog
     progress("simulating and writing the CIN census")
     refs = referrals(streams[4], care, chosen, chosen.history_start)
     la_code = chosen.las[0][0] if len(chosen.las) == 1 else "000"
-    files += write_cin(out, refs, la_code, first_year, last_year, as_of)
+    # the children's disabilities: their own stream, so the referrals and every table stay as they were
+    disabled = disabilities(np.random.default_rng([seed, DISABILITY_STREAM]), refs)
+    files += write_cin(out, refs, la_code, first_year, last_year, as_of, disabled)
     # Annex A's tables: their own stream, so every table above stays as it was without them
     annex = annex_tables(np.random.default_rng([seed, ANNEX_STREAM]), care, refs, tables,
                          D.day(records_from(chosen.history_start)), D.day(chosen.history_start))

@@ -1,12 +1,14 @@
 """The local-extract tables Ofsted's Annex A needs beyond the rest (docs/annex-a.md): contacts,
-early help assessments, IRO contacts, return interviews, personal advisers and adopters.
+early help assessments, IRO contacts, return interviews, personal advisers, adopters, care leavers'
+contacts and adoption matches.
 
 They are drawn from their own random stream (``generate`` gives ``default_rng([seed, ANNEX_STREAM])``)
 and only read the simulated care, the CIN referrals and the practice tables, so adding them leaves
 every other table of an extract byte for byte as it was. Consistent with the rest: a referred
 child's contact comes before the referral, early help before it or after it closes, IRO contacts
 while looked after, a return interview for each missing episode, a personal adviser for each care
-leaver.
+leaver, who is in contact with them every month or two, and each child matched for adoption linked to
+the adopters' family matched nearest that day.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import polars as pl
 
 from carewatch.checks.codes import ETHNIC, REFERRAL_SOURCE
 from carewatch.synth import days as D
-from carewatch.synth.care import Care, numbered
+from carewatch.synth.care import ADOPTION, Care, numbered
 from carewatch.synth.days import as_dates
 
 #: the constant that, with the seed, names the Annex A tables' random stream
@@ -38,6 +40,8 @@ COLUMNS = {
     "adopters": ["adopter", "family", "gender", "ethnicity", "disability", "ffa", "enquiry_date", "stage1_start",
                  "stage1_end", "stage2_start", "stage2_end", "application_date", "approval_date", "match_date",
                  "placed_date", "children_placed", "adoption_order_date", "left_date", "left_reason"],
+    "leaver_contacts": ["child", "leaver_contact_date"],
+    "adoption_matches": ["child", "family", "match_date"],
 }
 
 
@@ -51,14 +55,18 @@ def annex_tables(rng: np.random.Generator, care: Care, refs: pl.DataFrame, pract
     contacts, early help and IRO contacts for the last ``RECENT_DAYS``; return interviews and personal
     advisers only for the children the 903 shows (in care, or missing, on/after ``first_903``)."""
     r_contacts, r_early, r_iro, r_return, r_pa, r_adopters = rng.spawn(6)
+    r_leaver, = rng.spawn(1)  # spawned after the six: theirs stay as they were before it
     asof = care.as_of
     recent = max(first, asof - RECENT_DAYS)
+    advisers = _personal_advisers(r_pa, care, first_903)
+    adopters = _adopters(r_adopters, care, first)
     return {"contacts": _contacts(r_contacts, refs, recent, asof),
             "early_help": _early_help(r_early, refs, recent, asof),
             "iro_contacts": _iro_contacts(r_iro, care, max(first_903, recent)),
             "return_interviews": _return_interviews(r_return, practice["missing"], first_903, asof),
-            "personal_advisers": _personal_advisers(r_pa, care, first_903),
-            "adopters": _adopters(r_adopters, care, first)}
+            "personal_advisers": advisers, "adopters": adopters,
+            "leaver_contacts": _leaver_contacts(r_leaver, advisers, recent, asof),
+            "adoption_matches": _adoption_matches(care, adopters, first_903)}
 
 
 def _contacts(rng: np.random.Generator, refs: pl.DataFrame, first: int, asof: int) -> pl.DataFrame:
@@ -106,17 +114,8 @@ def _iro_contacts(rng: np.random.Generator, care: Care, first: int) -> pl.DataFr
     start, end = _days(care.periods["start"]), _days(care.periods["end"])
     stop = np.minimum(end, care.as_of)
     live = np.flatnonzero(stop >= first)
-    lo = np.maximum(start[live], first)
-    owners, days = [], []
-    owner, day = np.arange(len(live)), lo + rng.integers(10, 60, len(live))
-    while len(owner):  # one draw per round for every child still in care: no per-child loop
-        alive = day <= stop[live][owner]
-        owner, day = owner[alive], day[alive]
-        owners.append(owner), days.append(day)
-        day = day + rng.integers(60, 120, len(owner))
-    owner, day = np.concatenate(owners), np.concatenate(days)
-    return as_dates(pl.DataFrame({"child": care.periods["child"].to_numpy()[live[owner]], "contact_date": day}),
-                    "contact_date")
+    return _visits_every(rng, care.periods["child"].to_numpy()[live], np.maximum(start[live], first), stop[live],
+                         (10, 60), (60, 120))
 
 
 def _return_interviews(rng: np.random.Generator, missing: pl.DataFrame, first_903: int, asof: int) -> pl.DataFrame:
@@ -128,6 +127,52 @@ def _return_interviews(rng: np.random.Generator, missing: pl.DataFrame, first_90
     keep = (end >= first_903) & (start <= asof)
     return as_dates(pl.DataFrame({"child": gone["child"].to_numpy()[keep], "missing_start": start[keep],
                                   "offered": offered[keep], "accepted": accepted[keep]}), "missing_start")
+
+
+def _visits_every(rng: np.random.Generator, child: np.ndarray, start: np.ndarray, stop: np.ndarray,
+                   first: tuple[int, int], gap: tuple[int, int]) -> pl.DataFrame:
+    """Dated contacts of each ``child`` from ``start`` to ``stop``: the first ``first`` days in (low,
+    high), then one every ``gap`` days; one draw per round for every child still going, no per-child loop."""
+    owners, days = [], []
+    owner, day = np.arange(len(child)), start + rng.integers(*first, len(child))
+    while len(owner):
+        alive = day <= stop[owner]
+        owner, day = owner[alive], day[alive]
+        owners.append(owner), days.append(day)
+        day = day + rng.integers(*gap, len(owner))
+    owner, day = np.concatenate(owners), np.concatenate(days)
+    return as_dates(pl.DataFrame({"child": child[owner], "contact_date": day}), "contact_date")
+
+
+def _leaver_contacts(rng: np.random.Generator, advisers: pl.DataFrame, first: int, asof: int) -> pl.DataFrame:
+    """A care leaver's personal adviser is in contact every month or two (from the adviser's start,
+    the last ``RECENT_DAYS`` only, like the other contacts): List 9's "Latest Date of Contact"."""
+    start, end = _days(advisers["start_date"]), _days(advisers["end_date"])
+    stop = np.where(end >= 0, np.minimum(end, asof), asof)
+    live = stop >= first
+    return _visits_every(rng, advisers["child"].to_numpy()[live], np.maximum(start, first)[live], stop[live],
+                         (0, 30), (25, 70)).unique(maintain_order=True).rename({"contact_date": "leaver_contact_date"})
+
+
+def _adoption_matches(care: Care, adopters: pl.DataFrame, first: int) -> pl.DataFrame:
+    """Each child matched for adoption (on the adoption route, matched from ``first`` to the extract
+    date, so in the 903) with the adopters' family whose match date is nearest, within 90 days (the adopters are drawn
+    apart from the children, so the two dates are near, not equal), a family taking as many children
+    as it had placed (one when none yet), the nearest first; any other child has no row, as one matched
+    with another agency's adopters: List 10's "Family identifier"."""
+    matched = (care.periods.filter((pl.col("route") == ADOPTION) & (pl.col("match") >= pl.lit(first).cast(pl.Date))
+                                   & (pl.col("match") <= pl.lit(care.as_of).cast(pl.Date)))
+               .select("child", match_date="match").sort("match_date"))
+    families = (adopters.filter(pl.col("match_date").is_not_null()).group_by("family")
+                .agg(family_match=pl.col("match_date").min(), size=pl.col("children_placed").max().fill_null(1))
+                .sort("family_match", "family"))
+    if families.is_empty():
+        return matched.with_columns(family=pl.lit(None, pl.Utf8)).select(COLUMNS["adoption_matches"]).clear()
+    apart = (pl.col("match_date") - pl.col("family_match")).abs()
+    return (matched.join_asof(families, left_on="match_date", right_on="family_match", strategy="nearest",
+                              tolerance="90d")
+            .drop_nulls("family").filter(apart.rank("ordinal").over("family") <= pl.col("size"))
+            .select(COLUMNS["adoption_matches"]).sort("child", "match_date"))
 
 
 def _personal_advisers(rng: np.random.Generator, care: Care, first_903: int) -> pl.DataFrame:

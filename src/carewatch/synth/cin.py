@@ -25,6 +25,13 @@ NEEDS = ("N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9")
 NEED_WEIGHTS = (0.55, 0.04, 0.03, 0.16, 0.1, 0.02, 0.01, 0.02, 0.07)
 FACTORS = ("1B", "2B", "3B", "4B", "5B", "6A", "7A", "8B", "9A", "11A", "12A", "16A", "18B", "19B", "21", "22A")
 CATEGORIES = ("NEG", "PHY", "SAB", "EMO", "MUL")
+#: ChildCharacteristics/Disabilities: the DfE codes, most common first (autism, learning disability,
+#: communication, behaviour, ...), and the share of disabled children with each as first code
+DISABILITIES = ("AUT", "LD", "COMM", "BEH", "CON", "MOB", "DDA", "HAND", "PC", "INC", "HEAR", "VIS")
+DISABILITY_WEIGHTS = (0.2, 0.15, 0.15, 0.15, 0.08, 0.07, 0.06, 0.03, 0.03, 0.03, 0.03, 0.02)
+#: the constant that, with the seed, names the disabilities' random stream (so the referrals and
+#: every other table stay byte for byte as they were without them)
+DISABILITY_STREAM = 16
 CLOSURE_BY_REC = {"E11": "RC1", "E12": "RC1", "E45": "RC4", "E46": "RC4", "E47": "RC4", "E48": "RC4",
                   "E41": "RC3", "E3": "RC5"}
 
@@ -113,12 +120,28 @@ def referrals(rng: np.random.Generator, care: Care, profile: Profile, history_st
         "icpc_date", "cpp_start", "cpp_end")
 
 
+def disabilities(rng: np.random.Generator, refs: pl.DataFrame) -> pl.DataFrame:
+    """child -> the codes of ChildCharacteristics/Disabilities ("NONE", or one or two codes joined by
+    commas), one value a child for every census. Disabled: every child with a referral whose primary
+    need is N2 (child's disability), and a tenth of the others: about 13% of children in need, as
+    nationally (DfE, Characteristics of children in need)."""
+    per = refs.group_by("child").agg((pl.col("need") == "N2").any().alias("n2")).sort("child")
+    n = per.height
+    disabled = per["n2"].to_numpy() | (rng.random(n) < 0.1)
+    weights = np.asarray(DISABILITY_WEIGHTS) / sum(DISABILITY_WEIGHTS)
+    first, second = (np.asarray(DISABILITIES)[rng.choice(len(DISABILITIES), n, p=weights)] for _ in range(2))
+    two = (rng.random(n) < 0.3) & (first != second)
+    codes = np.where(disabled, np.where(two, np.char.add(np.char.add(first, ","), second), first), "NONE")
+    return pl.DataFrame({"child": per["child"], "disabilities": codes})
+
+
 def _el(name: str, value: pl.Expr) -> pl.Expr:
     """`<name>value</name>`, or nothing when the value is null."""
     return pl.when(value.is_not_null()).then(pl.concat_str(pl.lit(f"<{name}>"), value, pl.lit(f"</{name}>"))).otherwise(pl.lit(""))
 
 
-def census_xml(refs: pl.DataFrame, la: str, year: int, as_of: date) -> str:
+def census_xml(refs: pl.DataFrame, la: str, year: int, as_of: date, disabled: pl.DataFrame | None = None) -> str:
+    """One census year's XML; ``disabled`` (``disabilities``) adds each child's Disabilities."""
     y_start, y_end = date(year - 1, 4, 1), min(date(year, 3, 31), as_of)
     known = lambda c: pl.when(pl.col(c) <= y_end).then(pl.col(c).dt.strftime("%Y-%m-%d"))
     rows = refs.filter((pl.col("referral_date") <= y_end)
@@ -151,12 +174,17 @@ def census_xml(refs: pl.DataFrame, la: str, year: int, as_of: date) -> str:
               else _el("GenderCurrent", pl.col("sex").cast(pl.Utf8)))
     children = (rows.sort("child", "referral_date").with_columns(details=details)
                 .group_by("child", maintain_order=True)
-                .agg(pl.col("details").str.join(""), pl.col("dob").first(), pl.col("sex").first(), pl.col("ethnic").first())
-                .select(pl.concat_str(
-                    pl.lit("<Child><ChildIdentifiers>"), _el("LAchildID", pl.col("child")),
-                    _el("PersonBirthDate", pl.col("dob").dt.strftime("%Y-%m-%d")), gender,
-                    pl.lit("</ChildIdentifiers><ChildCharacteristics>"), _el("Ethnicity", pl.col("ethnic")),
-                    pl.lit("</ChildCharacteristics>"), pl.col("details"), pl.lit("</Child>\n")).alias("xml")))
+                .agg(pl.col("details").str.join(""), pl.col("dob").first(), pl.col("sex").first(), pl.col("ethnic").first()))
+    codes = pl.lit("")
+    if disabled is not None:
+        children = children.join(disabled, on="child", how="left", maintain_order="left")
+        codes = _el("Disabilities", _el("Disability", pl.col("disabilities").str.replace_all(
+            ",", "</Disability><Disability>", literal=True)))
+    children = children.select(pl.concat_str(
+        pl.lit("<Child><ChildIdentifiers>"), _el("LAchildID", pl.col("child")),
+        _el("PersonBirthDate", pl.col("dob").dt.strftime("%Y-%m-%d")), gender,
+        pl.lit("</ChildIdentifiers><ChildCharacteristics>"), _el("Ethnicity", pl.col("ethnic")), codes,
+        pl.lit("</ChildCharacteristics>"), pl.col("details"), pl.lit("</Child>\n")).alias("xml"))
     header = (f"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Message><Header><CollectionDetails><Collection>CIN</Collection>"
               f"<Year>{year}</Year><ReferenceDate>{y_end.isoformat()}</ReferenceDate></CollectionDetails>"
               f"<Source><SourceLevel>L</SourceLevel><LEA>{la}</LEA><SoftwareCode>carewatch-synth</SoftwareCode>"
@@ -165,12 +193,13 @@ def census_xml(refs: pl.DataFrame, la: str, year: int, as_of: date) -> str:
     return header + "".join(children["xml"].to_list()) + "</Children></Message>\n"
 
 
-def write_cin(out: Path, refs: pl.DataFrame, la: str, first_year: int, last_year: int, as_of: date) -> list[Path]:
+def write_cin(out: Path, refs: pl.DataFrame, la: str, first_year: int, last_year: int, as_of: date,
+              disabled: pl.DataFrame | None = None) -> list[Path]:
     folder = out / "cin"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for year in range(first_year, last_year + 1):
         path = folder / f"cin_census_{year}.xml"
-        path.write_text(census_xml(refs, la, year, as_of), encoding="utf-8")
+        path.write_text(census_xml(refs, la, year, as_of, disabled), encoding="utf-8")
         written.append(path)
     return written
