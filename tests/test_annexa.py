@@ -248,6 +248,23 @@ def test_workbook_headings_are_domain_e_byte_for_byte(cohort, tmp_path):
         ("List 8: Children in care", 3, None) in [tuple(r[:3]) for r in cover]
 
 
+def test_a_list_longer_than_a_worksheet_goes_on_in_further_sheets(cohort, tmp_path, monkeypatch):
+    # List 8 holds 3 children; with room for 2 rows a sheet, the third goes on "List 8 (2)" and
+    # the cover says so: no row is ever dropped at Excel's 1,048,575-row limit
+    import carewatch.annexa as annexa
+    _, result = cohort
+    monkeypatch.setattr(annexa, "SHEET_ROWS", 2)
+    book = openpyxl.load_workbook(write_annex_a(result, tmp_path / "long.xlsx", {"extract_date": "2021-11-30"}))
+    assert [n for n in book.sheetnames if n.startswith("List 8")] == ["List 8", "List 8 (2)"]
+    first, second = (list(book[n].iter_rows(values_only=True)) for n in ("List 8", "List 8 (2)"))
+    assert first[0] == second[0] == tuple(LISTS[8].headings)
+    assert len(first) - 1 == 2 and len(second) - 1 == 1
+    ids = [row[0] for row in first[1:] + second[1:]]
+    assert ids == result.frames[8].get_column(result.frames[8].columns[0]).to_list()
+    cover = [r[1] for r in book["Cover"].iter_rows(values_only=True) if r[0] == "Note"]
+    assert 'List 8: 3 rows, more than a worksheet holds, continued on sheets "List 8 (2)" onwards' in cover
+
+
 def test_formula_like_text_is_escaped(cohort, tmp_path):
     con, _ = cohort
     con.execute("UPDATE episodes SET pl_post = '=HYPERLINK(\"x\")' WHERE child = 'C' AND decom = DATE '2021-04-01'")

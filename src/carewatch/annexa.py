@@ -486,7 +486,10 @@ def write_annex_a(result: AnnexA, path: Path, meta: dict[str, str]) -> Path:
     for number, frame in result.frames.items():
         note = f"empty: {result.missing[number]}" if number in result.missing else ""
         lines.append((f"List {number}: {LISTS[number].title}", frame.height, note))
-    lines += [("", "")] + [("Note", note) for note in result.notes]
+    notes = [*result.notes, *(f"List {number}: {frame.height:,} rows, more than a worksheet holds, continued on "
+                               f"sheets \"List {number} (2)\" onwards" for number, frame in result.frames.items()
+                               if frame.height > SHEET_ROWS)]
+    lines += [("", "")] + [("Note", note) for note in notes]
     for r, line in enumerate(lines):
         for c, value in enumerate(line):
             fmt = bold if c == 0 or r == 0 else None
@@ -497,17 +500,27 @@ def write_annex_a(result: AnnexA, path: Path, meta: dict[str, str]) -> Path:
     cover.set_column(0, 0, 60)
     cover.set_column(2, 2, 80)
     for number, frame in result.frames.items():
-        sheet = book.add_worksheet(f"List {number}")
-        for c, heading in enumerate(LISTS[number].headings):
-            sheet.write_string(0, c, heading, header)
-        for r, row in enumerate(frame.iter_rows(), start=1):
-            for c, value in enumerate(row):
-                if value is None:
-                    continue
-                if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    sheet.write_number(r, c, value)
-                else:
-                    sheet.write_string(r, c, escape_formula(str(value)))
-        sheet.freeze_panes(1, 0)
+        # a list longer than a worksheet goes on in further sheets: never a row silently dropped
+        for part, start in enumerate(range(0, max(frame.height, 1), SHEET_ROWS), start=1):
+            _write_list(book.add_worksheet(f"List {number}" + (f" ({part})" if part > 1 else "")),
+                        LISTS[number].headings, frame.slice(start, SHEET_ROWS), header)
     book.close()
     return path
+
+
+#: rows a worksheet holds under its heading row (Excel's limit is 1,048,576 rows)
+SHEET_ROWS = 1_048_575
+
+
+def _write_list(sheet, headings: tuple[str, ...], frame: pl.DataFrame, header) -> None:
+    for c, heading in enumerate(headings):
+        sheet.write_string(0, c, heading, header)
+    for r, row in enumerate(frame.iter_rows(), start=1):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                sheet.write_number(r, c, value)
+            else:
+                sheet.write_string(r, c, escape_formula(str(value)))
+    sheet.freeze_panes(1, 0)
