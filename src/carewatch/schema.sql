@@ -111,7 +111,7 @@ CREATE TABLE cin_s47 (child VARCHAR, referral_id VARCHAR, s47_start DATE, icpc_t
                       icpc_not_required BOOLEAN, _file VARCHAR);
 CREATE TABLE cin_cp_plans (child VARCHAR, referral_id VARCHAR, start_date DATE, end_date DATE,
                            initial_category VARCHAR, latest_category VARCHAR, previous_cpp INTEGER,
-                           _file VARCHAR);
+                           latest_review DATE, _file VARCHAR);
 
 -- derived at import (carewatch.derive) ------------------------------------------------------------
 -- the episodes of children not quarantined, each with the period of care and placement it belongs to

@@ -222,3 +222,31 @@ def test_comments_cdata_entities_prefixes_and_encodings(tmp_path):
     # the unreadable flag points at its CINdetails on line 10: the comments kept their line breaks
     assert finding_rows(result.findings, "value.bad_flag") == [("cin.xml", 10, "ReferralNFA", "K3")]
     assert [(f["file"], f["rows"]) for f in result.files] == [("cin.xml", 1)]
+
+
+def test_latest_review_conference_of_each_plan(tmp_path):
+    # CPPreviewDate repeats, one per review conference, in a Reviews wrapper or not, under a namespace
+    # prefix. Plan 1 (K1): reviews 03/12/2020 and 2020-09-10, written latest first -> 3 Dec 2020 (the
+    # later by date, not by place or text: "2020-09-10" > "03/12/2020" as text). Plan 2 (K1): none ->
+    # null. Plan 3 (K2): one review outside a wrapper, 2021-03-01. Plan 4 (K3): 2021-01-05 and 31/02/2021
+    # (no date) -> null, and the unreadable one is reported: the latest is unknown, not 5 Jan.
+    def plan(start: str, reviews: str) -> str:
+        return (f"<cin:CINdetails><cin:CINreferralDate>{start}</cin:CINreferralDate><cin:ChildProtectionPlans>"
+                f"<cin:CPPstartDate>{start}</cin:CPPstartDate>{reviews}</cin:ChildProtectionPlans></cin:CINdetails>")
+
+    def child(child_id: str, plans: str) -> str:
+        return (f"<cin:Child><cin:ChildIdentifiers><cin:LAchildID>{child_id}</cin:LAchildID></cin:ChildIdentifiers>"
+                f"{plans}</cin:Child>\n")
+    review = "<cin:CPPreviewDate>{}</cin:CPPreviewDate>".format
+    xml = ('<cin:Message xmlns:cin="http://www.example.org/cin"><cin:Children>\n'
+           + child("K1", plan("2020-08-01", f"<cin:Reviews>{review('03/12/2020')}{review('2020-09-10')}</cin:Reviews>")
+                   + plan("2021-02-01", ""))
+           + child("K2", plan("2020-12-01", review("2021-03-01")))
+           + child("K3", plan("2020-11-01", f"<cin:Reviews>{review('2021-01-05')}{review('31/02/2021')}</cin:Reviews>"))
+           + "</cin:Children></cin:Message>\n")
+    (tmp_path / "cin.xml").write_text(xml)
+    result = read_inputs([tmp_path])
+    assert result.tables["cin_cp_plans"].select("child", "start_date", "latest_review").rows() == [
+        ("K1", date(2020, 8, 1), date(2020, 12, 3)), ("K1", date(2021, 2, 1), None),
+        ("K2", date(2020, 12, 1), date(2021, 3, 1)), ("K3", date(2020, 11, 1), None)]
+    assert finding_rows(result.findings, "value.bad_date") == [("cin.xml", 4, "CPPreviewDate", "K3")]

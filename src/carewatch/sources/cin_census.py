@@ -6,7 +6,9 @@ namespace is ignored. Dates are ISO (xs:date); DD/MM/YYYY is accepted too. lxml 
 is well-formed without building a tree; Polars then splits it into tags and reads the tables as
 whole columns (a national census of 1.8 GB in seconds, never element by element in Python). A
 value belongs to the innermost container element open around it (Child, ChildIdentifiers,
-CINdetails, Assessments...); where an element repeats, its first non-blank value counts.
+CINdetails, Assessments...); where an element repeats, its first non-blank value counts, except the
+repeating lists read whole: Disability and AssessmentFactors (every code) and CPPreviewDate (the
+plan's latest review conference, ``cin_cp_plans.latest_review``).
 
 - ``child`` is LAchildID; the sex is GenderCurrent (up to 2023) or Sex (2024 schema).
 - ``referral_id`` is ``f"{child}/{CINreferralDate}"`` as written, so the same referral sent in two
@@ -22,6 +24,7 @@ import codecs
 import html
 import io
 import re
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -35,7 +38,7 @@ from carewatch.checks.findings import (
     findings_frame,
     findings_from_rows,
 )
-from carewatch.sources.common import SCHEMA, TABLE_UNRECOGNISED, type_columns
+from carewatch.sources.common import SCHEMA, TABLE_UNRECOGNISED, parse_date, type_columns
 
 MALFORMED_XML = define(
     "file.malformed_xml", "Malformed XML", Severity.FILE_ERROR,
@@ -67,7 +70,7 @@ LABELS = {
     "cin_referrals": REFERRAL_FIELDS,
     "cin_assessments": {**ASSESSMENT_FIELDS, "factors": "AssessmentFactors"},
     "cin_s47": S47_FIELDS,
-    "cin_cp_plans": CPP_FIELDS,
+    "cin_cp_plans": {**CPP_FIELDS, "latest_review": "CPPreviewDate"},
 }
 TABLES = tuple(LABELS)
 
@@ -223,6 +226,13 @@ def _rows(path: Path) -> tuple[dict[str, pl.DataFrame], int, str | None]:
                                     & pl.col("text").is_not_null()) \
                 .group_by(element, maintain_order=True).agg(pl.col("text").str.join(",").alias("factors"))
             part = part.join(factors, on=element, how="left", maintain_order="left")
+        if table == "cin_cp_plans":  # CPPreviewDate repeats, one per review conference (in Reviews or not):
+            # the latest; an unreadable one wins, so it is reported and the latest is unknown, not wrong
+            reviews = starts.filter((pl.col("name") == "CPPreviewDate") & pl.col(element).is_not_null()
+                                    & pl.col("text").is_not_null()) \
+                .group_by(element).agg(pl.col("text").sort_by(parse_date("text").fill_null(date.max)).last()
+                                       .alias("latest_review"))
+            part = part.join(reviews, on=element, how="left", maintain_order="left")
         tables[table] = part
     return tables, children.height, reference_date
 
