@@ -21,7 +21,7 @@ from carewatch.synth import days as D
 from carewatch.synth.annex import ANNEX_STREAM, annex_tables
 from carewatch.synth.annex import COLUMNS as ANNEX_COLUMNS
 from carewatch.synth.care import simulate
-from carewatch.synth.cin import DISABILITY_STREAM, disabilities, referrals, write_cin
+from carewatch.synth.cin import DISABILITY_STREAM, REVIEW_STREAM, disabilities, plan_reviews, referrals, write_cin
 from carewatch.synth.practice import local_history, practice, records_from
 from carewatch.synth.profiles import PROFILES
 from carewatch.synth.returns import write_903
@@ -104,7 +104,9 @@ def generate(profile: str, seed: int, out: Path, as_of: date | None = None, prog
     la_code = chosen.las[0][0] if len(chosen.las) == 1 else "000"
     # the children's disabilities: their own stream, so the referrals and every table stay as they were
     disabled = disabilities(np.random.default_rng([seed, DISABILITY_STREAM]), refs)
-    files += write_cin(out, refs, la_code, first_year, last_year, as_of, disabled)
+    # the plans' review conferences: likewise their own stream
+    reviewed = plan_reviews(np.random.default_rng([seed, REVIEW_STREAM]), refs, as_of)
+    files += write_cin(out, refs, la_code, first_year, last_year, as_of, disabled, reviewed)
     # Annex A's tables: their own stream, so every table above stays as it was without them
     annex = annex_tables(np.random.default_rng([seed, ANNEX_STREAM]), care, refs, tables,
                          D.day(records_from(chosen.history_start)), D.day(chosen.history_start))

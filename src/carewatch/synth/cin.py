@@ -32,6 +32,8 @@ DISABILITY_WEIGHTS = (0.2, 0.15, 0.15, 0.15, 0.08, 0.07, 0.06, 0.03, 0.03, 0.03,
 #: the constant that, with the seed, names the disabilities' random stream (so the referrals and
 #: every other table stay byte for byte as they were without them)
 DISABILITY_STREAM = 16
+#: likewise for the child protection plans' review conferences (CPPreviewDate)
+REVIEW_STREAM = 17
 CLOSURE_BY_REC = {"E11": "RC1", "E12": "RC1", "E45": "RC4", "E46": "RC4", "E47": "RC4", "E48": "RC4",
                   "E41": "RC3", "E3": "RC5"}
 
@@ -135,13 +137,32 @@ def disabilities(rng: np.random.Generator, refs: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame({"child": per["child"], "disabilities": codes})
 
 
+def plan_reviews(rng: np.random.Generator, refs: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """(referral_id, review): each child protection plan's review conferences, as Working Together
+    sets them: the first within 3 months of the plan's start (8 to 13 weeks), then one every 6 months
+    (24 to 26 weeks: held on time or a little early) while the plan is open (before its end) and by
+    ``as_of``."""
+    plans = refs.filter(pl.col("cpp_start").is_not_null())
+    start = plans["cpp_start"].to_physical().to_numpy().astype(np.int64)
+    stop = np.minimum(plans["cpp_end"].to_physical().fill_null(D.day(as_of) + 1).to_numpy().astype(np.int64),
+                      D.day(as_of) + 1)
+    most = int((stop - start).max(initial=0)) // 168 + 1  # reviews the longest plan can have
+    gaps = np.column_stack([rng.integers(56, 92, len(start)), rng.integers(168, 183, (len(start), most - 1))])
+    review = start[:, None] + np.cumsum(gaps, axis=1)
+    held = review < stop[:, None]
+    return pl.DataFrame({"referral_id": np.repeat(plans["referral_id"].to_numpy(), held.sum(axis=1)),
+                         "review": review[held]}).with_columns(pl.col("review").cast(pl.Int32).cast(pl.Date))
+
+
 def _el(name: str, value: pl.Expr) -> pl.Expr:
     """`<name>value</name>`, or nothing when the value is null."""
     return pl.when(value.is_not_null()).then(pl.concat_str(pl.lit(f"<{name}>"), value, pl.lit(f"</{name}>"))).otherwise(pl.lit(""))
 
 
-def census_xml(refs: pl.DataFrame, la: str, year: int, as_of: date, disabled: pl.DataFrame | None = None) -> str:
-    """One census year's XML; ``disabled`` (``disabilities``) adds each child's Disabilities."""
+def census_xml(refs: pl.DataFrame, la: str, year: int, as_of: date, disabled: pl.DataFrame | None = None,
+               reviewed: pl.DataFrame | None = None) -> str:
+    """One census year's XML; ``disabled`` (``disabilities``) adds each child's Disabilities,
+    ``reviewed`` (``plan_reviews``) each plan's Reviews held by the census's end."""
     y_start, y_end = date(year - 1, 4, 1), min(date(year, 3, 31), as_of)
     known = lambda c: pl.when(pl.col(c) <= y_end).then(pl.col(c).dt.strftime("%Y-%m-%d"))
     rows = refs.filter((pl.col("referral_date") <= y_end)
@@ -160,10 +181,18 @@ def census_xml(refs: pl.DataFrame, la: str, year: int, as_of: date, disabled: pl
         _el("ICPCnotRequired", pl.when(pl.col("icpc_date").is_null() | (pl.col("icpc_date") > y_end))
             .then(pl.col("icpc_not_required").cast(pl.Utf8).str.to_lowercase())),
         pl.lit("</Section47>"))).otherwise(pl.lit(""))
+    reviews = pl.lit("")
+    if reviewed is not None:
+        held = reviewed.filter(pl.col("review") <= y_end).sort("referral_id", "review") \
+            .group_by("referral_id", maintain_order=True).agg(pl.col("review").dt.strftime("%Y-%m-%d").alias("held"))
+        rows = rows.join(held, on="referral_id", how="left", maintain_order="left")
+        reviews = _el("Reviews", pl.concat_str(pl.lit("<CPPreviewDate>"), pl.col("held").list.join(
+            "</CPPreviewDate><CPPreviewDate>"), pl.lit("</CPPreviewDate>")))
     cpp = pl.when(pl.col("cpp_start") <= y_end).then(pl.concat_str(
         pl.lit("<ChildProtectionPlans>"), _el("CPPstartDate", known("cpp_start")), _el("CPPendDate", known("cpp_end")),
         _el("InitialCategoryOfAbuse", pl.col("category")), _el("LatestCategoryOfAbuse", pl.col("category")),
-        _el("NumberOfPreviousCPP", pl.col("previous_cpp").cast(pl.Utf8)), pl.lit("</ChildProtectionPlans>"))).otherwise(pl.lit(""))
+        _el("NumberOfPreviousCPP", pl.col("previous_cpp").cast(pl.Utf8)), reviews,
+        pl.lit("</ChildProtectionPlans>"))).otherwise(pl.lit(""))
     closed = pl.col("closure_date") <= y_end
     details = pl.concat_str(
         pl.lit("<CINdetails>"), _el("CINreferralDate", known("referral_date")), _el("ReferralSource", pl.col("source")),
@@ -194,12 +223,12 @@ def census_xml(refs: pl.DataFrame, la: str, year: int, as_of: date, disabled: pl
 
 
 def write_cin(out: Path, refs: pl.DataFrame, la: str, first_year: int, last_year: int, as_of: date,
-              disabled: pl.DataFrame | None = None) -> list[Path]:
+              disabled: pl.DataFrame | None = None, reviewed: pl.DataFrame | None = None) -> list[Path]:
     folder = out / "cin"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for year in range(first_year, last_year + 1):
         path = folder / f"cin_census_{year}.xml"
-        path.write_text(census_xml(refs, la, year, as_of, disabled), encoding="utf-8")
+        path.write_text(census_xml(refs, la, year, as_of, disabled, reviewed), encoding="utf-8")
         written.append(path)
     return written
