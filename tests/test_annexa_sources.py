@@ -1,4 +1,4 @@
-"""Annex A's disability (lists 4-10), List 9's "Latest Date of Contact" and List 10's "Family
+"""Annex A's disability (lists 4-10), List 7's "Date of latest review conference", List 9's "Latest Date of Contact" and List 10's "Family
 identifier", on a tiny cohort worked by hand; as-of 30 Nov 2021, window 31 May - 30 Nov 2021.
 
 Disability (the CIN census's ChildCharacteristics/Disabilities, as cin_children.disabilities holds
@@ -39,8 +39,11 @@ def cohort():
                referral_source="5A", primary_need="N1", referral_nfa=False)
     insert(con, "cin_assessments", child="K", referral_id="0", start_date=date(2021, 6, 2))
     insert(con, "cin_s47", child="K", referral_id="0", s47_start=date(2021, 6, 3), icpc_not_required=True)
-    insert(con, "cin_cp_plans", child="K", referral_id="0", start_date=date(2021, 6, 17), initial_category="NEG",
-           latest_category="NEG", previous_cpp=0)
+    # plans: K's latest review conference 10 Sep 2021 (on/before D: its date); L's none yet (blank);
+    # N's 2 Dec 2021, after D (blank: the census holds only a plan's latest review, and none is known by D)
+    for n, (child, review) in enumerate((("K", date(2021, 9, 10)), ("L", None), ("N", date(2021, 12, 2)))):
+        insert(con, "cin_cp_plans", child=child, referral_id=str(n), start_date=date(2021, 6, 17),
+               initial_category="NEG", latest_category="NEG", previous_cpp=0, latest_review=review)
     # A and B looked after from 2020; B has an ADM decision on 1 Sep 2021
     for n, child in enumerate(("A", "B")):
         insert(con, "header", child=child, sex="1", ethnic="WBRI", dob=date(2015, 1, 1), year=2021)
@@ -71,7 +74,7 @@ def test_disability_on_lists_4_to_10(cohort):
     assert _column(result, 4, DISABILITY) == {"K": "Yes"}
     assert _column(result, 5, DISABILITY) == {"K": "Yes"}
     assert _column(result, 6, DISABILITY) == {"K": "Yes", "L": "No", "N": "Yes", "P": None}
-    assert _column(result, 7, DISABILITY) == {"K": "Yes"}
+    assert _column(result, 7, DISABILITY) == {"K": "Yes", "L": "No", "N": "Yes"}
     assert _column(result, 8, DISABILITY) == {"A": None, "B": "Yes"}  # A in no census
     assert _column(result, 9, DISABILITY) == {"F": None, "G": None}
     assert _column(result, 10, DISABILITY) == {"B": "Yes"}
@@ -84,6 +87,11 @@ def test_latest_contact_and_family_identifier(cohort):
     assert LISTS[10].headings[1] == "Family identifier"
 
 
+def test_latest_review_conference(cohort):
+    _, result = cohort
+    assert _column(result, 7, "Date of latest review conference") == {"K": "10/09/2021", "L": None, "N": None}
+
+
 def test_a_blank_disability_is_not_called_mandatory(cohort):
     con, result = cohort
     # P, A, F and G have it blank: none is a readiness problem (the census may not hold the child)
@@ -92,16 +100,19 @@ def test_a_blank_disability_is_not_called_mandatory(cohort):
 
 
 def test_a_snapshot_without_the_new_column_and_tables():
-    # built before the CIN reader read Disabilities and before leaver_contacts / adoption_matches
-    con = new_snapshot(tables_present=("episodes", "header", "oc3", "cin_children", "cin_referrals"))
+    # built before the CIN reader read Disabilities and CPPreviewDate, and before leaver_contacts / adoption_matches
+    con = new_snapshot(tables_present=("episodes", "header", "oc3", "cin_children", "cin_referrals", "cin_cp_plans"))
     con.execute("ALTER TABLE cin_children DROP COLUMN disabilities")
+    con.execute("ALTER TABLE cin_cp_plans DROP COLUMN latest_review")
     con.execute("DROP TABLE leaver_contacts")
     con.execute("DROP TABLE adoption_matches")
     insert(con, "cin_children", child="L", gender="1", ethnicity="WBRI", dob=date(2012, 1, 1))
     insert(con, "cin_referrals", child="L", referral_id="1", referral_date=date(2021, 6, 1), referral_nfa=False)
+    insert(con, "cin_cp_plans", child="L", referral_id="1", start_date=date(2021, 6, 17))
     insert(con, "header", child="F", sex="2", ethnic="WBRI", dob=date(2002, 2, 2), year=2021)
     insert(con, "oc3", child="F", in_touch="YES", activ="F4", accom="G1", year=2022, _row=2)
     derive(con, D)
-    result = annex_a(con, D, D, lists=[6, 9])
+    result = annex_a(con, D, D, lists=[6, 7, 9])
     assert _column(result, 6, DISABILITY) == {"L": None}
+    assert _column(result, 7, "Date of latest review conference") == {"L": None}
     assert _column(result, 9, "Latest Date of Contact") == {"F": None}

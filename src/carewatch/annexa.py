@@ -305,12 +305,15 @@ SELECT {_CIN_ID}, dis.disabled AS c6, c.referral_date AS c7, c.primary_need AS c
 FROM c {_CIN_JOINS} ORDER BY c.child, c.referral_date
 """
 
+# latest review conference: the plan's latest CPPreviewDate when on/before D (the census holds only the
+# latest, so an as-of before it leaves the column blank)
 _LIST7 = f"""
-WITH c AS (SELECT * FROM cin_cp_plans WHERE start_date <= $d AND (end_date IS NULL OR end_date > $w)
+WITH c AS (SELECT * FROM cw_cp_plans WHERE start_date <= $d AND (end_date IS NULL OR end_date > $w)
              AND child NOT IN (SELECT child FROM cw_quarantine)),
 staff AS ({_staff("c")})
 SELECT {_CIN_ID}, dis.disabled AS c6, c.start_date AS c7, c.initial_category AS c8, c.latest_category AS c9,
-       NULL AS c10, NULL AS c11, NULL AS c12, CASE WHEN c.end_date <= $d THEN c.end_date END AS c13, NULL AS c14,
+       NULL AS c10, NULL AS c11, CASE WHEN c.latest_review <= $d THEN c.latest_review END AS c12,
+       CASE WHEN c.end_date <= $d THEN c.end_date END AS c13, NULL AS c14,
        c.previous_cpp AS c15, s.team AS c16, s.worker AS c17
 FROM c {_CIN_JOINS} ORDER BY c.child, c.start_date
 """
@@ -416,13 +419,19 @@ def _ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns})")
 
 
-def _ensure_disability(con: duckdb.DuckDBPyConnection) -> None:
-    """``cw_disability`` (child, disabled); empty on a snapshot built before the CIN reader read
-    Disabilities (every child's disability blank there, as for a child in no census)."""
-    read = con.execute("SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'main' "
-                       "AND table_name = 'cin_children' AND column_name = 'disabilities'").fetchone()[0]
-    con.execute(_DISABILITY_SQL if read else
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ? "
+                       "AND column_name = ?", [table, column]).fetchone()[0] > 0
+
+
+def _ensure_cin_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """``cw_disability`` (child, disabled) and ``cw_cp_plans`` (cin_cp_plans with latest_review) on a
+    snapshot built before the CIN reader read Disabilities or CPPreviewDate too: empty, and null
+    (blank there, as for a child in no census or a plan with no review; re-import to fill them)."""
+    con.execute(_DISABILITY_SQL if _has_column(con, "cin_children", "disabilities") else
                 "CREATE OR REPLACE TEMP TABLE cw_disability (child VARCHAR, disabled BOOLEAN)")
+    review = "" if _has_column(con, "cin_cp_plans", "latest_review") else ", NULL::DATE AS latest_review"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW cw_cp_plans AS SELECT *{review} FROM cin_cp_plans")
 
 
 def annex_a(con: duckdb.DuckDBPyConnection, as_of: date, extract_date: date, months: int = 6,
@@ -430,7 +439,7 @@ def annex_a(con: duckdb.DuckDBPyConnection, as_of: date, extract_date: date, mon
     """Every list (or those in ``lists``) as frames with Ofsted's headings and labels."""
     prepare_on(con, as_of, extract_date)
     _ensure_tables(con)
-    _ensure_disability(con)
+    _ensure_cin_columns(con)
     present = tables_present(con)
     start = window_start(as_of, months)
     params = {"d": as_of, "w": pl.Series([start]).dt.offset_by("-1d")[0],
