@@ -149,3 +149,24 @@ def test_list8_disability_is_the_census_codes(demo):
     got = listed.select("Child Unique ID", "Does the Child have a Disability").join(said, on="Child Unique ID", how="left")
     assert got.filter(pl.col("Does the Child have a Disability").ne_missing(pl.col("expected"))).height == 0
     assert {"Yes", "No"} <= set(got["expected"].drop_nulls())
+
+
+def test_list7_review_conference_is_the_latest_in_the_census(demo, full):
+    # worked out here from the census XML itself with lxml: every plan of List 7 is open in the window
+    # (from 31 May 2021), so in the latest census (2022, reference date D), whose version wins; its
+    # latest CPPreviewDate on/before D, blank when none
+    from lxml import etree
+
+    con, as_of, _, home = demo
+    root = etree.parse(str(home.root.parent / "extracts" / "cin" / "cin_census_2022.xml")).getroot()
+    latest = {}
+    for child in root.iterfind("Children/Child"):
+        for plan in child.iterfind("CINdetails/ChildProtectionPlans"):
+            held = [date.fromisoformat(r.text) for r in plan.iterfind("Reviews/CPPreviewDate")]
+            key = (child.findtext("ChildIdentifiers/LAchildID"), date.fromisoformat(plan.findtext("CPPstartDate")))
+            latest[key] = max((d for d in held if d <= as_of), default=None)
+    listed = full.frames[7]
+    shown = zip(listed["Child Unique ID"], _dates(listed["Child Protection Plan Start Date"]),
+                _dates(listed["Date of latest review conference"]))
+    assert listed.height > 50 and all(latest[(child, start)] == review for child, start, review in shown)
+    assert 0 < listed["Date of latest review conference"].null_count() < listed.height  # both occur
