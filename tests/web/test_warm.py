@@ -54,6 +54,9 @@ def test_requests_during_warming_get_the_previous_snapshot_then_the_new_one(clie
         os.close(holder)
     warm.wait(home, "latest")
     assert [(run[1], run[2]) for run in warm.RUNS] == [("latest", os.getpid())]
+    # the warm ran at niceness 19 in its own thread; this (request) thread keeps its own
+    assert warm.RUNS[0][5] == warm.WARM_NICE == 19
+    assert os.getpriority(os.PRIO_PROCESS, 0) < 19
     assert _served(analyst) == "latest"
     assert _served(analyst) == "latest"
     assert len(warm.RUNS) == 1  # once per worker
