@@ -175,7 +175,7 @@ def overview(path: Path, as_of: date, public: bool = False, targets=None) -> lis
     """Every area's indicators, in catalogue order: the latest value, target, RAG, changes,
     England's figure and a sparkline of the last 24 months. ``public``: small numbers and what
     follows from them as ``c`` (reports.suppression, the public report's rule)."""
-    from carewatch.charts import render_svg, sparkline_spec
+    from carewatch.charts import sparkline_svg
     from carewatch.kpis import REGISTRY, kpi_series
     from carewatch.kpis.model import AREAS
     from carewatch.reports.suppression import hide_in_row, mark_suppressed
@@ -202,7 +202,7 @@ def overview(path: Path, as_of: date, public: bool = False, targets=None) -> lis
             "kpi": kpi,
             "latest": row,
             "england": england_latest(kpi, as_of),
-            "sparkline": render_svg(sparkline_spec(points), label=f"{kpi.title}: trend over the last 24 months")
+            "sparkline": sparkline_svg(points, label=f"{kpi.title}: trend over the last 24 months")
             if points.height > 1 else "",
         })
     return [{"area": area, "indicators": rows} for area, rows in areas.items() if rows]
@@ -466,7 +466,7 @@ def child_exists(con, child: str) -> bool:
 def child_record(con, child: str, as_of: date, settings) -> dict | None:
     """One child's timeline: header, periods of care, placements, legal statuses and duties, with
     the 903's codes in words (carewatch.codelists) and the code beside them."""
-    from carewatch.charts import render_svg, timeline_spec
+    from carewatch.charts import timeline_svg
     from carewatch.codelists import show, words_expr
     from carewatch.duties import due_list
 
@@ -499,8 +499,8 @@ def child_record(con, child: str, as_of: date, settings) -> dict | None:
     ])
     timeline = ""
     if spells.height or duties.height:
-        timeline = render_svg(timeline_spec(spells, duties, as_of=as_of),
-                              label="Timeline of periods of care, placements, legal statuses and duties")
+        timeline = timeline_svg(spells, duties, as_of=as_of,
+                                label="Timeline of periods of care, placements, legal statuses and duties")
     row = header.row(0, named=True)
     return {"child": child, "header": {**row, "sex": show("sex", row["sex"]), "ethnic": show("ethnic", row["ethnic"]),
                                        "uasc": show("uasc", "Y" if row["uasc"] else "N")},
