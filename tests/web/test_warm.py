@@ -77,6 +77,7 @@ def test_warming_fills_the_caches_the_pages_read(client_for, home, fresh_worker)
     assert "snapshot <strong>latest</strong>" in analyst.get("/").content.decode()
     assert analyst.get("/indicators/visits_on_time/").status_code == 200
     assert analyst.get("/due/").status_code == 200
+    assert analyst.get("/children/C1/").status_code == 200  # its duties: of the whole list, warmed
     # the first requests after the switch are answered from the warmed caches: no miss
     assert [f.cache_info().misses for f in cached] == misses
     assert all(f.cache_info().hits > before for f, before in zip(cached[1:], hits[1:]))

@@ -463,12 +463,11 @@ def child_exists(con, child: str) -> bool:
     return con.sql("SELECT count(*) FROM header WHERE child = ?", params=[child]).fetchall()[0][0] > 0
 
 
-def child_record(con, child: str, as_of: date, settings) -> dict | None:
+def child_record(con, path: Path, child: str, as_of: date, settings) -> dict | None:
     """One child's timeline: header, periods of care, placements, legal statuses and duties, with
     the 903's codes in words (carewatch.codelists) and the code beside them."""
     from carewatch.charts import timeline_svg
     from carewatch.codelists import show, words_expr
-    from carewatch.duties import due_list
 
     header = con.sql("SELECT child, sex, dob, ethnic, child IN (SELECT child FROM uasc WHERE duc IS NULL OR duc > ?) "
                      "AS uasc FROM header WHERE child = ? ORDER BY year DESC LIMIT 1", params=[as_of, child]).pl()
@@ -488,8 +487,10 @@ def child_record(con, child: str, as_of: date, settings) -> dict | None:
         WHERE p.child = $c AND p.start_date <= $d ORDER BY p.start_date""", params={"c": child, "d": as_of}).pl()
     legal = con.sql("SELECT ls, start_date, end_date, period_id FROM legal_statuses "
                     "WHERE child = ? AND start_date <= ? ORDER BY start_date", params=[child, as_of]).pl()
-    # the columns this page has always shown (the due list has more since issue 11)
-    duties = due_list(con, as_of, child=child, status="all", settings=settings).select(
+    # the columns this page has always shown (the due list has more since issue 11); the child's
+    # rows of the council's whole list, cached per snapshot (the engine's child filter is a WHERE
+    # on the same rows in the same order, but costs a query of its own per page)
+    duties = due_rows(path, as_of, settings, status="all").filter(pl.col("child") == child).select(
         "child", "duty", "due", "done", "status", "team", "worker")
     spells = pl.concat([
         periods.select(pl.lit("Periods of care").alias("lane"), pl.format("period {}", pl.col("period_id")).alias("label"),
