@@ -120,3 +120,30 @@ def test_two_workers_warm_one_at_a_time(home):
     assert sorted(r[1] for r in runs) == ["latest", "latest"] and len({r[2] for r in runs}) == 2
     first, second = sorted(runs, key=lambda r: r[3])
     assert first[4] <= second[3]
+
+
+def test_rows_filled_together_are_each_indicators_own(home):
+    """The warm computes the rows behind every indicator's latest figure one date at a time
+    (data.fill_rows_behind); each indicator's rows are exactly those it gets alone, and the page
+    then reads them from the cache."""
+    from datetime import date
+
+    from carewatch.kpis import REGISTRY
+    from carewatch.web import data
+
+    path = home.path_of("latest")
+    # two dates, as the latest month-end and the latest 31 March of a monthly and an annual figure
+    wanted = {kpi_id: date(2021, 3, 31) if kpi.frequency == "annual" else date(2021, 11, 30)
+              for kpi_id, kpi in REGISTRY.items() if kpi.basis != "none"}
+    data._rows_behind.cache_clear()
+    data.fill_rows_behind(path, wanted)
+    assert data._rows_ready == {}  # every one handed to the cache
+    misses = data._rows_behind.cache_info().misses
+    nonempty = 0
+    for kpi_id, day in wanted.items():
+        _, rows = data.children_behind(path, kpi_id, day)
+        alone = data._rows_of(path, [kpi_id], day)[kpi_id]
+        assert rows.equals(alone), kpi_id
+        nonempty += rows.height > 0
+    assert data._rows_behind.cache_info().misses == misses
+    assert nonempty >= 5  # the tiny snapshot's visits, reviews, IHAs... are behind some figures

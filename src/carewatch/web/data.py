@@ -306,15 +306,42 @@ def children_behind(path: Path, kpi_id: str, period_end: date, counted: str | No
 
 @lru_cache(maxsize=256)
 def _rows_behind(path: Path, kpi_id: str, period_end: date) -> pl.DataFrame:
+    with _lock:
+        ready = _rows_ready.pop((path, kpi_id, period_end), None)
+    return ready if ready is not None else _rows_of(path, [kpi_id], period_end)[kpi_id]
+
+
+#: rows computed together by ``fill_rows_behind``, until ``_rows_behind`` caches them
+_rows_ready: dict[tuple[Path, str, date], pl.DataFrame] = {}
+
+
+def _rows_of(path: Path, ids: list[str], period_end: date) -> dict[str, pl.DataFrame]:
     from carewatch.kpis.behind import rows_table
     from carewatch.kpis.engine import kpi_rows
 
     con = cursor(path)
     try:
-        listed = kpi_rows(con, date.fromisoformat(_meta(path)["extract_date"]), period_end=period_end, ids=[kpi_id])
+        listed = kpi_rows(con, date.fromisoformat(_meta(path)["extract_date"]), period_end=period_end, ids=ids)
     finally:
         con.close()
-    return rows_table(listed) if listed else rows_table({})
+    return {kpi_id: rows_table({kpi_id: listed[kpi_id]} if kpi_id in listed else {}) for kpi_id in ids}
+
+
+def fill_rows_behind(path: Path, wanted: dict[str, date]) -> None:
+    """Cache the rows behind several indicators' figures (id -> date), those of one date in one
+    pass of the engine (its helper tables are built once a date rather than once an indicator:
+    the warm after a publish asks for every indicator's latest date)."""
+    by_date: dict[date, list[str]] = {}
+    for kpi_id, period_end in wanted.items():
+        by_date.setdefault(period_end, []).append(kpi_id)
+    for period_end, ids in by_date.items():
+        computed = _rows_of(path, ids, period_end)
+        with _lock:
+            _rows_ready.update({(path, kpi_id, period_end): rows for kpi_id, rows in computed.items()})
+        for kpi_id in ids:
+            _rows_behind(path, kpi_id, period_end)
+            with _lock:  # not taken when the rows were cached already
+                _rows_ready.pop((path, kpi_id, period_end), None)
 
 
 def scope_column(kpi_id: str, rows: pl.DataFrame) -> str | None:

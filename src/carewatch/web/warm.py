@@ -116,10 +116,12 @@ def _fill(path: Path, root: Path) -> None:
     targets = store.targets(settings)  # the targets in force are part of the pages' cache keys
     for public in (False, True):
         views._overview_areas(path, extract_date, public, targets)
+    latest = {}  # the rows behind each latest figure, as the page opens: computed a date at a time
     for kpi_id, kpi in REGISTRY.items():
         series = data.indicator(path, extract_date, kpi_id, False, targets)["series"]
-        if kpi.basis != "none" and series.height:  # the rows behind the latest figure, as the page opens
-            data.children_behind(path, kpi_id, series["period_end"][-1])
+        if kpi.basis != "none" and series.height:
+            latest[kpi_id] = series["period_end"][-1]
+    data.fill_rows_behind(path, latest)
     data.team_figures(path, extract_date, extract_date)
     opening = views._engine_filters(views._due_filters(SimpleNamespace(GET=QueryDict())))
     data.due_rows(path, extract_date, settings, **opening)
