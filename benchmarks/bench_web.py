@@ -24,6 +24,7 @@ import argparse
 import http.cookiejar
 import os
 import re
+import resource
 import secrets
 import socket
 import statistics
@@ -60,6 +61,13 @@ def signed_in_opener(base: str, password: str) -> urllib.request.OpenerDirector:
     if "/accounts/login/" in landed.geturl():
         raise SystemExit("could not sign in")
     return opener
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of this process's finished children: the server (gunicorn's
+    master waits for its workers) once it has stopped, the import once it has returned."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -100,6 +108,9 @@ def main() -> None:
     kids = [urllib.parse.quote(c, safe="") for c in children(args.home)]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    cpu_before = children_cpu()
+    import_cpu = 0.0
+    answered = [0]  # the page requests of every client, timed or not
     env = {**os.environ, "CAREWATCH_HOME": str(args.home), "CAREWATCH_SECURE_COOKIES": "0"}
     server = subprocess.Popen([sys.executable, "-c", "import typer; from carewatch.web.cli import serve; typer.run(serve)",
                                "--port", str(port), "--workers", str(args.workers)], env=env,
@@ -136,6 +147,8 @@ def main() -> None:
                     start = time.perf_counter()
                     response = opener.open(base + path.format(child=kids[(number + done) % len(kids)]))
                     body = response.read()
+                    with lock:
+                        answered[0] += 1
                     elapsed = (time.perf_counter() - start) * 1000
                     if response.status != 200:
                         raise SystemExit(f"{path}: HTTP {response.status}")
@@ -163,6 +176,7 @@ def main() -> None:
             importer = subprocess.run([sys.executable, "-m", "carewatch", "import", str(args.extracts),
                                        "--home", str(args.home)], env=env, capture_output=True, text=True)
             published_at = time.perf_counter()
+            import_cpu = children_cpu() - cpu_before
             if importer.returncode != 0 or (args.home / "current").read_text().strip() == before:
                 stop.set()
                 raise SystemExit(f"the import did not publish: {importer.stdout}{importer.stderr}")
@@ -180,6 +194,8 @@ def main() -> None:
             server.wait(timeout=60)  # gunicorn lets in-flight requests finish
         except subprocess.TimeoutExpired:
             server.kill()
+            server.wait()
+    server_cpu = children_cpu() - cpu_before - import_cpu
 
     timed = [r for r in requests if published_at is None or r[1] < published_at]
     total = len(timed)
@@ -202,6 +218,9 @@ def main() -> None:
         print(f"\nAfter the publish ({args.after:.0f} s, {len(after)} requests): worst {worst[2]:.0f} ms "
               f"({worst[0]}, {worst[1] - published_at:+.1f} s), p95 {percentile([r[2] for r in after], 0.95):.0f} ms; "
               f"the old snapshot last served {last_old} after the publish.")
+        print(f"\nThe import: {import_cpu:.1f} s of CPU.")
+    print(f"The server: {server_cpu:.1f} s of CPU (user + system, its workers' warms included) for "
+          f"{answered[0]} page requests: {server_cpu / answered[0] * 1000:.1f} ms a request.")
 
 
 if __name__ == "__main__":

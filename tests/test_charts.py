@@ -4,7 +4,7 @@ from datetime import date
 
 import polars as pl
 
-from carewatch.charts import render_svg, sparkline_spec, timeline_spec, trend_chart_spec, with_title
+from carewatch.charts import render_svg, sparkline_svg, timeline_svg, trend_chart_spec, with_title
 
 # October is missing (or suppressed): it must stay a gap, never a zero
 SERIES = pl.DataFrame({"period_end": [date(2021, 9, 30), date(2021, 10, 31), date(2021, 11, 30)],
@@ -81,9 +81,11 @@ def test_a_gap_breaks_the_line_rather_than_dropping_to_zero():
     # 4.667). The line is two pieces; a zero would have stretched the y axis down to 0.
     frame = pl.DataFrame({"period_end": [date(2021, m, 28) for m in range(1, 6)],
                           "value": [50.0, 60.0, None, 75.0, 80.0]})
-    spec = sparkline_spec(frame)
-    assert [p["value"] for p in spec["data"]["values"]] == [50.0, 60.0, None, 75.0, 80.0]
-    assert [d for d in path_data(render_svg(spec)) if "L" in d] == ["M0,28L31,18.667M90,4.667L120,0"]
+    svg = sparkline_svg(frame)
+    assert re.findall(r'points="([^"]+)"', svg) == ["0,28 31,18.667", "90,4.667 120,0"]
+    # a point alone between gaps is no line (as before, when vl-convert drew it)
+    alone = frame.with_columns(pl.Series("value", [50.0, None, 60.0, None, 80.0]))
+    assert "points=" not in sparkline_svg(alone)
 
 
 def test_title_is_wrapped_into_lines():
@@ -116,28 +118,40 @@ def test_svg_ids_are_unique_to_each_chart():
 
 
 def test_render_svg_is_one_labelled_image():
-    svg = render_svg(sparkline_spec(SERIES), label='Visits "on time"')
-    assert svg.startswith('<svg role="img" aria-label="Visits &quot;on time&quot;" focusable="false" ')
-    # the pages' content security policy allows neither scripts nor inline styles
-    assert "<script" not in svg and "style=" not in svg
-    assert not render_svg(sparkline_spec(SERIES)).startswith('<svg role="img"')
+    spec = trend_chart_spec(SERIES)
+    for svg, unlabelled in ((render_svg(spec, label='Visits "on time"'), render_svg(spec)),
+                            (sparkline_svg(SERIES, label='Visits "on time"'), sparkline_svg(SERIES))):
+        assert svg.startswith('<svg role="img" aria-label="Visits &quot;on time&quot;" focusable="false" ')
+        # the pages' content security policy allows neither scripts nor inline styles
+        assert "<script" not in svg and "style=" not in svg
+        assert not unlabelled.startswith('<svg role="img"')
 
 
-def test_timeline_spec_open_spells_run_to_the_as_of_date():
+def test_the_timeline_draws_each_spell_to_its_end_an_open_one_to_the_as_of_date():
     spells = pl.DataFrame({"lane": ["Placements", "Placements"], "label": ["U3", "K2"],
                            "start_date": [date(2020, 1, 10), date(2021, 2, 1)], "end_date": [date(2021, 2, 1), None]})
     duties = pl.DataFrame({"duty": ["VISIT"], "due": [date(2021, 11, 21)], "status": ["overdue"]})
-    spec = timeline_spec(spells, duties, as_of=date(2021, 11, 30))
-    bars = spec["layer"][0]["data"]["values"]
-    assert [(b["label"], b["start"], b["end"]) for b in bars] == [
-        ("U3", "2020-01-10", "2021-02-01"), ("K2", "2021-02-01", "2021-11-30")]
-    assert spec["layer"][2]["data"]["values"] == [
-        {"lane": "Duty VISIT", "duty": "VISIT", "status": "overdue", "due": "2021-11-21"}]
-    assert spec["layer"][0]["encoding"]["y"]["sort"] == ["Placements", "Duty VISIT"]
-    # two lanes of 24 pixels
-    assert spec["height"] == 48
-    svg = render_svg(spec)
-    assert ">U3</text>" in svg and ">Duty VISIT</text>" in svg
+    svg = timeline_svg(spells, duties, as_of=date(2021, 11, 30), width=700, label="Timeline")
+    # lanes "Placements" then "Duty VISIT" (10 characters: 8 + 11 * 0.6 * 10 = 74 px for their
+    # labels); x runs from 74 px on 10 Jan 2020 to 700 - 10 = 690 px on the as-of date, 30 Nov 2021,
+    # 690 days later: 616 / 690 px a day. U3 ends on day 388 (1 Feb 2021): 74 + 388 * 616/690 =
+    # 420.4; K2 runs from there to the as-of date: 690 - 420.4 = 269.6 wide.
+    assert re.findall(r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)"', svg) == [
+        ("74.0", "5.0", "346.4"), ("420.4", "5.0", "269.6")]  # lane 1's middle 12, bar 14 high
+    assert ">U3</text>" in svg and ">K2</text>" in svg and ">Duty VISIT</text>" in svg
+    # the overdue visit (day 681: 74 + 681 * 616/690 = 682.0) in lane 2 (middle 36), in red
+    assert '<circle cx="682.0" cy="36.0" r="3.6" fill="#d4351c"' in svg
+    assert '<line x1="690.0" x2="690.0" y1="0" y2="48" stroke="#0b0c0c" stroke-dasharray="4 2"/>' in svg
+    # the axis: 23 months, every 3 (23 // 3 = 7 ticks at most, within 8), from the first quarter's
+    # start after 10 Jan 2020
+    assert re.findall(r">(\w{3} \d{4})</text>", svg) == ["Apr 2020", "Jul 2020", "Oct 2020", "Jan 2021",
+                                                          "Apr 2021", "Jul 2021", "Oct 2021"]
+    assert ">Duty status</text>" in svg and ">done on time</text>" in svg
+    assert svg.startswith('<svg role="img" aria-label="Timeline" focusable="false" ')
+    # no duties, no key; a label with markup in it is text
+    quiet = timeline_svg(spells.with_columns(pl.lit("<b>").alias("label")), duties.clear(),
+                         as_of=date(2021, 11, 30))
+    assert "Duty status" not in quiet and ">&lt;b&gt;</text>" in quiet and 'height="46"' in quiet  # one lane (24) and the axis (22)
 
 
 def test_every_value_has_its_words_for_the_tooltip_and_the_month_to_date_is_drawn_as_such():
@@ -165,12 +179,14 @@ def test_every_chart_text_is_at_least_11_pixels():
     from carewatch.charts import TEXT_PX
 
     frame = SERIES.with_columns(pl.lit("now").alias("series"))
-    charts = [trend_chart_spec(SERIES, target=100, england=91.0, marks=[(date(2020, 3, 23), "lockdown")],
-                               title="Figure 1. A title"),
-              trend_chart_spec(frame), sparkline_spec(SERIES),
-              timeline_spec(pl.DataFrame({"lane": ["Placements"], "label": ["U1"], "start_date": [date(2021, 1, 1)],
-                                          "end_date": [None]}),
-                            pl.DataFrame({"duty": ["VISIT"], "due": [date(2021, 3, 1)], "status": ["overdue"]}),
-                            as_of=date(2021, 11, 30))]
-    sizes = {float(size) for spec in charts for size in re.findall(r'font-size="([\d.]+)px"', render_svg(spec))}
+    charts = [render_svg(spec) for spec in (
+        trend_chart_spec(SERIES, target=100, england=91.0, marks=[(date(2020, 3, 23), "lockdown")],
+                         title="Figure 1. A title"), trend_chart_spec(frame))]
+    charts.append(timeline_svg(pl.DataFrame({"lane": ["Placements"], "label": ["U1"], "start_date": [date(2021, 1, 1)],
+                                             "end_date": [None]}),
+                               pl.DataFrame({"duty": ["VISIT"], "due": [date(2021, 3, 1)], "status": ["overdue"]}),
+                               as_of=date(2021, 11, 30)))
+    # every text element has its size (the sparkline has none)
+    assert all(svg.count("<text") == svg.count('font-size="') for svg in charts[2:])
+    sizes = {float(size) for svg in charts for size in re.findall(r'font-size="([\d.]+)px"', svg)}
     assert TEXT_PX == 11 and sizes and min(sizes) >= 11

@@ -36,6 +36,16 @@ def _home(home: Optional[Path]) -> Home:
     return Home(home or default_home())
 
 
+def _batch_priority(home: Optional[Path]) -> None:
+    """An import (and the nightly refresh) is batch work: it runs at the setting import_nice so
+    the dashboard's requests win the CPU (set before its work, so the DuckDB and Polars threads it
+    starts inherit it)."""
+    from carewatch import settings as settings_mod
+    from carewatch.priority import lower_priority
+
+    lower_priority(settings_mod.load(_home(home).root).import_nice)
+
+
 def _date(value: Optional[str], name: str) -> Optional[date]:
     if value is None:
         return None
@@ -152,6 +162,7 @@ def import_(paths: Annotated[list[Path], typer.Argument(help="Files or folders")
     when = _date(extract_date, "--extract-date")
     if when and when > date.today():  # every "as of" figure would be computed for a day not yet come
         raise typer.BadParameter(f"{when.isoformat()} is after today", param_hint="--extract-date")
+    _batch_priority(home)
     try:
         with stages("import", err, quiet) as step:
             result = run_import(_home(home), paths, la=la, extract_date=when, strict=strict, progress=step,
@@ -485,6 +496,7 @@ def refresh(drop: Annotated[Path, typer.Argument(help="The drop directory: one f
 
     if not drop.is_dir():
         raise typer.BadParameter(f"{drop} is not a directory", param_hint="DROP")
+    _batch_priority(home)
     with stages("refresh", err, quiet) as step:
         outcome = run_refresh(_home(home), drop, progress=step)
     line = outcome.summary()

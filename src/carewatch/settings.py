@@ -72,6 +72,9 @@ class Settings:
     #: the memory the import's DuckDB may use, in MB (0: DuckDB's default, 80% of the machine's);
     #: above it DuckDB spills to the home's building/ folder rather than fail (docs/benchmarks.md)
     import_memory_limit_mb: int = 0
+    #: `carewatch import` and `refresh` run at this CPU niceness (0-19; 0: as started), so that the
+    #: dashboard's requests win the CPU from the nightly batch work (docs/import.md)
+    import_nice: int = 10
 
 
 DEFAULT = Settings()

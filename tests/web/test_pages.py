@@ -13,7 +13,7 @@ from carewatch.cli import app as carewatch_cli
 from carewatch.web.audit.models import AuditEvent
 from carewatch.web.jinja import child_url
 
-from conftest import ODD
+from conftest import AS_OF, ODD
 
 pytestmark = pytest.mark.django_db
 
@@ -277,6 +277,26 @@ def test_child_page_timeline(client_for):
     assert duties.index("overdue") < duties.index("done on time")
     assert AuditEvent.objects.get().child == "C1"
     assert client_for("analyst").get("/children/NOBODY/").status_code == 404
+
+
+def test_a_childs_duties_are_the_engines_for_that_child(client_for, home):
+    """The child page takes its rows of the council's whole due list (cached per snapshot): the
+    same rows, in the same order, as the engine's own child filter, for every child."""
+    from carewatch.duties import due_list
+    from carewatch.settings import DEFAULT
+    from carewatch.snapshot import open_snapshot
+    from carewatch.web import data
+
+    con = open_snapshot(home)
+    try:
+        for (child,) in con.sql("SELECT child FROM header ORDER BY child").fetchall():
+            found = data.child_record(con, home.path_of("latest"), child, AS_OF, DEFAULT)
+            engine = due_list(con, AS_OF, child=child, status="all")
+            assert found["duties"].equals(engine.select(found["duties"].columns)), child
+            # C1 has 3 duties, C2 4, C3 3, C4, ODD none, C6 1 (the fixture's table)
+            assert found["duties"].height == {"C1": 3, "C2": 4, "C3": 3, "C6": 1}.get(child, 0), child
+    finally:
+        con.close()
 
 
 def test_data_quality_codes_and_rows_by_role(client_for):

@@ -54,6 +54,9 @@ def test_requests_during_warming_get_the_previous_snapshot_then_the_new_one(clie
         os.close(holder)
     warm.wait(home, "latest")
     assert [(run[1], run[2]) for run in warm.RUNS] == [("latest", os.getpid())]
+    # the warm ran at niceness 19 in its own thread; this (request) thread keeps its own
+    assert warm.RUNS[0][5] == warm.WARM_NICE == 19
+    assert os.getpriority(os.PRIO_PROCESS, 0) < 19
     assert _served(analyst) == "latest"
     assert _served(analyst) == "latest"
     assert len(warm.RUNS) == 1  # once per worker
@@ -74,6 +77,7 @@ def test_warming_fills_the_caches_the_pages_read(client_for, home, fresh_worker)
     assert "snapshot <strong>latest</strong>" in analyst.get("/").content.decode()
     assert analyst.get("/indicators/visits_on_time/").status_code == 200
     assert analyst.get("/due/").status_code == 200
+    assert analyst.get("/children/C1/").status_code == 200  # its duties: of the whole list, warmed
     # the first requests after the switch are answered from the warmed caches: no miss
     assert [f.cache_info().misses for f in cached] == misses
     assert all(f.cache_info().hits > before for f, before in zip(cached[1:], hits[1:]))
@@ -116,3 +120,30 @@ def test_two_workers_warm_one_at_a_time(home):
     assert sorted(r[1] for r in runs) == ["latest", "latest"] and len({r[2] for r in runs}) == 2
     first, second = sorted(runs, key=lambda r: r[3])
     assert first[4] <= second[3]
+
+
+def test_rows_filled_together_are_each_indicators_own(home):
+    """The warm computes the rows behind every indicator's latest figure one date at a time
+    (data.fill_rows_behind); each indicator's rows are exactly those it gets alone, and the page
+    then reads them from the cache."""
+    from datetime import date
+
+    from carewatch.kpis import REGISTRY
+    from carewatch.web import data
+
+    path = home.path_of("latest")
+    # two dates, as the latest month-end and the latest 31 March of a monthly and an annual figure
+    wanted = {kpi_id: date(2021, 3, 31) if kpi.frequency == "annual" else date(2021, 11, 30)
+              for kpi_id, kpi in REGISTRY.items() if kpi.basis != "none"}
+    data._rows_behind.cache_clear()
+    data.fill_rows_behind(path, wanted)
+    assert data._rows_ready == {}  # every one handed to the cache
+    misses = data._rows_behind.cache_info().misses
+    nonempty = 0
+    for kpi_id, day in wanted.items():
+        _, rows = data.children_behind(path, kpi_id, day)
+        alone = data._rows_of(path, [kpi_id], day)[kpi_id]
+        assert rows.equals(alone), kpi_id
+        nonempty += rows.height > 0
+    assert data._rows_behind.cache_info().misses == misses
+    assert nonempty >= 5  # the tiny snapshot's visits, reviews, IHAs... are behind some figures

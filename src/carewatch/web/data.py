@@ -175,7 +175,7 @@ def overview(path: Path, as_of: date, public: bool = False, targets=None) -> lis
     """Every area's indicators, in catalogue order: the latest value, target, RAG, changes,
     England's figure and a sparkline of the last 24 months. ``public``: small numbers and what
     follows from them as ``c`` (reports.suppression, the public report's rule)."""
-    from carewatch.charts import render_svg, sparkline_spec
+    from carewatch.charts import sparkline_svg
     from carewatch.kpis import REGISTRY, kpi_series
     from carewatch.kpis.model import AREAS
     from carewatch.reports.suppression import hide_in_row, mark_suppressed
@@ -202,7 +202,7 @@ def overview(path: Path, as_of: date, public: bool = False, targets=None) -> lis
             "kpi": kpi,
             "latest": row,
             "england": england_latest(kpi, as_of),
-            "sparkline": render_svg(sparkline_spec(points), label=f"{kpi.title}: trend over the last 24 months")
+            "sparkline": sparkline_svg(points, label=f"{kpi.title}: trend over the last 24 months")
             if points.height > 1 else "",
         })
     return [{"area": area, "indicators": rows} for area, rows in areas.items() if rows]
@@ -306,15 +306,42 @@ def children_behind(path: Path, kpi_id: str, period_end: date, counted: str | No
 
 @lru_cache(maxsize=256)
 def _rows_behind(path: Path, kpi_id: str, period_end: date) -> pl.DataFrame:
+    with _lock:
+        ready = _rows_ready.pop((path, kpi_id, period_end), None)
+    return ready if ready is not None else _rows_of(path, [kpi_id], period_end)[kpi_id]
+
+
+#: rows computed together by ``fill_rows_behind``, until ``_rows_behind`` caches them
+_rows_ready: dict[tuple[Path, str, date], pl.DataFrame] = {}
+
+
+def _rows_of(path: Path, ids: list[str], period_end: date) -> dict[str, pl.DataFrame]:
     from carewatch.kpis.behind import rows_table
     from carewatch.kpis.engine import kpi_rows
 
     con = cursor(path)
     try:
-        listed = kpi_rows(con, date.fromisoformat(_meta(path)["extract_date"]), period_end=period_end, ids=[kpi_id])
+        listed = kpi_rows(con, date.fromisoformat(_meta(path)["extract_date"]), period_end=period_end, ids=ids)
     finally:
         con.close()
-    return rows_table(listed) if listed else rows_table({})
+    return {kpi_id: rows_table({kpi_id: listed[kpi_id]} if kpi_id in listed else {}) for kpi_id in ids}
+
+
+def fill_rows_behind(path: Path, wanted: dict[str, date]) -> None:
+    """Cache the rows behind several indicators' figures (id -> date), those of one date in one
+    pass of the engine (its helper tables are built once a date rather than once an indicator:
+    the warm after a publish asks for every indicator's latest date)."""
+    by_date: dict[date, list[str]] = {}
+    for kpi_id, period_end in wanted.items():
+        by_date.setdefault(period_end, []).append(kpi_id)
+    for period_end, ids in by_date.items():
+        computed = _rows_of(path, ids, period_end)
+        with _lock:
+            _rows_ready.update({(path, kpi_id, period_end): rows for kpi_id, rows in computed.items()})
+        for kpi_id in ids:
+            _rows_behind(path, kpi_id, period_end)
+            with _lock:  # not taken when the rows were cached already
+                _rows_ready.pop((path, kpi_id, period_end), None)
 
 
 def scope_column(kpi_id: str, rows: pl.DataFrame) -> str | None:
@@ -463,12 +490,11 @@ def child_exists(con, child: str) -> bool:
     return con.sql("SELECT count(*) FROM header WHERE child = ?", params=[child]).fetchall()[0][0] > 0
 
 
-def child_record(con, child: str, as_of: date, settings) -> dict | None:
+def child_record(con, path: Path, child: str, as_of: date, settings) -> dict | None:
     """One child's timeline: header, periods of care, placements, legal statuses and duties, with
     the 903's codes in words (carewatch.codelists) and the code beside them."""
-    from carewatch.charts import render_svg, timeline_spec
+    from carewatch.charts import timeline_svg
     from carewatch.codelists import show, words_expr
-    from carewatch.duties import due_list
 
     header = con.sql("SELECT child, sex, dob, ethnic, child IN (SELECT child FROM uasc WHERE duc IS NULL OR duc > ?) "
                      "AS uasc FROM header WHERE child = ? ORDER BY year DESC LIMIT 1", params=[as_of, child]).pl()
@@ -488,8 +514,10 @@ def child_record(con, child: str, as_of: date, settings) -> dict | None:
         WHERE p.child = $c AND p.start_date <= $d ORDER BY p.start_date""", params={"c": child, "d": as_of}).pl()
     legal = con.sql("SELECT ls, start_date, end_date, period_id FROM legal_statuses "
                     "WHERE child = ? AND start_date <= ? ORDER BY start_date", params=[child, as_of]).pl()
-    # the columns this page has always shown (the due list has more since issue 11)
-    duties = due_list(con, as_of, child=child, status="all", settings=settings).select(
+    # the columns this page has always shown (the due list has more since issue 11); the child's
+    # rows of the council's whole list, cached per snapshot (the engine's child filter is a WHERE
+    # on the same rows in the same order, but costs a query of its own per page)
+    duties = due_rows(path, as_of, settings, status="all").filter(pl.col("child") == child).select(
         "child", "duty", "due", "done", "status", "team", "worker")
     spells = pl.concat([
         periods.select(pl.lit("Periods of care").alias("lane"), pl.format("period {}", pl.col("period_id")).alias("label"),
@@ -499,8 +527,8 @@ def child_record(con, child: str, as_of: date, settings) -> dict | None:
     ])
     timeline = ""
     if spells.height or duties.height:
-        timeline = render_svg(timeline_spec(spells, duties, as_of=as_of),
-                              label="Timeline of periods of care, placements, legal statuses and duties")
+        timeline = timeline_svg(spells, duties, as_of=as_of,
+                                label="Timeline of periods of care, placements, legal statuses and duties")
     row = header.row(0, named=True)
     return {"child": child, "header": {**row, "sex": show("sex", row["sex"]), "ethnic": show("ethnic", row["ethnic"]),
                                        "uasc": show("uasc", "Y" if row["uasc"] else "N")},

@@ -11,9 +11,9 @@ published one.
 - The one named in HOME/current, once this process has warmed it (or when this process has served
   nothing yet: a worker just started fills its caches from its first requests, as before).
 - Otherwise the snapshot this process served until now, while one background thread in this
-  process takes HOME/warm.lock (an OS flock: one worker of the server warms at a time, and the
-  kernel releases it if the worker dies), fills the caches of the new snapshot's pages at its
-  extract date, and then switches this process to it.
+  process, at the lowest CPU priority (WARM_NICE), takes HOME/warm.lock (an OS flock: one worker
+  of the server warms at a time, and the kernel releases it if the worker dies), fills the caches
+  of the new snapshot's pages at its extract date, and then switches this process to it.
 
 A snapshot a user chose on /snapshots/ is served as chosen (cold if need be).
 """
@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+from carewatch.priority import lower_priority
 from carewatch.snapshot import Home, verify
 
 log = logging.getLogger("carewatch.web")
@@ -36,9 +37,12 @@ LOCK_NAME = "warm.lock"
 _state = threading.Lock()
 _serving: dict[str, str] = {}  # home -> the snapshot this process serves as published
 _threads: dict[tuple[str, str], threading.Thread] = {}  # (home, snapshot) -> its warming thread
-#: (home, snapshot id, pid, started, finished) per warm run in this process (time.monotonic):
-#: what the tests read to see that a snapshot was warmed once, under the lock
-RUNS: list[tuple[str, str, int, float, float]] = []
+#: the warming thread's CPU niceness (Linux: per thread), so the worker's request threads win the
+#: CPU over it; the GIL it takes between its queries is handed over every 5 ms (sys.getswitchinterval)
+WARM_NICE = 19
+#: (home, snapshot id, pid, started, finished, niceness) per warm run in this process
+#: (time.monotonic): what the tests read to see that a snapshot was warmed once, under the lock
+RUNS: list[tuple[str, str, int, float, float, int]] = []
 
 
 def published_for_request(home: Home) -> str | None:
@@ -61,6 +65,7 @@ def published_for_request(home: Home) -> str | None:
 
 
 def _warm_then_switch(home: Home, snapshot_id: str) -> None:
+    lower_priority(WARM_NICE, threading.get_native_id())
     try:
         warm(home, snapshot_id)
     except Exception:  # a snapshot that cannot be warmed is served all the same (its page says why)
@@ -80,7 +85,8 @@ def warm(home: Home, snapshot_id: str) -> None:
             if verify(home, snapshot_id) is None:  # a failed snapshot is never read (its page says so)
                 _fill(home.path_of(snapshot_id), home.root)
             finished = time.monotonic()
-            RUNS.append((str(home.root), snapshot_id, os.getpid(), started, finished))
+            RUNS.append((str(home.root), snapshot_id, os.getpid(), started, finished,
+                         os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
             log.info("warmed the caches for snapshot %s in %.1f s (process %d)", snapshot_id,
                      finished - started, os.getpid())
         finally:
@@ -91,8 +97,9 @@ def warm(home: Home, snapshot_id: str) -> None:
 
 def _fill(path: Path, root: Path) -> None:
     """What the pages ask first of a new snapshot, for every role: the overview (council and
-    public), every indicator page with the rows behind its latest figure, managers' team figures, the due list as it opens, its summary,
-    the drift list and the health assessments, at the snapshot's extract date."""
+    public), every indicator page with the rows behind its latest figure, managers' team figures,
+    the due list as it opens, its summary, every duty (the child pages'), the drift list and the
+    health assessments, at the snapshot's extract date."""
     from datetime import date
 
     from django.http import QueryDict
@@ -109,14 +116,17 @@ def _fill(path: Path, root: Path) -> None:
     targets = store.targets(settings)  # the targets in force are part of the pages' cache keys
     for public in (False, True):
         views._overview_areas(path, extract_date, public, targets)
+    latest = {}  # the rows behind each latest figure, as the page opens: computed a date at a time
     for kpi_id, kpi in REGISTRY.items():
         series = data.indicator(path, extract_date, kpi_id, False, targets)["series"]
-        if kpi.basis != "none" and series.height:  # the rows behind the latest figure, as the page opens
-            data.children_behind(path, kpi_id, series["period_end"][-1])
+        if kpi.basis != "none" and series.height:
+            latest[kpi_id] = series["period_end"][-1]
+    data.fill_rows_behind(path, latest)
     data.team_figures(path, extract_date, extract_date)
     opening = views._engine_filters(views._due_filters(SimpleNamespace(GET=QueryDict())))
     data.due_rows(path, extract_date, settings, **opening)
     data.due_summary(path, extract_date, settings)
+    data.due_rows(path, extract_date, settings, status="all")  # every child page's duties
     data.drift_rows(path, extract_date, settings)
     data.health_assessments(path, extract_date, settings)
 

@@ -386,7 +386,7 @@ def child(request, child):
     teams = access_of(request.user).teams
     if teams is not None and child not in data.children_of_teams(snap.con, snap.as_of, teams)["child"].to_list():
         refuse(request, "child page (not in the manager's teams)", child=child)
-    found = data.child_record(snap.con, child, snap.as_of, snap.settings)
+    found = data.child_record(snap.con, snap.path, child, snap.as_of, snap.settings)
     found["drift"] = data.drift_rows(snap.path, snap.as_of, snap.settings).filter(
         pl.col("child") == child).select("reason", "since", "days", "detail")
     from carewatch.web.panels.services import child_history
