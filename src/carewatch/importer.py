@@ -25,7 +25,7 @@ from carewatch.progress import Progress, silent
 
 @dataclass
 class Validation:
-    tables: dict[str, pl.DataFrame]
+    tables: dict[str, pl.DataFrame]  # emptied by run_import as it moves them into the snapshot
     findings: pl.DataFrame
     manifest: dict
     files: list[dict]
@@ -132,12 +132,14 @@ def _run_import(home: Home, paths: list[Path], *, la, extract_date, strict, prog
     builder = SnapshotBuilder(home, snapshot_id, settings.import_memory_limit_mb)
     try:
         progress("building snapshot")
-        for table, frame in checked.tables.items():
-            builder.insert(table, frame)
+        rows, present = sum(frame.height for frame in checked.tables.values()), sorted(checked.tables)
+        for table in present:
+            # each frame let go once DuckDB holds it: deriving needs that memory (national: GBs)
+            builder.insert(table, checked.tables.pop(table))
         builder.insert("source_files", pl.DataFrame(checked.files) if checked.files else None)
         builder.insert("findings", checked.findings)
         builder.insert("quarantine", checked.quarantine)
-        progress("building snapshot", rows=sum(frame.height for frame in checked.tables.values()))
+        progress("building snapshot", rows=rows)
         builder.set_meta({
             "snapshot_id": snapshot_id,
             "la": la,
@@ -145,7 +147,7 @@ def _run_import(home: Home, paths: list[Path], *, la, extract_date, strict, prog
             "extract_date": extract_date.isoformat(),
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "quarantined_children": checked.quarantine.height,
-            "tables_present": ",".join(sorted(t for t in checked.tables)),
+            "tables_present": ",".join(present),
         })
         progress("deriving periods, placements and duties")
         _derive(builder, settings, extract_date, progress, manifest.get("history_from"))
