@@ -114,6 +114,17 @@ def test_failure_in_publish_step_keeps_previous_snapshot(tmp_path):
         assert con.execute("SELECT count(*) FROM episodes").fetchone()[0] == 2
 
 
+def test_the_import_lets_go_of_the_tables_it_moved_into_the_snapshot(tmp_path):
+    # the derive and indicator stages must not hold every table twice (Polars and DuckDB); the
+    # snapshot records which tables the extract held all the same: header, episodes (903), visits
+    result = run_import(Home(tmp_path / "home"), [_extracts(tmp_path / "in")])
+    assert result.published and result.validation.tables == {}
+    with open_snapshot(Home(tmp_path / "home")) as con:
+        present = con.execute("SELECT value FROM meta WHERE key = 'tables_present'").fetchone()[0]
+        assert present == "episodes,header,visits"
+        assert con.execute("SELECT count(*) FROM visits").fetchone()[0] == 2
+
+
 def test_row_error_quarantines_or_rejects_with_strict(tmp_path):
     # C2's episode ends before it starts: a row error. C2 is quarantined (left out of periods);
     # with --strict the whole import is rejected.

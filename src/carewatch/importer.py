@@ -25,7 +25,7 @@ from carewatch.progress import Progress, silent
 
 @dataclass
 class Validation:
-    tables: dict[str, pl.DataFrame]  # emptied by an import as each goes into the snapshot
+    tables: dict[str, pl.DataFrame]  # emptied by run_import as it moves them into the snapshot
     findings: pl.DataFrame
     manifest: dict
     files: list[dict]
@@ -132,11 +132,9 @@ def _run_import(home: Home, paths: list[Path], *, la, extract_date, strict, prog
     builder = SnapshotBuilder(home, snapshot_id, settings.import_memory_limit_mb)
     try:
         progress("building snapshot")
-        rows = sum(frame.height for frame in checked.tables.values())
-        tables_present = ",".join(sorted(checked.tables))
-        # each table is let go once in the snapshot: at national scale the frames are gigabytes
-        # that deriving (in DuckDB) would otherwise hold on top of its own
-        for table in list(checked.tables):
+        rows, present = sum(frame.height for frame in checked.tables.values()), sorted(checked.tables)
+        for table in present:
+            # each frame let go once DuckDB holds it: deriving needs that memory (national: GBs)
             builder.insert(table, checked.tables.pop(table))
         builder.insert("source_files", pl.DataFrame(checked.files) if checked.files else None)
         builder.insert("findings", checked.findings)
@@ -149,7 +147,7 @@ def _run_import(home: Home, paths: list[Path], *, la, extract_date, strict, prog
             "extract_date": extract_date.isoformat(),
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "quarantined_children": checked.quarantine.height,
-            "tables_present": tables_present,
+            "tables_present": ",".join(present),
         })
         progress("deriving periods, placements and duties")
         _derive(builder, settings, extract_date, progress, manifest.get("history_from"))

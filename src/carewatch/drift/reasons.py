@@ -85,7 +85,9 @@ REASONS: tuple[Reason, ...] = (
         sql=_row("first_e1", "'E1 since ' || strftime(first_e1, '%-d %B %Y')", """
             SELECT l.period_end, l.child, min(e.decom) FILTER (WHERE e.ls = 'E1') AS first_e1,
                    max(e.decom) FILTER (WHERE e.place IN ('A3', 'A4', 'A5', 'A6')) AS last_adoptive
-            FROM cw_lac l JOIN cw_eps_periods e
+            -- only E1 and adoptive episodes decide (a child with neither has no first_e1): the
+            -- join is over those, not over every episode of every child looked after each month
+            FROM cw_lac l JOIN (SELECT * FROM cw_eps_periods WHERE ls = 'E1' OR place IN ('A3', 'A4', 'A5', 'A6')) e
               ON e.child = l.child AND e.period_id = l.period_id AND e.decom <= l.period_end
             GROUP BY ALL
         """, "first_e1 < (period_end - INTERVAL {threshold} MONTH)::DATE "

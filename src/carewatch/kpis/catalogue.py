@@ -31,6 +31,10 @@ BENCHMARK_ROWS = [
     # after the change against 908 s before it, side by side under that load
     "| 2 cores shared with three other engineers' test runs (load average 6.7), after issue 12's "
     "rows restructuring | 79,802 | 120 | 134.0 s | 1,840 MB |",
+    # issue 17, 2026-12-01: bench_kpis.py's snapshot, compute_all with every statement timed; the
+    # 24.7 s above predates issue 12 and the drift indicators (docs/benchmarks.md, National scale)
+    "| 2 cores shared with five other engineers (load average 13-16), 72 indicators with the drift "
+    "counts | 79,802 | 120 | 227 s wall, 81.5 s CPU | 2,250 MB |",
 ]
 
 _INTRO = """\

@@ -22,6 +22,9 @@ quarantined children, then runs one query per indicator over all dates at once:
 - ``cw_duties``: duties of children not quarantined.
 - ``cw_pop``: the population table for the snapshot's authority (meta ``la``), or the whole table
   when no row carries that code.
+- the cohorts several indicators share (``sql.SHARED``: ``cw_continuous``, the children looked after
+  continuously for 12 months): each evaluated once per frequency into a table, not once per
+  indicator reading it.
 
 The history starts at the first month-end of the earliest 903 collection year imported
 (``episodes.year``; the earliest DECOM month when no year is recorded). An indicator whose source
@@ -38,7 +41,7 @@ import polars as pl
 from carewatch.settings import Settings
 
 from .model import Kpi, figure_sql
-from .sql import timeliness
+from .sql import SHARED, timeliness
 from .registry import REGISTRY
 from .targets import Targets, polarity_of, rag_sql, sql_literal, target_of
 
@@ -185,6 +188,11 @@ def _prepare(con: duckdb.DuckDBPyConnection, extract_date: date, only: date | No
             FROM kd_{freq} kd JOIN cw_eps_periods e ON e.decom <= kd.period_end AND e.dec_or_open > kd.period_end
             LEFT JOIN calendar cd ON cd.date = kd.period_end
         """)
+        # the cohorts several indicators share (sql.SHARED), each evaluated once over these dates
+        con.execute(f"CREATE OR REPLACE TEMP VIEW kd AS SELECT * FROM kd_{freq}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW cw_lac AS SELECT * FROM cw_lac_{freq}")
+        for name, sql in SHARED.items():
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_{freq} AS {sql}")
     return True
 
 
@@ -225,8 +233,10 @@ def compute_all(con: duckdb.DuckDBPyConnection, settings: Settings, extract_date
 
 def _free(con: duckdb.DuckDBPyConnection) -> None:
     # the helper tables hold a row per child and month: free them (views cost nothing)
-    con.execute("DROP VIEW IF EXISTS cw_lac")
-    for table in ("cw_lac_monthly", "cw_lac_annual", "cw_eps_periods"):
+    for view in ("cw_lac", *SHARED):
+        con.execute(f"DROP VIEW IF EXISTS {view}")
+    shared = [f"{name}_{freq}" for name in SHARED for freq in ("monthly", "annual")]
+    for table in ("cw_lac_monthly", "cw_lac_annual", "cw_eps_periods", *shared):
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -265,7 +275,8 @@ def team_timeliness(con: duckdb.DuckDBPyConnection, period_end: date, extract_da
 
 def _use(con: duckdb.DuckDBPyConnection, kpi: Kpi) -> None:
     con.execute(f"CREATE OR REPLACE TEMP VIEW kd AS SELECT * FROM kd_{kpi.frequency}")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW cw_lac AS SELECT * FROM cw_lac_{kpi.frequency}")
+    for view in ("cw_lac", *SHARED):
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {view}_{kpi.frequency}")
 
 
 def kpi_figure_sql(kpi: Kpi) -> str:

@@ -50,6 +50,30 @@ PLACEMENTS_IN_12_MONTHS = """
 """
 
 
+#: per date in ``kd``: children looked after on D continuously for 12 months or more, DfE's OC2 rule
+#: applied to the 12 months to any D: the current period began on/before the window's first day
+#: (D - 12 months + 1; 1 April for 31 March), and no episode of the window (open on/after that day)
+#: starts a period after it (RNE S), ends one before D (REC other than X1) or is a short break (V3/V4).
+#: The cohort of health_assessment_up_to_date, dental_check_up_to_date and the OC2 indicators.
+CONTINUOUSLY_LOOKED_AFTER = """
+    SELECT l.period_end, l.child FROM cw_lac l JOIN kd USING (period_end)
+    WHERE l.period_start <= kd.m12 + 1 AND NOT EXISTS (
+        -- only episodes that can break continuity, not every episode of every child each month
+        SELECT 1 FROM (SELECT * FROM episodes WHERE ls IN ('V3', 'V4') OR rne = 'S' OR coalesce(rec, 'X1') <> 'X1') e
+        WHERE e.child = l.child AND e.decom <= kd.period_end AND (e.dec IS NULL OR e.dec > kd.m12)
+          AND (e.ls IN ('V3', 'V4') OR (e.rne = 'S' AND e.decom > kd.m12 + 1)
+               OR (coalesce(e.rec, 'X1') <> 'X1' AND e.dec < kd.period_end)))
+"""
+
+#: cohorts several indicators read, evaluated once per frequency by the engine (``_prepare``) into a
+#: temporary table each indicator then reads by this name, rather than once per indicator: at national
+#: scale each is a join of every child looked after on every date (millions of rows). Only where the
+#: readers' saving outweighs writing the table (PLACEMENTS_IN_12_MONTHS does not: measured slower)
+SHARED = {
+    "cw_continuous": CONTINUOUSLY_LOOKED_AFTER,
+}
+
+
 def not_quarantined(table: str, columns: str = "*") -> str:
     # NULL NOT IN (an empty quarantine) is true in SQL: a row with no CHILD must be named to be left out
     return f"(SELECT {columns} FROM {table} WHERE child IS NOT NULL AND child NOT IN (SELECT child FROM cw_quarantine))"

@@ -4,21 +4,10 @@ from ..sql import timeliness
 
 AREA = "Health"
 
-# children looked after on D continuously for 12 months or more, DfE's OC2 rule applied to the 12 months
-# to any D: the current period began on/before the window's first day (D - 12 months + 1; 1 April for
-# 31 March), and no episode of the window (open on/after that day) starts a period after it (RNE S),
-# ends one before D (REC other than X1) or is a short break (V3/V4)
-_CONTINUOUS = """
-    SELECT l.period_end, l.child FROM cw_lac l JOIN kd USING (period_end)
-    WHERE l.period_start <= kd.m12 + 1 AND NOT EXISTS (
-        SELECT 1 FROM episodes e
-        WHERE e.child = l.child AND e.decom <= kd.period_end AND (e.dec IS NULL OR e.dec > kd.m12)
-          AND (e.ls IN ('V3', 'V4') OR (e.rne = 'S' AND e.decom > kd.m12 + 1)
-               OR (coalesce(e.rec, 'X1') <> 'X1' AND e.dec < kd.period_end)))
-"""
-_YEAR_COHORT = f"""
+# the continuity cohort (sql.CONTINUOUSLY_LOOKED_AFTER, evaluated once by the engine) with under-5s flagged
+_YEAR_COHORT = """
     SELECT c.period_end, c.child, coalesce(cw_age(d.dob, c.period_end) < 5, false) AS under_5
-    FROM ({_CONTINUOUS}) c LEFT JOIN cw_dob d ON d.child = c.child
+    FROM cw_continuous c LEFT JOIN cw_dob d ON d.child = c.child
 """
 CONTINUOUS = ("looked after on D continuously for 12 months or more, DfE's OC2 rule applied to the 12 months "
               "to D, (D - 12 months, D]: the current period of care (not short breaks) began on/before the "
@@ -41,7 +30,7 @@ def _oc2(flagged: str, age_band: str = "true") -> str:
     """The OC2 cohort from the episodes (DfE's continuity rule), the flags from the OC2 table of the
     collection year ending on D; a cohort child without an OC2 row counts as not flagged."""
     return f"""
-        WITH cohort AS ({_CONTINUOUS}), o AS (
+        WITH cohort AS (SELECT * FROM cw_continuous), o AS (
             SELECT c.period_end, c.child, o.health_check, o.health_assessment, o.immunisations,
                    o.teeth_check, o.sdq_score, coalesce(o.dob, d.dob) AS birth
             FROM cohort c LEFT JOIN cw_dob d ON d.child = c.child
