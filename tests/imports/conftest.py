@@ -1,4 +1,5 @@
-"""The `small` synthetic council's extracts, generated and imported once per session.
+"""The `small` synthetic council's extracts (seed 1), generated and imported once per run
+(tests/shared.py).
 
 Tests that change a home copy the imported one (``home_copy``): an import takes seconds, a copy
 milliseconds.
@@ -10,24 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from carewatch.importer import run_import
 from carewatch.snapshot import Home
-from carewatch.synth import generate
+from demo_council import imported
 
 
 @pytest.fixture(scope="session")
-def small_src(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("small") / "extracts"
-    generate("small", 1, folder)
-    return folder
+def small_home() -> Home:
+    return imported("small", 1)
 
 
 @pytest.fixture(scope="session")
-def small_home(small_src, tmp_path_factory) -> Home:
-    home = Home(tmp_path_factory.mktemp("small-home") / "home")
-    result = run_import(home, [small_src])
-    assert result.published, result.validation.findings
-    return home
+def small_src(small_home) -> Path:
+    return small_home.root.parent / "extracts"
 
 
 @pytest.fixture

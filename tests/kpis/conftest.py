@@ -101,16 +101,11 @@ def snap() -> Snap:
 
 
 @pytest.fixture(scope="session")
-def small_snapshot(tmp_path_factory):
+def small_snapshot():
     """The `small` synthetic council imported and published (seed 3), read-only."""
-    from carewatch.importer import run_import
-    from carewatch.snapshot import Home, open_snapshot
-    from carewatch.synth import generate
+    from carewatch.snapshot import open_snapshot
+    from demo_council import imported
 
-    root = tmp_path_factory.mktemp("small")
-    generate("small", 3, root / "extracts")
-    home = Home(root / "home")
-    assert run_import(home, [root / "extracts"]).published
-    con = open_snapshot(home)
+    con = open_snapshot(imported("small", 3))
     yield con
     con.close()

@@ -24,7 +24,9 @@ Indicators (kpi_values), month-ends 2018-08-31 … 2021-11-30, i = 0 … 39:
 """
 from __future__ import annotations
 
+import functools
 import os
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -41,6 +43,7 @@ django.setup()
 
 import polars as pl  # noqa: E402
 import pytest  # noqa: E402
+from django.contrib.auth import base_user, hashers  # noqa: E402
 
 from carewatch.calendar import add_months, month_end  # noqa: E402
 from carewatch.snapshot import Home, SnapshotBuilder  # noqa: E402
@@ -145,23 +148,43 @@ def home(tmp_path, settings) -> Home:
     return Home(root)
 
 
+@functools.cache
+def _password_hash() -> str:
+    return hashers.make_password(PASSWORD)
+
+
+@contextmanager
+def _hashed_once():
+    """add_user with PASSWORD takes its hash made once per process: hashing it (PBKDF2, Django's
+    1,000,000 iterations) for every user of every test was most of the web tests' set-up. The
+    users' hashes are real ones, and signing in checks them in full."""
+    base_user.make_password = lambda raw, *args, **kw: (
+        _password_hash() if raw == PASSWORD and not args and not kw else hashers.make_password(raw, *args, **kw))
+    try:
+        yield
+    finally:
+        base_user.make_password = hashers.make_password
+
+
 @pytest.fixture
 def users(db) -> dict:
-    made = {
-        "admin": add_user("alice", "admin", PASSWORD),
-        "analyst": add_user("andy", "analyst", PASSWORD),
-        "north": add_user("nora", "manager", PASSWORD, ["North"]),
-        "south": add_user("sam", "manager", PASSWORD, ["South"]),
-        "member": add_user("cllr-mo", "member", PASSWORD),
-    }
+    with _hashed_once():
+        made = {
+            "admin": add_user("alice", "admin", PASSWORD),
+            "analyst": add_user("andy", "analyst", PASSWORD),
+            "north": add_user("nora", "manager", PASSWORD, ["North"]),
+            "south": add_user("sam", "manager", PASSWORD, ["South"]),
+            "member": add_user("cllr-mo", "member", PASSWORD),
+        }
     return made
 
 
 @pytest.fixture
 def officers(users) -> dict:
     """The users plus a scrutiny officer and a cabinet member (the scrutiny tracker's roles)."""
-    users["scrutiny"] = add_user("sue", "scrutiny", PASSWORD)
-    users["cabinet"] = add_user("cllr-cab", "cabinet", PASSWORD)
+    with _hashed_once():
+        users["scrutiny"] = add_user("sue", "scrutiny", PASSWORD)
+        users["cabinet"] = add_user("cllr-cab", "cabinet", PASSWORD)
     return users
 
 

@@ -45,12 +45,20 @@ def small_values() -> pl.DataFrame:
         how="diagonal")
 
 
-@pytest.fixture
-def home(tmp_path, settings) -> Home:
-    root = tmp_path / "home"
+@pytest.fixture(scope="module")
+def small_figures_home(tmp_path_factory) -> Home:
+    """One home for the module: its report cache keeps each version of the report once built, so
+    the public roles' tests download the one public build (the app DB is emptied between tests:
+    the cache key, naming the panels and targets in force, is the same)."""
+    root = tmp_path_factory.mktemp("public-figures") / "home"
     build_snapshot(Home(root), "latest", AS_OF, kpis=pl.concat([kpi_values(), small_values()], how="diagonal_relaxed"))
-    settings.HOME = root
     return Home(root)
+
+
+@pytest.fixture
+def home(small_figures_home, settings) -> Home:
+    settings.HOME = small_figures_home.root
+    return small_figures_home
 
 
 def _figure_texts(page) -> list[str]:
