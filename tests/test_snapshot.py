@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from datetime import date
 
 import polars as pl
 import pytest
@@ -104,3 +105,25 @@ def test_the_builder_keeps_within_the_memory_limit_and_spills_in_building(tmp_pa
     assert spill == str(bounded.path) + ".tmp" and bounded.path.parent == home.building
     bounded.abandon()
     assert list(home.building.iterdir()) == []
+
+
+def test_an_import_bounds_duckdb_to_3_gb_by_default(tmp_path, monkeypatch):
+    # the import builds with the setting's limit: 3,072 MB unless carewatch.toml says otherwise
+    # (a national import then peaks at 3.8 GB: docs/benchmarks.md)
+    import carewatch.importer as importer
+    from carewatch import settings
+
+    seen = []
+    real = importer.SnapshotBuilder
+
+    def recording(home, snapshot_id, memory_limit_mb=0):
+        builder = real(home, snapshot_id, memory_limit_mb)
+        seen.append(builder.con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+        return builder
+
+    monkeypatch.setattr(importer, "SnapshotBuilder", recording)
+    assert settings.DEFAULT.import_memory_limit_mb == 3072
+    from test_import import _extracts
+    result = importer.run_import(Home(tmp_path / "home"), [_extracts(tmp_path / "in", history_from="2020-04-01")],
+                                 extract_date=date(2021, 3, 31))
+    assert result.published and seen == ["3.0 GiB"]

@@ -70,8 +70,9 @@ class Settings:
         "fostering": 600.0, "residential": 5000.0, "adoption": 300.0, "parents": 250.0,
         "independent": 1200.0, "other": 1500.0})
     #: the memory the import's DuckDB may use, in MB (0: DuckDB's default, 80% of the machine's);
-    #: above it DuckDB spills to the home's building/ folder rather than fail (docs/benchmarks.md)
-    import_memory_limit_mb: int = 0
+    #: above it DuckDB spills to the home's building/ folder rather than fail. 3 GB keeps a national
+    #: import's peak at 3.8 GB, inside a 6 GB machine (docs/benchmarks.md)
+    import_memory_limit_mb: int = 3072
     #: `carewatch import` and `refresh` run at this CPU niceness (0-19; 0: as started), so that the
     #: dashboard's requests win the CPU from the nightly batch work (docs/import.md)
     import_nice: int = 10
