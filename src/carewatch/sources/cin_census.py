@@ -23,10 +23,13 @@ from __future__ import annotations
 import codecs
 import html
 import io
+import mmap
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 from lxml import etree
 
@@ -85,6 +88,10 @@ _PARTS = {"Assessments": ("cin_assessments", ASSESSMENT_FIELDS), "Section47": ("
 # is split (half the tags of a census are end tags of values, which say nothing the next tag does not)
 _READ = frozenset({"ReferenceDate", "Sex", "AssessmentFactors",
                    *(element for fields in LABELS.values() for element in fields.values())})
+# each element kept is a small number (its index here) and each tag one code, name * 3 + kind
+_NAMES = (*CONTAINERS, *sorted(_READ - set(CONTAINERS)))
+_START, _END, _EMPTY = 0, 1, 2
+_CHUNK_BYTES = 8 << 20  # the lines split at a time: memory for their tags, not the whole file's
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _COMMENT_OR_CDATA = re.compile(r"<!--.*?-->|<!\[CDATA\[(.*?)\]\]>", re.S)
 
@@ -111,15 +118,15 @@ def _well_formed(path: Path) -> None:
 
 def _source(path: Path) -> Path | io.BytesIO:
     """The file as UTF-8 text with one tag per '<' (comments dropped, CDATA escaped, line breaks
-    kept so line numbers hold): the file itself when it already is."""
-    raw = path.read_bytes()
-    declared = _ENCODING.match(raw[:200])
-    encoding = "utf-16" if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else \
-        (declared[1].decode() if declared else "utf-8")
-    plain = codecs.lookup(encoding).name == "utf-8" and b"<!" not in raw[200:]
-    if plain:
-        return path
-    text = raw.decode(encoding, errors="replace")
+    kept so line numbers hold): the file itself when it already is (looked at through a memory
+    map, never copied)."""
+    with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as raw:
+        declared = _ENCODING.match(raw[:200])
+        encoding = "utf-16" if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else \
+            (declared[1].decode() if declared else "utf-8")
+        if codecs.lookup(encoding).name == "utf-8" and raw.find(b"<!", 200) < 0:
+            return path
+        text = raw[:].decode(encoding, errors="replace")
 
     def unwrap(match: re.Match) -> str:
         if match[1] is None:  # a comment: only its line breaks stay
@@ -129,110 +136,153 @@ def _source(path: Path) -> Path | io.BytesIO:
     return io.BytesIO(_COMMENT_OR_CDATA.sub(unwrap, text).encode("utf-8"))
 
 
-def _tokens(path: Path) -> pl.DataFrame:
-    """Every tag of the file in order: line, name (local, without namespace), kind (start, end,
-    empty or other) and the text that follows the tag up to the next one (stripped, entities
-    decoded, null when blank). Split with Polars, never element by element in Python. A value
-    running onto a further line keeps its first line only (CIN values are codes and dates)."""
-    lines = pl.read_csv(_source(path), has_header=False, separator="\x1f", quote_char=None,
-                        schema={"line": pl.Utf8}, raise_if_empty=False).with_row_index("line_no", offset=1)
-    tags = (lines.lazy().select(pl.col("line_no").cast(pl.Int64).alias("line"),
-                                pl.col("line").str.split("<").list.slice(1).alias("tag"))
+def _split(lines: pl.DataFrame) -> pl.DataFrame:
+    """Every tag of some lines: line, tag (as written, to its '>') and the text up to the next one."""
+    return (lines.lazy().select("line", pl.col("text").str.split("<").list.slice(1).alias("tag"))
             .explode("tag").drop_nulls("tag")
             .select("line", pl.col("tag").str.splitn(">", 2).alias("parts")).unnest("parts")
-            .rename({"field_0": "tag", "field_1": "text"})
-            .with_columns(pl.col("text").str.strip_chars()).collect())
-    # the few distinct tags are named in Python: kind, and the local name without attributes
-    distinct = tags.get_column("tag").unique().to_list()
-    kinds = {t: "other" if t[:1] in "?!" else "end" if t[:1] == "/" else "empty" if t.endswith("/") else "start"
-             for t in distinct}
-    names = {t: re.split(r"[\s/]", t.lstrip("/"), maxsplit=1)[0].rpartition(":")[2] for t in distinct}
-    # kept: containers opening and closing, and the start of each element read
-    kept = [t for t in distinct if names[t] in CONTAINERS and kinds[t] != "other"
-            or names[t] in _READ and kinds[t] in ("start", "empty")]
-    tags = tags.filter(pl.col("tag").is_in(kept))
+            .rename({"field_0": "tag", "field_1": "text"}).collect())
+
+
+def _code(tag: str) -> int | None:
+    """name * 3 + kind for a tag kept (the name local, without namespace), None for any other."""
+    kind = _END if tag[:1] == "/" else _EMPTY if tag.endswith("/") else _START
+    name = re.split(r"[\s/]", tag.lstrip("/"), maxsplit=1)[0].rpartition(":")[2]
+    if tag[:1] not in "?!" and (name in CONTAINERS or name in _READ and kind != _END):
+        return _NAMES.index(name) * 3 + kind
+    return None
+
+
+def _tokens(path: Path) -> pl.DataFrame:
+    """The tags kept, in file order: containers opening and closing, and the start of each element
+    read. Columns: line, code (``_code``) and the text that follows the tag up to the next one
+    (stripped, entities decoded, null when blank or after a container's tag). Split with Polars,
+    never element by element in Python, ``_CHUNK_BYTES`` of lines at a time: each chunk's tags
+    are dropped, all but those kept, before the next is split. A value running onto a further
+    line keeps its first line only (CIN values are codes and dates)."""
+    source = _source(path)
+    lines = pl.read_csv(source, has_header=False, separator="\x1f", quote_char=None,
+                        schema={"text": pl.Utf8}, raise_if_empty=False).with_row_index("line", offset=1)
+    size = source.getbuffer().nbytes if isinstance(source, io.BytesIO) else path.stat().st_size
+    step = max(1, -(-lines.height * _CHUNK_BYTES // max(size, 1)))
+    codes: dict[str, int] = {}
+    seen: set[str] = set()
+    kept = []
+    for offset in range(0, max(lines.height, 1), step):
+        tags = _split(lines.slice(offset, step))
+        new = set(tags.get_column("tag").unique().to_list()) - seen
+        seen |= new
+        codes.update((tag, code) for tag in new if (code := _code(tag)) is not None)
+        code = pl.col("tag").replace_strict(codes, default=None, return_dtype=pl.UInt8)
+        kept.append(tags.lazy().select(pl.col("line").cast(pl.Int64), code.alias("code"), "text")
+                    .drop_nulls("code").with_columns(
+                        pl.when(pl.col("code") >= len(CONTAINERS) * 3).then(pl.col("text").str.strip_chars()))
+                    .collect())
+    tags = pl.concat(kept)
     text = pl.col("text")
     entities = tags.filter(text.str.contains("&", literal=True)).get_column("text").unique().to_list()
-    return tags.select(
-        "line", pl.col("tag").replace_strict(names, return_dtype=pl.Categorical).alias("name"),
-        pl.col("tag").replace_strict(kinds, return_dtype=pl.Categorical).alias("kind"),
-        pl.when(text != "").then(text.replace({t: html.unescape(t) for t in entities}) if entities else text))
+    return tags.with_columns(pl.when(text != "").then(
+        text.replace({t: html.unescape(t) for t in entities}) if entities else text))
 
 
-def _structure(tokens: pl.DataFrame) -> pl.DataFrame:
-    """Each start tag with the number of each container it is in (the n-th Child, CINdetails...,
-    counted from 1 through the file; null when outside one)."""
-    is_start, is_end = pl.col("kind") == "start", pl.col("kind") == "end"
-    numbered = []
-    for container in CONTAINERS:
-        named = pl.col("name") == container
-        starts = (named & is_start).cast(pl.Int32).cum_sum()
-        is_open = starts > (named & is_end).cast(pl.Int32).cum_sum()
-        numbered.append(pl.when(is_open).then(starts).alias(container))
-    return tokens.lazy().with_columns(numbered).filter(pl.col("kind").is_in(["start", "empty"])) \
-        .with_columns(pl.col("name").cast(pl.Utf8)).collect()
+def _structure(tokens: pl.DataFrame) -> Callable[..., pl.DataFrame]:
+    """``starts(element, *containers)``: the element's start (or empty) tags in file order, with
+    line, text and the number of each container named (the n-th Child, CINdetails..., counted
+    from 1 through the file; 0 when outside one), so a number never decreases down the rows."""
+    code = tokens.get_column("code").to_numpy()
+    numbers = {}
+    for number, container in enumerate(CONTAINERS):  # open while more have started than ended
+        started = np.cumsum((code == number * 3 + _START).view(np.int8), dtype=np.int32)
+        started[started <= np.cumsum((code == number * 3 + _END).view(np.int8), dtype=np.int32)] = 0
+        numbers[container] = started
+    # the start tags by name (a stable sort keeps file order): each name's rows are one slice
+    at = np.flatnonzero(code % 3 != _END)
+    at = at[np.argsort(code[at] // 3, kind="stable")]
+    bounds = np.searchsorted(code[at] // 3, np.arange(len(_NAMES) + 1))
+    lines, texts = tokens.get_column("line"), tokens.get_column("text")
+
+    def starts(element: str, *containers: str) -> pl.DataFrame:
+        rows = at[bounds[_NAMES.index(element)]:bounds[_NAMES.index(element) + 1]]
+        return pl.DataFrame({"line": lines.gather(rows), "text": texts.gather(rows),
+                             **{container: numbers[container][rows] for container in containers}})
+    return starts
 
 
-def _values(starts: pl.DataFrame, container: str, fields: dict[str, str], inner: tuple[str, ...] = ()
-            ) -> pl.DataFrame:
-    """container number -> the first non-blank text of each field element directly in it (not in
-    one of the ``inner`` containers), one column per schema column."""
-    wanted = starts.filter(pl.col(container).is_not_null() & pl.col("text").is_not_null()
-                           & pl.col("name").is_in(list(fields.values()))
-                           & pl.all_horizontal([pl.col(c).is_null() for c in inner] or [pl.lit(True)]))
-    first = wanted.group_by(container, "name", maintain_order=True).agg(pl.col("text").first())
-    wide = first.pivot(on="name", index=container, values="text") if first.height else \
-        pl.DataFrame(schema={container: pl.Int32})
-    return wide.select(container, *[(pl.col(element) if element in wide.columns else pl.lit(None, pl.Utf8))
-                                    .alias(column) for column, element in fields.items()])
+def _first(found: pl.DataFrame, container: str) -> pl.DataFrame:
+    """The first row in each container (its number never decreases down the rows)."""
+    number = pl.col(container)
+    return found.filter(number != number.shift(1, fill_value=0))
+
+
+def _lookup(rows: pl.DataFrame, found: pl.DataFrame, container: str) -> pl.DataFrame:
+    """``rows`` with the other columns of ``found``, one row per container number, increasing (a
+    left join by binary search: container numbers come sorted)."""
+    keys, wanted = found.get_column(container), rows.get_column(container)
+    at = keys.search_sorted(wanted).clip(upper_bound=max(keys.len() - 1, 0))
+    hit = keys.gather(at) == wanted if keys.len() else pl.repeat(False, rows.height, eager=True)
+    return rows.with_columns(pl.when(hit).then(found.get_column(c).gather(at) if keys.len() else None)
+                             .alias(c) for c in found.columns if c != container)
+
+
+def _values(rows: pl.DataFrame, starts: Callable[..., pl.DataFrame], container: str, fields: dict[str, str],
+            inside: str | None = None, outside: tuple[str, ...] = ()) -> pl.DataFrame:
+    """``rows`` (by ``container`` number) with a column per field: the first non-blank text of the
+    field's element in that container (and in ``inside``, outside every one of ``outside``)."""
+    around = [*([inside] if inside else []), *outside]
+    where = pl.all_horizontal(pl.col(container) > 0, pl.col("text").is_not_null(),
+                              *([pl.col(inside) > 0] if inside else []), *[pl.col(c) == 0 for c in outside])
+    for column, element in fields.items():
+        found = starts(element, container, *around).filter(where)
+        rows = _lookup(rows, _first(found, container).select(container, pl.col("text").alias(column)), container)
+    return rows
 
 
 def _rows(path: Path) -> tuple[dict[str, pl.DataFrame], int, str | None]:
     """The five tables as text (plus ``_line``), the number of children, the ReferenceDate."""
     starts = _structure(_tokens(path))
-    reference = starts.filter(pl.col("name") == "ReferenceDate").get_column("text")
+    reference = starts("ReferenceDate").get_column("text")
     reference_date = reference[-1] if reference.len() else None
 
     def opened(element: str, within: str) -> pl.DataFrame:
-        return starts.filter((pl.col("name") == element) & pl.col(within).is_not_null()) \
+        return starts(element, *dict.fromkeys([element, within])).filter(pl.col(within) > 0) \
             .select(*dict.fromkeys([element, within]), pl.col("line").alias("_line"))
 
-    ids = _values(starts.filter(pl.col("ChildIdentifiers").is_not_null()), "Child",
-                  {**CHILD_FIELDS, "child": "LAchildID", "sex": "Sex"})
-    characteristics = starts.filter(pl.col("ChildCharacteristics").is_not_null())
-    traits = _values(characteristics, "Child", {"ethnicity": "Ethnicity"})
+    def joined(element: str, container: str, alias: str, inside: str | None = None, once: bool = False
+               ) -> pl.DataFrame:
+        """Container number -> every non-blank text of a repeating element in it (and in ``inside``),
+        in order (``once``: each text its first time only), joined by ','."""
+        found = starts(element, *dict.fromkeys([container, inside or container])).filter(
+            (pl.col(container) > 0) & (pl.col(inside or container) > 0) & pl.col("text").is_not_null())
+        found = found.unique([container, "text"], maintain_order=True) if once else found
+        return found.group_by(container, maintain_order=True).agg(pl.col("text").str.join(",").alias(alias))
+
+    children = _values(opened("Child", "Child"), starts, "Child",
+                       {**CHILD_FIELDS, "child": "LAchildID", "sex": "Sex"}, inside="ChildIdentifiers")
+    children = _values(children, starts, "Child", {"ethnicity": "Ethnicity"}, inside="ChildCharacteristics")
     # Disabilities/Disability repeats: every code, in order, once (NONE when the child has none)
-    codes = characteristics.filter((pl.col("name") == "Disability") & pl.col("text").is_not_null()) \
-        .unique(["Child", "text"], maintain_order=True) \
-        .group_by("Child", maintain_order=True).agg(pl.col("text").str.join(",").alias("disabilities"))
-    traits = traits.join(codes, on="Child", how="full", coalesce=True, maintain_order="left")
-    children = (opened("Child", "Child").join(ids, on="Child", how="left", maintain_order="left").join(traits, on="Child", how="left", maintain_order="left")
-                .with_columns(pl.coalesce("gender", "sex").alias("gender")))
-    details = opened("CINdetails", "Child").join(
-        _values(starts, "CINdetails", REFERRAL_FIELDS, tuple(_PARTS)), on="CINdetails", how="left", maintain_order="left") \
+    children = _lookup(children, joined("Disability", "Child", "disabilities", "ChildCharacteristics", once=True),
+                       "Child").with_columns(pl.coalesce("gender", "sex").alias("gender"))
+    details = _values(opened("CINdetails", "Child"), starts, "CINdetails", REFERRAL_FIELDS, outside=tuple(_PARTS)) \
         .join(children.select("Child", "child"), on="Child", how="left", maintain_order="left")
     # the n-th CINdetails of a child (by LAchildID, through the file) is "#n" when it has no date
     number = pl.int_range(1, pl.len() + 1).over(pl.col("child").fill_null(""))
-    key = pl.coalesce("referral_date", pl.concat_str(pl.lit("#"), number.cast(pl.Utf8)))
+    key = pl.coalesce("referral_date", pl.concat_str(pl.lit("#"), number.cast(pl.Utf8))) \
+        if details.get_column("referral_date").has_nulls() else pl.col("referral_date")  # else n is never read
     details = details.with_columns(pl.when(pl.col("child").is_not_null())
                                    .then(pl.concat_str("child", pl.lit("/"), key)).alias("referral_id"))
     tables = {"cin_children": children, "cin_referrals": details}
     links = details.select("CINdetails", "child", "referral_id")
     for element, (table, fields) in _PARTS.items():
-        part = opened(element, "CINdetails").join(links, on="CINdetails", how="inner", maintain_order="left") \
-            .join(_values(starts, element, fields), on=element, how="left", maintain_order="left")
+        part = _values(opened(element, "CINdetails").join(links, on="CINdetails", how="inner", maintain_order="left"),
+                       starts, element, fields)
         if table == "cin_assessments":  # the factors anywhere inside the assessment, in order
-            factors = starts.filter((pl.col("name") == "AssessmentFactors") & pl.col(element).is_not_null()
-                                    & pl.col("text").is_not_null()) \
-                .group_by(element, maintain_order=True).agg(pl.col("text").str.join(",").alias("factors"))
-            part = part.join(factors, on=element, how="left", maintain_order="left")
+            part = _lookup(part, joined("AssessmentFactors", element, "factors"), element)
         if table == "cin_cp_plans":  # CPPreviewDate repeats, one per review conference (in Reviews or not):
             # the latest; an unreadable one wins, so it is reported and the latest is unknown, not wrong
-            reviews = starts.filter((pl.col("name") == "CPPreviewDate") & pl.col(element).is_not_null()
-                                    & pl.col("text").is_not_null()) \
-                .group_by(element).agg(pl.col("text").sort_by(parse_date("text").fill_null(date.max)).last()
-                                       .alias("latest_review"))
-            part = part.join(reviews, on=element, how="left", maintain_order="left")
+            reviews = starts("CPPreviewDate", element).filter((pl.col(element) > 0) & pl.col("text").is_not_null()) \
+                .group_by(element, maintain_order=True).agg(
+                    pl.col("text").sort_by(parse_date("text").fill_null(date.max)).last().alias("latest_review"))
+            part = _lookup(part, reviews, element)
         tables[table] = part
     return tables, children.height, reference_date
 
