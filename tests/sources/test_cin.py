@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from carewatch.sources import SCHEMA, read_inputs
+from carewatch.sources import SCHEMA, cin_census, read_inputs
 
 from .helpers import codes, finding_rows
 
@@ -250,3 +250,35 @@ def test_latest_review_conference_of_each_plan(tmp_path):
         ("K1", date(2020, 8, 1), date(2020, 12, 3)), ("K1", date(2021, 2, 1), None),
         ("K2", date(2020, 12, 1), date(2021, 3, 1)), ("K3", date(2020, 11, 1), None)]
     assert finding_rows(result.findings, "value.bad_date") == [("cin.xml", 4, "CPPreviewDate", "K3")]
+
+
+def test_a_file_split_in_many_chunks_reads_as_one(tmp_path, monkeypatch):
+    # The lines are split into tags a chunk at a time (_CHUNK_BYTES); at 100 bytes CIN_XML (about
+    # 2,600 bytes) is split in over 20 chunks, each boundary between two lines: the tables and
+    # findings must be exactly those of the file split in one piece.
+    (tmp_path / "cin_2021.xml").write_text(CIN_XML.format(namespace=""), encoding="utf-8")
+    whole = read_inputs([tmp_path])
+    monkeypatch.setattr(cin_census, "_CHUNK_BYTES", 100)
+    assert (tmp_path / "cin_2021.xml").stat().st_size // 100 > 20
+    chunked = read_inputs([tmp_path])
+    for name, frame in whole.tables.items():
+        assert chunked.tables[name].equals(frame), name
+    assert chunked.findings.equals(whole.findings)
+
+
+def test_first_non_blank_value_in_its_own_container(tmp_path):
+    # K5's first UPN is blank and its second A1 counts; an LAchildID outside ChildIdentifiers is not
+    # the child's (K5's is the one inside); the referral's first ReferralSource is blank, its second
+    # 2B counts, its third 3C does not, and the ReferralSource inside Assessments is not the
+    # referral's (an assessment reads no ReferralSource).
+    xml = ("<Message><Children><Child><LAchildID>X9</LAchildID><ChildIdentifiers><UPN> </UPN><UPN>A1</UPN>"
+           "<LAchildID>K5</LAchildID></ChildIdentifiers><CINdetails><Assessments><ReferralSource>9Z"
+           "</ReferralSource></Assessments><ReferralSource/><ReferralSource>2B</ReferralSource>"
+           "<ReferralSource>3C</ReferralSource><CINreferralDate>2021-01-04</CINreferralDate></CINdetails>"
+           "</Child></Children></Message>")
+    (tmp_path / "cin.xml").write_text(xml)
+    result = read_inputs([tmp_path])
+    assert result.tables["cin_children"].select("child", "upn").rows() == [("K5", "A1")]
+    assert result.tables["cin_referrals"].select("referral_id", "referral_source").rows() == [
+        ("K5/2021-01-04", "2B")]
+    assert result.tables["cin_assessments"].select("referral_id", "start_date").rows() == [("K5/2021-01-04", None)]
