@@ -188,9 +188,10 @@ def _tokens(path: Path) -> pl.DataFrame:
 
 
 def _structure(tokens: pl.DataFrame) -> Callable[..., pl.DataFrame]:
-    """``starts(element, *containers)``: the element's start (or empty) tags in file order, with
-    line, text and the number of each container named (the n-th Child, CINdetails..., counted
-    from 1 through the file; 0 when outside one), so a number never decreases down the rows."""
+    """``starts(elements, *containers)``: the elements' start (or empty) tags by name (its number in
+    ``_NAMES``), then in file order, with line, text and the number of each container named (the
+    n-th Child, CINdetails..., counted from 1 through the file; 0 when outside one), so a number
+    never decreases down one name's rows."""
     code = tokens.get_column("code").to_numpy()
     numbers = {}
     for number, container in enumerate(CONTAINERS):  # open while more have started than ended
@@ -203,9 +204,9 @@ def _structure(tokens: pl.DataFrame) -> Callable[..., pl.DataFrame]:
     bounds = np.searchsorted(code[at] // 3, np.arange(len(_NAMES) + 1))
     lines, texts = tokens.get_column("line"), tokens.get_column("text")
 
-    def starts(element: str, *containers: str) -> pl.DataFrame:
-        rows = at[bounds[_NAMES.index(element)]:bounds[_NAMES.index(element) + 1]]
-        return pl.DataFrame({"line": lines.gather(rows), "text": texts.gather(rows),
+    def starts(elements: tuple[str, ...], *containers: str) -> pl.DataFrame:
+        rows = np.concatenate([at[bounds[n]:bounds[n + 1]] for n in sorted(map(_NAMES.index, elements))])
+        return pl.DataFrame({"name": code[rows] // 3, "line": lines.gather(rows), "text": texts.gather(rows),
                              **{container: numbers[container][rows] for container in containers}})
     return starts
 
@@ -223,31 +224,34 @@ def _lookup(rows: pl.DataFrame, found: pl.DataFrame, container: str) -> pl.DataF
 def _values(rows: pl.DataFrame, starts: Callable[..., pl.DataFrame], container: str, fields: dict[str, str],
             inside: str | None = None, outside: tuple[str, ...] = ()) -> pl.DataFrame:
     """``rows`` (by ``container`` number) with a column per field: the first non-blank text of the
-    field's element in that container (and in ``inside``, outside every one of ``outside``)."""
+    field's element in that container (and in ``inside``, outside every one of ``outside``). Every
+    field is looked up at once, by element number and container number in one key."""
     around = [*([inside] if inside else []), *outside]
     where = pl.all_horizontal(pl.col(container) > 0, pl.col("text").is_not_null(),
                               *([pl.col(inside) > 0] if inside else []), *[pl.col(c) == 0 for c in outside])
-    for column, element in fields.items():
-        found = starts(element, container, *around).filter(where)
-        rows = _lookup(rows, found.select(container, pl.col("text").alias(column)), container)
-    return rows
+    key = pl.col("name").cast(pl.Int64) * (1 << 32) + pl.col(container)
+    found = starts(tuple(fields.values()), container, *around).filter(where).select(key.alias("key"), "text")
+    wanted = pl.concat([rows.select((pl.col(container).cast(pl.Int64) + _NAMES.index(element) * (1 << 32)).alias("key"))
+                        for element in fields.values()])
+    text = _lookup(wanted, found, "key").get_column("text")
+    return rows.with_columns(text.slice(i * rows.height, rows.height).alias(column) for i, column in enumerate(fields))
 
 
 def _rows(path: Path) -> tuple[dict[str, pl.DataFrame], int, str | None]:
     """The five tables as text (plus ``_line``), the number of children, the ReferenceDate."""
     starts = _structure(_tokens(path))
-    reference = starts("ReferenceDate").get_column("text")
+    reference = starts(("ReferenceDate",)).get_column("text")
     reference_date = reference[-1] if reference.len() else None
 
     def opened(element: str, within: str) -> pl.DataFrame:
-        return starts(element, *dict.fromkeys([element, within])).filter(pl.col(within) > 0) \
+        return starts((element,), *dict.fromkeys([element, within])).filter(pl.col(within) > 0) \
             .select(*dict.fromkeys([element, within]), pl.col("line").alias("_line"))
 
     def joined(element: str, container: str, alias: str, inside: str | None = None, once: bool = False
                ) -> pl.DataFrame:
         """Container number -> every non-blank text of a repeating element in it (and in ``inside``),
         in order (``once``: each text its first time only), joined by ','."""
-        found = starts(element, *dict.fromkeys([container, inside or container])).filter(
+        found = starts((element,), *dict.fromkeys([container, inside or container])).filter(
             (pl.col(container) > 0) & (pl.col(inside or container) > 0) & pl.col("text").is_not_null())
         found = found.unique([container, "text"], maintain_order=True) if once else found
         return found.group_by(container, maintain_order=True).agg(pl.col("text").str.join(",").alias(alias))
@@ -275,7 +279,7 @@ def _rows(path: Path) -> tuple[dict[str, pl.DataFrame], int, str | None]:
             part = _lookup(part, joined("AssessmentFactors", element, "factors"), element)
         if table == "cin_cp_plans":  # CPPreviewDate repeats, one per review conference (in Reviews or not):
             # the latest; an unreadable one wins, so it is reported and the latest is unknown, not wrong
-            reviews = starts("CPPreviewDate", element).filter((pl.col(element) > 0) & pl.col("text").is_not_null()) \
+            reviews = starts(("CPPreviewDate",), element).filter((pl.col(element) > 0) & pl.col("text").is_not_null()) \
                 .group_by(element, maintain_order=True).agg(
                     pl.col("text").sort_by(parse_date("text").fill_null(date.max)).last().alias("latest_review"))
             part = _lookup(part, reviews, element)
