@@ -108,3 +108,34 @@ def test_placement_stability_long_term(snap):
     got = snap.run("placement_stability_long_term", d(2021, 4, 15))
     # cohort s1, s4, s5, s6 = 4; same carer 2 years: s1, s4, s6 = 3 -> 75.0
     assert got[d(2021, 3, 31)][:3] == (3, 4, 75.0)
+
+
+def test_placement_counts_span_every_day():
+    """sql.PLACEMENT_COUNTS ends a placement's count by date arithmetic (end - 1 + 12 months, the day
+    after when that month is shorter): on every day D of 2019-2025 it must give what the rule gives
+    directly, start <= D and end > (D - 12 months) + 1, for one placement ending on each day of
+    2019-2024 (29 February 2020 and 2024 among them) and one never ending."""
+    import duckdb
+
+    from carewatch.kpis.sql import PLACEMENTS_IN_12_MONTHS
+
+    con = duckdb.connect()
+    con.execute("""
+        CREATE TEMP TABLE cw_placements AS
+        SELECT 'c' || e::VARCHAR AS child, DATE '2018-06-01' AS start_date, e::DATE AS end_date
+        FROM generate_series(DATE '2019-01-01', DATE '2024-12-31', INTERVAL 1 DAY) g(e)
+        UNION ALL SELECT 'open', DATE '2018-06-01', NULL;
+        CREATE TEMP TABLE kd AS SELECT g.d::DATE AS period_end, (g.d - INTERVAL 12 MONTH)::DATE AS m12
+        FROM generate_series(DATE '2019-01-01', DATE '2025-12-31', INTERVAL 1 DAY) g(d);
+    """)
+    got = con.execute(f"""
+        WITH fast AS ({PLACEMENTS_IN_12_MONTHS}),
+        slow AS (SELECT kd.period_end, p.child, count(*) AS placements FROM kd JOIN cw_placements p
+                 ON p.start_date <= kd.period_end AND coalesce(p.end_date, DATE '9999-12-31') > kd.m12 + 1
+                 GROUP BY ALL)
+        SELECT (SELECT count(*) FROM slow),
+               (SELECT count(*) FROM (SELECT * FROM fast EXCEPT ALL SELECT * FROM slow)),
+               (SELECT count(*) FROM (SELECT * FROM slow EXCEPT ALL SELECT * FROM fast))
+    """).fetchone()
+    # 'open' on all 2,557 days; the others on every day whose window starts before end - 1
+    assert got[0] > 2_557 and got[1:] == (0, 0)

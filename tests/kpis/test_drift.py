@@ -138,3 +138,15 @@ def test_every_reason_counted_monthly(cohort):
                               ("drift_plan_not_progressing", 1, 1), ("drift_unstable", 3, 2), ("drift_pba_late_for_birth", 0, 1)):
         got = cohort.run(kpi_id, D)
         assert (got[d(2021, 5, 31)][2], got[D][2]) == (may, june), kpi_id
+
+
+def test_a_plan_row_without_a_plan_is_not_the_latest_plan(snap):
+    # T5's LONG_TERM_FOSTERING plan was agreed 29 Dec 2020, then a row with no PLAN on 1 Feb 2021: the
+    # plan and its date are the 29 December row's (sql.LATEST_PLANS), so on D = 30 Jun 2021 it is over
+    # 6 months old: since = 29 Dec 2020 + 6 months = 29 Jun 2021, 1 day. Dated by the blank row it
+    # would be 1 Feb 2021, under 6 months, and not listed.
+    snap.episodes("T5", (d(2020, 1, 1), "S", "C2", "U6", None))
+    snap.add("permanence_plans", {"child": "T5", "agreed": d(2020, 12, 29), "plan": "LONG_TERM_FOSTERING"},
+             {"child": "T5", "agreed": d(2021, 2, 1)})
+    snap.derive()
+    assert _listed(snap.con) == [("T5", "ltf_plan_not_confirmed", d(2021, 6, 29), 1, None, None)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from carewatch.kpis.sql import spans
 from carewatch.settings import Settings
 
 #: a placement for adoption (PLACE A3-A6)
@@ -54,11 +55,11 @@ def _indicator_rows() -> dict[str, str]:
 
 
 #: the latest permanence plan agreed in the current period on/before the date, per child looked after
-_LATEST_PLAN = """
-    SELECT l.period_end, l.child, l.place AS l_place, arg_max(pp.plan, pp.agreed) AS plan, max(pp.agreed) AS agreed
-    FROM cw_lac l JOIN permanence_plans pp
-      ON pp.child = l.child AND pp.agreed BETWEEN l.period_start AND l.period_end
-    GROUP BY ALL
+#: (the latest plan on/before the date, sql.LATEST_PLANS, when agreed on/after the period's start)
+_LATEST_PLAN = f"""
+    SELECT l.period_end, l.child, l.place AS l_place, pp.plan, pp.agreed
+    FROM cw_lac l JOIN cw_latest_plans pp ON pp.child = l.child AND {spans('pp', 'l.period_end')}
+    WHERE pp.agreed >= l.period_start
 """
 
 
@@ -185,13 +186,13 @@ REASONS += (
               "three)."),
         setting=None,
         sql="""
-            SELECT r.period_end, r.key, true AS counted, max(p.start_date) AS since,
-                   datediff('day', max(p.start_date), r.period_end) AS days,
-                   any_value(r.placements_in_12_months) || ' placements in the 12 months' AS detail
-            FROM ({kpi_placements_3plus}) r JOIN cw_placements p
-              ON p.child = r.key AND p.start_date <= r.period_end
+            SELECT r.period_end, r.key, true AS counted, p.start_date AS since,
+                   datediff('day', p.start_date, r.period_end) AS days,
+                   r.placements_in_12_months || ' placements in the 12 months' AS detail
+            -- the latest placement started on/before D: an as-of join, not every placement grouped
+            FROM ({kpi_placements_3plus}) r ASOF JOIN cw_placements p
+              ON p.child = r.key AND r.period_end >= p.start_date
             WHERE r.counted
-            GROUP BY r.period_end, r.key
         """,
         deciding=("latest placement start",),
     ),

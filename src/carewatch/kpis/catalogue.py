@@ -95,6 +95,13 @@ up to date). KPIS.md is the specification; each entry's method says exactly what
   non-empty tables as present. A date with an empty cohort (denominator 0) has no value and no RAG.
 - **Quarantined children** (table `quarantine`) are left out of every indicator; their number is in
   meta `quarantined_children` for pages to show beside the figures.
+- **Shared helper tables.** The engine builds, once per run, the children looked after on each date
+  and per-child span tables (`kpis.sql.SPANS`: the placements overlapping the 12 months to D, by
+  interval arithmetic; the latest permanence plan agreed on/before D, ignoring a row with no plan);
+  an indicator finds a child's row for D by an equality join on the child within the span, rather
+  than joining every record to every month-end. Each indicator is still one definition: the tables
+  are the engine's helpers (`kpis.engine`), and the figures are those of the direct rule (tested
+  day by day in `tests/kpis/test_children_placements.py`).
 - **History without collection years.** When episodes carry no `year`, the history starts at the
   month of the earliest DECOM.
 

@@ -22,6 +22,10 @@ quarantined children, then runs one query per indicator over all dates at once:
 - ``cw_duties``: duties of children not quarantined.
 - ``cw_pop``: the population table for the snapshot's authority (meta ``la``), or the whole table
   when no row carries that code.
+- ``cw_placement_counts``, ``cw_latest_plans`` (``sql.SPANS``): per-child span tables, each row
+  holding from ``since`` until ``until``, found for a child and date by an equality join on the
+  child within the span (``sql.spans``): the placements overlapping the 12 months to D, the latest
+  permanence plan agreed on/before D. Built once per run, not per indicator nor per frequency.
 - the cohorts several indicators share (``sql.SHARED``: ``cw_continuous``, the children looked after
   continuously for 12 months): each evaluated once per frequency into a table, not once per
   indicator reading it.
@@ -41,7 +45,7 @@ import polars as pl
 from carewatch.settings import Settings
 
 from .model import Kpi, figure_sql
-from .sql import SHARED, timeliness
+from .sql import SHARED, SPANS, timeliness
 from .registry import REGISTRY
 from .targets import Targets, polarity_of, rag_sql, sql_literal, target_of
 
@@ -177,6 +181,9 @@ def _prepare(con: duckdb.DuckDBPyConnection, extract_date: date, only: date | No
              AND (p.end_date IS NULL OR e.decom < p.end_date)
         LEFT JOIN calendar cs ON cs.date = p.start_date
     """)
+    # per-child span tables (sql.SPANS): what holds for a child from one date to the next
+    for name, sql in SPANS.items():
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
     # one row per child looked after on each date (the cohort most indicators use). A child's
     # episodes do not overlap (overlaps are row errors, quarantined at import), so one range join
     # gives one row per child and date.
@@ -236,7 +243,7 @@ def _free(con: duckdb.DuckDBPyConnection) -> None:
     for view in ("cw_lac", *SHARED):
         con.execute(f"DROP VIEW IF EXISTS {view}")
     shared = [f"{name}_{freq}" for name in SHARED for freq in ("monthly", "annual")]
-    for table in ("cw_lac_monthly", "cw_lac_annual", "cw_eps_periods", *shared):
+    for table in ("cw_lac_monthly", "cw_lac_annual", "cw_eps_periods", *SPANS, *shared):
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 

@@ -42,8 +42,10 @@ class Aggregate:
     ``r`` (grouped by the date ``kd``). The default is a share: numerator = rows counted,
     denominator = every row; for a count, value = every row."""
 
-    numerator: str = "count(r.key) FILTER (WHERE r.counted)"
-    denominator: str = "count(r.key)"
+    # rows are counted by their date (a row's key is never NULL either, but a key built by
+    # concatenation costs more than the count: 26 million permanence meetings at national scale)
+    numerator: str = "count(r.period_end) FILTER (WHERE r.counted)"
+    denominator: str = "count(r.period_end)"
     #: the value itself, for counts and for means of recorded figures; NULL lets the engine divide
     value: str = "NULL"
     #: the aggregate in words, for the catalogue
@@ -51,7 +53,7 @@ class Aggregate:
 
 
 SHARE = Aggregate()
-COUNT = Aggregate(numerator="NULL", denominator="NULL", value="count(r.key)", text="the number of rows")
+COUNT = Aggregate(numerator="NULL", denominator="NULL", value="count(r.period_end)", text="the number of rows")
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,6 @@ def figure_sql(rows: str, aggregate: Aggregate) -> str:
     return f"""
         SELECT kd.period_end, {aggregate.numerator} AS numerator, {aggregate.denominator} AS denominator,
                {aggregate.value} AS value
-        FROM kd LEFT JOIN ({rows}) r USING (period_end)
+        FROM kd LEFT JOIN ({rows}) r ON r.period_end = kd.period_end
         GROUP BY kd.period_end
     """

@@ -38,16 +38,59 @@ def timeliness(duty: str, bucket: str = "due", by_team: bool = False) -> str:
     return duty_rows(duty, f"least(last_day(du.{bucket}), a.as_of)", team=by_team)
 
 
-#: per date in ``kd`` and child: the placements overlapping the 12 months to it, (D - 12 months, D]:
-#: started on/before D and ended (or the child left) after the window's first day. Placements of
-#: earlier periods of care count; short-break periods and temporary placements do not (cw_placements).
-#: The one count behind placements_3plus and Annex A's List 8 "Number of Placements in the Last 12 months".
-PLACEMENTS_IN_12_MONTHS = """
-    SELECT kd.period_end, p.child, count(*) AS placements
-    FROM kd JOIN cw_placements p
-      ON p.start_date <= kd.period_end AND coalesce(p.end_date, DATE '9999-12-31') > kd.m12 + 1
-    GROUP BY ALL
+def spans(alias: str, day: str) -> str:
+    """``day`` within the span [since, until) of the row ``alias`` of a span table (SPANS)."""
+    return f"{alias}.since <= {day} AND ({alias}.until IS NULL OR {alias}.until > {day})"
+
+
+#: per child, from ``since`` until ``until`` (the child's next ``since``; NULL: the last): the number of
+#: placements overlapping the 12 months to any date D in that span, (D - 12 months, D]: placements
+#: started on/before D and ended (or the child left) after the window's first day, m12 + 1. Placements
+#: of earlier periods of care count; short-break periods and temporary placements do not
+#: (cw_placements). Interval arithmetic rather than a join of every placement to every date: a
+#: placement counts from its start until the first day whose m12 is on/after its end - 1, that is
+#: end - 1 + 12 months, or the day after when the month is shorter (a 29 February end - 1: D - 12
+#: months rises with D, so that is the first such day); each child's count is a running sum of those
+#: +1 and -1 steps (a step back on or before the start cancels the placement).
+PLACEMENT_COUNTS = """
+    WITH ends AS (SELECT child, start_date, (end_date - 1 + INTERVAL 12 MONTH)::DATE AS y, end_date - 1 AS x
+                  FROM cw_placements WHERE end_date IS NOT NULL),
+    steps AS (
+        SELECT child, start_date AS day, 1 AS step FROM cw_placements
+        UNION ALL
+        SELECT child, greatest(start_date, y + CASE WHEN (y - INTERVAL 12 MONTH)::DATE < x THEN 1 ELSE 0 END), -1
+        FROM ends
+    ), counts AS (
+        SELECT child, day AS since, (sum(sum(step)) OVER (PARTITION BY child ORDER BY day))::BIGINT AS placements
+        FROM steps GROUP BY child, day
+    )
+    SELECT child, since, lead(since) OVER (PARTITION BY child ORDER BY since) AS until, placements FROM counts
 """
+
+#: per date in ``kd`` and child with a placement overlapping the 12 months to it: the count
+#: (PLACEMENT_COUNTS on that date). The one count behind placements_3plus and Annex A's List 8
+#: "Number of Placements in the Last 12 months".
+PLACEMENTS_IN_12_MONTHS = f"""
+    SELECT kd.period_end, n.child, n.placements
+    FROM kd JOIN ({PLACEMENT_COUNTS}) n ON {spans('n', 'kd.period_end')}
+    WHERE n.placements > 0
+"""
+
+#: each child's permanence plans (a plan recorded), each the latest from ``since`` (its date agreed)
+#: until ``until`` (the next one's; NULL: the last). Two plans agreed the same day: either.
+LATEST_PLANS = """
+    SELECT child, plan, agreed, agreed AS since, lead(agreed) OVER (PARTITION BY child ORDER BY agreed) AS until
+    FROM permanence_plans WHERE agreed IS NOT NULL AND plan IS NOT NULL
+"""
+
+#: per-child span tables the engine builds once per run (``_prepare``), for indicators to read by
+#: these names: each row holds from ``since`` to ``until``, so a child looked after on D finds its
+#: row by an equality join on the child within the span (``spans``), not by joining every record to
+#: every date (at national scale 9.5 million child-dates).
+SPANS = {
+    "cw_placement_counts": PLACEMENT_COUNTS,
+    "cw_latest_plans": LATEST_PLANS,
+}
 
 
 #: per date in ``kd``: children looked after on D continuously for 12 months or more, DfE's OC2 rule

@@ -1,6 +1,6 @@
 """Life story, education and residential homes (KPIS.md; seed ¶2.16-2.23)."""
 from ..model import Aggregate, Kpi
-from ..sql import duty_rows, in_12_months, listed, not_quarantined, row_key
+from ..sql import duty_rows, in_12_months, listed, not_quarantined, row_key, spans
 
 AREA = "Life story, education and residential"
 
@@ -43,21 +43,14 @@ KPIS = [
         method=("Of children looked after on D whose latest permanence plan agreed on/before D is ADOPTION, "
                 "LONG_TERM_FOSTERING or SGO: those with a life story book dated on/before D."),
         tables=("episodes", "permanence_plans", "life_story"), basis="children",
-        rows="""
-            WITH latest AS (
-                SELECT l.period_end, l.child, arg_max(pp.plan, pp.agreed) AS plan
-                FROM cw_lac l JOIN permanence_plans pp ON pp.child = l.child AND pp.agreed <= l.period_end
-                GROUP BY ALL
-            ), cohort AS (
-                SELECT * FROM latest WHERE plan IN ('ADOPTION', 'LONG_TERM_FOSTERING', 'SGO')
-            ), booked AS (
-                SELECT c.period_end, c.child, min(b.book_date) AS book_date FROM cohort c
-                JOIN life_story b ON b.child = c.child AND b.book_date <= c.period_end
-                GROUP BY ALL
-            )
-            SELECT c.period_end, c.child AS key, b.child IS NOT NULL AS counted, c.plan AS permanence_plan,
-                   b.book_date AS life_story_book
-            FROM cohort c LEFT JOIN booked b USING (period_end, child)
+        rows=f"""
+            WITH first_book AS (SELECT child, min(book_date) AS book_date FROM life_story GROUP BY child)
+            SELECT l.period_end, l.child AS key, coalesce(b.book_date <= l.period_end, false) AS counted,
+                   pp.plan AS permanence_plan,
+                   CASE WHEN b.book_date <= l.period_end THEN b.book_date END AS life_story_book
+            FROM cw_lac l JOIN cw_latest_plans pp ON pp.child = l.child AND {spans('pp', 'l.period_end')}
+                 LEFT JOIN first_book b ON b.child = l.child
+            WHERE pp.plan IN ('ADOPTION', 'LONG_TERM_FOSTERING', 'SGO')
         """,
     ),
     Kpi(

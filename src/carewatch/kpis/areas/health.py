@@ -1,6 +1,6 @@
 """Health (KPIS.md; seed ¶2.7-2.10) and the DfE OC2 outcomes."""
 from ..model import Kpi
-from ..sql import timeliness
+from ..sql import spans, timeliness
 
 AREA = "Health"
 
@@ -17,12 +17,14 @@ CONTINUOUS = ("looked after on D continuously for 12 months or more, DfE's OC2 r
 
 
 def _latest_before(table: str, column: str) -> str:
-    """Each cohort child's latest ``column`` on/before D (an as-of join, not a scan per month)."""
+    """Each cohort child's latest ``column`` on/before D: each record holds from its date until the
+    child's next (sql.spans), so an equality join on the child finds it, not a scan per month."""
     return f"""
-        SELECT c.period_end, c.child, c.under_5, ev.{column} AS latest
-        FROM cohort c ASOF LEFT JOIN
-             (SELECT child, {column} FROM {table} WHERE {column} IS NOT NULL) ev
-             ON ev.child = c.child AND c.period_end >= ev.{column}
+        SELECT c.period_end, c.child, c.under_5, ev.since AS latest
+        FROM cohort c LEFT JOIN
+             (SELECT child, {column} AS since, lead({column}) OVER (PARTITION BY child ORDER BY {column}) AS until
+              FROM {table} WHERE {column} IS NOT NULL) ev
+             ON ev.child = c.child AND {spans('ev', 'c.period_end')}
     """
 
 

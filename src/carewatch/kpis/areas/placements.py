@@ -1,6 +1,6 @@
 """Placement stability (KPIS.md Placements; DfE measures DOMAIN.md B1)."""
 from ..model import Kpi
-from ..sql import PLACEMENTS_IN_12_MONTHS
+from ..sql import spans
 
 AREA = "Placements"
 PLACEMENT = ("A placement is a spell with one carer as derived into the placements table: RNE S, P or B "
@@ -17,15 +17,14 @@ KPIS = [
         method=("Of children looked after on D, those with 3 or more placements overlapping the 12 months "
                 "to D, (D - 12 months, D]. A placement overlaps when it started on/before D and ended "
                 "(or the child left it) after the window's first day; placements of earlier periods of "
-                "care count, short-break periods do not (the count is sql.PLACEMENTS_IN_12_MONTHS, which "
+                "care count, short-break periods do not (the count is sql.PLACEMENT_COUNTS, which "
                 "Annex A's List 8 uses too). " + PLACEMENT),
         tables=("episodes",),
         basis="children",
         rows=f"""
-            WITH n AS ({PLACEMENTS_IN_12_MONTHS})
             SELECT l.period_end, l.child AS key, coalesce(n.placements, 0) >= 3 AS counted,
                    coalesce(n.placements, 0) AS placements_in_12_months
-            FROM cw_lac l LEFT JOIN n USING (period_end, child)
+            FROM cw_lac l LEFT JOIN cw_placement_counts n ON n.child = l.child AND {spans('n', 'l.period_end')}
         """,
     ),
     Kpi(
@@ -48,7 +47,7 @@ KPIS = [
                 + PLACEMENT),
         tables=("episodes", "header"),
         basis="children",
-        rows="""
+        rows=f"""
             WITH cohort AS (
                 SELECT l.period_end, l.child, l.period_id, l.period_start, cw_age(d.dob, l.period_end) AS age
                 FROM cw_lac l JOIN kd USING (period_end) JOIN cw_dob d ON d.child = l.child
@@ -57,10 +56,13 @@ KPIS = [
                   -- care that began as short breaks is left out (DfE since 2021)
                   AND coalesce(p.first_ls, '') NOT IN ('V3', 'V4')
             ), current AS (
-                SELECT c.period_end, c.child, max(pl.start_date) AS placement_start
-                FROM cohort c JOIN cw_placements pl ON pl.child = c.child AND pl.period_id = c.period_id
-                     AND pl.start_date <= c.period_end
-                GROUP BY c.period_end, c.child
+                -- the latest placement of the period started on/before D: each holds until the next starts
+                SELECT c.period_end, c.child, pl.since AS placement_start
+                FROM cohort c JOIN (
+                    SELECT child, period_id, start_date AS since,
+                           lead(start_date) OVER (PARTITION BY child, period_id ORDER BY start_date) AS until
+                    FROM cw_placements) pl
+                  ON pl.child = c.child AND pl.period_id = c.period_id AND {spans('pl', 'c.period_end')}
             )
             SELECT c.period_end, c.child AS key, coalesce(cur.placement_start <= kd.m24, false) AS counted,
                    c.period_start, cur.placement_start, c.age

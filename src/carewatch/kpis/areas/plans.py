@@ -25,11 +25,17 @@ KPIS = [
                      AND (p.end_date IS NULL OR cp.plan_date < p.end_date)
                 GROUP BY ALL
             ), overdue AS (
-                -- REVIEW duties overdue on each D: opened, due before D, neither done nor closed by D
-                SELECT DISTINCT kd.period_end, du.child, du.period_id
-                FROM kd JOIN cw_duties du ON du.duty = 'REVIEW' AND du.due < kd.period_end
-                     AND coalesce(du.done, DATE '9999-12-31') > kd.period_end
-                     AND du.opened <= kd.period_end AND coalesce(du.closed, DATE '9999-12-31') > kd.period_end
+                -- a REVIEW duty is overdue on D (opened on/before D, due before D, neither done nor
+                -- closed by D) for D from since to until; most are met in time, never overdue (an
+                -- empty span), and are left out before the join to the dates
+                SELECT * FROM (
+                    SELECT child, period_id, greatest(due + 1, opened) AS since,
+                           least(coalesce(done, DATE '9999-12-31'), coalesce(closed, DATE '9999-12-31')) AS until
+                    FROM cw_duties WHERE duty = 'REVIEW' AND due IS NOT NULL AND opened IS NOT NULL
+                ) WHERE since < until
+            ), overdue_on AS (
+                SELECT DISTINCT kd.period_end, o.child, o.period_id
+                FROM kd JOIN overdue o ON o.since <= kd.period_end AND o.until > kd.period_end
             )
             SELECT l.period_end, l.child AS key,
                    coalesce(p.first_plan <= l.period_end AND o.child IS NULL, false) AS counted,
@@ -37,7 +43,7 @@ KPIS = [
                    CASE WHEN p.first_plan <= l.period_end THEN p.first_plan END AS first_plan,
                    o.child IS NOT NULL AS review_overdue
             FROM cw_lac l LEFT JOIN plans p ON p.child = l.child AND p.period_id = l.period_id
-                 LEFT JOIN overdue o ON o.period_end = l.period_end AND o.child = l.child AND o.period_id = l.period_id
+                 LEFT JOIN overdue_on o ON o.period_end = l.period_end AND o.child = l.child AND o.period_id = l.period_id
             WHERE l.wd_in_care >= 10
         """,
     ),
