@@ -63,6 +63,23 @@ def allocation_sql(rows: str, day: str) -> str:
         QUALIFY row_number() OVER (PARTITION BY k.key ORDER BY a.start_date DESC, a._row DESC) = 1"""
 
 
+def allocation_spans_sql() -> str:
+    """SQL: child, day, until, team, worker: each child's allocations cut into spans [day, until) (until
+    null: open) over which ``allocation_sql``'s owner cannot change, as the allocations covering a date
+    change only on a start date or the day after an end date; team and worker null where none covers.
+
+    Many rows find their owner by one equi-join to the span holding their date, rather than by
+    ranking every allocation of the child for each row (national: 13.4 M duties, 1.6 M spans).
+    """
+    return f"""
+        WITH days AS (SELECT child, start_date AS day FROM allocations WHERE start_date IS NOT NULL
+                      UNION SELECT child, end_date + 1 FROM allocations WHERE end_date IS NOT NULL),
+        k AS (SELECT child, day, row_number() OVER () AS key FROM days),
+        owner AS ({allocation_sql('k', 'k.day')})
+        SELECT k.child, k.day, lead(k.day) OVER (PARTITION BY k.child ORDER BY k.day) AS until, o.team, o.worker
+        FROM k LEFT JOIN owner o USING (key)"""
+
+
 def tables_present(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Tables the import contained (meta 'tables_present'); without that key, tables holding rows."""
     row = con.execute("SELECT value FROM meta WHERE key = 'tables_present'").fetchone()
