@@ -127,3 +127,16 @@ def test_an_import_bounds_duckdb_to_3_gb_by_default(tmp_path, monkeypatch):
     result = importer.run_import(Home(tmp_path / "home"), [_extracts(tmp_path / "in", history_from="2020-04-01")],
                                  extract_date=date(2021, 3, 31))
     assert result.published and seen == ["3.0 GiB"]
+
+
+def test_insert_matches_columns_by_name_and_keeps_a_column_of_nulls_only(tmp_path):
+    # DuckDB reads the frame as an Arrow C stream; a column Polars types Null (every value None)
+    # is refused by DuckDB as an Arrow null array, so it goes as text and lands as SQL NULLs
+    builder = SnapshotBuilder(Home(tmp_path), "s1")
+    builder.insert("allocations", pl.DataFrame({
+        "worker": ["Ann", "Bob"], "child": ["C1", "C2"], "team": ["North", None],
+        "start_date": [date(2020, 1, 10), date(2021, 10, 1)], "end_date": [None, None]}))
+    rows = builder.con.execute(
+        "SELECT child, team, worker, start_date, end_date FROM allocations ORDER BY child").fetchall()
+    builder.abandon()
+    assert rows == [("C1", "North", "Ann", date(2020, 1, 10), None), ("C2", None, "Bob", date(2021, 10, 1), None)]

@@ -16,7 +16,6 @@ import calendar as _cal
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
 import polars as pl
 
 CALENDAR_START = date(1990, 1, 1)
@@ -25,6 +24,8 @@ CALENDAR_END = date(2045, 12, 31)
 
 @lru_cache(maxsize=1)
 def bank_holidays() -> frozenset[date]:
+    import holidays  # here, not at the top: it loads every country's rules, and only this needs them
+
     years = range(CALENDAR_START.year, CALENDAR_END.year + 1)
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=years).keys())
 

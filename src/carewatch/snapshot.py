@@ -101,7 +101,7 @@ class SnapshotBuilder:
         self.con = duckdb.connect(str(self.path), config=config)
         os.chmod(self.path, 0o600)  # inside a 0700 folder from the start
         self.con.execute(SCHEMA_SQL)
-        cal = calendar_frame()  # noqa: F841 - read by DuckDB's replacement scan
+        cal = arrow_stream(calendar_frame())  # noqa: F841 - read by DuckDB's replacement scan
         self.con.execute("INSERT INTO calendar SELECT * FROM cal")
 
     def _clean_stale_builds(self) -> None:
@@ -120,7 +120,7 @@ class SnapshotBuilder:
             "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
             [table]).fetchall()]
         present = [c for c in columns if c in frame.columns]
-        data = frame.select(present)  # noqa: F841 - read by DuckDB's replacement scan
+        data = arrow_stream(frame.select(present))  # noqa: F841 - read by DuckDB's replacement scan
         quoted = ", ".join(f'"{c}"' for c in present)
         self.con.execute(f'INSERT INTO "{table}" ({quoted}) SELECT {quoted} FROM data')
 
@@ -157,6 +157,15 @@ class SnapshotBuilder:
             self.con.close()
         for leftover in self.home.building.glob(f"{self.path.name}*"):
             _remove(leftover)
+
+
+def arrow_stream(frame: pl.DataFrame):
+    """A frame for DuckDB to read once, as an Arrow C stream: DuckDB reads a Polars frame itself through
+    pyarrow (``to_arrow``), and importing pyarrow and numpy costs an import more than it reads. A
+    column of nulls only (Polars' Null type) goes as text: DuckDB refuses an Arrow null array's stream."""
+    untyped = [name for name, dtype in frame.schema.items() if dtype == pl.Null]
+    return frame.with_columns(pl.col(untyped).cast(pl.Utf8)).__arrow_c_stream__() if untyped \
+        else frame.__arrow_c_stream__()
 
 
 def _remove(path: Path) -> None:

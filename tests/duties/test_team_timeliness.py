@@ -59,3 +59,31 @@ def test_team_figures_count_duties_for_the_team_on_their_due_date_and_sum_to_the
     for period_end, numerator, denominator in stored:
         rows = teams(period_end)
         assert (sum(r[2] for r in rows), sum(r[3] for r in rows)) == (numerator, denominator)
+
+
+def test_each_duty_is_owned_by_the_allocation_covering_its_due_date_where_allocations_overlap():
+    """M in care Mon 4 Jan 2021 (U6), visited 10 Jan, 20 Feb, 1 Apr: VISIT due 11 Jan (4 Jan + 7),
+    21 Feb (10 Jan + 42), 3 Apr (20 Feb + 42), 13 May (1 Apr + 42, open). Allocations: Ann (North)
+    from 1 Jan, open; Bob (South) 15 Feb–2 Apr, overlapping Ann's and starting later, so his on
+    21 Feb, and Ann's again on 3 Apr (an end date is the last day covered); Cy (East, row 4) and Di
+    (West, row 5) both from 1 May: the same start, so the later row, Di, on 13 May.
+    G in care 4 Jan, never visited: VISIT due 11 Jan; Eve (North) had G 4–10 Jan only: unallocated."""
+    con = new_snapshot(tables_present=("header", "episodes", "visits", "allocations"))
+    for c in ("M", "G"):
+        child(con, c, d(2010, 1, 1))
+        episode(con, c, d(2021, 1, 4), place="U6")
+    for day in (d(2021, 1, 10), d(2021, 2, 20), d(2021, 4, 1)):
+        insert(con, "visits", child="M", visit_date=day, seen=True, virtual=False)
+    for row, (c, team, worker, start, end) in enumerate((
+            ("M", "North", "Ann", d(2021, 1, 1), None), ("M", "South", "Bob", d(2021, 2, 15), d(2021, 4, 2)),
+            ("M", "East", "Cy", d(2021, 5, 1), None), ("M", "West", "Di", d(2021, 5, 1), None),
+            ("G", "North", "Eve", d(2021, 1, 4), d(2021, 1, 10))), start=2):
+        insert(con, "allocations", child=c, team=team, worker=worker, start_date=start, end_date=end, _row=row)
+    derive(con, d(2021, 5, 31))
+    assert con.execute("SELECT child, due, team, worker FROM duties WHERE duty = 'VISIT' ORDER BY child, due").fetchall() == [
+        ("G", d(2021, 1, 11), None, None),
+        ("M", d(2021, 1, 11), "North", "Ann"),
+        ("M", d(2021, 2, 21), "South", "Bob"),
+        ("M", d(2021, 4, 3), "North", "Ann"),
+        ("M", d(2021, 5, 13), "West", "Di"),
+    ]

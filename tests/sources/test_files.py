@@ -195,3 +195,15 @@ def test_csv_cut_mid_record_is_a_file_error(tmp_path):
     # the same short last line ending with a line end is a complete (if blank-ended) record
     write(tmp_path / "visits.csv", ["CHILD,VISIT_DATE,SEEN", "C1,01/01/2020,Y", "C2,02/02/2020"])
     assert not read_inputs([tmp_path]).rejected
+
+
+def test_a_csv_longer_than_one_read_is_checked_and_checksummed_in_its_one_pass(tmp_path):
+    # the one pass reads 1 MiB at a time: 40,000 visit rows of about 31 bytes (1.2 MB) put a chunk
+    # edge mid-file; the checksum is of every byte, and the last line, cut after 2 of 4 fields with
+    # no line end, is seen in the last bytes read
+    rows = ["CHILD,VISIT_DATE,SEEN,NOTE"] + [f"C{i:05},01/01/2020,Y,visité" for i in range(40_000)]
+    body = ("\n".join(rows) + "\nC99999,02/0").encode()
+    (tmp_path / "visits.csv").write_bytes(body)
+    result = read_inputs([tmp_path])
+    assert "2 of the header's 4 fields" in result.findings.get_column("message")[0]
+    assert result.files[0]["sha256"] == hashlib.sha256(body).hexdigest()

@@ -13,7 +13,8 @@ import polars as pl
 
 from carewatch.derive import SHORT_BREAK_LS
 from carewatch.duties import dental, education, health, plans, prebirth, reviews, visits
-from carewatch.duties.common import PERIOD_HISTORY, allocation_sql, build_care_periods, install_macros, tables_present
+from carewatch.duties.common import (PERIOD_HISTORY, allocation_spans_sql, allocation_sql, build_care_periods,
+                                     install_macros, tables_present)
 from carewatch.duties.history import history_starts, resolve_history_starts, stated_starts, store_history_starts
 from carewatch.duties.registry import DutyDef
 from carewatch.duties.status import STATUSES, install_status_macros, status_sql, statuses_sql
@@ -56,20 +57,19 @@ def derive_duties(con: duckdb.DuckDBPyConnection, settings: Settings, extract_da
     con.execute("DELETE FROM duties")
     # a duty exists only if the child is looked after on its due date: not in a short break
     # (care_periods already bounds every window by the period); the owner is the allocation
-    # covering the due date, the latest-starting one if several do
+    # covering the due date (allocation_sql's rule, looked up in its spans)
     con.execute(f"""
         INSERT INTO duties
-        WITH owed AS MATERIALIZED (  -- key must be the same row in both uses
-            SELECT *, row_number() OVER () AS key FROM staged_duties s
-            WHERE s.period_id IS NULL OR NOT EXISTS (
-                SELECT 1 FROM episodes e
-                WHERE e.child = s.child AND e.ls IN {SHORT_BREAK_LS}
-                  AND e.decom <= s.due AND (e.dec IS NULL OR e.dec > s.due))
-        ), owner AS ({allocation_sql('owed', 'k.due')})
-        SELECT o.child, o.duty, o.seq, o.period_id, o.opened, o.due, o.done, o.closed,
-               coalesce(o.team, w.team), w.worker
-        FROM owed o LEFT JOIN owner w USING (key)
-        ORDER BY o.child, o.duty, o.period_id, o.seq
+        WITH spans AS ({allocation_spans_sql()})
+        SELECT s.child, s.duty, s.seq, s.period_id, s.opened, s.due, s.done, s.closed,
+               coalesce(s.team, w.team), w.worker
+        FROM staged_duties s
+        LEFT JOIN spans w ON w.child = s.child AND w.day <= s.due AND (w.until IS NULL OR s.due < w.until)
+        WHERE s.period_id IS NULL OR NOT EXISTS (
+            SELECT 1 FROM episodes e
+            WHERE e.child = s.child AND e.ls IN {SHORT_BREAK_LS}
+              AND e.decom <= s.due AND (e.dec IS NULL OR e.dec > s.due))
+        ORDER BY s.child, s.duty, s.period_id, s.seq
     """)
 
 

@@ -314,6 +314,7 @@ class FileRead:
     sheets: list[RawSheet] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     kind: str = ""  # csv, xlsx, xml, or "" when the file could not be read
+    sha256: str | None = None  # when the reader already read every byte (a CSV): not read again
 
 
 _CHUNK = 1 << 20
@@ -357,16 +358,39 @@ def sniff(path: Path) -> tuple[str, int]:
     return "text", size
 
 
-def _is_utf8(path: Path) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(_CHUNK), b""):
-                decoder.decode(chunk)
+@dataclass(frozen=True)
+class ByteScan:
+    """One pass over a file's bytes: its SHA-256, whether it is all UTF-8, its double quotes, its
+    first line and its last ``_CHUNK`` bytes (what the register and ``cut_short`` need)."""
+
+    sha256: str
+    utf8: bool
+    quotes: int
+    head: bytes
+    tail: bytes
+
+
+def scan_bytes(path: Path) -> ByteScan:
+    digest, decoder, utf8, quotes = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")(), True, 0
+    previous = last = b""
+    with path.open("rb") as handle:
+        head = handle.readline(_CHUNK)
+        handle.seek(0)
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+            quotes += chunk.count(b'"')
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+            previous, last = last, chunk
+    if utf8:
+        try:
             decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
+        except UnicodeDecodeError:
+            utf8 = False
+    return ByteScan(digest.hexdigest(), utf8, quotes, head, (previous + last)[-_CHUNK:])
 
 
 def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
@@ -413,28 +437,19 @@ def _fields(line: bytes, separator: str) -> int:
     return len(next(csv.reader([text], delimiter=separator), []))
 
 
-def cut_short(path: Path, separator: str) -> str | None:
-    """Why a UTF-8 CSV looks cut off (an interrupted export or copy), or None.
+def cut_short(scan: ByteScan, separator: str) -> str | None:
+    """Why a UTF-8 CSV looks cut off (an interrupted export or copy), or None, from its ``scan_bytes``.
 
-    Two signs, both cheap (one pass counting quote bytes, then the first and last lines): an odd
-    number of double quotes (a quoted value never closed), or a last line with no line end and
+    Two signs, both cheap (the quote bytes counted in the one pass, then the first and last lines): an
+    odd number of double quotes (a quoted value never closed), or a last line with no line end and
     fewer fields than the header (a record stopped part-way). A cut that falls exactly at a line
     end leaves a clean file: the completeness gate's comparison catches that one.
     """
-    quotes = 0
-    with path.open("rb") as handle:
-        head = handle.readline(_CHUNK)
-        handle.seek(0)
-        for chunk in iter(lambda: handle.read(_CHUNK), b""):
-            quotes += chunk.count(b'"')
-        size = handle.tell()
-        handle.seek(max(0, size - _CHUNK))
-        tail = handle.read()
-    if quotes % 2:
+    if scan.quotes % 2:
         return "a quoted value is never closed (an odd number of double quotes), so it stops mid-value"
-    if tail.endswith((b"\n", b"\r")):
+    if scan.tail.endswith((b"\n", b"\r")):
         return None
-    last, header = _fields(tail.rsplit(b"\n", 1)[-1], separator), _fields(head, separator)
+    last, header = _fields(scan.tail.rsplit(b"\n", 1)[-1], separator), _fields(scan.head, separator)
     if last < header:
         return (f"its last line has {last} of the header's {header} fields and no line end, so it "
                 "stops mid-record")
@@ -497,8 +512,12 @@ def read_csv(path: Path, label: str, encoding_hint: str, scratch: Path) -> FileR
     into ``scratch``, which must outlive the sheet. A UTF-8 file holding some cp1252 bytes is read
     as UTF-8 with those bytes as cp1252, and each such value is a finding."""
     problems: list[tuple[CheckDef, pl.DataFrame]] = []
+    sha256 = None
     try:
-        if encoding_hint == "text" and _is_utf8(path):
+        # one pass gives the checksum, the encoding and the cut-short signs (a re-encoded copy is scanned again)
+        scan = scan_bytes(path)
+        sha256 = scan.sha256
+        if encoding_hint == "text" and scan.utf8:
             source = path
         elif encoding_hint == "text" and _has_utf8_sequences(path):
             source = _transcode(path, "utf-8", scratch, errors="carewatch-cp1252")
@@ -506,19 +525,19 @@ def read_csv(path: Path, label: str, encoding_hint: str, scratch: Path) -> FileR
         else:
             source = _transcode(path, "utf-16" if encoding_hint == "utf16" else "cp1252", scratch)
         separator = _separator(source)
-        cut = cut_short(source, separator)
+        cut = cut_short(scan if source == path else scan_bytes(source), separator)
         if cut:
-            return FileRead(findings=[finding(FILE_TRUNCATED, file=label, reason=cut)])
+            return FileRead(findings=[finding(FILE_TRUNCATED, file=label, reason=cut)], sha256=sha256)
         shapes = _line_shapes(source, separator)
         limit = LIMITS.get().max_rows
         if shapes.height - 1 > limit:
-            return FileRead(findings=[finding(FILE_TOO_MANY_ROWS, file=label, limit=f"{limit:,}")])
+            return FileRead(findings=[finding(FILE_TOO_MANY_ROWS, file=label, limit=f"{limit:,}")], sha256=sha256)
         problems.append((VALUE_EXTRA_FIELDS, _extra_fields(shapes)))
         frame = _scan_csv_utf8(source, separator)
         frame.collect_schema()  # a header the parser cannot read fails here, not later
     except Exception as exc:  # noqa: BLE001 - any parser failure on a council's file is a finding
-        return FileRead(findings=[finding(FILE_UNREADABLE, file=label, reason=_reason(exc))])
-    return FileRead(sheets=[RawSheet(label, Path(label).stem, frame, problems)], kind="csv")
+        return FileRead(findings=[finding(FILE_UNREADABLE, file=label, reason=_reason(exc))], sha256=sha256)
+    return FileRead(sheets=[RawSheet(label, Path(label).stem, frame, problems)], kind="csv", sha256=sha256)
 
 
 def _reason(exc: Exception) -> str:

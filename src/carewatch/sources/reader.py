@@ -121,7 +121,7 @@ def _read_one(item: _Input, scratch: Path) -> _FileOutcome:
     out = _FileOutcome()
     read = read_file(item.path, item.label, scratch)
     out.problems.extend(read.findings)
-    sha256 = sha256_of(item.path) if item.path.is_file() else None
+    sha256 = read.sha256 or (sha256_of(item.path) if item.path.is_file() else None)
     if read.kind == "xml":
         tables, cin_findings, children, reference_date = cin_census.read_cin(item.path, item.label)
         if tables:

@@ -17,10 +17,6 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from gunicorn.app.base import BaseApplication
-from gunicorn.glogging import Logger
-
-from carewatch.web.security import RedactChildIdentifiers
 
 user_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Dashboard users and their roles.")
 
@@ -117,6 +113,7 @@ def serve(host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     setup_django(home)
     from django.db import connections
 
+    from carewatch.web.server import DashboardServer
     from carewatch.web.staticfiles import collect_static
 
     # content-hashed copies of the static files, so browsers may cache each for a year
@@ -131,35 +128,10 @@ def serve(host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
         "timeout": 120, "graceful_timeout": 30,
         # a busy morning's connections queue rather than being dropped
         "backlog": 128,
-        "accesslog": "-", "errorlog": "-", "logger_class": "carewatch.web.cli.RedactingLogger",
+        "accesslog": "-", "errorlog": "-", "logger_class": "carewatch.web.server.RedactingLogger",
         "forwarded_allow_ips": proxy_ips,
         "secure_scheme_headers": {"X-FORWARDED-PROTO": "https"},
     }).run()
-
-
-class DashboardServer(BaseApplication):
-    """gunicorn with its settings from ``serve`` (no config file, no command line of its own)."""
-
-    def __init__(self, options: dict):
-        self.options = options
-        super().__init__()
-
-    def load_config(self):
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self):
-        from carewatch.web.wsgi import application
-        return application
-
-
-class RedactingLogger(Logger):
-    """gunicorn's access and error logs, without child identifiers."""
-
-    def setup(self, cfg):
-        super().setup(cfg)
-        for log in (self.access_log, self.error_log):
-            log.addFilter(RedactChildIdentifiers())
 
 
 DEMO_ROLES = (("demo-admin", "admin"), ("demo-analyst", "analyst"), ("demo-manager", "manager"), ("demo-member", "member"))

@@ -1,0 +1,41 @@
+"""The command line starts without what `carewatch import` never uses (issue 17: start-up is a fixed
+cost of every import). Run in a child process, as an operator runs the command: the test process
+itself has loaded everything."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from test_import import _extracts
+
+# the dashboard, its server, the report renderers and the workbook writer (loaded by the commands
+# that need them); pyarrow and numpy: DuckDB reads the import's frames as Arrow C streams instead
+NOT_FOR_IMPORT = ("django", "gunicorn", "weasyprint", "openpyxl", "vl_convert", "carewatch.reports",
+                  "carewatch.web.server", "pyarrow", "numpy")
+PROBE = """
+import runpy, sys, json
+sys.argv = ["carewatch", *sys.argv[1:]]
+try:
+    runpy.run_module("carewatch", run_name="__main__")
+except SystemExit as exit:
+    code = exit.code
+print(json.dumps({"code": code, "loaded": [m for m in {names} if m in sys.modules]}))
+"""
+
+
+def _loaded_by(*args: str) -> dict:
+    probe = PROBE.replace("{names}", repr(NOT_FOR_IMPORT))
+    done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_help_loads_none_of_them():
+    assert _loaded_by("--help") == {"code": 0, "loaded": []}
+
+
+def test_an_import_loads_none_of_them(tmp_path):
+    src = _extracts(tmp_path / "in", history_from="2020-04-01")
+    result = _loaded_by("import", str(src), "--home", str(tmp_path / "home"), "--extract-date", "2021-03-31",
+                        "--quiet")
+    assert result == {"code": 0, "loaded": []}
