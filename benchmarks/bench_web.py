@@ -17,6 +17,9 @@ worker warms its caches for the new snapshot, one at a time, and then switches:
 carewatch.web.warm). The table is then of the requests made while the import ran; below it, the
 worst request in the --after seconds after the publish, and when every client was last served the
 old snapshot.
+
+Each client is one keep-alive connection (http.client); the script prints its own CPU a request
+beside the server's, since both share the machine's CPUs.
 """
 from __future__ import annotations
 
