@@ -17,11 +17,14 @@ worker warms its caches for the new snapshot, one at a time, and then switches:
 carewatch.web.warm). The table is then of the requests made while the import ran; below it, the
 worst request in the --after seconds after the publish, and when every client was last served the
 old snapshot.
+
+Each client is one keep-alive connection (http.client); the script prints its own CPU a request
+beside the server's, since both share the machine's CPUs.
 """
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
+import http.client
 import os
 import re
 import resource
@@ -33,7 +36,6 @@ import sys
 import threading
 import time
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 
@@ -43,24 +45,74 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def make_user(home: Path, password: str) -> None:
+def make_user(home: Path) -> str:
+    """The analyst `bench-analyst` in the home's app DB, with a new password (returned)."""
+    password = secrets.token_urlsafe(16)
     subprocess.run([sys.executable, "-c", "import typer; from carewatch.web.cli import user_add; typer.run(user_add)",
                     "bench-analyst", "--role", "analyst", "--home", str(home)],
                    input=password + "\n", text=True, check=True, capture_output=True)
+    return password
 
 
-def signed_in_opener(base: str, password: str) -> urllib.request.OpenerDirector:
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(base + "/accounts/login/").read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    body = urllib.parse.urlencode({"username": "bench-analyst", "password": password,
-                                   "csrfmiddlewaretoken": token}).encode()
-    request = urllib.request.Request(base + "/accounts/login/", data=body, headers={"Referer": base + "/accounts/login/"})
-    landed = opener.open(request)
-    if "/accounts/login/" in landed.geturl():
-        raise SystemExit("could not sign in")
-    return opener
+def wait_for_server(port: int, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 300  # a busy machine starts the server slowly
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()
+            return
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("the server did not start")
+            time.sleep(0.5)
+
+
+class Client:
+    """One signed-in analyst on one keep-alive connection. http.client, not urllib: no new
+    connection, cookie jar or handler chain per request, so the benchmark's own CPU (on the
+    same CPUs as the server) stays small beside what it measures."""
+
+    def __init__(self, port: int, password: str):
+        self.port, self.cookies, self.connection = port, {}, None
+        page = self.get("/accounts/login/").decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode({"username": "bench-analyst", "password": password,
+                                       "csrfmiddlewaretoken": token})
+        status, _ = self.request("POST", "/accounts/login/", body, {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"http://127.0.0.1:{port}/accounts/login/"})
+        if status != 302 or "sessionid" not in self.cookies:
+            raise SystemExit("could not sign in")
+
+    def request(self, method: str, path: str, body: str | None = None, headers: dict | None = None) -> tuple[int, bytes]:
+        headers = {**(headers or {}), "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        for attempt in range(2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+            try:
+                self.connection.request(method, path, body, headers)
+                response = self.connection.getresponse()
+                payload = response.read()
+            except (http.client.RemoteDisconnected, ConnectionError):
+                # the server closed the idle connection (gunicorn's keep-alive timeout): once more on a new one
+                self.connection.close()
+                self.connection = None
+                if attempt:
+                    raise
+                continue
+            for cookie in response.headers.get_all("Set-Cookie") or []:
+                name, _, rest = cookie.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+            if response.will_close:
+                self.connection.close()
+                self.connection = None
+            return response.status, payload
+        raise AssertionError("unreachable")
+
+    def get(self, path: str) -> bytes:
+        status, payload = self.request("GET", path)
+        if status != 200:
+            raise SystemExit(f"{path}: HTTP {status}")
+        return payload
 
 
 def children_cpu() -> float:
@@ -76,13 +128,14 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def children(home: Path, count: int = 50) -> list[str]:
-    """Some children of the published snapshot, for the child page (read-only, before the server)."""
+    """Some children of the published snapshot, URL-encoded for the child page (read-only, before
+    the server)."""
     import duckdb
 
     current = (home / "current").read_text().strip()
     con = duckdb.connect(str(home / "snapshots" / f"{current}.duckdb"), read_only=True)
     try:
-        return [c for (c,) in con.execute("SELECT DISTINCT child FROM periods ORDER BY child LIMIT ?", [count]).fetchall()]
+        return [urllib.parse.quote(c, safe="") for (c,) in con.execute("SELECT DISTINCT child FROM periods ORDER BY child LIMIT ?", [count]).fetchall()]
     finally:
         con.close()
 
@@ -103,11 +156,9 @@ def main() -> None:
     parser.add_argument("--after", type=float, default=60, help="seconds to go on after the import publishes")
     args = parser.parse_args()
 
-    password = secrets.token_urlsafe(16)
-    make_user(args.home, password)
-    kids = [urllib.parse.quote(c, safe="") for c in children(args.home)]
+    password = make_user(args.home)
+    kids = children(args.home)
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
     cpu_before = children_cpu()
     import_cpu = 0.0
     answered = [0]  # the page requests of every client, timed or not
@@ -124,34 +175,23 @@ def main() -> None:
     load = [os.getloadavg()]
     published_at = importer = None
     try:
-        deadline = time.monotonic() + 300  # a busy machine starts the server slowly
-        while True:
-            try:
-                urllib.request.urlopen(base + "/accounts/login/", timeout=5)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("the server did not start")
-                time.sleep(0.5)
-        openers = [signed_in_opener(base, password) for _ in range(args.clients)]
+        wait_for_server(port, server)
+        clients = [Client(port, password) for _ in range(args.clients)]
         cold = {}
         for name, path in pages.items():  # the first request fills the per-snapshot caches
             start = time.perf_counter()
-            openers[0].open(base + path.format(child=kids[0])).read()
+            clients[0].get(path.format(child=kids[0]))
             cold[name] = (time.perf_counter() - start) * 1000
 
-        def client(number: int, opener, rounds: int | None, record: bool = True) -> None:
+        def client(number: int, user: Client, rounds: int | None, record: bool = True) -> None:
             done = 0
             while (done < rounds) if rounds is not None else not stop.is_set():
                 for name, path in pages.items():
                     start = time.perf_counter()
-                    response = opener.open(base + path.format(child=kids[(number + done) % len(kids)]))
-                    body = response.read()
+                    body = user.get(path.format(child=kids[(number + done) % len(kids)]))
+                    elapsed = (time.perf_counter() - start) * 1000
                     with lock:
                         answered[0] += 1
-                    elapsed = (time.perf_counter() - start) * 1000
-                    if response.status != 200:
-                        raise SystemExit(f"{path}: HTTP {response.status}")
                     if record:
                         served = served_snapshot(body.decode()) if name == "overview" else None
                         with lock:
@@ -159,14 +199,14 @@ def main() -> None:
                 done += 1
 
         def run_clients(rounds: int | None, record: bool) -> list[threading.Thread]:
-            threads = [threading.Thread(target=client, args=(i, o, rounds, record)) for i, o in enumerate(openers)]
+            threads = [threading.Thread(target=client, args=(i, c, rounds, record)) for i, c in enumerate(clients)]
             for t in threads:
                 t.start()
             return threads
 
         for t in run_clients(1, record=False):  # every worker process fills its own caches
             t.join()
-        started = time.perf_counter()
+        started, own_cpu, own_answered = time.perf_counter(), time.process_time(), answered[0]
         if args.extracts is None:
             for t in run_clients(args.rounds, record=True):
                 t.join()
@@ -186,6 +226,7 @@ def main() -> None:
             for t in threads:
                 t.join()
         wall = time.perf_counter() - started
+        own_cpu, own_answered = time.process_time() - own_cpu, answered[0] - own_answered
         load.append(os.getloadavg())
     finally:
         stop.set()
@@ -221,6 +262,8 @@ def main() -> None:
         print(f"\nThe import: {import_cpu:.1f} s of CPU.")
     print(f"The server: {server_cpu:.1f} s of CPU (user + system, its workers' warms included) for "
           f"{answered[0]} page requests: {server_cpu / answered[0] * 1000:.1f} ms a request.")
+    print(f"The clients (this process, on the same CPUs): {own_cpu:.1f} s of CPU for {own_answered} timed page "
+          f"requests: {own_cpu / own_answered * 1000:.1f} ms a request.")
 
 
 if __name__ == "__main__":

@@ -290,7 +290,7 @@ def test_a_childs_duties_are_the_engines_for_that_child(client_for, home):
     con = open_snapshot(home)
     try:
         for (child,) in con.sql("SELECT child FROM header ORDER BY child").fetchall():
-            found = data.child_record(con, home.path_of("latest"), child, AS_OF, DEFAULT)
+            found = data.child_record(home.path_of("latest"), child, AS_OF, DEFAULT)
             engine = due_list(con, AS_OF, child=child, status="all")
             assert found["duties"].equals(engine.select(found["duties"].columns)), child
             # C1 has 3 duties, C2 4, C3 3, C4, ODD none, C6 1 (the fixture's table)
@@ -417,6 +417,40 @@ def test_indicator_page_shows_named_statistical_neighbours(client_for, home):
     assert 'id="comparison-table"' not in client_for("member").get("/indicators/cla_count/").content.decode()
 
 
+def test_a_childs_tables_are_that_childs_rows_on_the_date(home):
+    """The child page slices its rows out of every child's, read once per snapshot and date: for
+    every child of the fixture, on the extract date and on a date before some of their records,
+    the same rows in the same order as a query for that child alone, and no row for an unknown id."""
+    from datetime import date
+
+    from carewatch.settings import DEFAULT
+    from carewatch.snapshot import open_snapshot
+    from carewatch.web import data
+
+    path = home.path_of("latest")
+    con = open_snapshot(home)
+    try:
+        for as_of in (AS_OF, date(2020, 6, 1)):
+            for (child,) in con.sql("SELECT DISTINCT child FROM header ORDER BY child").fetchall():
+                found = data.child_record(path, child, as_of, DEFAULT)
+                for table, columns, query in [
+                        ("periods", ["period_id", "start_date", "end_date", "short_breaks"],
+                         "SELECT period_id, start_date, end_date, short_breaks FROM periods"),
+                        ("placements", ["placement_id", "period_id", "start_date", "end_date", "postcode"],
+                         "SELECT placement_id, period_id, start_date, end_date, pl_post AS postcode FROM placements"),
+                        ("legal", ["start_date", "end_date", "period_id"],
+                         "SELECT start_date, end_date, period_id FROM legal_statuses")]:
+                    alone = con.sql(query + " WHERE child = ? AND start_date <= ? ORDER BY start_date",
+                                    params=[child, as_of]).pl()
+                    assert found[table].select(columns).equals(alone), (child, as_of, table)
+                dob = con.sql("SELECT dob FROM header WHERE child = ? ORDER BY year DESC LIMIT 1",
+                              params=[child]).fetchall()[0][0]
+                assert found["header"]["dob"] == dob and data.child_exists(path, as_of, child)
+            assert not data.child_exists(path, as_of, "NOBODY") and data.child_record(path, "NOBODY", as_of, DEFAULT) is None
+    finally:
+        con.close()
+
+
 def _table(page: str, table_id: str) -> str:
     start = page.index(f'id="{table_id}"')
     return page[start:page.index("</table>", start)]
@@ -522,3 +556,26 @@ def test_data_quality_page_shows_where_each_tables_records_begin(client_for):
     table = _table(client_for("member").get("/data-quality/").content.decode(), "history-starts")
     assert re.findall(r'<td class="govuk-table__cell">([^<]*)</td>', table) == [
         "episodes", "2019-04-01", "visits", "2020-01-10"]
+
+
+def test_the_navigation_is_drawn_once_per_role_and_section_as_for_the_whole_path(client_for):
+    """The service navigation is cached by the path's first segment: for every role and these
+    paths, the same markup as drawn for the whole path, with the item the path is under marked."""
+    from django.template.loader import render_to_string
+
+    from carewatch.web.accounts.access import Access
+    from carewatch.web.jinja import navigation
+
+    client_for("analyst")  # the app DB (the template reverses the pages' addresses)
+    paths = {"/": "Overview", "/indicators/visits_on_time/": "Overview", "/due/": "Due list",
+             "/due.csv": "Due list", "/drift/": "Drift", "/children/C1/": None, "/audit/": "Audit log",
+             "/data-quality/": "Data quality", "/snapshots/": "Snapshots"}
+    for access in (Access("admin", None), Access("analyst", None), Access("manager", ("North",)),
+                   Access("member", None)):
+        for path, marked in paths.items():
+            drawn = str(navigation(access, path))
+            assert drawn == render_to_string("_navigation.html", {"access": access, "path": path}), (access, path)
+            active = re.findall(r'service-navigation__item--active">\s*<a[^>]*>\s*(?:<strong[^>]*>)?([^<]+)', drawn)
+            visible = marked if marked and (access.child_level or marked not in ("Due list", "Drift")) else None
+            visible = None if marked == "Audit log" and access.role != "admin" else visible
+            assert [a.strip() for a in active] == ([visible] if visible else []), (access, path, active)

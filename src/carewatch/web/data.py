@@ -486,61 +486,119 @@ def due_teams(path: Path) -> list[str]:
         con.close()
 
 
-def child_exists(con, child: str) -> bool:
-    return con.sql("SELECT count(*) FROM header WHERE child = ?", params=[child]).fetchall()[0][0] > 0
+class ChildTables:
+    """Tables of rows about every child, each sorted by child, stably (a child's rows stay in the
+    page's order), with where each child's rows are: so a child's rows are a slice, not a query."""
+
+    def __init__(self, tables: dict[str, pl.DataFrame], keep_child: tuple[str, ...] = ()):
+        self.tables, self.spans = {}, {}  # table -> child -> (first row, rows)
+        for name, frame in tables.items():
+            frame = frame.sort("child", maintain_order=True)
+            spans = frame.select("child").with_row_index("first").group_by("child", maintain_order=True).agg(
+                pl.col("first").first(), pl.len())
+            self.spans[name] = dict(zip(spans["child"].to_list(), zip(spans["first"].to_list(), spans["len"].to_list())))
+            self.tables[name] = frame if name in keep_child else frame.drop("child")
+
+    def of(self, name: str, child: str) -> pl.DataFrame:
+        """The child's rows of a table (none: an empty frame with its columns)."""
+        first, rows = self.spans[name].get(child, (0, 0))
+        return self.tables[name].slice(first, rows)
 
 
-def child_record(con, path: Path, child: str, as_of: date, settings) -> dict | None:
-    """One child's timeline: header, periods of care, placements, legal statuses and duties, with
-    the 903's codes in words (carewatch.codelists) and the code beside them."""
-    from carewatch.charts import timeline_svg
-    from carewatch.codelists import show, words_expr
+@lru_cache(maxsize=2)
+def child_tables(path: Path, as_of: date) -> ChildTables:
+    """Every child's header (the latest year's), periods of care, placements and legal statuses
+    to the as-of date as the child's page shows them, with the 903's codes in words, and the spells
+    of their timelines: a query a table per snapshot and date, not four a child's page."""
+    from carewatch.codelists import words_expr
 
-    header = con.sql("SELECT child, sex, dob, ethnic, child IN (SELECT child FROM uasc WHERE duc IS NULL OR duc > ?) "
-                     "AS uasc FROM header WHERE child = ? ORDER BY year DESC LIMIT 1", params=[as_of, child]).pl()
-    if header.height == 0:
-        return None
-    periods = con.sql("SELECT period_id, start_date, end_date, end_rec, short_breaks FROM periods "
-                      "WHERE child = ? AND start_date <= ? ORDER BY start_date", params=[child, as_of]).pl()
-    # the provider is recorded on the placement's first episode, the reason for a change on its last
-    placements = con.sql("""
-        SELECT p.placement_id, p.period_id, p.start_date, p.end_date, p.place, s.place_provider, p.pl_post,
-               x.reason_place_change
-        FROM placements p
-        LEFT JOIN (SELECT decom, any_value(place_provider) AS place_provider FROM episodes
-                   WHERE child = $c GROUP BY decom) s ON s.decom = p.start_date
-        LEFT JOIN (SELECT dec, any_value(reason_place_change) AS reason_place_change FROM episodes
-                   WHERE child = $c AND reason_place_change IS NOT NULL GROUP BY dec) x ON x.dec = p.end_date
-        WHERE p.child = $c AND p.start_date <= $d ORDER BY p.start_date""", params={"c": child, "d": as_of}).pl()
-    legal = con.sql("SELECT ls, start_date, end_date, period_id FROM legal_statuses "
-                    "WHERE child = ? AND start_date <= ? ORDER BY start_date", params=[child, as_of]).pl()
-    # the columns this page has always shown (the due list has more since issue 11); the child's
-    # rows of the council's whole list, cached per snapshot (the engine's child filter is a WHERE
-    # on the same rows in the same order, but costs a query of its own per page)
-    duties = due_rows(path, as_of, settings, status="all").filter(pl.col("child") == child).select(
-        "child", "duty", "due", "done", "status", "team", "worker")
+    con = cursor(path)
+    try:
+        header = con.sql("""
+            SELECT child, sex, dob, ethnic, child IN (SELECT child FROM uasc WHERE duc IS NULL OR duc > $d) AS uasc
+            FROM header QUALIFY row_number() OVER (PARTITION BY child ORDER BY year DESC) = 1""",
+                         params={"d": as_of}).pl()
+        periods = con.sql("SELECT child, period_id, start_date, end_date, end_rec, short_breaks FROM periods "
+                          "WHERE start_date <= ? ORDER BY start_date", params=[as_of]).pl()
+        # the provider is recorded on the placement's first episode, the reason for a change on its last
+        placements = con.sql("""
+            SELECT p.child, p.placement_id, p.period_id, p.start_date, p.end_date, p.place, s.place_provider, p.pl_post,
+                   x.reason_place_change
+            FROM placements p
+            LEFT JOIN (SELECT child, decom, any_value(place_provider) AS place_provider FROM episodes
+                       GROUP BY child, decom) s ON s.child = p.child AND s.decom = p.start_date
+            LEFT JOIN (SELECT child, dec, any_value(reason_place_change) AS reason_place_change FROM episodes
+                       WHERE reason_place_change IS NOT NULL GROUP BY child, dec) x
+                   ON x.child = p.child AND x.dec = p.end_date
+            WHERE p.start_date <= $d ORDER BY p.start_date""", params={"d": as_of}).pl()
+        legal = con.sql("SELECT child, ls, start_date, end_date, period_id FROM legal_statuses "
+                        "WHERE start_date <= ? ORDER BY start_date", params=[as_of]).pl()
+    finally:
+        con.close()
     spells = pl.concat([
-        periods.select(pl.lit("Periods of care").alias("lane"), pl.format("period {}", pl.col("period_id")).alias("label"),
-                       "start_date", "end_date"),
-        placements.select(pl.lit("Placements").alias("lane"), pl.col("place").alias("label"), "start_date", "end_date"),
-        legal.select(pl.lit("Legal status").alias("lane"), pl.col("ls").alias("label"), "start_date", "end_date"),
+        periods.select("child", pl.lit("Periods of care").alias("lane"),
+                       pl.format("period {}", pl.col("period_id")).alias("label"), "start_date", "end_date"),
+        placements.select("child", pl.lit("Placements").alias("lane"), pl.col("place").alias("label"),
+                          "start_date", "end_date"),
+        legal.select("child", pl.lit("Legal status").alias("lane"), pl.col("ls").alias("label"), "start_date", "end_date"),
     ])
+    return ChildTables({
+        "header": header,
+        "periods": periods.with_columns(words_expr("rec", pl.col("end_rec")).alias("reason_ceased")).drop("end_rec"),
+        "placements": placements.select(
+            "child", "placement_id", "period_id", "start_date", "end_date", words_expr("place").alias("placement_type"),
+            words_expr("place_provider").alias("provider"), pl.col("pl_post").alias("postcode"),
+            words_expr("reason_place_change").alias("reason_for_change")),
+        "legal": legal.select("child", words_expr("ls").alias("legal_status"), "start_date", "end_date", "period_id"),
+        "spells": spells,
+    })
+
+
+def child_exists(path: Path, as_of: date, child: str) -> bool:
+    return child in child_tables(path, as_of).spans["header"]
+
+
+def child_record(path: Path, child: str, as_of: date, settings) -> dict | None:
+    """One child's timeline: header, periods of care, placements, legal statuses, duties and drift
+    reasons, with the 903's codes in words (carewatch.codelists) and the code beside them."""
+    from carewatch.charts import timeline_svg
+    from carewatch.codelists import show
+
+    tables = child_tables(path, as_of)
+    if not child_exists(path, as_of, child):
+        return None
+    duties = _child_rows(path, as_of, Keyed(settings)).of("duties", child)
+    spells = tables.of("spells", child)
     timeline = ""
     if spells.height or duties.height:
         timeline = timeline_svg(spells, duties, as_of=as_of,
                                 label="Timeline of periods of care, placements, legal statuses and duties")
-    row = header.row(0, named=True)
-    return {"child": child, "header": {**row, "sex": show("sex", row["sex"]), "ethnic": show("ethnic", row["ethnic"]),
+    row = tables.of("header", child).row(0, named=True)
+    return {"child": child, "header": {"child": child, **row, "sex": show("sex", row["sex"]),
+                                       "ethnic": show("ethnic", row["ethnic"]),
                                        "uasc": show("uasc", "Y" if row["uasc"] else "N")},
-            "periods": periods.with_columns(words_expr("rec", pl.col("end_rec")).alias("reason_ceased"))
-                              .drop("end_rec"),
-            "placements": placements.with_columns(
-                words_expr("place").alias("placement_type"), words_expr("place_provider").alias("provider"),
-                words_expr("reason_place_change").alias("reason_for_change"))
-                .select("placement_id", "period_id", "start_date", "end_date", "placement_type", "provider",
-                        pl.col("pl_post").alias("postcode"), "reason_for_change"),
-            "legal": legal.select(words_expr("ls").alias("legal_status"), "start_date", "end_date", "period_id"),
-            "duties": duties, "timeline": timeline}
+            "periods": tables.of("periods", child), "placements": tables.of("placements", child),
+            "legal": tables.of("legal", child), "duties": duties, "timeline": timeline,
+            "drift": _child_rows(path, as_of, Keyed(settings)).of("drift", child)}
+
+
+@lru_cache(maxsize=4)
+def _child_rows(path: Path, as_of: date, settings: Keyed) -> ChildTables:
+    """Every child's duties and drift reasons as the child's page shows them: the child's rows of
+    the council's whole due list (the engine's child filter is a WHERE on the same rows in the same
+    order, but costs a query of its own per page) and drift list, with the columns this page has
+    always shown (the due list has more since issue 11)."""
+    return ChildTables({
+        "duties": _due_rows(path, as_of, settings, status="all").select(
+            "child", "duty", "due", "done", "status", "team", "worker"),
+        "drift": _drift_rows(path, as_of, settings).select("child", "reason", "since", "days", "detail"),
+    }, keep_child=("duties",))
+
+
+def fill_child_pages(path: Path, as_of: date, settings) -> None:
+    """Read the tables every child's page slices its rows from (the warm after a publish)."""
+    child_tables(path, as_of)
+    _child_rows(path, as_of, Keyed(settings))
 
 
 # --- data quality and snapshots -----------------------------------------------------------------

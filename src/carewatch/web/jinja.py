@@ -8,6 +8,7 @@ from urllib.parse import quote, urlencode
 from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+from markupsafe import Markup
 
 from carewatch.reports.suppression import SUPPRESSED, shown_count
 
@@ -27,6 +28,20 @@ def _child_prefix() -> str:
 def child_url(child: str) -> str:
     """A child's page (reverse() once, not once per row of a long list)."""
     return f"{_child_prefix()}{quote(child, safe='')}/"
+
+
+def navigation(access, path: str) -> Markup:
+    """The pages a role may open, the one ``path`` is under marked: rendered once per role and
+    section (each item is marked by the path's first segment only)."""
+    first = path.strip("/").split("/", 1)[0]
+    return _navigation(access, f"/{first}/" if first else "/")
+
+
+@lru_cache(maxsize=256)
+def _navigation(access, path: str) -> Markup:
+    from django.template.loader import render_to_string
+
+    return Markup(render_to_string("_navigation.html", {"access": access, "path": path}))
 
 
 def number(value, unit: str | None = None) -> str:
@@ -60,7 +75,9 @@ def count_for(value, access):
     return shown_count(value, access is not None and not access.child_level)
 
 
+@lru_cache(maxsize=4096)
 def long_date(value) -> str:
+    """9 March 2021 (cached: a page's month lists ask for the same dates on every request)."""
     if value is None:
         return ""
     if isinstance(value, str):
@@ -74,7 +91,7 @@ def environment(**options) -> Environment:
     env.loader = ChoiceLoader([loader, PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})])
     from carewatch.web.tables import due_table, frame_table, health_table
 
-    env.globals.update(url=url, static=static, child_url=child_url, frame_table=frame_table, due_table=due_table,
+    env.globals.update(url=url, static=static, child_url=child_url, navigation=navigation, frame_table=frame_table, due_table=due_table,
                        health_table=health_table)
     env.filters.update(number=number, signed=signed, long_date=long_date, count_for=count_for)
     return env

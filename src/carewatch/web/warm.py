@@ -98,8 +98,8 @@ def warm(home: Home, snapshot_id: str) -> None:
 def _fill(path: Path, root: Path) -> None:
     """What the pages ask first of a new snapshot, for every role: the overview (council and
     public), every indicator page with the rows behind its latest figure, managers' team figures,
-    the due list as it opens, its summary, every duty (the child pages'), the drift list and the
-    health assessments, at the snapshot's extract date."""
+    the due list as it opens, its summary, every child page's duties and tables, the drift list and
+    the health assessments, at the snapshot's extract date."""
     from datetime import date
 
     from django.http import QueryDict
@@ -127,6 +127,7 @@ def _fill(path: Path, root: Path) -> None:
     data.due_rows(path, extract_date, settings, **opening)
     data.due_summary(path, extract_date, settings)
     data.due_rows(path, extract_date, settings, status="all")  # every child page's duties
+    data.fill_child_pages(path, extract_date, settings)
     data.drift_rows(path, extract_date, settings)
     data.health_assessments(path, extract_date, settings)
 

@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods
+from markupsafe import Markup
 
 from carewatch.asof import DateOutOfRange
 from carewatch.duties import DUE_LIST_FILTERS
@@ -28,6 +29,7 @@ from carewatch.web.accounts.access import access_of
 from carewatch.web.audit.log import record
 from carewatch.web.audit.models import Action, AuditEvent
 from carewatch.web.dashboard import indicator_edits
+from carewatch.web.tables import frame_table
 
 PAGE_SIZE = 100
 
@@ -158,23 +160,53 @@ def _period(request, series: pl.DataFrame) -> date | None:
 @needs_snapshot
 def indicator(request, kpi_id):
     snap = request.snapshot
-    info = data.indicator(snap.path, snap.as_of, _kpi(kpi_id), _public(request), _targets(request))
+    targets, public = _targets(request), _public(request)
+    info = data.indicator(snap.path, snap.as_of, _kpi(kpi_id), public, targets)
     access = access_of(request.user)
     period = _period(request, info["series"])
     children = None
     if access.child_level and period is not None and info["kpi"].basis != "none":
         counted = _counted(request)
-        title, rows = _rows_behind(request, kpi_id, period, counted)
-        record(request, Action.VIEW, f"children behind {kpi_id} for {period}", rows=rows.height)
-        shown = rows.drop("id", "period_end", "basis")
-        if info["kpi"].basis == "children":
-            shown = shown.rename({"key": "child"})  # the key is the child: link it
-        children = {"title": title, "rows": shown, "counted": counted}
-    comparison = published_comparison(info["kpi"], snap.meta.get("la"), snap.settings.statistical_neighbours,
-                                      snap.as_of)
+        title, rows, table = _children_table(snap.path, snap.as_of, kpi_id, period, counted, access.teams)
+        record(request, Action.VIEW, f"children behind {kpi_id} for {period}", rows=rows)
+        children = {"title": title, "rows": rows, "table": table, "counted": counted}
+    comparison = _comparison(kpi_id, snap.meta.get("la"), tuple(snap.settings.statistical_neighbours), snap.as_of)
     return _page(request, "indicator.html", {**info, "period": period, "children": children,
                                              "comparison": comparison,
+                                             "series_table": _series_table(snap.path, snap.as_of, kpi_id, public, targets),
                                              **indicator_edits.context(request, info)})
+
+
+@lru_cache(maxsize=256)
+def _comparison(kpi_id: str, la, neighbours: tuple[str, ...], as_of: date) -> pl.DataFrame:
+    from carewatch.kpis import REGISTRY
+
+    return published_comparison(REGISTRY[kpi_id], la, neighbours, as_of)
+
+
+@lru_cache(maxsize=64)
+def _series_table(path, as_of: date, kpi_id: str, public: bool, targets) -> Markup:
+    """The indicator's figures by month (data.indicator's, with the same key): rendered once."""
+    series = data.indicator(path, as_of, kpi_id, public, targets)["series"]
+    return frame_table(series.select("period_end", "numerator", "denominator", "value", "target", "rag",
+                                     "month_to_date").reverse(),
+                       "Figures by month, newest first (the month the extract date falls in is month to date)",
+                       id="series")
+
+
+@lru_cache(maxsize=64)
+def _children_table(path, as_of: date, kpi_id: str, period: date, counted: str | None,
+                    teams) -> tuple[str, int, Markup]:
+    """What the rows behind a figure are, how many a user's teams have (for the audit record) and
+    their table (the first 200), the same for every user with the same teams: rendered once."""
+    from carewatch.kpis import REGISTRY
+
+    title, rows = _scoped_rows_behind(path, as_of, kpi_id, period, counted, teams)
+    shown = rows.drop("id", "period_end", "basis")
+    if REGISTRY[kpi_id].basis == "children":
+        shown = shown.rename({"key": "child"})  # the key is the child: link it
+    caption = title + (" (the first 200: download the CSV for all)" if rows.height > 200 else "")
+    return title, rows.height, frame_table(shown, caption, id="children-table", child_links=True, limit=200)
 
 
 @require_GET
@@ -208,12 +240,22 @@ def _counted(request) -> str | None:
 
 
 def _rows_behind(request, kpi_id: str, period: date, counted: str | None) -> tuple[str, pl.DataFrame]:
-    """The rows behind a figure (``carewatch kpis --children``'s), narrowed to a manager's teams."""
     snap = request.snapshot
-    title, rows = data.children_behind(snap.path, kpi_id, period, counted)
+    return _scoped_rows_behind(snap.path, snap.as_of, kpi_id, period, counted, access_of(request.user).teams)
+
+
+@lru_cache(maxsize=64)
+def _scoped_rows_behind(path, as_of: date, kpi_id: str, period: date, counted: str | None,
+                        teams) -> tuple[str, pl.DataFrame]:
+    """The rows behind a figure (``carewatch kpis --children``'s), narrowed to a manager's teams."""
+    title, rows = data.children_behind(path, kpi_id, period, counted)
     column = data.scope_column(kpi_id, rows)
-    if column is not None:
-        rows = data.in_scope(snap.con, snap.as_of, access_of(request.user).teams, rows, column)
+    if column is not None and teams is not None:
+        con = data.cursor(path)
+        try:
+            rows = data.in_scope(con, as_of, teams, rows, column)
+        finally:
+            con.close()
     return title, rows
 
 
@@ -271,12 +313,16 @@ def _engine_filters(filters: dict) -> dict:
 
 
 def _due_rows(request, filters: dict) -> pl.DataFrame:
+    snap = request.snapshot
+    return _scoped_due_rows(snap.path, snap.as_of, data.Keyed(snap.settings), access_of(request.user).teams,
+                            tuple(filters.items()))
+
+
+def _scoped_due_rows(path, as_of: date, settings: data.Keyed, teams, filters: tuple) -> pl.DataFrame:
     """The due list for the filters, narrowed to a manager's teams. A child with no allocation on
     the as-of date belongs to no team, so a manager sees only the number of such children (on the
     page and in the digest), and analysts and admins their rows (docs/web.md)."""
-    snap = request.snapshot
-    rows = data.due_rows(snap.path, snap.as_of, snap.settings, **_engine_filters(filters))
-    teams = access_of(request.user).teams
+    rows = data.due_rows(path, as_of, settings.settings, **_engine_filters(dict(filters)))
     return rows if teams is None else rows.filter(pl.col("team").is_in(list(teams)))
 
 
@@ -297,29 +343,40 @@ def _counts_table(rows: pl.DataFrame) -> dict:
 @needs_snapshot
 @child_level("due list")
 def due_list(request):
+    snap = request.snapshot
+    filters = _due_filters(request)
+    try:
+        wanted = int(request.GET.get("page", 1))
+    except ValueError:
+        wanted = 1
+    total, body = _due_body(snap.path, snap.as_of, data.Keyed(snap.settings), access_of(request.user).teams,
+                            tuple(filters.items()), wanted)
+    record(request, Action.VIEW, "due list" + _filters_text(filters), rows=total, child=filters["child"] or "")
+    return _page(request, "due.html", {"body": body})
+
+
+@lru_cache(maxsize=128)
+def _due_body(path, as_of: date, settings: data.Keyed, teams, filters: tuple, wanted: int) -> tuple[int, Markup]:
+    """The rows the due list holds for a user's teams and filters (for the audit record) and the
+    page asked for, the same for every user with the same teams on a snapshot and date: rendered once."""
     from carewatch.codelists import words_expr
     from carewatch.duties import DUTIES
 
-    snap = request.snapshot
-    filters = _due_filters(request)
-    rows = _due_rows(request, filters)
-    record(request, Action.VIEW, "due list" + _filters_text(filters), rows=rows.height, child=filters["child"] or "")
+    rows = _scoped_due_rows(path, as_of, settings, teams, filters)
+    filters = dict(filters)
     pages = max(1, -(-rows.height // PAGE_SIZE))
-    try:
-        page = min(max(1, int(request.GET.get("page", 1))), pages)
-    except ValueError:
-        page = 1
-    access = access_of(request.user)
-    team_choices = [t for t in data.due_teams(snap.path) if access.teams is None or t in access.teams]
-    teams, unallocated = data.due_summary(snap.path, snap.as_of, snap.settings)
+    page = min(max(1, wanted), pages)
+    team_choices = [t for t in data.due_teams(path) if teams is None or t in teams]
+    team_summary, unallocated = data.due_summary(path, as_of, settings.settings)
     shown = rows.slice((page - 1) * PAGE_SIZE, PAGE_SIZE).with_columns(words_expr("place").alias("placement"))
-    return _page(request, "due.html", {
+    return rows.height, Markup(render_to_string("_due_body.html", {
+        "as_of": as_of, "due_horizon_days": settings.settings.due_horizon_days,
         "filters": filters, "query": {k: filters[k] for k in DUE_PARAMS}, "rows": shown, "total": rows.height,
         "page": page, "pages": pages, "counts": _counts_table(rows), "duties": {d.id: d.title for d in DUTIES.values()},
         "statuses": [(s, s.replace("_", " ")) for s in DUE_LIST_FILTERS], "teams": [(t, t) for t in team_choices],
-        "team_summary": teams.filter(pl.col("team").is_in(team_choices)), "unallocated": unallocated,
-        "sees_unallocated": access.teams is None,
-    })
+        "team_summary": team_summary.filter(pl.col("team").is_in(team_choices)), "unallocated": unallocated,
+        "sees_unallocated": teams is None,
+    }))
 
 
 @require_GET
@@ -343,19 +400,29 @@ def drift(request):
     from carewatch.drift import BY_ID
 
     snap = request.snapshot
-    rows = data.drift_rows(snap.path, snap.as_of, snap.settings)
-    teams = access_of(request.user).teams
-    if teams is not None:
-        rows = rows.filter(pl.col("team").is_in(list(teams)))
     reason = request.GET.get("reason") or None
     if reason is not None and reason not in BY_ID:
         raise Http404("no such drift reason")
+    rows, body = _drift_body(snap.path, snap.as_of, data.Keyed(snap.settings), access_of(request.user).teams, reason)
+    record(request, Action.VIEW, "drift list" + _filters_text({"reason": reason}), rows=rows)
+    return _page(request, "drift.html", {"body": body})
+
+
+@lru_cache(maxsize=32)
+def _drift_body(path, as_of, settings: data.Keyed, teams, reason) -> tuple[int, Markup]:
+    """The drift list's rows shown (for the audit record) and its tables, the same for every user
+    with the same teams on a snapshot and date: rendered once."""
+    from carewatch.drift import BY_ID
+
+    rows = data.drift_rows(path, as_of, settings.settings)
+    if teams is not None:
+        rows = rows.filter(pl.col("team").is_in(list(teams)))
     shown = rows if reason is None else rows.filter(pl.col("reason") == reason)
-    record(request, Action.VIEW, "drift list" + _filters_text({"reason": reason}), rows=shown.height)
     groups = [(BY_ID[r], group) for (r,), group in shown.group_by(["reason"], maintain_order=True)]
     counts = {r: n for r, n in rows.group_by("reason").len().iter_rows()}
-    return _page(request, "drift.html", {"groups": groups, "reasons": list(BY_ID.values()), "counts": counts,
-                                         "reason": reason, "total": shown.height})
+    return shown.height, Markup(render_to_string("_drift_tables.html", {
+        "groups": groups, "reasons": list(BY_ID.values()), "counts": counts, "reason": reason, "total": shown.height,
+        "as_of": as_of}))
 
 
 @require_GET
@@ -380,15 +447,13 @@ def health(request):
 def child(request, child):
     snap = request.snapshot
     # an unknown id is answered 404 before the scope check: "not yours" would be untrue (audited)
-    if not data.child_exists(snap.con, child):
+    if not data.child_exists(snap.path, snap.as_of, child):
         record(request, Action.VIEW, "child page (no such child)", child=child, rows=0)
         raise Http404("no such child in this snapshot")
     teams = access_of(request.user).teams
     if teams is not None and child not in data.children_of_teams(snap.con, snap.as_of, teams)["child"].to_list():
         refuse(request, "child page (not in the manager's teams)", child=child)
-    found = data.child_record(snap.con, snap.path, child, snap.as_of, snap.settings)
-    found["drift"] = data.drift_rows(snap.path, snap.as_of, snap.settings).filter(
-        pl.col("child") == child).select("reason", "since", "days", "detail")
+    found = data.child_record(snap.path, child, snap.as_of, snap.settings)
     from carewatch.web.panels.services import child_history
 
     found["panel_history"] = child_history(child)
