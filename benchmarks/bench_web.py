@@ -13,10 +13,10 @@ every client request each page --rounds times, and prints a Markdown table for d
 
 With --import EXTRACTS the clients instead request the pages without pause while
 `carewatch import EXTRACTS` runs into DIR, and for --after seconds after it publishes (each
-worker warms its caches for the new snapshot, one at a time, and then switches:
-carewatch.web.warm). The table is then of the requests made while the import ran; below it, the
-worst request in the --after seconds after the publish, and when every client was last served the
-old snapshot.
+worker loads its caches for the new snapshot from the page cache the import wrote, or computes
+them one at a time, and then switches: carewatch.web.warm). The table is then of the requests made
+while the import ran; below it, the worst request in the --after seconds after the publish, when the
+new snapshot was first served and when the old one was last served (with 2 workers: when each switched).
 
 Each client is one keep-alive connection (http.client); the script prints its own CPU a request
 beside the server's, since both share the machine's CPUs.
@@ -255,10 +255,14 @@ def main() -> None:
         after = [r for r in requests if r[1] + r[2] / 1000 >= published_at]
         worst = max(after, key=lambda r: r[2])
         old = [r[1] for r in after if r[0] == "overview" and r[3] == before]
+        new = [r[1] + r[2] / 1000 for r in after if r[0] == "overview" and r[3] not in (before, None)]
         last_old = f"{max(old) - published_at:.1f} s" if old else "never"
+        first_new = f"{min(new) - published_at:.1f} s" if new else "never"
+        # each worker switches once: with 2 workers, the first new answer and the last old one
+        # are when the first and the second switched
         print(f"\nAfter the publish ({args.after:.0f} s, {len(after)} requests): worst {worst[2]:.0f} ms "
               f"({worst[0]}, {worst[1] - published_at:+.1f} s), p95 {percentile([r[2] for r in after], 0.95):.0f} ms; "
-              f"the old snapshot last served {last_old} after the publish.")
+              f"the new snapshot first served {first_new} and the old one last served {last_old} after the publish.")
         print(f"\nThe import: {import_cpu:.1f} s of CPU.")
     print(f"The server: {server_cpu:.1f} s of CPU (user + system, its workers' warms included) for "
           f"{answered[0]} page requests: {server_cpu / answered[0] * 1000:.1f} ms a request.")

@@ -6,6 +6,9 @@ reported through a callback so the CLI can show bars without this module printin
 from __future__ import annotations
 
 import getpass
+import logging
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -21,6 +24,7 @@ from carewatch.sources import read_inputs
 from carewatch.sources.common import Limits
 from carewatch.progress import Progress, silent
 
+log = logging.getLogger("carewatch.import")
 
 
 @dataclass
@@ -168,11 +172,31 @@ def _run_import(home: Home, paths: list[Path], *, la, extract_date, strict, prog
         if _fail_before_publish:
             raise RuntimeError("injected failure before publish")
         progress("publishing")
-        builder.publish(entry)
+        builder.publish(entry, before_current=lambda: _fill_page_cache(home, snapshot_id, progress))
     except BaseException:
         builder.abandon()
         raise
     return ImportResult(checked, snapshot_id)
+
+
+def _fill_page_cache(home: Home, snapshot_id: str, progress: Progress) -> None:
+    """The dashboard's results for the new snapshot (carewatch.web.page_cache), computed once here
+    rather than by every server worker after the publish; none for a home no dashboard uses (no app
+    DB). In a process of its own (Django and the pages' caches stay out of the import's; it inherits
+    the import's niceness). A failure costs only that: the workers compute them as before."""
+    from carewatch.web.indicators.home import has_app_db
+
+    if not has_app_db(home.root):
+        return
+    progress("filling the dashboard's page cache")
+    code = "import sys; from pathlib import Path; from carewatch.web.warm import prepare; prepare(Path(sys.argv[1]), sys.argv[2])"
+    try:
+        done = subprocess.run([sys.executable, "-c", code, str(home.root), snapshot_id], capture_output=True, text=True)
+        if done.returncode:
+            log.warning("filling the page cache of snapshot %s failed (exit %d): the dashboard's workers will "
+                        "compute it", snapshot_id, done.returncode)
+    except OSError:
+        log.warning("could not start filling the page cache of snapshot %s", snapshot_id, exc_info=True)
 
 
 def _derive(builder: SnapshotBuilder, settings, extract_date: date, progress: Progress,

@@ -21,6 +21,7 @@ from carewatch.calendar import add_months, month_end
 from carewatch.importer import ImportResult, run_import
 from carewatch.progress import Progress, silent
 from carewatch.snapshot import Home, open_snapshot, read_meta, register
+from carewatch.web import page_cache
 
 STATE_FILE = "refresh.json"
 
@@ -136,6 +137,7 @@ def refresh(home: Home, drop: Path, *, today: date | None = None, progress: Prog
     for snapshot_id in snapshots_to_prune(register(home), settings.retention_keep_last,
                                           settings.retention_monthly_months, today):
         home.path_of(snapshot_id).unlink(missing_ok=True)
+        page_cache.remove(home, snapshot_id)
         outcome.pruned.append(snapshot_id)
     outcome.report_month = _write_month_report(home, progress)
     return outcome

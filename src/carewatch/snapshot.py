@@ -8,6 +8,7 @@ Layout of the home directory::
     HOME/current                 the id of the published snapshot (replaced with os.replace)
     HOME/register.json           each snapshot's figures, SHA-256 and size, recorded at publish
     HOME/import.lock             held (flock) by the one import running; says since when
+    HOME/page-cache/<id>/<key>/  the dashboard's results for a snapshot (carewatch.web.page_cache)
 
 A snapshot is built completely in ``building/``, closed, moved into ``snapshots/`` (a rename on
 the same file system, atomic) and only then named in ``current`` (another atomic rename). An
@@ -23,6 +24,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.resources import files
@@ -132,9 +134,10 @@ class SnapshotBuilder:
         """The figures the register keeps and the completeness gate compares (see ``summarise``)."""
         return summarise(self.con)
 
-    def publish(self, entry: dict | None = None) -> Path:
+    def publish(self, entry: dict | None = None, before_current: Callable[[], None] | None = None) -> Path:
         """Close the file, record it in the register (with ``entry``'s extra fields), then move it
-        into ``snapshots/`` and name it in ``current``."""
+        into ``snapshots/``, run ``before_current`` (the import fills the dashboard's page cache
+        there: the file is readable, not yet published) and name it in ``current``."""
         record = {"id": self.snapshot_id, **summarise(self.con), **(entry or {})}
         self.con.execute("CHECKPOINT")
         self.con.close()
@@ -146,6 +149,8 @@ class SnapshotBuilder:
         _write_register(self.home, [*_read_register(self.home), record])
         os.replace(self.path, final)
         _fsync_dir(self.home.snapshots)
+        if before_current is not None:
+            before_current()
         tmp = self.home.root / f"current.{os.getpid()}.tmp"
         _write_private(tmp, self.snapshot_id + "\n")
         os.replace(tmp, self.home.current_file)

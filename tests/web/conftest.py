@@ -148,6 +148,18 @@ def home(tmp_path, settings) -> Home:
     return Home(root)
 
 
+def migrate_app_db(root: Path) -> None:
+    """Create the app DB of the home at ``root`` in a process of its own, as `carewatch serve` does
+    before its workers start (this process's Django uses the test database)."""
+    import subprocess
+    import sys
+
+    code = ("import django; django.setup(); from django.core.management import call_command; "
+            "call_command('migrate', verbosity=0)")
+    subprocess.run([sys.executable, "-c", code], check=True,
+                   env={**os.environ, "CAREWATCH_HOME": str(root), "DJANGO_SETTINGS_MODULE": "carewatch.web.settings"})
+
+
 @functools.cache
 def _password_hash() -> str:
     return hashers.make_password(PASSWORD)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 
 import duckdb
@@ -29,6 +29,37 @@ _databases: dict[str, duckdb.DuckDBPyConnection] = {}
 
 def home() -> Home:
     return Home(Path(django_settings.HOME))
+
+
+def seedable(maxsize: int):
+    """``functools.lru_cache`` whose entries may also be handed in: ``fn.seed(value, *args,
+    **kwargs)`` caches ``value`` as ``fn(*args, **kwargs)``'s result without computing it. The
+    warm after a publish loads a snapshot's results from the page cache on disk this way
+    (carewatch.web.page_cache), and ``fill_rows_behind`` hands over rows it computed together."""
+    def decorate(fn):
+        given: dict = {}
+
+        @lru_cache(maxsize=maxsize)
+        @wraps(fn)
+        def cached(*args, **kwargs):
+            with _lock:
+                value = given.pop((args, tuple(kwargs.items())), _MISSING)
+            return fn(*args, **kwargs) if value is _MISSING else value
+
+        def seed(value, *args, **kwargs) -> None:
+            key = (args, tuple(kwargs.items()))
+            with _lock:
+                given[key] = value
+            cached(*args, **kwargs)
+            with _lock:  # still there when the result was cached already
+                given.pop(key, None)
+
+        cached.seed = seed
+        return cached
+    return decorate
+
+
+_MISSING = object()
 
 
 def _database(path: Path) -> duckdb.DuckDBPyConnection:
@@ -208,7 +239,7 @@ def overview(path: Path, as_of: date, public: bool = False, targets=None) -> lis
     return [{"area": area, "indicators": rows} for area, rows in areas.items() if rows]
 
 
-@lru_cache(maxsize=64)
+@seedable(maxsize=256)  # every indicator (72), council and public, and a few as-of dates
 def indicator(path: Path, as_of: date, kpi_id: str, public: bool = False, targets=None) -> dict:
     """One indicator's whole series to the as-of date, its latest row and its trend chart;
     ``public``: as the public report shows it (small numbers as ``c``, not drawn); ``targets``
@@ -243,7 +274,7 @@ def indicator(path: Path, as_of: date, kpi_id: str, public: bool = False, target
             "target": target, "england": england, "chart": chart}
 
 
-@lru_cache(maxsize=16)
+@seedable(maxsize=16)
 def team_figures(path: Path, as_of: date, extract_date: date) -> tuple[date | None, pl.DataFrame]:
     """Each timeliness indicator's council figure (kpi_values) at the latest month-end on or before
     ``as_of``, beside every team's numerator and denominator for the same month (the engine's
@@ -304,15 +335,9 @@ def children_behind(path: Path, kpi_id: str, period_end: date, counted: str | No
     return f"{ROWS_CALLED[kpi.basis]} behind the figure for {period_end:%-d %B %Y}, every one {what}", rows
 
 
-@lru_cache(maxsize=256)
+@seedable(maxsize=256)
 def _rows_behind(path: Path, kpi_id: str, period_end: date) -> pl.DataFrame:
-    with _lock:
-        ready = _rows_ready.pop((path, kpi_id, period_end), None)
-    return ready if ready is not None else _rows_of(path, [kpi_id], period_end)[kpi_id]
-
-
-#: rows computed together by ``fill_rows_behind``, until ``_rows_behind`` caches them
-_rows_ready: dict[tuple[Path, str, date], pl.DataFrame] = {}
+    return _rows_of(path, [kpi_id], period_end)[kpi_id]
 
 
 def _rows_of(path: Path, ids: list[str], period_end: date) -> dict[str, pl.DataFrame]:
@@ -335,13 +360,8 @@ def fill_rows_behind(path: Path, wanted: dict[str, date]) -> None:
     for kpi_id, period_end in wanted.items():
         by_date.setdefault(period_end, []).append(kpi_id)
     for period_end, ids in by_date.items():
-        computed = _rows_of(path, ids, period_end)
-        with _lock:
-            _rows_ready.update({(path, kpi_id, period_end): rows for kpi_id, rows in computed.items()})
-        for kpi_id in ids:
-            _rows_behind(path, kpi_id, period_end)
-            with _lock:  # not taken when the rows were cached already
-                _rows_ready.pop((path, kpi_id, period_end), None)
+        for kpi_id, rows in _rows_of(path, ids, period_end).items():
+            _rows_behind.seed(rows, path, kpi_id, period_end)
 
 
 def scope_column(kpi_id: str, rows: pl.DataFrame) -> str | None:
@@ -359,7 +379,7 @@ def due_rows(path: Path, as_of: date, settings, **filters) -> pl.DataFrame:
     return _due_rows(path, as_of, Keyed(settings), **filters)
 
 
-@lru_cache(maxsize=256)
+@seedable(maxsize=256)
 def _due_rows(path: Path, as_of: date, settings: Keyed, **filters) -> pl.DataFrame:
     from carewatch.duties import due_list
 
@@ -375,7 +395,7 @@ def drift_rows(path: Path, as_of: date, settings) -> pl.DataFrame:
     return _drift_rows(path, as_of, Keyed(settings))
 
 
-@lru_cache(maxsize=16)
+@seedable(maxsize=16)
 def _drift_rows(path: Path, as_of: date, settings: Keyed) -> pl.DataFrame:
     from carewatch.drift import drift_list
 
@@ -395,7 +415,7 @@ def due_summary(path: Path, as_of: date, settings) -> tuple[pl.DataFrame, int]:
     return _due_summary(path, as_of, Keyed(settings))
 
 
-@lru_cache(maxsize=16)
+@seedable(maxsize=16)
 def _due_summary(path: Path, as_of: date, settings: Keyed) -> tuple[pl.DataFrame, int]:
     """Per team (the owner on the as-of date): overdue, due today, due this week; and the number of
     children with an open duty and no allocation on the as-of date. All from the engine's due list
@@ -425,7 +445,7 @@ def health_assessments(path: Path, as_of: date, settings) -> pl.DataFrame:
     return _health_assessments(path, as_of, Keyed(settings))
 
 
-@lru_cache(maxsize=16)
+@seedable(maxsize=16)
 def _health_assessments(path: Path, as_of: date, settings: Keyed) -> pl.DataFrame:
     """The IHA pipeline and the RHAs coming up (seed report ¶2.7-2.9), from the engine's duties:
     - every child whose period of care began in the last HEALTH_WINDOW_DAYS days: the request to

@@ -7,7 +7,7 @@ download of it is audited; a refused attempt is audited too and answered 403.
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache, wraps
+from functools import wraps
 
 import polars as pl
 from django.conf import settings
@@ -95,7 +95,7 @@ def _filters_text(filters: dict) -> str:
 
 # --- aggregate pages: every role -----------------------------------------------------------------
 
-@lru_cache(maxsize=16)
+@data.seedable(maxsize=16)
 def _overview_areas(path, as_of, public: bool, targets) -> str:
     """The overview's tables, the same for every user of a snapshot on a date (and version) with
     the same targets in force: rendered once."""
