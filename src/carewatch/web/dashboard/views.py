@@ -7,7 +7,7 @@ download of it is audited; a refused attempt is audited too and answered 403.
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
+from functools import lru_cache, wraps
 
 import polars as pl
 from django.conf import settings
