@@ -16,10 +16,13 @@ def test_the_suite_runs_on_the_database_it_was_given():
 
 
 def test_database_url():
-    assert database_from_url("postgresql://cw:p%40ss@db.example:5433/carewatch") | {"CONN_MAX_AGE": 0} == {
+    assert database_from_url("postgresql://cw:p%40ss@db.example:5433/carewatch") == {
         "ENGINE": "django.db.backends.postgresql", "NAME": "carewatch", "USER": "cw", "PASSWORD": "p@ss",
-        "HOST": "db.example", "PORT": "5433", "CONN_MAX_AGE": 0}
-    assert database_from_url(None)["ENGINE"] == "django.db.backends.sqlite3"
+        "HOST": "db.example", "PORT": "5433", "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
+    sqlite = database_from_url(None)
+    # both keep a connection per server thread for a minute rather than one per request
+    assert sqlite["ENGINE"] == "django.db.backends.sqlite3"
+    assert (sqlite["CONN_MAX_AGE"], sqlite["CONN_HEALTH_CHECKS"]) == (60, True)
 
 
 def test_child_identifiers_are_redacted_from_log_lines():

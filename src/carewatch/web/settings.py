@@ -44,9 +44,12 @@ def database_from_url(url: str | None) -> dict:
     """A Django DATABASES entry: PostgreSQL from a URL, else the SQLite file in the home."""
     if not url:
         # WAL: readers never wait for the audit log's writes; NORMAL: no fsync per audited view
+        # a connection kept per server thread (CONN_MAX_AGE): opening one, with its pragmas, was
+        # about a fifth of a page's server CPU (issue 13); checked before reuse after an error
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(HOME / "carewatch.sqlite3"),
                 "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                            "transaction_mode": "IMMEDIATE", "timeout": 20}}
+                            "transaction_mode": "IMMEDIATE", "timeout": 20},
+                "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
     parts = urlsplit(url)
     if parts.scheme not in ("postgres", "postgresql"):
         raise ValueError(f"CAREWATCH_DATABASE_URL must be postgresql://…, not {parts.scheme}://")
@@ -57,7 +60,7 @@ def database_from_url(url: str | None) -> dict:
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
-        "CONN_MAX_AGE": 60,
+        "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True,
     }
 
 
