@@ -587,7 +587,8 @@ def child_record(path: Path, child: str, as_of: date, settings) -> dict | None:
     tables = child_tables(path, as_of)
     if not child_exists(path, as_of, child):
         return None
-    duties = _child_rows(path, as_of, Keyed(settings)).of("duties", child)
+    rows = _child_rows(path, as_of, Keyed(settings))
+    duties = rows.of("duties", child)
     spells = tables.of("spells", child)
     timeline = ""
     if spells.height or duties.height:
@@ -599,7 +600,7 @@ def child_record(path: Path, child: str, as_of: date, settings) -> dict | None:
                                        "uasc": show("uasc", "Y" if row["uasc"] else "N")},
             "periods": tables.of("periods", child), "placements": tables.of("placements", child),
             "legal": tables.of("legal", child), "duties": duties, "timeline": timeline,
-            "drift": _child_rows(path, as_of, Keyed(settings)).of("drift", child)}
+            "drift": rows.of("drift", child)}
 
 
 @lru_cache(maxsize=4)
