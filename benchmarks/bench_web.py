@@ -152,6 +152,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--kpi", default="visits_on_time")
     parser.add_argument("--workers", type=int, default=0, help="server processes [default: CPUs]")
+    parser.add_argument("--threads", type=int, default=4, help="threads a server process")
     parser.add_argument("--import", dest="extracts", type=Path, help="import these extracts into --home during the run")
     parser.add_argument("--after", type=float, default=60, help="seconds to go on after the import publishes")
     args = parser.parse_args()
@@ -164,7 +165,7 @@ def main() -> None:
     answered = [0]  # the page requests of every client, timed or not
     env = {**os.environ, "CAREWATCH_HOME": str(args.home), "CAREWATCH_SECURE_COOKIES": "0"}
     server = subprocess.Popen([sys.executable, "-c", "import typer; from carewatch.web.cli import serve; typer.run(serve)",
-                               "--port", str(port), "--workers", str(args.workers)], env=env,
+                               "--port", str(port), "--workers", str(args.workers), "--threads", str(args.threads)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     pages = {"overview": "/", "indicator": f"/indicators/{args.kpi}/", "due list": "/due/", "drift list": "/drift/",
              "child": "/children/{child}/"}

@@ -1,6 +1,7 @@
 """`carewatch user add` and `carewatch serve`, registered on a Typer app the way cli.py will."""
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import signal
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -108,6 +110,13 @@ def test_serve_answers_and_keeps_child_identifiers_out_of_its_log(home):
         # signing in is asked for, without naming the child's page as where to go next
         assert redirect.value.code == 302
         assert redirect.value.headers["Location"] == "/accounts/login/?next=/"
+        # each answer closes its connection: the next request goes to whichever worker is free
+        # rather than the one that accepted this connection
+        connection = http.client.HTTPConnection(urllib.parse.urlsplit(base).netloc, timeout=10)
+        connection.request("GET", "/accounts/login/", headers={"Connection": "keep-alive"})
+        answer = connection.getresponse()
+        assert answer.status == 200 and answer.getheader("Connection") == "close" and answer.will_close
+        connection.close()
         time.sleep(0.5)  # the server logs a request after answering it
     finally:
         log = _stop(server)
@@ -177,3 +186,70 @@ def test_production_settings_pass_djangos_deploy_check(home):
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+class _Browser:
+    """Cookies by hand (the server's are Secure; this is plain HTTP on loopback), every request on
+    a new connection as the server closes each."""
+
+    def __init__(self, base: str):
+        self.base, self.cookies = base, {}
+
+    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
+        connection = http.client.HTTPConnection(urllib.parse.urlsplit(self.base).netloc, timeout=30)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Referer": self.base + path}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode({**form, "csrfmiddlewaretoken": self.cookies["csrftoken"]})
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body, headers)
+        answer = connection.getresponse()
+        for cookie in answer.headers.get_all("Set-Cookie") or []:
+            name, _, rest = cookie.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        page = answer.read().decode()
+        connection.close()
+        return answer.status, answer.getheader("Location") or "", page
+
+
+def test_a_sign_out_holds_in_every_worker(home):
+    # sessions are read from a file cache shared by the workers (settings.SESSION_ENGINE): a sign-out
+    # answered by one worker must sign the browser out of the other, which has the session cached.
+    # Which worker answers is chosen by stopping the other (SIGSTOP: it accepts nothing meanwhile).
+    env = {**{k: v for k, v in os.environ.items() if k not in ("CAREWATCH_DATABASE_URL", "DJANGO_SETTINGS_MODULE")},
+           "CAREWATCH_HOME": str(home.root)}
+    subprocess.run([sys.executable, "-c", "import typer; from carewatch.web.cli import user_add; typer.run(user_add)",
+                    "ana", "--role", "analyst", "--home", str(home.root)], input="a long enough passphrase\n",
+                   text=True, env=env, check=True)
+    server, base = _start_server(home, "--workers", "2")
+    first = second = None
+
+    def only(worker: int) -> None:
+        os.kill(worker, signal.SIGCONT)
+        os.kill(second if worker == first else first, signal.SIGSTOP)
+
+    try:
+        for _ in range(50):
+            if len(_workers(server.pid)) == 2:
+                break
+            time.sleep(0.2)
+        first, second = sorted(_workers(server.pid))
+        browser = _Browser(base)
+        only(first)
+        browser.request("GET", "/accounts/login/")
+        status, _, _ = browser.request("POST", "/accounts/login/", {"username": "ana", "password": "a long enough passphrase"})
+        assert status == 302 and "sessionid" in browser.cookies
+        signed_in = dict(browser.cookies)
+        assert browser.request("GET", "/snapshots/")[0] == 200  # the first worker has the session now
+        only(second)
+        assert browser.request("GET", "/snapshots/")[0] == 200
+        assert browser.request("POST", "/accounts/logout/", {})[0] == 302
+        only(first)
+        browser.cookies = signed_in  # the old session cookie, as a stale or stolen copy would send it
+        status, location, _ = browser.request("GET", "/snapshots/")
+        assert status == 302 and location.startswith("/accounts/login/")
+    finally:
+        for worker in (first, second):
+            if worker is not None:
+                os.kill(worker, signal.SIGCONT)
+        _stop(server)

@@ -581,13 +581,21 @@ def child_exists(path: Path, as_of: date, child: str) -> bool:
 def child_record(path: Path, child: str, as_of: date, settings) -> dict | None:
     """One child's timeline: header, periods of care, placements, legal statuses, duties and drift
     reasons, with the 903's codes in words (carewatch.codelists) and the code beside them."""
+    return _child_record(path, child, as_of, Keyed(settings))
+
+
+@lru_cache(maxsize=256)
+def _child_record(path: Path, child: str, as_of: date, settings: Keyed) -> dict | None:
+    """child_record's, kept for the children opened lately: a child's page is opened again and
+    again (a manager's morning, a panel), and slicing the tables and drawing the timeline is most
+    of its CPU."""
     from carewatch.charts import timeline_svg
     from carewatch.codelists import show
 
     tables = child_tables(path, as_of)
     if not child_exists(path, as_of, child):
         return None
-    rows = _child_rows(path, as_of, Keyed(settings))
+    rows = _child_rows(path, as_of, settings)
     duties = rows.of("duties", child)
     spells = tables.of("spells", child)
     timeline = ""

@@ -8,7 +8,7 @@ from urllib.parse import quote, urlencode
 from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from carewatch.reports.suppression import SUPPRESSED, shown_count
 
@@ -85,13 +85,21 @@ def long_date(value) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+@lru_cache(maxsize=512)
+def month_options(months: tuple, selected) -> Markup:
+    """A month select's options, ``selected`` chosen: the same for every view of a page, so
+    rendered once (an indicator page lists up to 120 months, twice)."""
+    return Markup("".join(f'<option value="{m}"{" selected" if m == selected else ""}>{escape(long_date(m))}</option>'
+                          for m in months))
+
+
 def environment(**options) -> Environment:
     loader = options.pop("loader", None)
     env = Environment(**options)
     env.loader = ChoiceLoader([loader, PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})])
     from carewatch.web.tables import due_table, frame_table, health_table
 
-    env.globals.update(url=url, static=static, child_url=child_url, navigation=navigation, frame_table=frame_table, due_table=due_table,
+    env.globals.update(url=url, static=static, month_options=month_options, child_url=child_url, navigation=navigation, frame_table=frame_table, due_table=due_table,
                        health_table=health_table)
     env.filters.update(number=number, signed=signed, long_date=long_date, count_for=count_for)
     return env

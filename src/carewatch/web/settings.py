@@ -122,7 +122,7 @@ LOCAL_PASSWORDS = os.environ.get("CAREWATCH_LOCAL_PASSWORDS", "1") != "0"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "carewatch.web.accounts.sso.CouncilOIDCBackend",
-    *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_PASSWORDS else []),
+    *(["carewatch.web.accounts.backends.PasswordBackend"] if LOCAL_PASSWORDS else []),
 ]
 
 ROOT_URLCONF = "carewatch.web.urls"
@@ -183,6 +183,18 @@ CSRF_COOKIE_SECURE = _SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 60 * 60
+# Sessions are read from a file cache in the home before the app DB: every page reads the session,
+# and the query was about a seventh of a page's server CPU (issue 13). The cache is shared by the
+# server's processes, so a sign-out (which deletes the entry) holds in every one; a missing
+# or culled entry is read from the app DB, which stays the record.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "sessions": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                 "LOCATION": str(HOME / "session-cache"), "TIMEOUT": SESSION_COOKIE_AGE,
+                 "OPTIONS": {"MAX_ENTRIES": 10_000}},
+}
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

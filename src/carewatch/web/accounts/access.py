@@ -34,7 +34,10 @@ def access_of(user) -> Access:
 def _access_of(user) -> Access:
     if user.is_superuser:
         return Access(Role.ADMIN, None)
-    profile = Profile.objects.filter(user=user).first()
+    try:
+        profile = user.profile  # read with the user (carewatch.web.accounts.backends)
+    except Profile.DoesNotExist:
+        profile = None
     role = profile.role if profile else Role.MEMBER
     if role == Role.MANAGER:
         return Access(role, tuple(profile.teams.order_by("name").values_list("name", flat=True)))

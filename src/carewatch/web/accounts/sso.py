@@ -27,6 +27,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from carewatch.web.accounts.backends import UserWithProfile
 from carewatch.web.accounts.models import Profile, Role, Team
 from carewatch.web.audit.models import Action, AuditEvent
 
@@ -93,7 +94,7 @@ def _audit_refusal(username: str, why: str) -> None:
                               allowed=False)
 
 
-class CouncilOIDCBackend(OIDCAuthenticationBackend):
+class CouncilOIDCBackend(UserWithProfile, OIDCAuthenticationBackend):
     """Signs in a council account; never acts on a password sign-in or when SSO is off."""
 
     def __init__(self, *args, **kwargs):

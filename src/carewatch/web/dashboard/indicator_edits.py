@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -34,26 +35,34 @@ def _kpi(kpi_id: str):
     return REGISTRY[kpi_id]
 
 
-def _complete(series):
-    """The rows of complete months (the month to date is never rated nor commented on)."""
-    return series.filter(~series["month_to_date"]) if "month_to_date" in series.columns else series
+@lru_cache(maxsize=256)
+def months(path, as_of: date, kpi_id: str, public: bool, targets) -> tuple[tuple[date, ...], tuple[date, ...], dict | None]:
+    """The indicator's months newest first, its complete months newest first (the month to date
+    is never rated nor commented on) and the last complete month's row: data.indicator's series
+    (same key), worked out once rather than on every view of the page."""
+    from carewatch.web import data
+
+    series = data.indicator(path, as_of, kpi_id, public, targets)["series"]
+    complete = series.filter(~series["month_to_date"]) if "month_to_date" in series.columns else series
+    return (tuple(reversed(series["period_end"].to_list())), tuple(reversed(complete["period_end"].to_list())),
+            complete.row(-1, named=True) if complete.height else None)
 
 
-def context(request, info: dict) -> dict:
+def context(request, info: dict, months_of: tuple) -> dict:
+    """The target and commentary part of the indicator page; ``months_of``: ``months``' result."""
     from carewatch.kpis.targets import target_of
     from carewatch.web.indicators import store
     from carewatch.web.indicators.models import COMMENTARY_MAX_CHARS
 
     kpi, access = info["kpi"], access_of(request.user)
     notes = store.commentary(kpi.id)
-    complete = _complete(info["series"])
-    months = sorted(complete["period_end"].to_list(), reverse=True)  # newest first
+    _, months, rated = months_of
     wanted = request.GET.get("month")
     month = next((m for m in months if wanted and m.isoformat() == wanted), months[0] if months else None)
     error = request.GET.get("error")
     return {
         # the last complete month rated against the target in force (the month to date has no RAG)
-        "rated": complete.row(-1, named=True) if complete.height else None,
+        "rated": rated,
         "can_set_target": access.is_admin,
         "can_comment": access.role in COMMENTATORS,
         "target_default": target_of(kpi, request.snapshot.settings),

@@ -171,10 +171,11 @@ def indicator(request, kpi_id):
         record(request, Action.VIEW, f"children behind {kpi_id} for {period}", rows=rows)
         children = {"title": title, "rows": rows, "table": table, "counted": counted}
     comparison = _comparison(kpi_id, snap.meta.get("la"), tuple(snap.settings.statistical_neighbours), snap.as_of)
+    months = indicator_edits.months(snap.path, snap.as_of, kpi_id, public, targets)
     return _page(request, "indicator.html", {**info, "period": period, "children": children,
-                                             "comparison": comparison,
+                                             "comparison": comparison, "months": months[0],
                                              "series_table": _series_table(snap.path, snap.as_of, kpi_id, public, targets),
-                                             **indicator_edits.context(request, info)})
+                                             **indicator_edits.context(request, info, months)})
 
 
 @lru_cache(maxsize=256)
@@ -456,9 +457,8 @@ def child(request, child):
     found = data.child_record(snap.path, child, snap.as_of, snap.settings)
     from carewatch.web.panels.services import child_history
 
-    found["panel_history"] = child_history(child)
     record(request, Action.VIEW, "child page", child=child)
-    return _page(request, "child.html", found)
+    return _page(request, "child.html", {**found, "panel_history": child_history(child)})
 
 
 @require_GET

@@ -84,12 +84,18 @@ def record_change(meeting: Meeting, item: Item | None, user, role: str, what: st
                                  role=role, what=what[:300])
 
 
+HISTORY_SCHEMA = {"meeting": pl.Utf8, "why": pl.Utf8, "decision": pl.Utf8, "note": pl.Utf8, "come_back_by": pl.Date,
+                  "lead": pl.Utf8}
+NO_HISTORY = pl.DataFrame(schema=HISTORY_SCHEMA)
+
+
 def child_history(child: str) -> pl.DataFrame:
     """Every panel's consideration of a child and its decision, latest meeting first (the child page)."""
     items = Item.objects.filter(child=child).select_related("meeting").order_by("-meeting__date", "meeting__panel")
+    if not items:  # most children: no frame to build
+        return NO_HISTORY
     return pl.DataFrame(
         [{"meeting": str(i.meeting), "why": i.why, "decision": i.get_decision_display() or "not recorded",
           "note": i.note, "come_back_by": i.come_back_by, "lead": i.lead} for i in items],
-        schema={"meeting": pl.Utf8, "why": pl.Utf8, "decision": pl.Utf8, "note": pl.Utf8, "come_back_by": pl.Date,
-                "lead": pl.Utf8})
+        schema=HISTORY_SCHEMA)
 
