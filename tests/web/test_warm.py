@@ -141,3 +141,26 @@ def test_rows_filled_together_are_each_indicators_own(home):
         nonempty += rows.height > 0
     assert data._rows_behind.cache_info().misses == misses
     assert nonempty >= 5  # the tiny snapshot's visits, reviews, IHAs... are behind some figures
+
+
+def test_a_worker_started_after_the_publish_loads_the_page_cache(client_for, home, fresh_worker):
+    """A worker that has served nothing (just started, or replacing a dead one) serves the published
+    snapshot at once and loads its page cache beside the first requests, computing nothing: the
+    pages after that are answered from the loaded results."""
+    from carewatch.web import data
+
+    _publish(home, "latest")
+    migrate_app_db(home.root)  # another worker computes and writes the page cache, as after a publish
+    writer = subprocess.run([sys.executable, "-c", WORKER, str(home.root), "latest"], capture_output=True, text=True,
+                            env={**os.environ, "CAREWATCH_HOME": str(home.root)}, timeout=300)
+    assert writer.returncode == 0 and json.loads(writer.stdout)[0][6] == "computed"
+
+    analyst = client_for("analyst")
+    assert _served(analyst) == "latest"  # at once
+    warm.wait(home, "latest", timeout=120)
+    assert [(run[1], run[2], run[6]) for run in warm.RUNS] == [("latest", os.getpid(), "loaded")]
+    cached = (data.indicator, data._due_rows)
+    misses = [f.cache_info().misses for f in cached]
+    assert analyst.get("/indicators/visits_on_time/").status_code == 200
+    assert analyst.get("/due/").status_code == 200
+    assert [f.cache_info().misses for f in cached] == misses

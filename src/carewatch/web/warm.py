@@ -8,8 +8,9 @@ every worker used to rebuild them at once for its first requests: 52 overview re
 How: on each request the middleware asks ``published_for_request`` which snapshot to show as the
 published one.
 
-- The one named in HOME/current, once this process has warmed it (or when this process has served
-  nothing yet: a worker just started fills its caches from its first requests, as before).
+- The one named in HOME/current, once this process has warmed it, or at once when this process has
+  served nothing yet (a worker just started: a background thread loads the snapshot's page cache,
+  if there is one, while the first requests are answered).
 - Otherwise the snapshot this process served until now, while one background thread in this
   process fills the caches of the new snapshot's pages at its extract date, and then switches this
   process to it. It loads them from the snapshot's page cache on disk (carewatch.web.page_cache,
@@ -60,14 +61,36 @@ def published_for_request(home: Home) -> str | None:
         if current is None or serving == current:
             return current
         if serving is None or not home.path_of(serving).exists():
-            _serving[key] = current  # nothing served yet (or it was pruned): serve it at once
+            # nothing served yet (a worker just started, or one replacing a dead one) or it was
+            # pruned: serve it at once, its page cache loaded beside the first requests
+            _serving[key] = current
+            _start(key, current, _load_page_cache, home)
             return current
-        if (key, current) not in _threads:
-            thread = threading.Thread(target=_warm_then_switch, args=(home, current), daemon=True,
-                                      name=f"warm {current}")
-            _threads[(key, current)] = thread
-            thread.start()
+        _start(key, current, _warm_then_switch, home)
         return serving
+
+
+def _start(key: str, snapshot_id: str, work, home: Home) -> None:
+    """One background thread per snapshot and process (called holding _state)."""
+    if (key, snapshot_id) not in _threads:
+        thread = threading.Thread(target=work, args=(home, snapshot_id), daemon=True, name=f"warm {snapshot_id}")
+        _threads[(key, snapshot_id)] = thread
+        thread.start()
+
+
+def _load_page_cache(home: Home, snapshot_id: str) -> None:
+    """The snapshot's page cache, if the import (or another worker) wrote one, handed to this
+    process's caches: a worker started after the publish answers from it rather than computing
+    each page's results on its first requests. Nothing is computed here."""
+    try:
+        if verify(home, snapshot_id) is None:
+            started = time.monotonic()
+            results, cache_key = _results_of(home, snapshot_id)
+            if _load(results, home, snapshot_id, cache_key):
+                _ran(home, snapshot_id, started, "loaded")
+                _fill_child_pages(home, snapshot_id)
+    except Exception:  # the first requests compute what they need, as without a page cache
+        log.exception("loading the page cache of snapshot %s failed", snapshot_id)
 
 
 def _warm_then_switch(home: Home, snapshot_id: str) -> None:
