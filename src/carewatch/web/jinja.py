@@ -30,6 +30,14 @@ def child_url(child: str) -> str:
     return f"{_child_prefix()}{quote(child, safe='')}/"
 
 
+@lru_cache(maxsize=256)
+def static_url(name: str) -> str:
+    """A static file's address (its content-hashed name once collected): Django works it out from
+    the manifest on every call, and every page asks for the same few. The manifest is written by
+    `carewatch serve` before its workers start, so it does not change under a running process."""
+    return static(name)
+
+
 def navigation(access, path: str) -> Markup:
     """The pages a role may open, the one ``path`` is under marked: rendered once per role and
     section (each item is marked by the path's first segment only)."""
@@ -99,7 +107,7 @@ def environment(**options) -> Environment:
     env.loader = ChoiceLoader([loader, PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})])
     from carewatch.web.tables import due_table, frame_table, health_table
 
-    env.globals.update(url=url, static=static, month_options=month_options, child_url=child_url, navigation=navigation, frame_table=frame_table, due_table=due_table,
+    env.globals.update(url=url, static=static_url, month_options=month_options, child_url=child_url, navigation=navigation, frame_table=frame_table, due_table=due_table,
                        health_table=health_table)
     env.filters.update(number=number, signed=signed, long_date=long_date, count_for=count_for)
     return env
