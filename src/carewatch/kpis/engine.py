@@ -1,7 +1,10 @@
 """Compute every indicator's monthly (or 31 March) series into ``kpi_values``, set-based.
 
-The engine first builds a few temporary helper views over the snapshot, each leaving out
-quarantined children, then runs one query per indicator over all dates at once:
+The engine first builds a few temporary helpers over the snapshot, each leaving out quarantined
+children, then runs one query per indicator over all dates at once. ``compute_all`` and ``kpi_rows``
+write the helpers many indicators read to tables once per run (``_MATERIALISED``): a view is bound,
+planned and filtered again by every indicator reading it, most of an indicator's cost at a council's
+scale. Other readers (Annex A, the forecast, drift) get them as views:
 
 - ``kd``: the dates the indicator is computed for: ``period_end`` (D), ``as_of`` (the extract date),
   ``m_start`` (first day of D's month), ``y_start`` (1 January of D's year) and ``m6``, ``m12``,
