@@ -150,3 +150,20 @@ def test_compute_all_computes_every_indicator(snap):
     compute_all(snap.con, DEFAULT, EXTRACT)
     computed = {r[0] for r in snap.con.execute("SELECT DISTINCT id FROM kpi_values").fetchall()}
     assert computed == set(REGISTRY)
+
+
+def test_a_date_without_rows_is_aggregated_over_no_rows(snap):
+    # rows are aggregated per date before the dates are joined (model.figure_sql); a date with none
+    # must still give what an aggregate over no rows gives. One child looked after from 1 Jan 2021:
+    # no rows on 30 Apr 2020 ... 31 Dec 2020, one from 31 Jan 2021.
+    snap.child("a", d(2021, 1, 1))
+    count = snap.run("cla_count", EXTRACT)
+    assert count[d(2020, 12, 31)][:3] == (None, None, 0)     # a count of no rows: 0, not NULL
+    assert count[d(2021, 1, 31)][:3] == (None, None, 1)
+    # a mean of recorded figures with none recorded in 2020/21 (one in 2019/20, so the table is
+    # present): denominator 0, no numerator and no value
+    snap.add("education", {"child": "a", "academic_year": "2019/20", "attendance_pct": 90.0})
+    attendance = snap.run("school_attendance", EXTRACT)
+    assert attendance[d(2021, 3, 31)] == (None, 0, None, None)
+    # a sum of days over no adoptions: numerator NULL, denominator 0, no value
+    assert snap.run("adoption_a1_days", EXTRACT)[d(2021, 3, 31)][:3] == (None, 0, None)

@@ -1,7 +1,10 @@
 """Compute every indicator's monthly (or 31 March) series into ``kpi_values``, set-based.
 
-The engine first builds a few temporary helper views over the snapshot, each leaving out
-quarantined children, then runs one query per indicator over all dates at once:
+The engine first builds a few temporary helpers over the snapshot, each leaving out quarantined
+children, then runs one query per indicator over all dates at once. ``compute_all`` and ``kpi_rows``
+write the helpers many indicators read to tables once per run (``_MATERIALISED``): a view is bound,
+planned and filtered again by every indicator reading it, most of an indicator's cost at a council's
+scale. Other readers (Annex A, the forecast, drift) get them as views:
 
 - ``kd``: the dates the indicator is computed for: ``period_end`` (D), ``as_of`` (the extract date),
   ``m_start`` (first day of D's month), ``y_start`` (1 January of D's year) and ``m6``, ``m12``,
@@ -54,33 +57,62 @@ NO_DATA = "no data"
 # the value of a ratio, ×10 so that rounding to a whole number gives one decimal
 _SCALE = {"percent": 1_000, "rate": 100_000, "days": 10}
 
-_HELPERS = """
-CREATE OR REPLACE TEMP VIEW cw_quarantine AS SELECT child FROM quarantine;
-CREATE OR REPLACE TEMP VIEW cw_eps AS
-    SELECT * FROM episodes
-    WHERE coalesce(ls, '') NOT IN ('V3', 'V4') AND child IS NOT NULL
-      AND child NOT IN (SELECT child FROM cw_quarantine);  -- a row with no CHILD belongs to no one
-CREATE OR REPLACE TEMP VIEW cw_dob AS
-    SELECT child, arg_max(dob, coalesce(year, 0)) AS dob FROM header
-    WHERE dob IS NOT NULL GROUP BY child;
-CREATE OR REPLACE TEMP VIEW cw_periods AS
-    SELECT * FROM periods
-    WHERE NOT coalesce(short_breaks, false) AND child NOT IN (SELECT child FROM cw_quarantine);
-CREATE OR REPLACE TEMP VIEW cw_placements AS
-    SELECT pl.* FROM placements pl JOIN cw_periods p USING (child, period_id)
-    WHERE coalesce(pl.first_place, pl.place, '') NOT IN ('T0', 'T1', 'T2', 'T3', 'T4');
-CREATE OR REPLACE TEMP VIEW cw_duties AS
-    SELECT * FROM duties WHERE child NOT IN (SELECT child FROM cw_quarantine);
--- age in completed years (a 29 February birthday is reached on 1 March), as calendar.age_on
+#: the helper relations, in order (each may read those before it)
+_HELPER_RELATIONS = {
+    "cw_quarantine": "SELECT child FROM quarantine",
+    # a row with no CHILD belongs to no one
+    "cw_eps": """SELECT * FROM episodes
+                 WHERE coalesce(ls, '') NOT IN ('V3', 'V4') AND child IS NOT NULL
+                   AND child NOT IN (SELECT child FROM cw_quarantine)""",
+    "cw_dob": "SELECT child, arg_max(dob, coalesce(year, 0)) AS dob FROM header WHERE dob IS NOT NULL GROUP BY child",
+    "cw_periods": """SELECT * FROM periods
+                     WHERE NOT coalesce(short_breaks, false) AND child NOT IN (SELECT child FROM cw_quarantine)""",
+    "cw_placements": """SELECT pl.* FROM placements pl JOIN cw_periods p USING (child, period_id)
+                        WHERE coalesce(pl.first_place, pl.place, '') NOT IN ('T0', 'T1', 'T2', 'T3', 'T4')""",
+    "cw_duties": "SELECT * FROM duties WHERE child NOT IN (SELECT child FROM cw_quarantine)",
+    # the snapshot's authority's rows; every row when none carries its code (a one-authority file)
+    "cw_pop": """WITH own AS (SELECT * FROM population WHERE la = (SELECT value FROM meta WHERE key = 'la'))
+                 SELECT year, max(age_0_17) AS age_0_17
+                 FROM (SELECT * FROM own UNION ALL SELECT * FROM population WHERE NOT EXISTS (SELECT 1 FROM own))
+                 GROUP BY year""",
+}
+
+#: the helpers the engine writes to tables once per run (``compute_all``, ``kpi_rows``): every
+#: indicator reading a view binds, plans and filters it again, which at demo scale is most of an
+#: indicator's cost. Not the duties (13 million rows at national scale, read by few indicators).
+_MATERIALISED = ("cw_quarantine", "cw_eps", "cw_dob", "cw_periods", "cw_placements", "cw_pop")
+
+# age in completed years (a 29 February birthday is reached on 1 March), as calendar.age_on
+_MACROS = """
 CREATE OR REPLACE TEMP MACRO cw_age(dob, d) AS
     year(d) - year(dob) - CASE WHEN month(d) * 100 + day(d) < month(dob) * 100 + day(dob) THEN 1 ELSE 0 END;
--- the snapshot's authority's rows; every row when none carries its code (a one-authority file)
-CREATE OR REPLACE TEMP VIEW cw_pop AS
-    WITH own AS (SELECT * FROM population WHERE la = (SELECT value FROM meta WHERE key = 'la'))
-    SELECT year, max(age_0_17) AS age_0_17
-    FROM (SELECT * FROM own UNION ALL SELECT * FROM population WHERE NOT EXISTS (SELECT 1 FROM own))
-    GROUP BY year;
 """
+
+
+def _helpers(tables: tuple[str, ...] = ()) -> str:
+    """The helper relations as temporary views, those named in ``tables`` as temporary tables."""
+    return "".join(f"CREATE OR REPLACE TEMP {'TABLE' if name in tables else 'VIEW'} {name} AS {sql};\n"
+                   for name, sql in _HELPER_RELATIONS.items()) + _MACROS
+
+
+#: the helper views (Annex A, the forecast and drift read them too)
+_HELPERS = _helpers()
+
+
+def _drop_temp(con: duckdb.DuckDBPyConnection, names) -> None:
+    """Drop the temporary views or tables of these names (a name is a view or a table: DuckDB's
+    CREATE OR REPLACE cannot turn one into the other)."""
+    for name, kind in con.execute(
+        """SELECT view_name, 'VIEW' FROM duckdb_views() WHERE temporary AND list_contains($n, view_name)
+           UNION ALL SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE temporary AND list_contains($n, table_name)""",
+        {"n": list(names)},
+    ).fetchall():
+        con.execute(f"DROP {kind} {name}")
+
+
+def _create_helpers(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = ()) -> None:
+    _drop_temp(con, _HELPER_RELATIONS)
+    con.execute(_helpers(tables))
 
 _DATES = """
 CREATE OR REPLACE TEMP TABLE {name} AS
@@ -147,7 +179,7 @@ def _value_sql(unit: str) -> str:
 def prepare_on(con: duckdb.DuckDBPyConnection, day: date, extract_date: date) -> None:
     """The helper views and ``kd`` for one date (any day, not only a month-end), so a rows fragment
     (e.g. sql.PLACEMENTS_IN_12_MONTHS) gives for ``day`` what it gives in the series. Annex A uses it."""
-    con.execute(_HELPERS)
+    _create_helpers(con)
     con.execute(_DATES.format(name="kd_on", ends="SELECT $day::DATE AS period_end"),
                 {"day": day, "extract": extract_date})
     con.execute("CREATE OR REPLACE TEMP VIEW kd AS SELECT * FROM kd_on")
@@ -158,7 +190,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, extract_date: date, only: date | No
     """The helper views and tables; with ``only``, the dates narrowed to that one, with
     ``latest_to`` to the latest on/before it (a drill-down then costs one date, and every rows
     query gives what it gives for that date in the series)."""
-    con.execute(_HELPERS)
+    _create_helpers(con, _MATERIALISED)
     start = history_start(con)
     if start is None:
         return False
@@ -208,34 +240,36 @@ def compute_all(con: duckdb.DuckDBPyConnection, settings: Settings, extract_date
     """Fill ``kpi_values`` for every indicator (or those in ``ids``), replacing their old rows."""
     chosen = [REGISTRY[i] for i in ids] if ids is not None else list(REGISTRY.values())
     con.execute("DELETE FROM kpi_values WHERE list_contains($ids, id)", {"ids": [k.id for k in chosen]})
-    if not _prepare(con, extract_date):
-        return
-    present = tables_present(con)
-    for kpi in chosen:
-        _use(con, kpi)
-        target = target_of(kpi, settings)
-        if not set(kpi.tables) <= present:
-            con.execute(
-                "INSERT INTO kpi_values SELECT $id, period_end, NULL, NULL, NULL, $unit, $target, $rag FROM kd",
-                {"id": kpi.id, "unit": kpi.unit, "target": target, "rag": NO_DATA},
-            )
-            continue
-        counted = kpi.unit == "count"
-        con.execute(f"""
-            INSERT INTO kpi_values
-            WITH q AS ({kpi_figure_sql(kpi)}),
-            v AS (
-                SELECT kd.period_end,
-                       {'NULL' if counted else 'q.numerator'} AS numerator,
-                       {'NULL' if counted else 'q.denominator'} AS denominator,
-                       {_value_sql(kpi.unit)} AS v
-                FROM kd LEFT JOIN q USING (period_end)
-            )
-            SELECT $id, period_end, numerator, denominator, v, $unit, $target,
-                   {rag_sql('v', sql_literal(target), sql_literal(polarity_of(kpi, settings)), settings.rag_amber_points)}
-            FROM v
-        """, {"id": kpi.id, "unit": kpi.unit, "target": target})
-    _free(con)
+    try:
+        if not _prepare(con, extract_date):
+            return
+        present = tables_present(con)
+        for kpi in chosen:
+            _use(con, kpi)
+            target = target_of(kpi, settings)
+            if not set(kpi.tables) <= present:
+                con.execute(
+                    "INSERT INTO kpi_values SELECT $id, period_end, NULL, NULL, NULL, $unit, $target, $rag FROM kd",
+                    {"id": kpi.id, "unit": kpi.unit, "target": target, "rag": NO_DATA},
+                )
+                continue
+            counted = kpi.unit == "count"
+            con.execute(f"""
+                INSERT INTO kpi_values
+                WITH q AS ({kpi_figure_sql(kpi)}),
+                v AS (
+                    SELECT kd.period_end,
+                           {'NULL' if counted else 'q.numerator'} AS numerator,
+                           {'NULL' if counted else 'q.denominator'} AS denominator,
+                           {_value_sql(kpi.unit)} AS v
+                    FROM kd LEFT JOIN q USING (period_end)
+                )
+                SELECT $id, period_end, numerator, denominator, v, $unit, $target,
+                       {rag_sql('v', sql_literal(target), sql_literal(polarity_of(kpi, settings)), settings.rag_amber_points)}
+                FROM v
+            """, {"id": kpi.id, "unit": kpi.unit, "target": target})
+    finally:
+        _free(con)
 
 
 def _free(con: duckdb.DuckDBPyConnection) -> None:
@@ -245,6 +279,7 @@ def _free(con: duckdb.DuckDBPyConnection) -> None:
     shared = [f"{name}_{freq}" for name in SHARED for freq in ("monthly", "annual")]
     for table in ("cw_lac_monthly", "cw_lac_annual", "cw_eps_periods", *SPANS, *shared):
         con.execute(f"DROP TABLE IF EXISTS {table}")
+    _create_helpers(con)  # the helpers as views again, as Annex A, the forecast and drift leave them
 
 
 def timeliness_duty(kpi: Kpi) -> tuple[str, str] | None:
@@ -265,7 +300,7 @@ def team_timeliness(con: duckdb.DuckDBPyConnection, period_end: date, extract_da
     included) each indicator gives the council's numerator and denominator. ``period_end`` is a
     month-end (or the extract date for the part month), as in ``kpi_values``. Leaves temp views.
     """
-    con.execute(_HELPERS)
+    _create_helpers(con)
     con.execute(f"CREATE OR REPLACE TEMP VIEW kd AS SELECT DATE '{period_end.isoformat()}' AS period_end, "
                 f"DATE '{extract_date.isoformat()}' AS as_of")
     present = tables_present(con)
@@ -306,11 +341,11 @@ def kpi_rows(con: duckdb.DuckDBPyConnection, extract_date: date, period_end: dat
     The figure stored by ``compute_all`` for a date is the indicator's aggregate of exactly these rows.
     """
     chosen = [REGISTRY[i] for i in ids] if ids is not None else list(REGISTRY.values())
-    if not _prepare(con, extract_date, only=period_end, latest_to=latest_to):
-        return {}
-    present = tables_present(con)
     listed: dict[str, pl.DataFrame] = {}
     try:
+        if not _prepare(con, extract_date, only=period_end, latest_to=latest_to):
+            return {}
+        present = tables_present(con)
         for kpi in chosen:
             if kpi.rows is None or not set(kpi.tables) <= present:
                 continue

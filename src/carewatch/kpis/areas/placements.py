@@ -55,18 +55,16 @@ KPIS = [
                 WHERE l.period_start <= kd.m30 AND cw_age(d.dob, l.period_end) < 16
                   -- care that began as short breaks is left out (DfE since 2021)
                   AND coalesce(p.first_ls, '') NOT IN ('V3', 'V4')
-            ), current AS (
-                -- the latest placement of the period started on/before D: each holds until the next starts
-                SELECT c.period_end, c.child, pl.since AS placement_start
-                FROM cohort c JOIN (
-                    SELECT child, period_id, start_date AS since,
-                           lead(start_date) OVER (PARTITION BY child, period_id ORDER BY start_date) AS until
-                    FROM cw_placements) pl
-                  ON pl.child = c.child AND pl.period_id = c.period_id AND {spans('pl', 'c.period_end')}
             )
-            SELECT c.period_end, c.child AS key, coalesce(cur.placement_start <= kd.m24, false) AS counted,
-                   c.period_start, cur.placement_start, c.age
-            FROM cohort c JOIN kd USING (period_end) LEFT JOIN current cur USING (period_end, child)
+            -- the current placement: the latest of the period started on/before D (each holds until the
+            -- next starts), found by one join on the child's spans, not a second pass over the cohort
+            SELECT c.period_end, c.child AS key, coalesce(cur.since <= kd.m24, false) AS counted,
+                   c.period_start, cur.since AS placement_start, c.age
+            FROM cohort c JOIN kd USING (period_end) LEFT JOIN (
+                SELECT child, period_id, start_date AS since,
+                       lead(start_date) OVER (PARTITION BY child, period_id ORDER BY start_date) AS until
+                FROM cw_placements) cur
+              ON cur.child = c.child AND cur.period_id = c.period_id AND {spans('cur', 'c.period_end')}
         """,
     ),
 ]
