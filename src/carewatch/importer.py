@@ -137,22 +137,23 @@ def _run_import(home: Home, paths: list[Path], *, la, extract_date, strict, prog
     try:
         progress("building snapshot")
         rows, present = sum(frame.height for frame in checked.tables.values()), sorted(checked.tables)
-        for table in present:
-            # each frame let go once DuckDB holds it: deriving needs that memory (national: GBs)
-            builder.insert(table, checked.tables.pop(table))
-        builder.insert("source_files", pl.DataFrame(checked.files) if checked.files else None)
-        builder.insert("findings", checked.findings)
-        builder.insert("quarantine", checked.quarantine)
+        with builder.bulk():
+            for table in present:
+                # each frame let go once DuckDB holds it: deriving needs that memory (national: GBs)
+                builder.insert(table, checked.tables.pop(table))
+            builder.insert("source_files", pl.DataFrame(checked.files) if checked.files else None)
+            builder.insert("findings", checked.findings)
+            builder.insert("quarantine", checked.quarantine)
+            builder.set_meta({
+                "snapshot_id": snapshot_id,
+                "la": la,
+                "la_name": manifest.get("la_name"),
+                "extract_date": extract_date.isoformat(),
+                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "quarantined_children": checked.quarantine.height,
+                "tables_present": ",".join(present),
+            })
         progress("building snapshot", rows=rows)
-        builder.set_meta({
-            "snapshot_id": snapshot_id,
-            "la": la,
-            "la_name": manifest.get("la_name"),
-            "extract_date": extract_date.isoformat(),
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "quarantined_children": checked.quarantine.height,
-            "tables_present": ",".join(present),
-        })
         progress("deriving periods, placements and duties")
         _derive(builder, settings, extract_date, progress, manifest.get("history_from"))
         progress("comparing with the published snapshot")

@@ -37,6 +37,31 @@ def test_overlap_with_an_episode_nested_further_back():
     ]
 
 
+def test_overlap_with_an_open_episode_further_back():
+    # A 01/01 open, B 01/02-01/03, C 01/04-01/05: A is still open at both starts, so B and C
+    # overlap it (A is also open but not last: a finding of its own)
+    tables = _episodes({"decom": d("01/01/2021"), "rec": None},
+                       {"decom": d("01/02/2021"), "dec": d("01/03/2021"), "rec": "X1"},
+                       {"decom": d("01/04/2021"), "dec": d("01/05/2021"), "rec": "E4A"})
+    overlaps = check_episodes(tables).filter(code="episode.overlap")
+    assert overlaps["row"].to_list() == [3, 4]
+    assert overlaps["message"].str.contains("overlaps the episode starting 01/01/2021 \\(still open\\)").all()
+
+
+def test_episodes_starting_the_same_day_do_not_overlap_each_other():
+    # two episodes from 01/02 (a same-day clash, not an overlap), then 01/03 after both ended on
+    # 01/03: no overlap; 15/02 falls inside both, so only it overlaps
+    tables = _episodes({"decom": d("01/02/2021"), "dec": d("01/03/2021"), "rec": "X1"},
+                       {"decom": d("01/02/2021"), "dec": d("01/03/2021"), "rec": "X1", "place": "U5"},
+                       {"decom": d("01/03/2021"), "dec": d("01/04/2021"), "rec": "E4A"},
+                       {"decom": d("15/02/2021"), "dec": d("01/03/2021"), "rec": "X1"})
+    findings = check_episodes(tables)
+    overlap = only(findings.filter(code="episode.overlap"))
+    assert (overlap["row"], overlap["message"][:68]) == (
+        5, "Episode starting 15/02/2021 overlaps the episode starting 01/02/2021")
+    assert findings.filter(code="episode.same_decom")["row"].to_list() == [3]
+
+
 def test_contiguous_episodes_do_not_overlap():
     tables = _episodes({"decom": d("12/04/2021"), "dec": d("20/05/2021"), "rec": "X1"},
                        {"decom": d("20/05/2021"), "rec": None})
