@@ -72,3 +72,6 @@ def test_cell_over_the_length_limit_is_blank_and_quoted_to_200_characters(tmp_pa
     assert "holds 50000 characters, over the limit of 10,000" in message
     assert len(message) < 600
     assert result.tables["visits"].get_column("visit_date").null_count() == 1
+    # blanked before it is read as a date (no bad-date finding), and only in its own column
+    assert finding_rows(result.findings, "value.bad_date") == []
+    assert result.tables["visits"].get_column("child").to_list() == ["C1", "C2"]

@@ -327,25 +327,38 @@ def merge_census_files(tables: dict[str, list[pl.DataFrame]], reference_dates: d
     Files are ordered by their Header ReferenceDate, else by their latest referral date. Each
     referral (child, referral_id) is taken from the latest file holding it, together with its
     assessments, section 47s and plans from that same file; each child's identifiers likewise.
+    ``tables`` (one frame per file and table) is emptied as it is merged, so that each file's
+    frames can be let go as soon as its rows are in the merged ones.
     """
-    referrals = pl.concat(tables["cin_referrals"])
-    latest_referral = referrals.group_by("_file").agg(pl.col("referral_date").max().cast(pl.Utf8).alias("latest"))
-    order = pl.DataFrame({"_file": list(reference_dates), "reference": list(reference_dates.values())},
-                         schema={"_file": pl.Utf8, "reference": pl.Utf8})
-    order = order.join(latest_referral, on="_file", how="left", maintain_order="left").select(
-        "_file", pl.coalesce("reference", "latest", pl.lit("")).alias("census_order"))
+    latest_referral = {frame.get_column("_file")[0]: frame.get_column("referral_date").max()
+                       for frame in tables["cin_referrals"] if frame.height}
+
+    def census_order(frame: pl.DataFrame) -> tuple[str, str]:
+        if frame.height == 0:
+            return "", ""
+        label = frame.get_column("_file")[0]
+        order = reference_dates.get(label)
+        if order is None and latest_referral.get(label) is not None:
+            order = latest_referral[label].isoformat()
+        return order or "", label
+
+    def in_census_order(frames: list[pl.DataFrame]) -> pl.DataFrame:
+        """The files' rows, the earliest census first (each file's in its own order): no sort."""
+        return pl.concat(sorted(frames, key=census_order))
 
     def latest(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-        ranked = frame.join(order, on="_file", how="left", maintain_order="left").sort(["census_order", "_file"])
-        kept = ranked.unique(subset=keys, keep="last", maintain_order=True).drop("census_order")
-        return kept.sort(keys, maintain_order=True)
+        return frame.unique(subset=keys, keep="last", maintain_order=True).sort(keys, maintain_order=True)
 
-    merged = {"cin_referrals": latest(referrals.filter(pl.col("referral_id").is_not_null()), ["child", "referral_id"])}
-    merged["cin_referrals"] = pl.concat([merged["cin_referrals"], referrals.filter(pl.col("referral_id").is_null())])
+    referrals = tables.pop("cin_referrals")
+    no_id = pl.concat([frame.filter(pl.col("referral_id").is_null()) for frame in referrals])
+    kept = latest(in_census_order(referrals).filter(pl.col("referral_id").is_not_null()), ["child", "referral_id"])
+    del referrals
+    merged = {"cin_referrals": pl.concat([kept, no_id])}
     winners = merged["cin_referrals"].select("referral_id", "_file")
     for table in ("cin_assessments", "cin_s47", "cin_cp_plans"):
-        merged[table] = pl.concat(tables[table]).join(winners, on=["referral_id", "_file"], how="semi")
-    children = pl.concat(tables["cin_children"])
-    merged["cin_children"] = pl.concat([latest(children.filter(pl.col("child").is_not_null()), ["child"]),
-                                        children.filter(pl.col("child").is_null())])
+        merged[table] = pl.concat(tables.pop(table)).join(winners, on=["referral_id", "_file"], how="semi")
+    children = tables.pop("cin_children")
+    merged["cin_children"] = pl.concat([
+        latest(in_census_order(children).filter(pl.col("child").is_not_null()), ["child"]),
+        pl.concat([frame.filter(pl.col("child").is_null()) for frame in children])])
     return merged

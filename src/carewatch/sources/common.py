@@ -796,6 +796,25 @@ def _parsed(column: str, dtype: pl.DataType) -> pl.Expr:
     return number
 
 
+# a frame this long has its values parsed once per distinct text (dates, flags and codes repeat:
+# a national visits table holds 7.2 million dates of 3,897 days); a short one parses every row,
+# as finding the distinct texts would cost more than it saves
+_DISTINCT_FROM_ROWS = 50_000
+
+
+def _parsed_columns(raw: pl.DataFrame, columns: dict[str, pl.DataType]) -> list[pl.Expr]:
+    """``__column``: each of ``columns`` as ``_parsed`` reads it (null where it cannot be)."""
+    if raw.height < _DISTINCT_FROM_ROWS:
+        return [_parsed(column, dtype).alias(f"__{column}") for column, dtype in columns.items()]
+    exprs = []
+    for column, dtype in columns.items():
+        values = raw.select(pl.col(column).unique().drop_nulls())
+        parsed = values.select(_parsed(column, dtype)).to_series()
+        exprs.append(pl.col(column).replace_strict(values.to_series(), parsed, default=None,
+                                                   return_dtype=parsed.dtype).alias(f"__{column}"))
+    return exprs
+
+
 def type_columns(raw: pl.DataFrame, table: str, labels: dict[str, str], *,
                  row_column: str = "_row", blank_defaults: dict[str, object] | None = None
                  ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -817,11 +836,12 @@ def type_columns(raw: pl.DataFrame, table: str, labels: dict[str, str], *,
         (collected, then looked for in one pass over the frame by ``flush``)."""
         pending.append((check, where, column, values))
 
-    def flush() -> None:
-        """One pass says which checks hold anywhere; only those are filtered for their rows."""
+    def flush() -> list[str]:
+        """One pass says which checks hold anywhere; only those are filtered for their rows.
+        Returns the columns of the checks that held."""
         if not pending or raw.height == 0:
             pending.clear()
-            return
+            return []
         hits = raw.select(where.any().alias(str(i)) for i, (_, where, _, _) in enumerate(pending)).row(0)
         child = pl.col("child") if "child" in raw.columns else pl.lit(None, pl.Utf8)
         for (check, where, column, values), hit in zip(pending, hits):
@@ -831,20 +851,22 @@ def type_columns(raw: pl.DataFrame, table: str, labels: dict[str, str], *,
                     pl.lit(labels.get(column, column)).alias("column"), pl.col(column).alias("value"),
                     *[(v if isinstance(v, pl.Expr) else pl.lit(v)).alias(k) for k, v in values.items()])
                 problems.append(findings_from_rows(check, rows))
+        held = [column for (_, _, column, _), hit in zip(pending, hits) if hit]
         pending.clear()
+        return held
 
     texts = [c for c in SCHEMA[table] if c in raw.columns and raw.schema[c] == pl.Utf8 and c != "_file"]
     for column in texts:  # an over-long cell is blank from here on (and never quoted whole)
         bad_values(VALUE_TOO_LONG, pl.col(column).str.len_chars() > limits.max_cell_chars, column,
                    length=pl.col(column).str.len_chars(), limit=f"{limits.max_cell_chars:,}")
-    flush()
-    if texts:
+    too_long = flush()
+    if too_long:
         raw = raw.with_columns(pl.when(pl.col(c).str.len_chars() <= limits.max_cell_chars).then(pl.col(c))
-                               for c in texts)
+                               for c in too_long)
     columns = {c: t for c, t in SCHEMA[table].items() if c in raw.columns and raw.schema[c] == pl.Utf8
                and c != "_file" and t != pl.Utf8}
     # each value parsed once, into a scratch column the checks and the typed column then read
-    raw = raw.with_columns(_parsed(column, dtype).alias(f"__{column}") for column, dtype in columns.items())
+    raw = raw.with_columns(_parsed_columns(raw, columns))
     for column, dtype in SCHEMA[table].items():
         if column not in raw.columns or raw.schema[column] != pl.Utf8 or column == "_file":
             continue

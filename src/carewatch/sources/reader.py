@@ -196,14 +196,25 @@ def _read_guarded(item: _Input) -> _FileOutcome | Exception:
         return exc
 
 
+def _size_of(item: _Input) -> int:
+    try:
+        return item.path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _read_all(inputs: list[_Input]) -> Iterator[tuple[_Input, _FileOutcome | Exception]]:
     """Each file's outcome, in order, read two at a time: Polars and lxml work outside Python's
-    lock, so a second file keeps the second core busy while one file's Python glue runs. Each
-    task runs in a copy of this context (the limits in force)."""
+    lock, so a second file keeps the second core busy while one file's Python glue runs. The
+    biggest files start first, so that no large file is left to run alone at the end while the
+    other core idles (read in name order, a national extract's 187 MB visits file came last); the
+    outcomes still come back in the inputs' order. Each task runs in a copy of this context (the
+    limits in force)."""
     with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        futures = [pool.submit(contextvars.copy_context().run, _read_guarded, item) for item in inputs]
-        for item, future in zip(inputs, futures):
-            yield item, future.result()
+        futures = {id(item): pool.submit(contextvars.copy_context().run, _read_guarded, item)
+                   for item in sorted(inputs, key=_size_of, reverse=True)}
+        for item in inputs:
+            yield item, futures[id(item)].result()
 
 
 def _read_tables(inputs: list[_Input], result: ReadResult, problems: list[Finding], require_903: bool,
@@ -237,17 +248,18 @@ def _read_tables(inputs: list[_Input], result: ReadResult, problems: list[Findin
                 finding_frames.append(value_findings)
 
     problems.extend(_assign_years(sent_903, result.manifest, entries_903))
-    for table, frames in sent_903.items():
-        merged, merge_findings = ssda903.merge_years(table, pl.concat(frames))
+    if sent_903 or require_903:
+        problems.extend(finding(ssda903.TABLE_MISSING, table=spec.title) for spec in ssda903.SPECS
+                        if spec.name in ssda903.REQUIRED_TABLES and spec.name not in sent_903)
+    # each file's frames are let go once merged (popped), so they are not held beside the merged copy
+    for table in list(sent_903):
+        merged, merge_findings = ssda903.merge_years(table, pl.concat(sent_903.pop(table)))
         result.tables[table] = merged
         finding_frames.append(merge_findings)
         # a bad value in a row a later year replaced quarantines no one: the row is not used
         kept = merged.select(pl.col("_file").alias("file"), pl.col("_row").alias("row"))
-        value_findings = concat_findings(value_findings_903[table])
+        value_findings = concat_findings(value_findings_903.pop(table))
         finding_frames.append(value_findings.join(kept, on=["file", "row"], how="semi"))
-    if sent_903 or require_903:
-        problems.extend(finding(ssda903.TABLE_MISSING, table=spec.title) for spec in ssda903.SPECS
-                        if spec.name in ssda903.REQUIRED_TABLES and spec.name not in sent_903)
     if census_dates:
         result.tables.update(cin_census.merge_census_files(
             {t: others.pop(t) for t in cin_census.TABLES}, census_dates))

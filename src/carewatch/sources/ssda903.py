@@ -197,9 +197,9 @@ def merge_years(table: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataF
         return _latest_copy(frame).drop("_content"), concat_findings([])
     has_key = pl.all_horizontal(pl.col(key).is_not_null())
     keyed, unkeyed = frame.filter(has_key), frame.filter(~has_key)
-    latest = pl.col("year").max().over(key)
-    winners = keyed.filter(pl.col("year") == latest)
-    losers = keyed.filter(pl.col("year") < latest)
+    keyed = keyed.with_columns(pl.col("year").max().over(key).alias("_latest"))  # one window for both
+    winners = keyed.filter(pl.col("year") == pl.col("_latest")).drop("_latest")
+    losers = keyed.filter(pl.col("year") < pl.col("_latest")).drop("_latest")
     conflicts = losers.join(winners.select(*key, "_content").unique(), on=[*key, "_content"], how="anti")
     findings = _conflict_findings(table, conflicts, winners, key, data)
     merged = pl.concat([winners, _latest_copy(unkeyed)]).sort("year", "_file", "_row", maintain_order=True)
@@ -226,9 +226,8 @@ def _conflict_findings(table: str, conflicts: pl.DataFrame, winners: pl.DataFram
     if table == "episodes":
         # an episode open in one return and closed in the next is the ordinary case, not a
         # disagreement: only the closing fields were filled in, so it merges silently
-        closing_only = pl.concat_list([
-            pl.col(c).ne_missing(pl.col(f"{c}__kept")) for c in data if c not in key and c not in _CLOSING
-        ]).list.any().not_()
+        closing_only = ~pl.any_horizontal(
+            pl.col(c).ne_missing(pl.col(f"{c}__kept")) for c in data if c not in key and c not in _CLOSING)
         joined = joined.filter(~(pl.col("dec").is_null() & pl.col("dec__kept").is_not_null() & closing_only))
     rows = joined.select(
         pl.col("_file").alias("file"), pl.col("_row").alias("row"), pl.col("child"),
