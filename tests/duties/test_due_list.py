@@ -79,3 +79,25 @@ def test_filters(moved):
 def test_counts_are_the_rows_counted(moved):
     assert due_counts(due_list(moved, AS_OF, status="all")).rows() == [
         ("REVIEW", "overdue", 2), ("REVIEW", "due", 1), ("REVIEW", "upcoming", 1), ("REVIEW", "done_on_time", 1)]
+
+
+def test_ties_are_ordered_by_period_chain_number_and_opening_not_storage():
+    """``duties`` is stored in no order, so rows equal on every urgency key (status, days, team, due,
+    child, duty) are listed by period of care, then number in the chain, then opening date.
+
+    Five overdue rows of child X, all due 1 Mar 2021 (9 days overdue on 10 Mar), unallocated: each
+    told apart by its ``done`` (dated after the as-of date, so not yet counted), stored in reverse order.
+    REVIEW before VISIT by duty; REVIEW: period 1 seq 1, period 1 seq 2, period 2 seq 1; VISIT (two
+    visit placements of period 1, each with its seq 1): opened 5 Jan before opened 10 Jan."""
+    con = new_snapshot(tables_present=("reviews", "visits", "allocations"))
+    stored = [("VISIT", 1, 1, d(2021, 1, 10), d(2021, 4, 5)), ("VISIT", 1, 1, d(2021, 1, 5), d(2021, 4, 4)),
+              ("REVIEW", 1, 2, d(2021, 2, 1), d(2021, 4, 3)), ("REVIEW", 2, 1, d(2021, 1, 15), d(2021, 4, 2)),
+              ("REVIEW", 1, 1, d(2021, 1, 20), d(2021, 4, 1))]
+    for duty, period_id, seq, opened, done in stored:
+        insert(con, "duties", child="X", duty=duty, seq=seq, period_id=period_id, opened=opened,
+               due=d(2021, 3, 1), done=done)
+    frame = due_list(con, AS_OF, status="all")
+    assert frame[["duty", "done", "status", "days_overdue"]].rows() == [
+        ("REVIEW", d(2021, 4, 1), "overdue", 9), ("REVIEW", d(2021, 4, 3), "overdue", 9),
+        ("REVIEW", d(2021, 4, 2), "overdue", 9), ("VISIT", d(2021, 4, 4), "overdue", 9),
+        ("VISIT", d(2021, 4, 5), "overdue", 9)]
