@@ -84,6 +84,8 @@ def test_loaded_results_and_pages_are_the_computed_ones(client_for, home, fresh_
     assert warm.warm(home, "latest") == "computed"  # no page cache yet: computed, then written
     computed = _results(home)
     pages = [_page(analyst, address) for address in PAGES]
+    # this worker's first request loaded the page cache just written, in the background (warm.py)
+    warm.wait(home, "latest")
     # 2 overviews + 72 indicators + the rows behind the figures of the indicators with any (the
     # fixture's kpi_values hold visits_on_time and cla_count) + team figures, due list, summary,
     # every duty, drift, health
@@ -97,7 +99,7 @@ def test_loaded_results_and_pages_are_the_computed_ones(client_for, home, fresh_
     assert loaded.keys() == computed.keys()
     assert [name for name in computed if not _same(loaded[name], computed[name])] == []
     assert [_page(analyst, address) for address in PAGES] == pages
-    assert [run[6] for run in warm.RUNS] == ["computed", "loaded"]
+    assert [run[6] for run in warm.RUNS] == ["computed", "loaded", "loaded"]
 
 
 def test_the_cache_is_the_owners_only_and_a_changed_target_has_its_own(client_for, home, fresh_worker):
