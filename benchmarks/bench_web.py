@@ -18,8 +18,9 @@ them one at a time, and then switches: carewatch.web.warm). The table is then of
 while the import ran; below it, the worst request in the --after seconds after the publish, when the
 new snapshot was first served and when the old one was last served (with 2 workers: when each switched).
 
-Each client is one keep-alive connection (http.client); the script prints its own CPU a request
-beside the server's, since both share the machine's CPUs.
+Each client is one http.client connection, opened again whenever the server closes it (`serve`
+closes each after its answer, so requests are spread over the workers); the script prints its own
+CPU a request beside the server's, since both share the machine's CPUs.
 """
 from __future__ import annotations
 
@@ -67,9 +68,9 @@ def wait_for_server(port: int, server: subprocess.Popen) -> None:
 
 
 class Client:
-    """One signed-in analyst on one keep-alive connection. http.client, not urllib: no new
-    connection, cookie jar or handler chain per request, so the benchmark's own CPU (on the
-    same CPUs as the server) stays small beside what it measures."""
+    """One signed-in analyst. http.client, not urllib: no cookie jar or handler chain per request
+    (and the connection kept where the server keeps it), so the benchmark's own CPU (on the same
+    CPUs as the server) stays small beside what it measures."""
 
     def __init__(self, port: int, password: str):
         self.port, self.cookies, self.connection = port, {}, None
