@@ -83,12 +83,8 @@ def _load_page_cache(home: Home, snapshot_id: str) -> None:
     process's caches: a worker started after the publish answers from it rather than computing
     each page's results on its first requests. Nothing is computed here."""
     try:
-        if verify(home, snapshot_id) is None:
-            started = time.monotonic()
-            results, cache_key = _results_of(home, snapshot_id)
-            if _load(results, home, snapshot_id, cache_key):
-                _ran(home, snapshot_id, started, "loaded")
-                _fill_child_pages(home, snapshot_id)
+        if verify(home, snapshot_id) is None and _load_if_cached(home, snapshot_id):
+            _fill_child_pages(home, snapshot_id)
     except Exception:  # the first requests compute what they need, as without a page cache
         log.exception("loading the page cache of snapshot %s failed", snapshot_id)
 
@@ -124,18 +120,15 @@ def warm(home: Home, snapshot_id: str, nice: int = 0) -> str:
     "loaded", "computed", or "failed" (a snapshot failing its integrity check is never read)."""
     if verify(home, snapshot_id) is not None:
         return _ran(home, snapshot_id, time.monotonic(), "failed")
-    started = time.monotonic()
-    results, cache_key = _results_of(home, snapshot_id)
-    if _load(results, home, snapshot_id, cache_key):
-        return _ran(home, snapshot_id, started, "loaded")
+    if _load_if_cached(home, snapshot_id):
+        return "loaded"
     fd = os.open(home.root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
+            if _load_if_cached(home, snapshot_id):  # the worker that held the lock wrote it
+                return "loaded"
             started = time.monotonic()
-            results, cache_key = _results_of(home, snapshot_id)
-            if _load(results, home, snapshot_id, cache_key):
-                return _ran(home, snapshot_id, started, "loaded")
             lower_priority(nice, threading.get_native_id())
             # the key and the results from the same settings and targets (an edit may come between)
             results, cache_key = _results_of(home, snapshot_id, computing=True)
@@ -146,6 +139,17 @@ def warm(home: Home, snapshot_id: str, nice: int = 0) -> str:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _load_if_cached(home: Home, snapshot_id: str) -> bool:
+    """The snapshot's page cache for the settings and targets in force handed to this process's
+    caches (recorded as a "loaded" run); False when there is none."""
+    started = time.monotonic()
+    results, cache_key = _results_of(home, snapshot_id)
+    if not _load(results, home, snapshot_id, cache_key):
+        return False
+    _ran(home, snapshot_id, started, "loaded")
+    return True
 
 
 def _ran(home: Home, snapshot_id: str, started: float, how: str) -> str:
