@@ -38,6 +38,10 @@ from carewatch.calendar import calendar_frame
 SCHEMA_SQL = files("carewatch").joinpath("schema.sql").read_text()
 
 
+#: HOME/current's path -> ((device, inode, mtime_ns, size), the id it names)
+_CURRENT: dict[str, tuple[tuple[int, int, int, int], str | None]] = {}
+
+
 def default_home() -> Path:
     return Path(os.environ.get("CAREWATCH_HOME", "carewatch-data"))
 
@@ -69,11 +73,26 @@ class Home:
         return self.snapshots / f"{snapshot_id}.duckdb"
 
     def current_id(self) -> str | None:
+        """The published snapshot's id. Read again only when the file changes (publishing replaces
+        it by a rename: a new inode), as the dashboard asks on every request."""
+        path = str(self.current_file)
         try:
-            value = self.current_file.read_text().strip()
+            stat = os.stat(path)
         except FileNotFoundError:
             return None
-        return value or None
+        stamp = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        cached = _CURRENT.get(path)
+        if cached is None or cached[0] != stamp:
+            try:
+                with open(path, encoding="utf-8") as file:
+                    value = file.read().strip() or None
+            except FileNotFoundError:
+                return None
+            _CURRENT[path] = cached = (stamp, value)
+        return cached[1]
+
+    def has_snapshot(self, snapshot_id: str) -> bool:
+        return os.path.isfile(self.path_of(snapshot_id))
 
     def snapshot_ids(self) -> list[str]:
         if not self.snapshots.exists():
@@ -305,7 +324,7 @@ def remedy(snapshot_id: str, problem: str) -> str:
     return "restore the file from a backup or import again"
 
 
-# (path, size, mtime_ns) -> (the register's mtime_ns, the problem found: None when sound). A file
+# (device, inode, size, mtime_ns) of the file -> (the register's mtime_ns, the problem found: None when sound). A file
 # is hashed once per change; a failure is looked at again when the register changes (a snapshot
 # trusted with `snapshots --trust`, in another process).
 _VERIFIED: dict[tuple[str, int, int], tuple[int, str | None]] = {}
@@ -324,10 +343,10 @@ def verify(home: Home, snapshot_id: str) -> str | None:
     cached by the file's path, size and modification time."""
     path = home.path_of(snapshot_id)
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except FileNotFoundError:
         return "its file is missing"
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    key = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
     stamp = _register_stamp(home)
     cached = _VERIFIED.get(key)
     if cached is None or (cached[1] is not None and cached[0] != stamp):

@@ -94,15 +94,15 @@ class SnapshotContext:
     def __init__(self, session, published: str | None = None):
         self.home = home()
         chosen = session.get("snapshot_id")
-        ids = self.home.snapshot_ids()
         self.published_id = published or self.home.current_id()
-        self.snapshot_id = chosen if chosen in ids else self.published_id
+        self.snapshot_id = chosen if chosen and self.home.has_snapshot(chosen) else self.published_id
+        exists = self.snapshot_id is not None and self.home.has_snapshot(self.snapshot_id)
         # a snapshot whose file fails its integrity check is never read: pages name it and offer
         # the last good one (sign-in, /snapshots/ and the admin do not need a snapshot)
-        self.failed = verify(self.home, self.snapshot_id) if self.snapshot_id in ids else None
+        self.failed = verify(self.home, self.snapshot_id) if exists else None
         self.last_good = last_good(self.home, but=self.snapshot_id) if self.failed else None
         self.remedy = remedy(self.snapshot_id, self.failed) if self.failed else None
-        self.available = self.snapshot_id in ids and not self.failed
+        self.available = exists and not self.failed
         self.path = self.home.path_of(self.snapshot_id) if self.available else None
         self.meta = _meta(self.path) if self.available else {}
         self.extract_date = date.fromisoformat(self.meta["extract_date"]) if self.meta.get("extract_date") else None

@@ -8,30 +8,39 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from carewatch.web import appdb
 from carewatch.web.accounts.models import Profile
 
 
 class UserWithProfile:
     """``get_user`` (asked on every request with a session) reads the user and their profile in
-    one query, and one Django need not compile: every page asks for the role next
+    one query, one Django need not compile (carewatch.web.appdb): every page asks for the role next
     (carewatch.web.accounts.access); two ORM queries were about a fifth of a simple page's server
     CPU, one select_related query a tenth (issue 13). A deactivated account is signed out."""
 
     def get_user(self, user_id):
-        users = get_user_model()._default_manager
+        model = get_user_model()
         try:
-            pk = users.model._meta.pk.to_python(user_id)
+            pk = model._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        # raw(): the user's fields typed as the ORM types them, the profile's two as extra columns
-        user = next(iter(users.raw(_user_and_profile_sql(connections[DEFAULT_DB_ALIAS].vendor), [pk])), None)
-        if user is None or not user.is_active:
+        fields = _user_fields(model)
+        found = appdb.fetch(_user_and_profile_sql(connections[DEFAULT_DB_ALIAS].vendor), [pk])
+        if not found:
             return None
-        profile = None
-        if user.profile_pk is not None:
-            profile = Profile.from_db(DEFAULT_DB_ALIAS, ["id", "user_id", "role"], [user.profile_pk, user.pk, user.profile_role])
-        users.model.profile.related.set_cached_value(user, profile)  # user.profile: no query (None: none)
+        # the user's fields typed as the ORM types them, the profile's id and role after them
+        *values, profile_pk, role = appdb.typed(model, fields, found)[0]
+        user = model.from_db(DEFAULT_DB_ALIAS, fields, values)
+        if not user.is_active:
+            return None
+        profile = None if profile_pk is None else Profile.from_db(DEFAULT_DB_ALIAS, ["id", "user_id", "role"], [profile_pk, user.pk, role])
+        model.profile.related.set_cached_value(user, profile)  # user.profile: no query (None: none)
         return user
+
+
+@cache
+def _user_fields(model) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
 
 
 @cache

@@ -8,13 +8,15 @@ from datetime import date
 from carewatch.kpis.model import Kpi
 from carewatch.kpis.targets import Targets, in_force, target_of
 from carewatch.settings import Settings
+from carewatch.web import appdb
 from carewatch.web.audit.log import record
 from carewatch.web.audit.models import Action
 from carewatch.web.indicators.models import Commentary, Target
 
 
 def target_edits() -> dict[str, float]:
-    return dict(Target.objects.values_list("kpi_id", "value"))
+    """{indicator: an admin's target}: read on every page (carewatch.web.appdb)."""
+    return dict(appdb.rows(Target, ("kpi_id", "value")))
 
 
 def targets(settings: Settings) -> Targets:
@@ -34,8 +36,9 @@ def set_target(request, kpi: Kpi, value: float, settings: Settings) -> None:
 
 def commentary(kpi_id: str | None = None) -> dict[tuple[str, date], str]:
     """{(indicator, period_end): text}, every indicator's or one's."""
-    rows = Commentary.objects.all() if kpi_id is None else Commentary.objects.filter(kpi_id=kpi_id)
-    return {(c.kpi_id, c.period_end): c.text for c in rows}
+    fields = ("kpi_id", "period_end", "text")
+    found = appdb.rows(Commentary, fields) if kpi_id is None else appdb.rows(Commentary, fields, ("kpi_id",), (kpi_id,))
+    return {(kpi, period_end): text for kpi, period_end, text in found}
 
 
 def write_commentary(request, kpi: Kpi, period_end: date, text: str) -> None:
