@@ -6,6 +6,7 @@ from datetime import date
 import polars as pl
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from carewatch.web import appdb
 from carewatch.web.panels.models import Change, Item, Meeting, Panel
 
 
@@ -91,9 +92,9 @@ NO_HISTORY = pl.DataFrame(schema=HISTORY_SCHEMA)
 
 def child_history(child: str) -> pl.DataFrame:
     """Every panel's consideration of a child and its decision, latest meeting first (the child page)."""
-    items = Item.objects.filter(child=child).select_related("meeting").order_by("-meeting__date", "meeting__panel")
-    if not items:  # most children: no frame to build
+    if not appdb.rows(Item, ("id",), ("child",), (child,)):  # most children: no query to compile, no frame
         return NO_HISTORY
+    items = Item.objects.filter(child=child).select_related("meeting").order_by("-meeting__date", "meeting__panel")
     return pl.DataFrame(
         [{"meeting": str(i.meeting), "why": i.why, "decision": i.get_decision_display() or "not recorded",
           "note": i.note, "come_back_by": i.come_back_by, "lead": i.lead} for i in items],
