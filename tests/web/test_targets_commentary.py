@@ -115,3 +115,18 @@ def test_commentary_and_targets_reach_the_report(client_for):
     row = row[:row.index("</tr>")]
     assert '<td class="target">65.0%</td>' in row and "Green" in row and "Two visits fell in half term." in row
     assert 'data-commentary="visits_on_time"' in html
+
+
+def test_a_page_prints_one_csrf_token_in_every_form_and_it_is_accepted(client_for):
+    """carewatch.web.jinja.csrf_once: the token is masked once a page, not once a form."""
+    import re
+
+    admin = client_for("admin")
+    admin.handler.enforce_csrf_checks = True
+    field = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    tokens = field.findall(admin.get(PAGE).content.decode())
+    assert len(tokens) == 3 and len(set(tokens)) == 1  # the sign-out, target and commentary forms
+    assert field.findall(admin.get(PAGE).content.decode())[0] != tokens[0]  # masked anew on every page
+    assert admin.post(f"{PAGE}target/", {"target": "70"}).status_code == 403
+    assert admin.post(f"{PAGE}target/", {"target": "70", "csrfmiddlewaretoken": tokens[0]}).status_code == 302
+    assert Target.objects.get(kpi_id="visits_on_time").value == 70.0

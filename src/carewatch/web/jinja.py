@@ -14,10 +14,39 @@ from carewatch.reports.suppression import SUPPRESSED, shown_count
 
 
 def url(name: str, *args, query: dict | None = None) -> str:
-    path = reverse(name, args=args)
+    path = _reverse(name, args)
     if query:
         path += "?" + urlencode({k: v for k, v in query.items() if v not in (None, "")})
     return path
+
+
+@lru_cache(maxsize=1024)
+def _reverse(name: str, args: tuple) -> str:
+    """reverse() once per address: the URL patterns do not change under a running process."""
+    return reverse(name, args=args)
+
+
+class _CsrfInput:
+    """The form's hidden CSRF field, made once per request however many forms a page holds
+    (Django's ``csrf_input`` masks the token anew, with 32 random characters, each time it is
+    printed)."""
+
+    def __init__(self, request):
+        self.request, self.html = request, None
+
+    def __html__(self) -> str:
+        if self.html is None:
+            from django.template.backends.utils import csrf_input
+
+            self.html = csrf_input(self.request)
+        return self.html
+
+    __str__ = __html__
+
+
+def csrf_once(request) -> dict:
+    """A context processor: ``csrf_input`` printed from one masked token a request."""
+    return {"csrf_input": _CsrfInput(request)}
 
 
 @lru_cache(maxsize=1)

@@ -133,7 +133,8 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [WEB_DIR / "templates"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "carewatch.web.jinja.environment", "autoescape": True},
+        "OPTIONS": {"environment": "carewatch.web.jinja.environment", "autoescape": True,
+                    "context_processors": ["carewatch.web.jinja.csrf_once"]},
     },
     {   # Django's admin keeps its own templates
         "BACKEND": "django.template.backends.django.DjangoTemplates",
