@@ -81,11 +81,24 @@ class Settings:
 DEFAULT = Settings()
 
 
+#: HOME/carewatch.toml's path -> (its text, the settings it gives): the dashboard reads the
+#: settings on every request, and parses the file only when its text changes
+_LOADED: dict[str, tuple[str, Settings]] = {}
+
+
 def load(home: Path | None) -> Settings:
-    path = home / "carewatch.toml" if home else None
-    if not path or not path.exists():
+    if not home:
         return DEFAULT
-    values = tomllib.loads(path.read_text()).get("settings", {})
-    known = {f.name for f in fields(Settings)}
-    chosen = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items() if k in known}
-    return replace(DEFAULT, **chosen)
+    path = str(home / "carewatch.toml")
+    try:
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
+    except FileNotFoundError:
+        return DEFAULT
+    cached = _LOADED.get(path)
+    if cached is None or cached[0] != text:
+        values = tomllib.loads(text).get("settings", {})
+        known = {f.name for f in fields(Settings)}
+        chosen = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items() if k in known}
+        _LOADED[path] = cached = (text, replace(DEFAULT, **chosen))
+    return cached[1]

@@ -19,9 +19,21 @@ def target_edits() -> dict[str, float]:
     return dict(appdb.rows(Target, ("kpi_id", "value")))
 
 
+#: (id of the settings, the edits) -> (those settings, the targets in force): every page asks, and the
+#: settings object stays the same while HOME/carewatch.toml does (carewatch.settings.load)
+_IN_FORCE: dict[tuple[int, tuple], tuple[Settings, Targets]] = {}
+
+
 def targets(settings: Settings) -> Targets:
     """Every indicator's target in force: an admin's edit over the settings over the default."""
-    return in_force(settings, target_edits())
+    edits = tuple(sorted(target_edits().items()))
+    key = (id(settings), edits)
+    found = _IN_FORCE.get(key)
+    if found is None or found[0] is not settings:
+        if len(_IN_FORCE) > 64:
+            _IN_FORCE.clear()
+        found = _IN_FORCE[key] = (settings, in_force(settings, dict(edits)))
+    return found[1]
 
 
 def _number(value: float | None) -> str:
