@@ -53,6 +53,7 @@ SPECS: list[TableSpec] = [
     TableSpec("dolo", ("CHILD", "DOB", "DOLO_START", "DOLO_END"), "903", "DoLo", ("dolo",)),
 ]
 TABLES = {spec.name for spec in SPECS}
+SPEC = {spec.name: spec for spec in SPECS}
 REQUIRED_TABLES = ("header", "episodes")
 
 TABLE_MISSING = define(
