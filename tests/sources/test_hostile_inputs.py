@@ -125,6 +125,36 @@ def test_extra_fields_in_a_file_with_no_quotes_at_all(tmp_path):
     assert "4 fields where the header has 3" in _messages(result.findings)
 
 
+def test_a_file_with_no_quotes_is_parsed_once_columns_by_position(tmp_path):
+    # no quote anywhere: one parse gives the values and the rows with extra fields. Row 2 has fewer
+    # fields than the header (SEEN blank, so Y), row 3 is a blank line (dropped), row 4 has 5
+    # fields (VIRTUAL read, 'x' dropped), row 5 has only extra fields (blank, dropped, still found)
+    write(tmp_path / "visits.csv", ["CHILD,VISIT_DATE,SEEN,VIRTUAL", "C1,01/01/2020", "",
+                                    "C2,02/01/2020,N,Y,x", ",,,,,y", "C3,03/01/2020,N,N"], newline="\r\n")
+    result = read_inputs([tmp_path])
+    visits = result.tables["visits"]
+    assert visits.select("child", "seen", "virtual", "_row").rows() == [
+        ("C1", True, False, 2), ("C2", False, True, 4), ("C3", False, False, 6)]
+    assert finding_rows(result.findings, "value.extra_fields") == [
+        ("visits.csv", 4, "column 5", "C2"), ("visits.csv", 5, "column 5", None)]
+    # 5 fields on row 4, 6 on row 5, against the header's 4: counted exactly, as with quotes
+    assert "Row 4 of visits.csv has 5 fields where the header has 4" in _messages(result.findings)
+    assert "Row 5 of visits.csv has 6 fields where the header has 4" in _messages(result.findings)
+    assert result.files[0]["rows"] == 3
+
+
+def test_a_file_with_quotes_is_read_the_same(tmp_path):
+    # the same rows with a quoted value, which takes the other way (every line's shape counted
+    # apart from the parse): the same values, rows and findings
+    lines = ["CHILD,VISIT_DATE,SEEN,VIRTUAL", "C1,01/01/2020", "", "C2,02/01/2020,N,Y,x", ",,,,,y",
+             "C3,03/01/2020,N,N"]
+    write(tmp_path / "a" / "visits.csv", lines)
+    write(tmp_path / "b" / "visits.csv", [*lines[:-1], '"C3",03/01/2020,N,N'])
+    read = [read_inputs([tmp_path / folder]) for folder in "ab"]
+    assert read[0].tables["visits"].equals(read[1].tables["visits"])
+    assert read[0].findings.equals(read[1].findings) and read[0].findings.height == 2
+
+
 def test_mixed_utf8_and_cp1252_is_a_finding_with_row_and_column(tmp_path):
     # before: a file mostly UTF-8 with one cp1252 byte was read entirely as cp1252: every UTF-8
     # character became mojibake ("Zoë" read as "ZoÃ«"), silently
