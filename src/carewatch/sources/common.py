@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import re
 import tempfile
@@ -251,6 +252,7 @@ class TableSpec:
         return SCHEMA_RENAMES.get(source, source.lower())
 
 
+@functools.lru_cache(maxsize=4096)  # every file is compared with every table's columns
 def header_key(name: object) -> str:
     """Header names compared without case, spacing or punctuation: 'Visit date' == 'VISIT_DATE'."""
     return re.sub(r"[^0-9A-Z]", "", str(name).upper())
@@ -421,6 +423,7 @@ def _has_utf8_sequences(path: Path) -> bool:
 
 def _transcode(path: Path, encoding: str, scratch: Path, errors: str = "replace") -> Path:
     """Re-encode a file to UTF-8 chunk by chunk, so a 200 MB cp1252 export is never held whole."""
+    scratch.mkdir(exist_ok=True)
     handle, name = tempfile.mkstemp(suffix=".csv", dir=scratch)
     with path.open("r", encoding=encoding, errors=errors, newline="") as src, \
             open(handle, "w", encoding="utf-8", newline="") as dst:

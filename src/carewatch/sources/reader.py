@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import shutil
 import stat
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -196,12 +197,15 @@ def read_inputs(paths: list[Path], *, require_903: bool = False, limits: Limits 
     return result
 
 
-def _read_guarded(item: _Input) -> _FileOutcome | Exception:
+def _read_guarded(item: _Input, scratch: Path) -> _FileOutcome | Exception:
+    """``scratch``: the file's folder for re-encoded copies, made only if one is (most files need
+    none) and gone once the file is read (its sheets are collected by then)."""
     try:
-        with tempfile.TemporaryDirectory(prefix="carewatch-") as scratch:
-            return _read_one(item, Path(scratch))
+        return _read_one(item, scratch)
     except Exception as exc:  # noqa: BLE001 - reported as the file's finding
         return exc
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _size_of(item: _Input) -> int:
@@ -218,9 +222,11 @@ def _read_all(inputs: list[_Input]) -> Iterator[tuple[_Input, _FileOutcome | Exc
     other core idles (read in name order, a national extract's 187 MB visits file came last); the
     outcomes still come back in the inputs' order. Each task runs in a copy of this context (the
     limits in force)."""
-    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        futures = {id(item): pool.submit(contextvars.copy_context().run, _read_guarded, item)
-                   for item in sorted(inputs, key=_size_of, reverse=True)}
+    with tempfile.TemporaryDirectory(prefix="carewatch-") as scratch, \
+            ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        futures = {id(item): pool.submit(contextvars.copy_context().run, _read_guarded, item,
+                                         Path(scratch) / str(number))
+                   for number, item in enumerate(sorted(inputs, key=_size_of, reverse=True))}
         for item in inputs:
             yield item, futures[id(item)].result()
 
