@@ -305,13 +305,10 @@ class RawSheet:
     # problems found in the file's lines before typing (extra fields, mixed encodings): a check
     # and a frame of row, column and its template's values; the child is added when typed
     row_problems: list[tuple[CheckDef, pl.DataFrame]] = field(default_factory=list)
-    # a CSV without quotes, whose rows with fields past the header's are found by its one parse
-    # (``_scan_unquoted``): its UTF-8 source and separator, read again only when a row has some
-    unquoted: tuple[Path, str] | None = None
 
     @property
     def columns(self) -> list[str]:
-        return [c for c in self.frame.collect_schema().names() if c not in ("_row", _PAST_HEADER)]
+        return [c for c in self.frame.collect_schema().names() if c != "_row"]
 
 
 @dataclass
@@ -366,24 +363,17 @@ def sniff(path: Path) -> tuple[str, int]:
 @dataclass(frozen=True)
 class ByteScan:
     """One pass over a file's bytes: its SHA-256, whether it is all UTF-8, its double quotes, its
-    line ends, its first line and its last ``_CHUNK`` bytes (what the register, the row limit and
-    ``cut_short`` need)."""
+    first line and its last ``_CHUNK`` bytes (what the register and ``cut_short`` need)."""
 
     sha256: str
     utf8: bool
     quotes: int
-    newlines: int
     head: bytes
     tail: bytes
 
-    @property
-    def lines(self) -> int:
-        """Physical lines, header included, as Polars reads them (a last line without its end counts)."""
-        return self.newlines + (not self.tail.endswith(b"\n") and bool(self.tail))
-
 
 def scan_bytes(path: Path) -> ByteScan:
-    digest, decoder, utf8, quotes, newlines = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")(), True, 0, 0
+    digest, decoder, utf8, quotes = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")(), True, 0
     previous = last = b""
     with path.open("rb") as handle:
         head = handle.readline(_CHUNK)
@@ -391,7 +381,6 @@ def scan_bytes(path: Path) -> ByteScan:
         for chunk in iter(lambda: handle.read(_CHUNK), b""):
             digest.update(chunk)
             quotes += chunk.count(b'"')
-            newlines += chunk.count(b"\n")
             if utf8:
                 try:
                     decoder.decode(chunk)
@@ -403,7 +392,7 @@ def scan_bytes(path: Path) -> ByteScan:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
-    return ByteScan(digest.hexdigest(), utf8, quotes, newlines, head, (previous + last)[-_CHUNK:])
+    return ByteScan(digest.hexdigest(), utf8, quotes, head, (previous + last)[-_CHUNK:])
 
 
 def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
@@ -443,21 +432,6 @@ def _separator(path: Path) -> str:
 def _scan_csv_utf8(path: Path, separator: str) -> pl.LazyFrame:
     """A lazy scan, every column text, so that only the columns a table uses are ever materialised."""
     return pl.scan_csv(path, infer_schema=False, separator=separator, truncate_ragged_lines=True,
-                       raise_if_empty=False, encoding="utf8").with_row_index("_row", offset=2)
-
-
-# a column past the header's: a row of an unquoted CSV with more fields than the header fills it
-_PAST_HEADER = "\x00past_header"
-
-
-def _scan_unquoted(path: Path, separator: str, names: list[str]) -> pl.LazyFrame:
-    """A CSV holding no double quote as ``_scan_csv_utf8`` reads it, plus ``_PAST_HEADER``: the first
-    field past the header's, null on rows with no more fields than the header. Without quotes a
-    field is what lies between separators, so this one parse tells the rows with extra fields, which
-    otherwise takes a second parse of every line (``_line_shapes``). Columns are matched by position."""
-    schema = {**{name: pl.Utf8 for name in names}, _PAST_HEADER: pl.Utf8}
-    return pl.scan_csv(path, has_header=False, skip_rows=1, schema=schema, missing_columns="insert",
-                       extra_columns="ignore", separator=separator, truncate_ragged_lines=True,
                        raise_if_empty=False, encoding="utf8").with_row_index("_row", offset=2)
 
 
@@ -554,24 +528,19 @@ def read_csv(path: Path, label: str, encoding_hint: str, scratch: Path) -> FileR
         else:
             source = _transcode(path, "utf-16" if encoding_hint == "utf16" else "cp1252", scratch)
         separator = _separator(source)
-        source_scan = scan if source == path else scan_bytes(source)
-        cut = cut_short(source_scan, separator)
+        cut = cut_short(scan if source == path else scan_bytes(source), separator)
         if cut:
             return FileRead(findings=[finding(FILE_TRUNCATED, file=label, reason=cut)], sha256=sha256)
+        shapes = _line_shapes(source, separator)
         limit = LIMITS.get().max_rows
-        if source_scan.lines - 1 > limit:
+        if shapes.height - 1 > limit:
             return FileRead(findings=[finding(FILE_TOO_MANY_ROWS, file=label, limit=f"{limit:,}")], sha256=sha256)
+        problems.append((VALUE_EXTRA_FIELDS, _extra_fields(shapes)))
         frame = _scan_csv_utf8(source, separator)
-        names = frame.collect_schema().names()  # a header the parser cannot read fails here, not later
-        unquoted = None
-        if source_scan.quotes:  # a quoted value may hold separators and line ends: its lines are read apart
-            problems.append((VALUE_EXTRA_FIELDS, _extra_fields(_line_shapes(source, separator))))
-        else:
-            frame, unquoted = _scan_unquoted(source, separator, names[1:]), (source, separator)
+        frame.collect_schema()  # a header the parser cannot read fails here, not later
     except Exception as exc:  # noqa: BLE001 - any parser failure on a council's file is a finding
         return FileRead(findings=[finding(FILE_UNREADABLE, file=label, reason=_reason(exc))], sha256=sha256)
-    return FileRead(sheets=[RawSheet(label, Path(label).stem, frame, problems, unquoted)], kind="csv",
-                    sha256=sha256)
+    return FileRead(sheets=[RawSheet(label, Path(label).stem, frame, problems)], kind="csv", sha256=sha256)
 
 
 def _reason(exc: Exception) -> str:
@@ -730,7 +699,6 @@ def raw_columns(sheet: RawSheet, spec: TableSpec) -> pl.DataFrame:
     """The spec's columns from a recognised sheet, renamed to schema names, trimmed, blank = null.
 
     Rows blank in every column the table uses are dropped (spreadsheets leave trailing empty rows).
-    An unquoted CSV's rows with extra fields, found by this parse, join the sheet's ``row_problems``.
     """
     by_key: dict[str, str] = {}
     for name in sheet.columns:
@@ -743,14 +711,8 @@ def raw_columns(sheet: RawSheet, spec: TableSpec) -> pl.DataFrame:
         blank_as_null = pl.when(stripped == "").then(None).otherwise(stripped)
         selected.append(blank_as_null.alias(spec.schema_column(source)))
     data = [spec.schema_column(c) for c in spec.columns]
-    frame = sheet.frame.lazy().select(*selected, pl.col("_row").cast(pl.Int64),
-                                      *([pl.col(_PAST_HEADER)] if sheet.unquoted else []))
-    if sheet.unquoted:  # the rows with extra fields are looked for before blank rows are dropped
-        frame = frame.collect()
-        if frame.get_column(_PAST_HEADER).is_not_null().any():
-            sheet.row_problems.append((VALUE_EXTRA_FIELDS, _extra_fields(_line_shapes(*sheet.unquoted))))
-        frame = frame.drop(_PAST_HEADER).lazy()
-    return frame.filter(~pl.all_horizontal(pl.col(data).is_null())) \
+    return sheet.frame.lazy().select(*selected, pl.col("_row").cast(pl.Int64)) \
+        .filter(~pl.all_horizontal(pl.col(data).is_null())) \
         .with_columns(pl.lit(sheet.label, pl.Utf8).alias("_file")).collect()
 
 
