@@ -125,6 +125,53 @@ def test_extra_fields_in_a_file_with_no_quotes_at_all(tmp_path):
     assert "4 fields where the header has 3" in _messages(result.findings)
 
 
+def test_short_rows_blank_lines_and_extra_fields_without_quotes(tmp_path):
+    # Row 2 has fewer fields than the header (SEEN blank, so Y), row 3 is a blank line (dropped),
+    # row 4 has 5 fields (VIRTUAL read, 'x' dropped), row 5 only extra fields (blank, dropped, still
+    # found)
+    write(tmp_path / "visits.csv", ["CHILD,VISIT_DATE,SEEN,VIRTUAL", "C1,01/01/2020", "",
+                                    "C2,02/01/2020,N,Y,x", ",,,,,y", "C3,03/01/2020,N,N"], newline="\r\n")
+    result = read_inputs([tmp_path])
+    visits = result.tables["visits"]
+    assert visits.select("child", "seen", "virtual", "_row").rows() == [
+        ("C1", True, False, 2), ("C2", False, True, 4), ("C3", False, False, 6)]
+    assert finding_rows(result.findings, "value.extra_fields") == [
+        ("visits.csv", 4, "column 5", "C2"), ("visits.csv", 5, "column 5", None)]
+    # 5 fields on row 4, 6 on row 5, against the header's 4
+    assert "Row 4 of visits.csv has 5 fields where the header has 4" in _messages(result.findings)
+    assert "Row 5 of visits.csv has 6 fields where the header has 4" in _messages(result.findings)
+    assert result.files[0]["rows"] == 3
+
+
+def test_a_trailing_separator_is_an_extra_field(tmp_path):
+    # row 3 has an empty fifth field: a CSV parser reads it as it reads a missing one, so an extra
+    # field can only be told by counting the line's separators (the lines' own pass)
+    write(tmp_path / "visits.csv", ["CHILD,VISIT_DATE,SEEN,VIRTUAL", "C3,03/01/2020,N,N", "C4,04/01/2020,N,N,"])
+    result = read_inputs([tmp_path])
+    assert finding_rows(result.findings, "value.extra_fields") == [("visits.csv", 3, "column 5", "C4")]
+    assert result.tables["visits"].get_column("child").to_list() == ["C3", "C4"]
+
+
+def test_a_file_with_quotes_is_read_the_same(tmp_path):
+    # the same rows with a quoted value, whose lines' shapes are counted with quoted values cut
+    # out: the same values, rows and findings
+    lines = ["CHILD,VISIT_DATE,SEEN,VIRTUAL", "C1,01/01/2020", "", "C2,02/01/2020,N,Y,x", ",,,,,y",
+             "C3,03/01/2020,N,N"]
+    write(tmp_path / "a" / "visits.csv", lines)
+    write(tmp_path / "b" / "visits.csv", [*lines[:-1], '"C3",03/01/2020,N,N'])
+    read = [read_inputs([tmp_path / folder]) for folder in "ab"]
+    assert read[0].tables["visits"].equals(read[1].tables["visits"])
+    assert read[0].findings.equals(read[1].findings) and read[0].findings.height == 2
+
+
+def test_a_file_beginning_with_a_blank_line_takes_its_header_from_the_next(tmp_path):
+    # the parser looks for the header past blank lines (the header is not data)
+    (tmp_path / "peps.csv").write_bytes(b"\r\nCHILD,PEP_DATE\r\nC1,01/05/2020\r\n")
+    result = read_inputs([tmp_path])
+    assert result.tables["peps"].get_column("child").to_list() == ["C1"]
+    assert finding_rows(result.findings, "value.bad_date") == []
+
+
 def test_mixed_utf8_and_cp1252_is_a_finding_with_row_and_column(tmp_path):
     # before: a file mostly UTF-8 with one cp1252 byte was read entirely as cp1252: every UTF-8
     # character became mojibake ("Zoë" read as "ZoÃ«"), silently

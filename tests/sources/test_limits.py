@@ -46,6 +46,21 @@ def test_table_over_the_row_limit_is_not_read(tmp_path):
     assert not read_inputs([tmp_path], limits=Limits(max_rows=11)).rejected
 
 
+def test_row_limit_counts_lines_whatever_their_ends(tmp_path):
+    # the lines are counted by their line ends in the one pass over the bytes: 11 rows under the
+    # header, with CRLF, without a last line end, or with two blank lines after them (13 lines)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "peps.csv").write_bytes(b"CHILD,PEP_DATE" + b"\r\nC1,01/05/2020" * 11 + b"\r\n")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "peps.csv").write_bytes(b"CHILD,PEP_DATE" + b"\nC1,01/05/2020" * 11)
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "peps.csv").write_bytes(b"CHILD,PEP_DATE" + b"\nC1,01/05/2020" * 11 + b"\n\n\n")
+    for folder, lines in (("a", 12), ("b", 12), ("c", 14)):
+        assert read_inputs([tmp_path / folder], limits=Limits(max_rows=lines - 2)).rejected
+        result = read_inputs([tmp_path / folder], limits=Limits(max_rows=lines - 1))
+        assert not result.rejected and result.tables["peps"].height == 11
+
+
 def _bomb(path, inflated: int) -> None:
     """A workbook-shaped zip whose sheet is ``inflated`` bytes of one repeated byte."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -215,3 +215,18 @@ def test_unnamed_year_follows_episode_starts_not_stray_dates(tmp_path):
     write(tmp_path / "reviews.csv", ["CHILD,DOB,REVIEW,REVIEW_CODE", "C1,01/02/2010,06/08/2024,PN1"])
     result = read_inputs([tmp_path])
     assert result.tables["reviews"].get_column("year").to_list() == [2018]
+
+
+def test_header_conflict_with_two_rows_for_a_child_in_the_latest_year(tmp_path):
+    # 2021 sends C1 twice, one row as in 2020: the 2020 row agrees with a kept row, no conflict.
+    # C2 is sent twice in 2021 (rows 3 and 4), both unlike 2020's: one conflict, its columns told
+    # against the first of them (row 3: SEX and ETHNIC differ; row 4 would give ETHNIC alone).
+    write(tmp_path / "2020" / "header.csv", [HEADER_COLUMNS, "C1,1,01/02/2010,WBRI,,,", "C2,1,01/02/2011,WBRI,,,"])
+    write(tmp_path / "2021" / "header.csv", [HEADER_COLUMNS, "C1,2,01/02/2010,WBRI,,,", "C2,2,01/02/2011,MWBC,,,",
+                                             "C2,1,01/02/2011,MWBC,,,", "C1,1,01/02/2010,WBRI,,,"])
+    write(tmp_path / "2021" / "episodes.csv", [EPISODE_COLUMNS, "C1,01/04/2020,S,C2,N1,U1,PR1,,,,,,"])
+    result = read_inputs([tmp_path])
+    assert finding_rows(result.findings, "merge.header_conflict") == [("2020/header.csv", 3, None, "C2")]
+    message = result.findings.filter(pl.col("code") == "merge.header_conflict").get_column("message").item()
+    assert "in SEX, ETHNIC; the 2021 version is used" in message
+    assert result.tables["header"].height == 4  # duplicates inside one year are the checks' business

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import re
 import tempfile
@@ -251,6 +252,7 @@ class TableSpec:
         return SCHEMA_RENAMES.get(source, source.lower())
 
 
+@functools.lru_cache(maxsize=4096)  # every file is compared with every table's columns
 def header_key(name: object) -> str:
     """Header names compared without case, spacing or punctuation: 'Visit date' == 'VISIT_DATE'."""
     return re.sub(r"[^0-9A-Z]", "", str(name).upper())
@@ -410,6 +412,7 @@ def _has_utf8_sequences(path: Path) -> bool:
 
 def _transcode(path: Path, encoding: str, scratch: Path, errors: str = "replace") -> Path:
     """Re-encode a file to UTF-8 chunk by chunk, so a 200 MB cp1252 export is never held whole."""
+    scratch.mkdir(exist_ok=True)
     handle, name = tempfile.mkstemp(suffix=".csv", dir=scratch)
     with path.open("r", encoding=encoding, errors=errors, newline="") as src, \
             open(handle, "w", encoding="utf-8", newline="") as dst:
@@ -906,24 +909,40 @@ def type_columns(raw: pl.DataFrame, table: str, labels: dict[str, str], *,
     return typed, concat_findings(problems)
 
 
-def type_table(sheet: RawSheet, spec: TableSpec,
-               year: int | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """A recognised sheet as a typed frame with exactly the schema.sql columns, and its findings."""
+def raw_table(sheet: RawSheet, spec: TableSpec,
+              year: int | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A recognised sheet's text columns (``raw_columns``, and a 903 table's ``year``), and the
+    findings its lines gave (extra fields, mixed encodings) with the child of each row."""
     raw = raw_columns(sheet, spec)
     if spec.group == "903":
         raw = raw.with_columns(pl.lit(year, pl.Int64).alias("year"))
-    labels = {spec.schema_column(c): c for c in spec.columns}
-    defaults = {spec.schema_column(c): v for c, v in spec.blank_defaults.items()}
-    typed, found = type_columns(raw, spec.name, labels, blank_defaults=defaults)
+    if not any(rows.height for _, rows in sheet.row_problems):
+        return raw, concat_findings([])
     children = raw.select(pl.col("_row").alias("row"), (pl.col("child") if "child" in raw.columns
                                                          else pl.lit(None, pl.Utf8)).alias("child"))
-    line_findings = [findings_from_rows(check, rows.with_columns(pl.lit(sheet.label).alias("file"))
-                                        .join(children, on="row", how="left"))
-                     for check, rows in sheet.row_problems if rows.height]
-    return typed, concat_findings([found, *line_findings])
+    return raw, concat_findings([findings_from_rows(check, rows.with_columns(pl.lit(sheet.label).alias("file"))
+                                                    .join(children, on="row", how="left"))
+                                 for check, rows in sheet.row_problems if rows.height])
+
+
+def type_raw(raw: pl.DataFrame, spec: TableSpec) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``raw_table``'s text columns (of one sheet, or several of the same table concatenated) as a
+    typed frame with exactly the schema.sql columns, and the value findings."""
+    labels = {spec.schema_column(c): c for c in spec.columns}
+    defaults = {spec.schema_column(c): v for c, v in spec.blank_defaults.items()}
+    return type_columns(raw, spec.name, labels, blank_defaults=defaults)
+
+
+def type_table(sheet: RawSheet, spec: TableSpec,
+               year: int | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A recognised sheet as a typed frame with exactly the schema.sql columns, and its findings."""
+    raw, line_findings = raw_table(sheet, spec, year)
+    typed, found = type_raw(raw, spec)
+    return typed, concat_findings([found, line_findings])
 
 
 __all__ = [
-    "SCHEMA", "TableSpec", "RawSheet", "FileRead", "recognise", "read_file", "type_table",
+    "SCHEMA", "TableSpec", "RawSheet", "FileRead", "recognise", "read_file", "raw_table", "type_raw",
+    "type_table",
     "type_columns", "empty_table", "header_key", "sha256_of", "is_junk",
 ]

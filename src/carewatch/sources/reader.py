@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import shutil
 import stat
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -38,9 +39,11 @@ from carewatch.sources.common import (
     TABLE_UNRECOGNISED,
     TableSpec,
     is_junk,
+    raw_table,
     read_file,
     recognise,
     sha256_of,
+    type_raw,
     type_table,
 )
 from carewatch.sources.manifest import extract_date, is_manifest, read_manifest
@@ -114,6 +117,8 @@ class _FileOutcome:
     finding_frames: list[pl.DataFrame] = field(default_factory=list)
     # (table, typed frame, its value findings, its files entry)
     tables: list[tuple[str, pl.DataFrame, pl.DataFrame, dict]] = field(default_factory=list)
+    # a 903 table's text columns and its lines' findings: typed once per table when every year is read
+    raw_903: list[tuple[str, pl.DataFrame, pl.DataFrame, dict]] = field(default_factory=list)
     census_dates: dict[str, str | None] = field(default_factory=dict)  # CIN file -> ReferenceDate
 
 
@@ -149,10 +154,14 @@ def _read_one(item: _Input, scratch: Path) -> _FileOutcome:
         elif missing:
             out.problems.extend(finding(TABLE_MISSING_COLUMN, file=sheet.label, column=c, table=spec.title)
                                 for c in missing)
+        elif spec.group == "903":
+            year = ssda903.year_from_path(sheet.label, item.root_name)
+            raw, line_findings = raw_table(sheet, spec, year)
+            entry["rows"], entry["year"] = raw.height, year
+            out.raw_903.append((spec.name, raw, line_findings, entry))
         else:
-            year = ssda903.year_from_path(sheet.label, item.root_name) if spec.group == "903" else None
-            typed, value_findings = type_table(sheet, spec, year)
-            entry["rows"], entry["year"] = typed.height, year
+            typed, value_findings = type_table(sheet, spec)
+            entry["rows"] = typed.height
             out.tables.append((spec.name, typed, value_findings, entry))
     return out
 
@@ -188,12 +197,15 @@ def read_inputs(paths: list[Path], *, require_903: bool = False, limits: Limits 
     return result
 
 
-def _read_guarded(item: _Input) -> _FileOutcome | Exception:
+def _read_guarded(item: _Input, scratch: Path) -> _FileOutcome | Exception:
+    """``scratch``: the file's folder for re-encoded copies, made only if one is (most files need
+    none) and gone once the file is read (its sheets are collected by then)."""
     try:
-        with tempfile.TemporaryDirectory(prefix="carewatch-") as scratch:
-            return _read_one(item, Path(scratch))
+        return _read_one(item, scratch)
     except Exception as exc:  # noqa: BLE001 - reported as the file's finding
         return exc
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _size_of(item: _Input) -> int:
@@ -210,9 +222,11 @@ def _read_all(inputs: list[_Input]) -> Iterator[tuple[_Input, _FileOutcome | Exc
     other core idles (read in name order, a national extract's 187 MB visits file came last); the
     outcomes still come back in the inputs' order. Each task runs in a copy of this context (the
     limits in force)."""
-    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        futures = {id(item): pool.submit(contextvars.copy_context().run, _read_guarded, item)
-                   for item in sorted(inputs, key=_size_of, reverse=True)}
+    with tempfile.TemporaryDirectory(prefix="carewatch-") as scratch, \
+            ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        futures = {id(item): pool.submit(contextvars.copy_context().run, _read_guarded, item,
+                                         Path(scratch) / str(number))
+                   for number, item in enumerate(sorted(inputs, key=_size_of, reverse=True))}
         for item in inputs:
             yield item, futures[id(item)].result()
 
@@ -221,8 +235,7 @@ def _read_tables(inputs: list[_Input], result: ReadResult, problems: list[Findin
                  progress: Progress) -> None:
     finding_frames: list[pl.DataFrame] = []
 
-    sent_903: dict[str, list[pl.DataFrame]] = {}  # table -> frames, year null when no name gave one
-    value_findings_903: dict[str, list[pl.DataFrame]] = {}
+    raw_903: dict[str, list[tuple[str, pl.DataFrame, pl.DataFrame]]] = {}  # table -> (sheet, text, line findings)
     others: dict[str, list[pl.DataFrame]] = {}
     entries_903: list[dict] = []
     census_dates: dict[str, str | None] = {}
@@ -236,17 +249,20 @@ def _read_tables(inputs: list[_Input], result: ReadResult, problems: list[Findin
         finding_frames.extend(outcome.finding_frames)
         result.files.extend(outcome.files)
         census_dates.update(outcome.census_dates)
-        rows_read += sum(typed.height for _, typed, _, _ in outcome.tables)
+        rows_read += sum(frame.height for _, frame, _, _ in [*outcome.tables, *outcome.raw_903])
         progress("reading", rows=rows_read)
-        for table, typed, value_findings, entry in outcome.tables:
-            if table in ssda903.TABLES:
-                sent_903.setdefault(table, []).append(typed)
-                value_findings_903.setdefault(table, []).append(value_findings)
-                entries_903.append(entry)
-            else:
-                others.setdefault(table, []).append(typed)
-                finding_frames.append(value_findings)
+        for table, raw, line_findings, entry in outcome.raw_903:
+            raw_903.setdefault(table, []).append((entry["file"], raw, line_findings))
+            entries_903.append(entry)
+        for table, typed, value_findings, _ in outcome.tables:
+            others.setdefault(table, []).append(typed)
+            finding_frames.append(value_findings)
 
+    # table -> [its typed frame] (year null when no name gave one), and its value findings
+    sent_903: dict[str, list[pl.DataFrame]] = {}
+    value_findings_903: dict[str, pl.DataFrame] = {}
+    for table in list(raw_903):
+        sent_903[table], value_findings_903[table] = _type_903(table, raw_903.pop(table))
     problems.extend(_assign_years(sent_903, result.manifest, entries_903))
     if sent_903 or require_903:
         problems.extend(finding(ssda903.TABLE_MISSING, table=spec.title) for spec in ssda903.SPECS
@@ -258,14 +274,29 @@ def _read_tables(inputs: list[_Input], result: ReadResult, problems: list[Findin
         finding_frames.append(merge_findings)
         # a bad value in a row a later year replaced quarantines no one: the row is not used
         kept = merged.select(pl.col("_file").alias("file"), pl.col("_row").alias("row"))
-        value_findings = concat_findings(value_findings_903.pop(table))
-        finding_frames.append(value_findings.join(kept, on=["file", "row"], how="semi"))
+        finding_frames.append(value_findings_903.pop(table).join(kept, on=["file", "row"], how="semi"))
     if census_dates:
         result.tables.update(cin_census.merge_census_files(
             {t: others.pop(t) for t in cin_census.TABLES}, census_dates))
     for table, frames in others.items():
         result.tables[table] = pl.concat(frames)
     result.findings = concat_findings([findings_frame(problems), *finding_frames])
+
+
+def _type_903(table: str, sheets: list[tuple[str, pl.DataFrame, pl.DataFrame]]
+              ) -> tuple[list[pl.DataFrame], pl.DataFrame]:
+    """One 903 table's sheets (every year's, in the inputs' order) typed at once, as [the typed
+    frame], and its findings in the order of typing each sheet alone: sheet by sheet, each sheet's
+    value findings then its lines'. Typing costs some twenty Polars calls whatever the rows, so a
+    table's ten years cost them once, not ten times."""
+    labels, raws, line_findings = zip(*sheets)
+    typed, found = type_raw(pl.concat(raws), ssda903.SPEC[table])
+    found = concat_findings([found, *line_findings])
+    if len(sheets) > 1 and found.height:
+        order = pl.DataFrame({"file": labels}, schema={"file": pl.Utf8}).with_row_index("_sheet")
+        found = found.join(order, on="file", how="left", maintain_order="left") \
+            .sort("_sheet", maintain_order=True).drop("_sheet")
+    return [typed], found
 
 
 def _assign_years(sent_903: dict[str, list[pl.DataFrame]], manifest: dict,

@@ -53,6 +53,7 @@ SPECS: list[TableSpec] = [
     TableSpec("dolo", ("CHILD", "DOB", "DOLO_START", "DOLO_END"), "903", "DoLo", ("dolo",)),
 ]
 TABLES = {spec.name for spec in SPECS}
+SPEC = {spec.name: spec for spec in SPECS}
 REQUIRED_TABLES = ("header", "episodes")
 
 TABLE_MISSING = define(
@@ -200,7 +201,8 @@ def merge_years(table: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataF
     keyed = keyed.with_columns(pl.col("year").max().over(key).alias("_latest"))  # one window for both
     winners = keyed.filter(pl.col("year") == pl.col("_latest")).drop("_latest")
     losers = keyed.filter(pl.col("year") < pl.col("_latest")).drop("_latest")
-    conflicts = losers.join(winners.select(*key, "_content").unique(), on=[*key, "_content"], how="anti")
+    # an anti join keeps a row whatever the other side repeats: no unique (a pass over 1.1 M winners)
+    conflicts = losers.join(winners.select(*key, "_content"), on=[*key, "_content"], how="anti")
     findings = _conflict_findings(table, conflicts, winners, key, data)
     merged = pl.concat([winners, _latest_copy(unkeyed)]).sort("year", "_file", "_row", maintain_order=True)
     return merged.drop("_content"), findings
@@ -215,14 +217,14 @@ def _conflict_findings(table: str, conflicts: pl.DataFrame, winners: pl.DataFram
                        data: list[str]) -> pl.DataFrame:
     if conflicts.height == 0:
         return concat_findings([])
-    kept = winners.sort("_file", "_row").unique(key, keep="first", maintain_order=True)
+    # the first winner (by file and row) of each key in conflict: only those keys are sorted
+    kept = winners.join(conflicts.select(key), on=key, how="semi").sort("_file", "_row") \
+        .unique(key, keep="first", maintain_order=True)
     kept = kept.select(*key, *[pl.col(c).alias(f"{c}__kept") for c in data if c not in key],
                        pl.col("year").alias("kept_year"))
     joined = conflicts.join(kept, on=key, how="left")
-    differing = pl.concat_list([
-        pl.when(pl.col(c).ne_missing(pl.col(f"{c}__kept"))).then(pl.lit(c.upper())).otherwise(None)
-        for c in data if c not in key
-    ]).list.drop_nulls().list.join(", ")
+    differing = pl.concat_str([pl.when(pl.col(c).ne_missing(pl.col(f"{c}__kept"))).then(pl.lit(c.upper()))
+                               for c in data if c not in key], separator=", ", ignore_nulls=True)
     if table == "episodes":
         # an episode open in one return and closed in the next is the ordinary case, not a
         # disagreement: only the closing fields were filled in, so it merges silently
