@@ -251,9 +251,13 @@ def compute_all(con: duckdb.DuckDBPyConnection, settings: Settings, extract_date
             return
         present = tables_present(con)
         con.execute(_FIGURES)
-        con.executemany("INSERT INTO cw_kpis VALUES (?, ?, ?, ?, ?, ?)", [
-            [k.id, k.frequency, k.unit, target_of(k, settings), polarity_of(k, settings),
-             None if set(k.tables) <= present else NO_DATA] for k in chosen])
+        # one statement of lists zipped by unnest (executemany cost a millisecond a row)
+        con.execute("INSERT INTO cw_kpis SELECT unnest($id), unnest($freq), unnest($unit), unnest($target), "
+                    "unnest($polarity), unnest($rag)", {
+                        "id": [k.id for k in chosen], "freq": [k.frequency for k in chosen],
+                        "unit": [k.unit for k in chosen], "target": [target_of(k, settings) for k in chosen],
+                        "polarity": [polarity_of(k, settings) for k in chosen],
+                        "rag": [None if set(k.tables) <= present else NO_DATA for k in chosen]})
         for kpi in _by_frequency(con, [k for k in chosen if set(k.tables) <= present]):
             counted = kpi.unit == "count"
             dated = kpi.query if kpi.rows is None else dated_figures_sql(kpi.rows, kpi.aggregate)
