@@ -56,6 +56,17 @@ class Timed:
         return self._timed(self._con.executemany, sql, *args)
 
 
+def open_copy(snapshot: Path, path: Path, threads: int = 0) -> duckdb.DuckDBPyConnection:
+    """A copy of ``snapshot`` at ``path``, opened as an import opens its snapshot (``memory_limit``
+    3 GiB, spilling beside it); ``threads`` 0: every core."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(snapshot, path)
+    config = {"memory_limit": "3072MiB", "temp_directory": str(path) + ".tmp"}
+    if threads:
+        config["threads"] = threads
+    return duckdb.connect(str(path), config=config)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("snapshot", type=Path)
@@ -64,13 +75,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0, help="DuckDB threads (default: every core)")
     parser.add_argument("--explain", action="store_true")
     args = parser.parse_args()
-    args.workdir.mkdir(parents=True, exist_ok=True)
-    path = args.workdir / "derive.duckdb"
-    shutil.copyfile(args.snapshot, path)
-    config = {"memory_limit": "3072MiB", "temp_directory": str(path) + ".tmp"}
-    if args.threads:
-        config["threads"] = args.threads
-    con = duckdb.connect(str(path), config=config)
+    con = open_copy(args.snapshot, args.workdir / "derive.duckdb", args.threads)
     for table in DERIVED:
         con.execute(f"DELETE FROM {table}")
     con.execute("CHECKPOINT")

@@ -4,8 +4,16 @@ from datetime import date
 import polars as pl
 import pytest
 
-from carewatch.calendar import (add_months, add_working_days, age_on, calendar_frame, is_working_day,
-                                month_end, term_of, terms_between)
+from carewatch.calendar import (add_months, add_working_days, age_on, bank_holidays, calendar_frame, is_working_day,
+                                month_end, package_bank_holidays, term_of, terms_between)
+
+
+def test_the_held_bank_holidays_are_the_packages():
+    # the table carewatch/data/bank_holidays.csv (read at start-up instead of importing the package):
+    # after a `holidays` upgrade that adds a day, `python -m carewatch.calendar` writes it again
+    held = bank_holidays()
+    assert sorted(held) == package_bank_holidays()
+    assert len(held) > 8 * 56  # at least eight a year, 1990-2045: the table is not cut short
 
 
 @pytest.mark.parametrize("day", [

@@ -10,10 +10,11 @@ import sys
 from test_import import _extracts
 
 # the dashboard, its server, the report renderers and the workbook writer (loaded by the commands
-# that need them); pyarrow: DuckDB reads the import's frames as Arrow C streams instead; numpy: only
-# the CIN census reader's container numbering, so only an import that holds a census loads it
+# that need them); pyarrow: DuckDB reads the import's frames as Arrow C streams instead; holidays: the
+# calendar reads its held table of England's bank holidays (the package loads every country's rules);
+# numpy: only the CIN census reader's container numbering, so only an import that holds a census loads it
 NOT_FOR_IMPORT = ("django", "gunicorn", "weasyprint", "openpyxl", "vl_convert", "carewatch.reports",
-                  "carewatch.web.server", "pyarrow")
+                  "carewatch.web.server", "pyarrow", "holidays")
 NOT_AT_START = NOT_FOR_IMPORT + ("numpy",)
 PROBE = """
 import runpy, sys, json

@@ -1,8 +1,12 @@
 """Working days, calendar months and school terms, as KPIS.md "Shared definitions" fixes them.
 
 Working days exclude Saturdays, Sundays and England & Wales bank holidays, including the one-off
-and substitute days, taken from the ``holidays`` package (GB, subdivision ENG) rather than a list
-of our own. Adding N working days to D gives the Nth working day strictly after D (D itself never
+and substitute days, as the ``holidays`` package gives them (GB, subdivision ENG) rather than a list
+of our own. They are held as a table, ``carewatch/data/bank_holidays.csv`` (1990-2045), written from
+the package by ``python -m carewatch.calendar``: importing the package loads every country's rules
+(about 300 modules, 0.2 s of CPU and up to a second of a busy disk) to give England's, a fixed cost
+of every import. ``tests/test_calendar.py`` checks the table still equals the package's dates, so an
+upgrade that adds a one-off holiday fails there until the table is written again. Adding N working days to D gives the Nth working day strictly after D (D itself never
 counts, whether or not it is a working day): a period starting on Monday 4 January 2021 has its
 IHA due 20 working days later, on Monday 1 February 2021.
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 import calendar as _cal
 from datetime import date, timedelta
 from functools import lru_cache
+from importlib.resources import files
 
 import polars as pl
 
@@ -22,12 +27,22 @@ CALENDAR_START = date(1990, 1, 1)
 CALENDAR_END = date(2045, 12, 31)
 
 
-@lru_cache(maxsize=1)
-def bank_holidays() -> frozenset[date]:
-    import holidays  # here, not at the top: it loads every country's rules, and only this needs them
+BANK_HOLIDAYS_FILE = "bank_holidays.csv"
+
+
+def package_bank_holidays() -> list[date]:
+    """England & Wales bank holidays from CALENDAR_START to CALENDAR_END by the ``holidays``
+    package: what the held table is written from and checked against."""
+    import holidays  # only here: it loads every country's rules
 
     years = range(CALENDAR_START.year, CALENDAR_END.year + 1)
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=years).keys())
+    return sorted(holidays.country_holidays("GB", subdiv="ENG", years=years).keys())
+
+
+@lru_cache(maxsize=1)
+def bank_holidays() -> frozenset[date]:
+    text = files("carewatch.data").joinpath(BANK_HOLIDAYS_FILE).read_text()
+    return frozenset(date.fromisoformat(line) for line in text.split()[1:])
 
 
 def is_working_day(d: date) -> bool:
@@ -93,3 +108,11 @@ def calendar_frame(start: date = CALENDAR_START, end: date = CALENDAR_END) -> pl
         ((pl.col("date").dt.weekday() <= 5) & ~pl.col("date").is_in(hols.implode())).alias("is_working_day")
     )
     return frame.with_columns(pl.col("is_working_day").cast(pl.Int32).cum_sum().alias("wd_seq"))
+
+
+if __name__ == "__main__":
+    # rewrite the held table from the package (after upgrading it)
+    days = package_bank_holidays()
+    files("carewatch.data").joinpath(BANK_HOLIDAYS_FILE).write_text(
+        "date\n" + "".join(f"{d.isoformat()}\n" for d in days))
+    print(f"{BANK_HOLIDAYS_FILE}: {len(days)} bank holidays, {days[0]} to {days[-1]}")

@@ -167,3 +167,30 @@ def test_a_date_without_rows_is_aggregated_over_no_rows(snap):
     assert attendance[d(2021, 3, 31)] == (None, 0, None, None)
     # a sum of days over no adoptions: numerator NULL, denominator 0, no value
     assert snap.run("adoption_a1_days", EXTRACT)[d(2021, 3, 31)][:3] == (None, 0, None)
+
+
+def test_indicators_of_both_frequencies_and_no_data_in_one_run(snap):
+    # one run computes a monthly, an annual and a no-data indicator: each reads its own frequency's
+    # dates (the views are switched once per frequency, annual first) and keeps the figures it has
+    # computed alone. Child a looked after from 1 Jan 2020 (903 year 2020: history from 1 Apr 2019),
+    # OC2 year 2021 with a health assessment; visits not imported.
+    from carewatch.kpis import compute_all
+    from carewatch.kpis.engine import kpi_rows
+
+    snap.child("a", d(2020, 1, 1), year=2020)
+    snap.add("oc2", {"child": "a", "health_assessment": 1, "year": 2021})
+    ids = ["cla_count", "oc2_health_assessment", "visits_on_time"]
+    alone = {i: snap.run(i, EXTRACT) for i in ids}
+    compute_all(snap.con, DEFAULT, EXTRACT, ids=ids)
+    together = {i: {r[0]: tuple(r[1:]) for r in snap.con.execute(
+        "SELECT period_end, numerator, denominator, value, rag FROM kpi_values WHERE id = ? ORDER BY 1", [i]).fetchall()}
+        for i in ids}
+    assert together == alone
+    # 30 Apr 2019 ... 31 Mar 2021 (24 month-ends) and the extract date; 1 child from January 2020
+    assert len(together["cla_count"]) == 25 and together["cla_count"][d(2021, 3, 31)] == (None, None, 1.0, None)
+    # 31 Mar 2020 (no OC2 rows) and 31 Mar 2021 (1 of 1)
+    assert together["oc2_health_assessment"] == {d(2020, 3, 31): (0, 0, None, None), d(2021, 3, 31): (1, 1, 100.0, "green")}
+    assert set(together["visits_on_time"].values()) == {(None, None, None, "no data")}
+    # the rows behind them come back in the order asked, whatever the frequencies
+    assert list(kpi_rows(snap.con, EXTRACT, period_end=d(2021, 3, 31), ids=["oc2_health_assessment", "cla_count"])) \
+        == ["oc2_health_assessment", "cla_count"]

@@ -101,13 +101,15 @@ class Kpi:
             object.__setattr__(self, "aggregate", COUNT if self.unit == "count" else SHARE)
 
 
-def figure_sql(rows: str, aggregate: Aggregate) -> str:
-    """A figure per date in ``kd``: the rows of that date aggregated; a date without rows gets the
-    aggregate over one row of NULLs (a count of 0), as a LEFT JOIN of the dates to the rows gives.
+def dated_figures_sql(rows: str, aggregate: Aggregate) -> str:
+    """The figure of each date with rows (``period_end``, numerator, denominator, value) and, with
+    ``period_end`` NULL, the figure of a date without rows: the aggregate over one row of NULLs, the
+    columns it reads (a count of 0, a sum NULL), as a LEFT JOIN of the dates to the rows gives.
 
     The rows are aggregated per date before the dates are joined: joining every row to its date
     first cost a hash join of up to 26 million rows per indicator at national scale. An aggregate
-    that reads ``kd`` (a population by the date's year) is computed over the joined rows."""
+    that reads ``kd`` (a population by the date's year) is computed over the dates joined to the
+    rows, a row for every date (and none for a date without rows)."""
     parts = (aggregate.numerator, aggregate.denominator, aggregate.value)
     figures = f"{parts[0]} AS numerator, {parts[1]} AS denominator, {parts[2]} AS value"
     if any("kd." in part for part in parts):
@@ -116,13 +118,20 @@ def figure_sql(rows: str, aggregate: Aggregate) -> str:
         FROM kd LEFT JOIN ({rows}) r ON r.period_end = kd.period_end
         GROUP BY kd.period_end
     """
-    # the columns the aggregate reads, each NULL: the row a date without rows is aggregated over
     nulls = ", ".join(f"NULL AS {c}" for c in sorted(set(re.findall(r"\br\.(\w+)", " ".join(parts)))))
+    return f"""
+        SELECT r.period_end, {figures} FROM ({rows}) r GROUP BY r.period_end
+        UNION ALL SELECT NULL, {figures} FROM (SELECT {nulls}) r
+    """
+
+
+def figure_sql(rows: str, aggregate: Aggregate) -> str:
+    """A figure per date in ``kd``: the rows of that date aggregated (``dated_figures_sql``), a date
+    without rows the aggregate over no rows."""
     pick = ", ".join(f"CASE WHEN g.period_end IS NULL THEN e.{c} ELSE g.{c} END AS {c}"
                      for c in ("numerator", "denominator", "value"))
     return f"""
-        WITH g AS (SELECT r.period_end, {figures} FROM ({rows}) r GROUP BY r.period_end),
-        e AS (SELECT {figures} FROM (SELECT {nulls}) r)
+        WITH f AS ({dated_figures_sql(rows, aggregate)})
         SELECT kd.period_end, {pick}
-        FROM kd CROSS JOIN e LEFT JOIN g ON g.period_end = kd.period_end
+        FROM kd LEFT JOIN f g ON g.period_end = kd.period_end LEFT JOIN f e ON e.period_end IS NULL
     """
