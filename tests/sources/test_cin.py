@@ -253,9 +253,9 @@ def test_latest_review_conference_of_each_plan(tmp_path):
 
 
 def test_a_file_split_in_many_chunks_reads_as_one(tmp_path, monkeypatch):
-    # The bytes are split into tags a chunk at a time (_CHUNK_BYTES, each chunk ending before a '<');
-    # at 100 bytes CIN_XML (about 2,600 bytes) is split in over 20 chunks: the tables and findings
-    # must be exactly those of the file split in one piece.
+    # The lines are split into tags a chunk at a time (_CHUNK_BYTES); at 100 bytes CIN_XML (about
+    # 2,600 bytes) is split in over 20 chunks, each boundary between two lines: the tables and
+    # findings must be exactly those of the file split in one piece.
     (tmp_path / "cin_2021.xml").write_text(CIN_XML.format(namespace=""), encoding="utf-8")
     whole = read_inputs([tmp_path])
     monkeypatch.setattr(cin_census, "_CHUNK_BYTES", 100)
@@ -282,31 +282,3 @@ def test_first_non_blank_value_in_its_own_container(tmp_path):
     assert result.tables["cin_referrals"].select("referral_id", "referral_source").rows() == [
         ("K5/2021-01-04", "2B")]
     assert result.tables["cin_assessments"].select("referral_id", "start_date").rows() == [("K5/2021-01-04", None)]
-
-
-def test_tags_read_as_bytes_whatever_their_length_line_ends_or_hash(tmp_path, monkeypatch):
-    # Windows line ends (line 1 the declaration, 2 <Message>, 3 K7's Child, 4 its CINdetails); a
-    # 20-letter prefix makes most tags longer than 32 bytes (coded from their text, not their
-    # 8-byte words), the rest have none; K7's Child has an attribute holding '>' and its ethnicity
-    # a '>' in its text; ReferralNFA "maybe" is unreadable and reported on line 4. Read again with
-    # two hash slots (most tags share a slot: slotted again, then coded from their text) and in
-    # 64-byte chunks: the same tables and findings.
-    p = "averyverylongprefixx"
-    xml = (f'<?xml version="1.0" encoding="utf-8"?>\r\n<{p}:Message xmlns:{p}="urn:cin">\r\n'
-           f'<{p}:Children><{p}:Child note="a>b"><{p}:ChildIdentifiers><{p}:LAchildID>K7</{p}:LAchildID>'
-           f'<PersonBirthDate>2015-03-27</PersonBirthDate></{p}:ChildIdentifiers><ChildCharacteristics>'
-           f'<Ethnicity> W>B </Ethnicity></ChildCharacteristics>\r\n<{p}:CINdetails><CINreferralDate>2021-01-04'
-           f'</CINreferralDate><{p}:ReferralNFA>maybe</{p}:ReferralNFA></{p}:CINdetails></{p}:Child>\r\n'
-           f'</{p}:Children></{p}:Message>\r\n')
-    (tmp_path / "cin.xml").write_bytes(xml.encode("utf-8"))
-    result = read_inputs([tmp_path])
-    assert result.tables["cin_children"].select("child", "dob", "ethnicity").rows() == [("K7", date(2015, 3, 27), "W>B")]
-    assert result.tables["cin_referrals"].select("referral_id", "referral_nfa").rows() == [("K7/2021-01-04", None)]
-    assert finding_rows(result.findings, "value.bad_flag") == [("cin.xml", 4, "ReferralNFA", "K7")]
-    monkeypatch.setattr(cin_census, "_SLOTS", 2)
-    monkeypatch.setattr(cin_census, "_SLOT_BITS", 1)
-    monkeypatch.setattr(cin_census, "_CHUNK_BYTES", 64)
-    again = read_inputs([tmp_path])
-    for name, frame in result.tables.items():
-        assert again.tables[name].equals(frame), name
-    assert again.findings.equals(result.findings)

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import codecs
 import html
+import io
+import mmap
 import re
 from collections.abc import Callable
 from datetime import date
@@ -91,12 +93,7 @@ _READ = frozenset({"ReferenceDate", "Sex", "AssessmentFactors",
 # each element kept is a small number (its index here) and each tag one code, name * 3 + kind
 _NAMES = (*CONTAINERS, *sorted(_READ - set(CONTAINERS)))
 _START, _END, _EMPTY = 0, 1, 2
-_CHUNK_BYTES = 2 << 20  # the bytes tokenised at a time: memory for their tags, not the whole file's
-_DROPPED = 255  # the code of a tag not kept
-_MASKS = np.array([(1 << 8 * n) - 1 for n in range(8)] + [(1 << 64) - 1], np.uint64)  # the first n bytes of 8
-_SLOT_BITS = 16  # tags are sorted into 2**16 slots by hash: a distinct tag per slot, most often
-_SLOTS = 1 << _SLOT_BITS
-_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5], np.uint64)
+_CHUNK_BYTES = 8 << 20  # the lines split at a time: memory for their tags, not the whole file's
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _COMMENT_OR_CDATA = re.compile(r"<!--.*?-->|<!\[CDATA\[(.*?)\]\]>", re.S)
 
@@ -121,153 +118,70 @@ def _well_formed(path: Path) -> None:
     etree.parse(str(path), parser)
 
 
-def _source(path: Path) -> bytes:
-    """The file as UTF-8 with one tag per '<' (comments dropped, CDATA escaped, line breaks kept so
-    line numbers hold): the file's own bytes when it already is."""
-    raw = path.read_bytes()
-    declared = _ENCODING.match(raw[:200])
-    encoding = "utf-16" if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else \
-        (declared[1].decode() if declared else "utf-8")
-    if codecs.lookup(encoding).name == "utf-8" and raw.find(b"<!", 200) < 0:
-        return raw
-    text = raw.decode(encoding, errors="replace")
+def _source(path: Path) -> Path | io.BytesIO:
+    """The file as UTF-8 text with one tag per '<' (comments dropped, CDATA escaped, line breaks
+    kept so line numbers hold): the file itself when it already is (looked at through a memory
+    map, never copied)."""
+    with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as raw:
+        declared = _ENCODING.match(raw[:200])
+        encoding = "utf-16" if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else \
+            (declared[1].decode() if declared else "utf-8")
+        if codecs.lookup(encoding).name == "utf-8" and raw.find(b"<!", 200) < 0:
+            return path
+        text = raw[:].decode(encoding, errors="replace")
 
     def unwrap(match: re.Match) -> str:
         if match[1] is None:  # a comment: only its line breaks stay
             return "\n" * match[0].count("\n")
         return html.escape(match[1], quote=False)
 
-    return _COMMENT_OR_CDATA.sub(unwrap, text).encode("utf-8")
+    return io.BytesIO(_COMMENT_OR_CDATA.sub(unwrap, text).encode("utf-8"))
 
 
-def _code(tag: str) -> int:
-    """name * 3 + kind for a tag kept (the name local, without namespace), ``_DROPPED`` for any other."""
+def _split(lines: pl.DataFrame) -> pl.DataFrame:
+    """Every tag of some lines: line, tag (as written, to its '>') and the text up to the next one."""
+    return (lines.lazy().select("line", pl.col("text").str.split("<").list.slice(1).alias("tag"))
+            .explode("tag").drop_nulls("tag")
+            .select("line", pl.col("tag").str.splitn(">", 2).alias("parts")).unnest("parts")
+            .rename({"field_0": "tag", "field_1": "text"}).collect())
+
+
+def _code(tag: str) -> int | None:
+    """name * 3 + kind for a tag kept (the name local, without namespace), None for any other."""
     kind = _END if tag[:1] == "/" else _EMPTY if tag.endswith("/") else _START
     name = re.split(r"[\s/]", tag.lstrip("/"), maxsplit=1)[0].rpartition(":")[2]
     if tag[:1] not in "?!" and (name in CONTAINERS or name in _READ and kind != _END):
         return _NAMES.index(name) * 3 + kind
-    return _DROPPED
-
-
-def _ranges(data: np.ndarray, start: np.ndarray, end: np.ndarray) -> pl.Series:
-    """data[start:end] for each range (in order, none overlapping) as Binary: Arrow offsets over the
-    bytes themselves, every other range the gap to the next one, the gaps then dropped."""
-    import pyarrow as pa  # here, not at the top: only a CIN census needs it, and it costs every command's start-up
-
-    bounds = np.empty(2 * len(start) + 1, np.int64)
-    bounds[0:-1:2], bounds[1:-1:2], bounds[-1] = start, end, len(data)
-    ranges = pa.Array.from_buffers(pa.large_binary(), 2 * len(start), [None, pa.py_buffer(bounds), pa.py_buffer(data)])
-    return pl.Series(ranges.take(pa.array(np.arange(0, 2 * len(start), 2))), dtype=pl.Binary)
-
-
-def _tag_codes(data: np.ndarray, start: np.ndarray, end: np.ndarray, known: dict[tuple, int]) -> np.ndarray:
-    """``_code`` of each tag data[start:end] (``data`` padded with 8 bytes). A tag of up to 32 bytes
-    is read as its size and four 8-byte words (its first, its last and two between: every byte of
-    it); the tags are put in ``_SLOTS`` slots by a hash of those, each slot's tags compared with one
-    of them, and each distinct tag decoded and coded once (``known`` keeps them from chunk to
-    chunk, by size and words). The tags unlike their slot's are slotted again by another hash; a
-    longer tag is coded from its text."""
-    size = end - start
-    window = np.ndarray((len(data) - 7,), "<u8", data, 0, (1,))  # the 8 bytes from each offset
-    mask = _MASKS[np.minimum(size, 8)]  # a tag under 8 bytes: its own bytes only
-    words = [size.astype(np.uint64)] + [
-        window[at] & mask for at in (start, np.maximum(np.minimum(start + 8, end - 8), start),
-                                     np.maximum(end - 16, start), np.maximum(end - 8, start))]
-    code = np.full(len(start), _DROPPED, np.uint8)
-    long = size > 32
-    todo = np.flatnonzero(~long) if long.any() else None  # None: every tag (no copies to gather)
-    slots = np.empty(_SLOTS, np.intp)
-    for mix in _MIX:
-        if todo is not None and not len(todo):
-            break
-        these = words if todo is None else [word[todo] for word in words]
-        key = these[0] * mix
-        for word in these[1:]:
-            key = (key ^ word) * mix
-        slot = (key >> np.uint64(64 - _SLOT_BITS)).astype(np.intp)
-        slots[slot] = np.arange(len(slot)) if todo is None else todo  # one tag of each slot (the last written)
-        used = np.zeros(_SLOTS, bool)
-        used[slot] = True
-        used = np.flatnonzero(used)
-        same = np.ones(len(slot), bool)
-        for word, mine in zip(words, these, strict=True):  # each tag against its slot's (a small table)
-            table = np.empty(_SLOTS, np.uint64)
-            table[used] = word[slots[used]]
-            same &= table[slot] == mine
-        named = np.zeros(_SLOTS, np.uint8)
-        at = slots[used]
-        named[used] = [_known(data, first, last, key, known) for first, last, *key in zip(
-            start[at].tolist(), end[at].tolist(), *(word[at].tolist() for word in words), strict=True)]
-        if todo is None:
-            code = named[slot]
-            todo = np.flatnonzero(~same)
-        else:
-            code[todo[same]] = named[slot[same]]
-            todo = todo[~same]
-    rest = np.union1d(todo, np.flatnonzero(long))
-    if len(rest):
-        code[rest] = [_known(data, start[at], end[at], None, known) for at in rest]
-    return code
-
-
-def _known(data: np.ndarray, start: int, end: int, words: list | None, known: dict) -> int:
-    """The code of the tag data[start:end], found by its size and words where they are given."""
-    key = tuple(words) if words else data[start:end].tobytes()
-    if key not in known:
-        known[key] = _code(data[start:end].tobytes().decode("utf-8", errors="replace"))
-    return known[key]
-
-
-def _chunk_tokens(data: np.ndarray, size: int, known: dict) -> tuple[pl.DataFrame, int]:
-    """The tags kept of data[:size] (``data`` padded), as ``_tokens`` describes, the line counted
-    from 1 at the chunk's start, the text as bytes (empty but for an element read, ``value``); and
-    the chunk's number of line breaks. Each '<' opens a piece that runs to the next '<' or to its
-    line's end (a '\r' before the '\n' is not part of the line); its tag runs to its first '>',
-    the text from there to the piece's end."""
-    opens = np.flatnonzero(data[:size] == 60)
-    breaks = np.flatnonzero(data[:size] == 10)
-    closes = np.flatnonzero(data[:size] == 62)
-    stop = np.append(opens[1:], size)
-    if len(breaks) and len(opens):
-        piece = np.searchsorted(opens, breaks, "right") - 1  # the piece each line break is in (-1: none)
-        first = np.flatnonzero(np.diff(piece, prepend=-1) != 0)
-        at, cut = piece[first], breaks[first]
-        stop[at] = cut - (data[cut - 1] == 13)
-    if len(closes) == len(opens) and (closes > opens).all() and (closes[:-1] < opens[1:]).all():
-        after = closes  # tags and texts alternate: the '>' after each '<' is the next one
-    else:
-        after = np.append(closes, size)[np.searchsorted(closes, opens)]
-    closed = after < stop
-    code = _tag_codes(data, opens + 1, np.where(closed, after, stop), known)
-    kept = np.flatnonzero(code != _DROPPED)
-    code, opens, after, stop = code[kept], opens[kept], after[kept], stop[kept]
-    value = (code >= len(CONTAINERS) * 3) & closed[kept]  # the rest: an empty range at their '<'
-    text = _ranges(data, np.where(value, after + 1, opens), np.where(value, stop, opens))
-    return pl.DataFrame({"line": np.searchsorted(breaks, opens) + 1, "code": code, "value": value, "text": text}), len(breaks)
+    return None
 
 
 def _tokens(path: Path) -> pl.DataFrame:
     """The tags kept, in file order: containers opening and closing, and the start of each element
     read. Columns: line, code (``_code``) and the text that follows the tag up to the next one
-    (stripped, entities decoded, null when blank or after a container's tag). Found with numpy
-    on the bytes, never element by element in Python, ``_CHUNK_BYTES`` at a time (each chunk ending
-    before a '<'): positions of '<', '>' and line breaks, each distinct tag coded once, only the
-    texts of the elements read taken. A value running onto a further line keeps its first line
-    only (CIN values are codes and dates)."""
-    whole = _source(path)
-    known: dict = {}
-    found, lines, begin = [], 0, 0
-    while begin < len(whole):
-        end = whole.find(b"<", begin + _CHUNK_BYTES)
-        end = len(whole) if end < 0 else end
-        tokens, breaks = _chunk_tokens(np.frombuffer(whole[begin:end] + bytes(8), np.uint8), end - begin, known)
-        found.append(tokens.with_columns(pl.col("line") + lines))
-        lines, begin = lines + breaks, end
-    del whole
+    (stripped, entities decoded, null when blank or after a container's tag). Split with Polars,
+    never element by element in Python, ``_CHUNK_BYTES`` of lines at a time: each chunk's tags
+    are dropped, all but those kept, before the next is split. A value running onto a further
+    line keeps its first line only (CIN values are codes and dates)."""
+    source = _source(path)
+    lines = pl.read_csv(source, has_header=False, separator="\x1f", quote_char=None,
+                        schema={"text": pl.Utf8}, raise_if_empty=False).with_row_index("line", offset=1)
+    size = source.getbuffer().nbytes if isinstance(source, io.BytesIO) else path.stat().st_size
+    step = max(1, -(-lines.height * _CHUNK_BYTES // max(size, 1)))
+    codes: dict[str, int] = {}
+    seen: set[str] = set()
+    kept = []
+    for offset in range(0, max(lines.height, 1), step):
+        tags = _split(lines.slice(offset, step))
+        new = set(tags.get_column("tag").unique().to_list()) - seen
+        seen |= new
+        codes.update((tag, code) for tag in new if (code := _code(tag)) is not None)
+        code = pl.col("tag").replace_strict(codes, default=None, return_dtype=pl.UInt8)
+        kept.append(tags.lazy().select(pl.col("line").cast(pl.Int64), code.alias("code"), "text")
+                    .drop_nulls("code").with_columns(
+                        pl.when(pl.col("code") >= len(CONTAINERS) * 3).then(pl.col("text").str.strip_chars()))
+                    .collect())
+    tags = pl.concat(kept)
     text = pl.col("text")
-    tags = pl.concat(found).select(pl.col("line").cast(pl.Int64), "code", pl.when("value").then(
-        text.cast(pl.Utf8).str.strip_chars()).alias("text")) if found else \
-        pl.DataFrame(schema={"line": pl.Int64, "code": pl.UInt8, "text": pl.Utf8})
     entities = tags.filter(text.str.contains("&", literal=True)).get_column("text").unique().to_list()
     return tags.with_columns(pl.when(text != "").then(
         text.replace({t: html.unescape(t) for t in entities}) if entities else text))
