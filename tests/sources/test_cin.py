@@ -306,3 +306,16 @@ def test_windows_line_ends_long_prefixes_and_a_greater_than_sign(tmp_path, monke
     for name, frame in result.tables.items():
         assert again.tables[name].equals(frame), name
     assert again.findings.equals(result.findings)
+
+
+def test_a_comment_at_the_top_of_a_utf8_file_is_no_child(tmp_path):
+    # A UTF-8 file (read as it is, not rewritten) whose comment on line 2, within its first 200
+    # bytes, holds "<Child>": the file is split again without its comments, so one child (K1) and
+    # no finding, not a second Child without LAchildID on line 2. A CDATA section further down
+    # (line 4) is read as its text: K1's UPN is "A<1".
+    xml = ('<?xml version="1.0" encoding="utf-8"?>\n<!-- <Child> -->\n<Message><Children><Child><ChildIdentifiers>'
+           '<LAchildID>K1</LAchildID>\n<UPN><![CDATA[A<1]]></UPN></ChildIdentifiers></Child></Children></Message>\n')
+    (tmp_path / "cin.xml").write_text(xml, encoding="utf-8")
+    result = read_inputs([tmp_path])
+    assert result.tables["cin_children"].select("child", "upn").rows() == [("K1", "A<1")]
+    assert result.findings.height == 0
