@@ -282,3 +282,40 @@ def test_first_non_blank_value_in_its_own_container(tmp_path):
     assert result.tables["cin_referrals"].select("referral_id", "referral_source").rows() == [
         ("K5/2021-01-04", "2B")]
     assert result.tables["cin_assessments"].select("referral_id", "start_date").rows() == [("K5/2021-01-04", None)]
+
+
+def test_windows_line_ends_long_prefixes_and_a_greater_than_sign(tmp_path, monkeypatch):
+    # Windows line ends (line 1 the declaration, 2 <Message>, 3 K7's Child, 4 its CINdetails); a
+    # 20-letter namespace prefix on most tags, none on the rest; K7's Child has an attribute holding
+    # '>' and its ethnicity a '>' in its text; ReferralNFA "maybe" is unreadable and reported on
+    # line 4. Read again split a line at a time (_CHUNK_BYTES): the same tables and findings.
+    p = "averyverylongprefixx"
+    xml = (f'<?xml version="1.0" encoding="utf-8"?>\r\n<{p}:Message xmlns:{p}="urn:cin">\r\n'
+           f'<{p}:Children><{p}:Child note="a>b"><{p}:ChildIdentifiers><{p}:LAchildID>K7</{p}:LAchildID>'
+           f'<PersonBirthDate>2015-03-27</PersonBirthDate></{p}:ChildIdentifiers><ChildCharacteristics>'
+           f'<Ethnicity> W>B </Ethnicity></ChildCharacteristics>\r\n<{p}:CINdetails><CINreferralDate>2021-01-04'
+           f'</CINreferralDate><{p}:ReferralNFA>maybe</{p}:ReferralNFA></{p}:CINdetails></{p}:Child>\r\n'
+           f'</{p}:Children></{p}:Message>\r\n')
+    (tmp_path / "cin.xml").write_bytes(xml.encode("utf-8"))
+    result = read_inputs([tmp_path])
+    assert result.tables["cin_children"].select("child", "dob", "ethnicity").rows() == [("K7", date(2015, 3, 27), "W>B")]
+    assert result.tables["cin_referrals"].select("referral_id", "referral_nfa").rows() == [("K7/2021-01-04", None)]
+    assert finding_rows(result.findings, "value.bad_flag") == [("cin.xml", 4, "ReferralNFA", "K7")]
+    monkeypatch.setattr(cin_census, "_CHUNK_BYTES", 64)
+    again = read_inputs([tmp_path])
+    for name, frame in result.tables.items():
+        assert again.tables[name].equals(frame), name
+    assert again.findings.equals(result.findings)
+
+
+def test_a_comment_at_the_top_of_a_utf8_file_is_no_child(tmp_path):
+    # A UTF-8 file (read as it is, not rewritten) whose comment on line 2, within its first 200
+    # bytes, holds "<Child>": the file is split again without its comments, so one child (K1) and
+    # no finding, not a second Child without LAchildID on line 2. A CDATA section further down
+    # (line 4) is read as its text: K1's UPN is "A<1".
+    xml = ('<?xml version="1.0" encoding="utf-8"?>\n<!-- <Child> -->\n<Message><Children><Child><ChildIdentifiers>'
+           '<LAchildID>K1</LAchildID>\n<UPN><![CDATA[A<1]]></UPN></ChildIdentifiers></Child></Children></Message>\n')
+    (tmp_path / "cin.xml").write_text(xml, encoding="utf-8")
+    result = read_inputs([tmp_path])
+    assert result.tables["cin_children"].select("child", "upn").rows() == [("K1", "A<1")]
+    assert result.findings.height == 0

@@ -25,7 +25,6 @@ from __future__ import annotations
 import codecs
 import html
 import io
-import mmap
 import re
 from collections.abc import Callable
 from datetime import date
@@ -95,6 +94,7 @@ _NAMES = (*CONTAINERS, *sorted(_READ - set(CONTAINERS)))
 _START, _END, _EMPTY = 0, 1, 2
 _CHUNK_BYTES = 8 << 20  # the lines split at a time: memory for their tags, not the whole file's
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_MARKUP = ("!--", "![CDATA[")  # a comment's or CDATA section's tag, split at its '<'
 _COMMENT_OR_CDATA = re.compile(r"<!--.*?-->|<!\[CDATA\[(.*?)\]\]>", re.S)
 
 
@@ -118,17 +118,18 @@ def _well_formed(path: Path) -> None:
     etree.parse(str(path), parser)
 
 
-def _source(path: Path) -> Path | io.BytesIO:
+def _source(path: Path, markup: bool = False) -> Path | io.BytesIO:
     """The file as UTF-8 text with one tag per '<' (comments dropped, CDATA escaped, line breaks
-    kept so line numbers hold): the file itself when it already is (looked at through a memory
-    map, never copied)."""
-    with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as raw:
-        declared = _ENCODING.match(raw[:200])
-        encoding = "utf-16" if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else \
-            (declared[1].decode() if declared else "utf-8")
-        if codecs.lookup(encoding).name == "utf-8" and raw.find(b"<!", 200) < 0:
-            return path
-        text = raw[:].decode(encoding, errors="replace")
+    kept so line numbers hold): the file itself when it already is UTF-8 and ``markup`` (a comment
+    or CDATA section seen in it) is false."""
+    with path.open("rb") as file:
+        head = file.read(200)
+    declared = _ENCODING.match(head)
+    encoding = "utf-16" if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else \
+        (declared[1].decode() if declared else "utf-8")
+    if codecs.lookup(encoding).name == "utf-8" and not markup:
+        return path
+    text = path.read_bytes().decode(encoding, errors="replace")
 
     def unwrap(match: re.Match) -> str:
         if match[1] is None:  # a comment: only its line breaks stay
@@ -155,14 +156,16 @@ def _code(tag: str) -> int | None:
     return None
 
 
-def _tokens(path: Path) -> pl.DataFrame:
+def _tokens(path: Path, markup: bool = False) -> pl.DataFrame:
     """The tags kept, in file order: containers opening and closing, and the start of each element
     read. Columns: line, code (``_code``) and the text that follows the tag up to the next one
     (stripped, entities decoded, null when blank or after a container's tag). Split with Polars,
     never element by element in Python, ``_CHUNK_BYTES`` of lines at a time: each chunk's tags
     are dropped, all but those kept, before the next is split. A value running onto a further
-    line keeps its first line only (CIN values are codes and dates)."""
-    source = _source(path)
+    line keeps its first line only (CIN values are codes and dates). A UTF-8 file is split as it
+    is until a comment or CDATA section turns up (rare, and found among the distinct tags: no
+    scan of its own), then split again without them (``markup``)."""
+    source = _source(path, markup)
     lines = pl.read_csv(source, has_header=False, separator="\x1f", quote_char=None,
                         schema={"text": pl.Utf8}, raise_if_empty=False).with_row_index("line", offset=1)
     size = source.getbuffer().nbytes if isinstance(source, io.BytesIO) else path.stat().st_size
@@ -173,6 +176,8 @@ def _tokens(path: Path) -> pl.DataFrame:
     for offset in range(0, max(lines.height, 1), step):
         tags = _split(lines.slice(offset, step))
         new = set(tags.get_column("tag").unique().to_list()) - seen
+        if isinstance(source, Path) and any(tag.startswith(_MARKUP) for tag in new):
+            return _tokens(path, markup=True)
         seen |= new
         codes.update((tag, code) for tag in new if (code := _code(tag)) is not None)
         code = pl.col("tag").replace_strict(codes, default=None, return_dtype=pl.UInt8)
