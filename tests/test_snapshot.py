@@ -140,3 +140,22 @@ def test_insert_matches_columns_by_name_and_keeps_a_column_of_nulls_only(tmp_pat
         "SELECT child, team, worker, start_date, end_date FROM allocations ORDER BY child").fetchall()
     builder.abandon()
     assert rows == [("C1", "North", "Ann", date(2020, 1, 10), None), ("C2", None, "Bob", date(2021, 10, 1), None)]
+
+
+def test_insert_all_moves_every_table_in_its_row_order_and_lets_each_frame_go(tmp_path):
+    # three tables over two workers: each table's rows land in the frame's order (one Arrow
+    # stream per table), an empty frame inserts nothing, and the dict is emptied as DuckDB takes them
+    builder = SnapshotBuilder(Home(tmp_path), "s1")
+    visits = pl.DataFrame({"child": ["C3", "C1", "C2"], "visit_date": [date(2024, 1, d) for d in (3, 1, 2)],
+                           "_row": [1, 2, 3]})
+    contacts = pl.DataFrame({"child": ["C9"], "contact_date": [date(2023, 5, 4)]})
+    tables = {"visits": visits, "contacts": contacts, "adopters": pl.DataFrame()}
+    builder.insert_all(tables)
+    assert tables == {}
+    got = builder.con.execute("SELECT child, visit_date, _row FROM visits ORDER BY rowid").fetchall()
+    contacts_rows = builder.con.execute("SELECT child, contact_date FROM contacts").fetchall()
+    adopters = builder.con.execute("SELECT count(*) FROM adopters").fetchone()[0]
+    builder.abandon()
+    assert got == [("C3", date(2024, 1, 3), 1), ("C1", date(2024, 1, 1), 2), ("C2", date(2024, 1, 2), 3)]
+    assert contacts_rows == [("C9", date(2023, 5, 4))]
+    assert adopters == 0

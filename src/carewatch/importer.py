@@ -136,23 +136,13 @@ def _run_import(home: Home, paths: list[Path], *, la, extract_date, strict, prog
     builder = SnapshotBuilder(home, snapshot_id, settings.import_memory_limit_mb)
     try:
         progress("building snapshot")
-        rows, present = sum(frame.height for frame in checked.tables.values()), sorted(checked.tables)
-        with builder.bulk():
-            for table in present:
-                # each frame let go once DuckDB holds it: deriving needs that memory (national: GBs)
-                builder.insert(table, checked.tables.pop(table))
-            builder.insert("source_files", pl.DataFrame(checked.files) if checked.files else None)
-            builder.insert("findings", checked.findings)
-            builder.insert("quarantine", checked.quarantine)
-            builder.set_meta({
-                "snapshot_id": snapshot_id,
-                "la": la,
-                "la_name": manifest.get("la_name"),
-                "extract_date": extract_date.isoformat(),
-                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "quarantined_children": checked.quarantine.height,
-                "tables_present": ",".join(present),
-            })
+        rows = build_snapshot(builder, checked, {
+            "snapshot_id": snapshot_id,
+            "la": la,
+            "la_name": manifest.get("la_name"),
+            "extract_date": extract_date.isoformat(),
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        })
         progress("building snapshot", rows=rows)
         progress("deriving periods, placements and duties")
         _derive(builder, settings, extract_date, progress, manifest.get("history_from"))
@@ -178,6 +168,21 @@ def _run_import(home: Home, paths: list[Path], *, la, extract_date, strict, prog
         builder.abandon()
         raise
     return ImportResult(checked, snapshot_id)
+
+
+def build_snapshot(builder: SnapshotBuilder, checked: Validation, meta: dict[str, object]) -> int:
+    """Move the checked tables, the source files, findings and quarantine into the snapshot with
+    ``meta`` (plus the quarantine count and the tables present); the rows of the tables moved."""
+    rows, present = sum(frame.height for frame in checked.tables.values()), sorted(checked.tables)
+    # each frame let go once DuckDB holds it: deriving needs that memory (national: GBs)
+    builder.insert_all(checked.tables)
+    with builder.bulk():
+        builder.insert("source_files", pl.DataFrame(checked.files) if checked.files else None)
+        builder.insert("findings", checked.findings)
+        builder.insert("quarantine", checked.quarantine)
+        builder.set_meta({**meta, "quarantined_children": checked.quarantine.height,
+                          "tables_present": ",".join(present)})
+    return rows
 
 
 def _fill_page_cache(home: Home, snapshot_id: str, progress: Progress) -> None:

@@ -17,6 +17,7 @@ published snapshot published and readable.
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import fcntl
 import hashlib
@@ -25,6 +26,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.resources import files
@@ -152,14 +154,40 @@ class SnapshotBuilder:
             raise
         self.con.commit()
 
-    def insert(self, table: str, frame: pl.DataFrame) -> None:
+    def insert(self, table: str, frame: pl.DataFrame, con: duckdb.DuckDBPyConnection | None = None) -> None:
         """Insert a frame into a schema table, matching columns by name (missing ones stay null)."""
         if frame is None or frame.height == 0:
             return
         present = [c for c in self._columns[table] if c in frame.columns]
         data = arrow_stream(frame.select(present))  # noqa: F841 - read by DuckDB's replacement scan
         quoted = ", ".join(f'"{c}"' for c in present)
-        self.con.execute(f'INSERT INTO "{table}" ({quoted}) SELECT {quoted} FROM data')
+        (con or self.con).execute(f'INSERT INTO "{table}" ({quoted}) SELECT {quoted} FROM data')
+
+    def insert_all(self, tables: dict[str, pl.DataFrame]) -> None:
+        """Insert every frame of ``tables`` (emptying it: each frame is let go once DuckDB holds it),
+        two tables at a time, biggest first. DuckDB reads an Arrow stream on one thread and writes
+        its row groups (compression) on that thread too, so one table keeps one core busy; each
+        worker has a connection (cursor) of its own and commits once."""
+        queue = collections.deque(sorted(tables, key=lambda t: tables[t].height, reverse=True))
+
+        def work() -> None:
+            con = self.con.cursor()
+            try:
+                con.begin()
+                while True:
+                    try:
+                        table = queue.popleft()
+                    except IndexError:
+                        break
+                    self.insert(table, tables.pop(table), con)
+                con.commit()
+            finally:
+                con.close()
+
+        workers = min(2, os.cpu_count() or 1)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for done in [pool.submit(work) for _ in range(workers)]:
+                done.result()
 
     def set_meta(self, values: dict[str, object]) -> None:
         self.con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
