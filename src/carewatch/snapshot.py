@@ -352,10 +352,10 @@ def remedy(snapshot_id: str, problem: str) -> str:
     return "restore the file from a backup or import again"
 
 
-# (device, inode, size, mtime_ns) of the file -> (the register's mtime_ns, the problem found: None when sound). A file
-# is hashed once per change; a failure is looked at again when the register changes (a snapshot
-# trusted with `snapshots --trust`, in another process).
-_VERIFIED: dict[tuple[str, int, int], tuple[int, str | None]] = {}
+# (device, inode, size, mtime_ns) of the file -> (the register's mtime_ns, the problem found: None
+# when sound). A file is hashed once per change; a failure is looked at again when the register
+# changes (a snapshot trusted with `snapshots --trust`, in another process).
+_VERIFIED: dict[tuple[int, int, int, int], tuple[int, str | None]] = {}
 
 
 def _register_stamp(home: Home) -> int:
@@ -368,7 +368,7 @@ def _register_stamp(home: Home) -> int:
 def verify(home: Home, snapshot_id: str) -> str | None:
     """None when the snapshot's file is the one published (size and SHA-256 as the register
     recorded them) and holds the REQUIRED_TABLES, else what is wrong. Cheap after the first call:
-    cached by the file's path, size and modification time."""
+    cached by the file's device, inode, size and modification time."""
     path = home.path_of(snapshot_id)
     try:
         stat = os.stat(path)

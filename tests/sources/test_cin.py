@@ -252,6 +252,13 @@ def test_latest_review_conference_of_each_plan(tmp_path):
     assert finding_rows(result.findings, "value.bad_date") == [("cin.xml", 4, "CPPreviewDate", "K3")]
 
 
+def _assert_read_alike(again, first) -> None:
+    """The same tables (row order included) and findings as the first read."""
+    for name, frame in first.tables.items():
+        assert again.tables[name].equals(frame), name
+    assert again.findings.equals(first.findings)
+
+
 def test_a_file_split_in_many_chunks_reads_as_one(tmp_path, monkeypatch):
     # The lines are split into tags a chunk at a time (_CHUNK_BYTES); at 100 bytes CIN_XML (about
     # 2,600 bytes) is split in over 20 chunks, each boundary between two lines: the tables and
@@ -260,10 +267,7 @@ def test_a_file_split_in_many_chunks_reads_as_one(tmp_path, monkeypatch):
     whole = read_inputs([tmp_path])
     monkeypatch.setattr(cin_census, "_CHUNK_BYTES", 100)
     assert (tmp_path / "cin_2021.xml").stat().st_size // 100 > 20
-    chunked = read_inputs([tmp_path])
-    for name, frame in whole.tables.items():
-        assert chunked.tables[name].equals(frame), name
-    assert chunked.findings.equals(whole.findings)
+    _assert_read_alike(read_inputs([tmp_path]), whole)
 
 
 def test_first_non_blank_value_in_its_own_container(tmp_path):
@@ -302,10 +306,7 @@ def test_windows_line_ends_long_prefixes_and_a_greater_than_sign(tmp_path, monke
     assert result.tables["cin_referrals"].select("referral_id", "referral_nfa").rows() == [("K7/2021-01-04", None)]
     assert finding_rows(result.findings, "value.bad_flag") == [("cin.xml", 4, "ReferralNFA", "K7")]
     monkeypatch.setattr(cin_census, "_CHUNK_BYTES", 64)
-    again = read_inputs([tmp_path])
-    for name, frame in result.tables.items():
-        assert again.tables[name].equals(frame), name
-    assert again.findings.equals(result.findings)
+    _assert_read_alike(read_inputs([tmp_path]), result)
 
 
 def test_a_comment_at_the_top_of_a_utf8_file_is_no_child(tmp_path):
