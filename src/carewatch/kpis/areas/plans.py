@@ -73,7 +73,7 @@ KPIS = [
         rows="""
             WITH second AS (
                 -- each child's review dates, distinct and sorted, as one list (grouped by the child,
-                -- not by child and date: at national scale 1.9 million rows numbered by a window)
+                -- not by child and date: at national scale 1.86 million rows numbered by a window)
                 -- whose second in the period's dates is its second review
                 SELECT * FROM (
                     SELECT p.child, p.period_id, p.start_date,
