@@ -5,7 +5,7 @@
 Copies SNAPSHOT into WORKDIR and runs ``compute_all`` on it as carewatch.importer does (DuckDB
 ``memory_limit`` 3 GiB), ``--repeat`` times, timing every statement (wall, CPU of the process: every
 DuckDB thread; ``bench_derive.Timed``); prints the CPU of each run, the statements by kind and the
-costliest; ``--out`` writes the ``kpi_values`` computed, sorted by id and date, to compare two versions'.
+costliest (an indicator's named by its id); ``--out`` writes the ``kpi_values`` computed, sorted by id and date, to compare two versions'.
 Run by hand, never in CI; wrap it in ``/usr/bin/time -v`` for the peak RSS.
 """
 from __future__ import annotations
@@ -22,6 +22,17 @@ from carewatch.kpis import compute_all
 from carewatch.settings import DEFAULT
 
 
+class Labelled(Timed):
+    """Timed, each indicator's statement named by its id (its ``$id`` parameter)."""
+
+    def execute(self, sql, *args):
+        result = super().execute(sql, *args)
+        if args and isinstance(args[0], dict) and isinstance(args[0].get("id"), str):
+            wall, cpu, text = self.rows[-1]
+            self.rows[-1] = (wall, cpu, f"[{args[0]['id']}] {text}")
+        return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("snapshot", type=Path)
@@ -33,7 +44,7 @@ def main() -> None:
     con = open_copy(args.snapshot, args.workdir / "indicators.duckdb", args.threads)
     extract = date.fromisoformat(con.execute("SELECT value FROM meta WHERE key = 'extract_date'").fetchone()[0])
     for run in range(args.repeat):
-        timed = Timed(con)
+        timed = Labelled(con)
         wall, cpu = time.perf_counter(), time.process_time()
         compute_all(timed, DEFAULT, extract)
         print(f"run {run + 1}: {time.perf_counter() - wall:.2f} s wall, {time.process_time() - cpu:.2f} s CPU, "
@@ -45,8 +56,8 @@ def main() -> None:
         kind[1] += c
     for kind, (n, c) in sorted(kinds.items(), key=lambda item: -item[1][1])[:8]:
         print(f"{n:5d} {c:8.3f} s CPU  {kind}")
-    for _, c, sql in sorted(timed.rows, key=lambda row: -row[1])[:10]:
-        print(f"      {c:8.3f} s CPU  {sql}")
+    for _, c, sql in sorted(timed.rows, key=lambda row: -row[1])[:15]:
+        print(f"      {c:8.3f} s CPU  {sql[:90]}")
     print(f"{con.execute('SELECT count(*) FROM kpi_values').fetchone()[0]:,} values")
     if args.out:
         con.execute(f"COPY (SELECT * FROM kpi_values ORDER BY id, period_end) TO '{args.out}' (FORMAT parquet)")

@@ -95,3 +95,21 @@ def test_permanence_meetings_12m(snap):
     got = snap.run("permanence_meetings_12m", EXTRACT)
     # window (31 Mar 2020, 31 Mar 2021]: 1 Apr 2020 and 31 Mar 2021 = 2 (q quarantined)
     assert got[d(2021, 3, 31)][2] == 2
+
+
+def test_second_review_is_counted_within_the_current_period(snap):
+    # p's first period (2019) had two reviews; its second period (from 1 June 2020) has its own two
+    snap.add("permanence_plans", {"child": "x"})
+    snap.child("p", d(2019, 1, 1), d(2020, 1, 1), rec="E4A")
+    snap.child("p", d(2020, 6, 1), period_id=2, header=False)
+    snap.add("reviews", *({"child": "p", "review": r} for r in
+                          (d(2019, 2, 1), d(2020, 1, 1), d(2020, 7, 1), d(2020, 7, 1), d(2020, 10, 1))))
+    snap.add("permanence_plans", {"child": "p", "agreed": d(2020, 9, 1), "plan": "ADOPTION"})
+    got = snap.run("permanence_plan_by_second_review", EXTRACT)
+    # August 2020: one review in this period (7 July, held twice) -> no one; the first period's do not count
+    assert got[d(2020, 8, 31)][:2] == (0, 0)
+    # October on: second review 1 Oct 2020, plan agreed 1 Sep (from the period start to it) -> 1/1
+    assert got[d(2020, 10, 31)][:3] == (1, 1, 100.0)
+    row = snap.rows("permanence_plan_by_second_review", EXTRACT, d(2021, 3, 31))["p"]
+    assert (row["period_start"], row["second_review"], row["permanence_plan_agreed"]) == (
+        d(2020, 6, 1), d(2020, 10, 1), d(2020, 9, 1))

@@ -144,9 +144,9 @@ REASONS += (
                    datediff('day', r.second_review, r.period_end) AS days,
                    'second review ' || strftime(r.second_review, '%-d %B %Y') AS detail
             FROM ({kpi_permanence_plan_by_second_review}) r
-            WHERE NOT r.counted AND NOT EXISTS (
-                SELECT 1 FROM permanence_plans pp
-                WHERE pp.child = r.key AND pp.agreed BETWEEN r.period_start AND r.period_end)
+            -- an anti join, not a correlated NOT EXISTS (planned as a join to the distinct outer rows)
+            ANTI JOIN permanence_plans pp ON pp.child = r.key AND pp.agreed BETWEEN r.period_start AND r.period_end
+            WHERE NOT r.counted
         """,
         deciding=("second review",),
         tables=("episodes", "reviews", "permanence_plans"),

@@ -31,7 +31,8 @@ KPIS = [
             ), cohort AS (
                 -- each child once: their first period overlapping the window (the one before did not)
                 SELECT kd.period_end, pp.child, pp.start_date AS period_start,
-                       [s FOR s IN pp.starts IF {in_12_months('s')}] AS went
+                       -- filtered only for the few children who ever went missing (no lambda over NULLs)
+                       CASE WHEN pp.starts IS NOT NULL THEN [s FOR s IN pp.starts IF {in_12_months('s')}] END AS went
                 FROM kd JOIN pp ON pp.start_date <= kd.period_end AND pp.end_date > kd.m12 + 1
                  AND (pp.previous_end IS NULL OR pp.previous_end <= kd.m12 + 1)
             )

@@ -72,11 +72,15 @@ KPIS = [
         tables=("episodes", "reviews", "permanence_plans"), basis="children",
         rows="""
             WITH second AS (
-                SELECT p.child, p.period_id, p.start_date, r.review
-                FROM cw_periods p JOIN (SELECT DISTINCT child, review FROM reviews) r
-                     ON r.child = p.child AND r.review >= p.start_date
-                    AND (p.end_date IS NULL OR r.review <= p.end_date)
-                QUALIFY row_number() OVER (PARTITION BY p.child, p.period_id ORDER BY r.review) = 2
+                -- each child's review dates, distinct and sorted, as one list (grouped by the child,
+                -- not by child and date: at national scale 1.86 million rows numbered by a window)
+                -- whose second in the period's dates is its second review
+                SELECT * FROM (
+                    SELECT p.child, p.period_id, p.start_date,
+                           [x FOR x IN r.reviews IF x >= p.start_date AND (p.end_date IS NULL OR x <= p.end_date)][2] AS review
+                    FROM cw_periods p JOIN (SELECT child, list_sort(list_distinct(list(review))) AS reviews
+                                            FROM reviews GROUP BY child) r USING (child)
+                ) WHERE review IS NOT NULL
             ), planned AS (
                 SELECT s.*, min(pp.agreed) AS first_agreed, min(pp.agreed) IS NOT NULL AS planned
                 FROM second s LEFT JOIN permanence_plans pp ON pp.child = s.child
