@@ -13,7 +13,7 @@ from carewatch.cli import app as carewatch_cli
 from carewatch.web.audit.models import AuditEvent
 from carewatch.web.jinja import child_url
 
-from conftest import AS_OF, ODD
+from conftest import AS_OF, ODD, without_tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -302,7 +302,7 @@ def test_a_childs_duties_are_the_engines_for_that_child(client_for, home):
 def test_data_quality_codes_and_rows_by_role(client_for):
     page = client_for("member").get("/data-quality/").content.decode()
     assert "LOCAL_TEAM_UNKNOWN" in page and "903_DOB_INVALID" in page
-    assert "Offending rows" not in page and "C9" not in page
+    assert "Offending rows" not in page and "C9" not in without_tokens(page)
     page = client_for("south").get("/data-quality/").content.decode()
     # South's manager: C3's finding and the file-level one, not C1's or the quarantined C9's
     assert "Sth" in page and "colour" in page and "Nrth" not in page and "DOB 31/02" not in page
