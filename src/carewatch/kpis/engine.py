@@ -48,7 +48,7 @@ import polars as pl
 
 from carewatch.settings import Settings
 
-from .model import Kpi, dated_figures_sql
+from .model import Kpi, dated_figures_sql, figure_or_no_rows
 from .sql import SHARED, SPANS, timeliness
 from .registry import REGISTRY
 from .targets import Targets, polarity_of, rag_sql, target_of
@@ -268,14 +268,12 @@ def compute_all(con: duckdb.DuckDBPyConnection, settings: Settings, extract_date
                 FROM ({dated}) q
             """, {"id": kpi.id})
         # a date without a figure of its own takes the indicator's figure of no rows (period_end NULL)
-        pick = ", ".join(f"CASE WHEN g.id IS NULL THEN e.{c} ELSE g.{c} END AS {c}"
-                         for c in ("numerator", "denominator", "value"))
         con.execute(f"""
             INSERT INTO kpi_values
             SELECT id, period_end, numerator, denominator, value, unit, target,
                    coalesce(rag, {rag_sql('value', 'target', 'polarity', settings.rag_amber_points)})
             FROM (
-                SELECT k.id, kd.period_end, {pick}, k.unit, k.target, k.polarity, k.rag
+                SELECT k.id, kd.period_end, {figure_or_no_rows('g', 'e', 'id')}, k.unit, k.target, k.polarity, k.rag
                 FROM cw_kpis k
                 JOIN (SELECT 'monthly' AS frequency, period_end FROM kd_monthly
                       UNION ALL SELECT 'annual', period_end FROM kd_annual) kd USING (frequency)

@@ -125,13 +125,19 @@ def dated_figures_sql(rows: str, aggregate: Aggregate) -> str:
     """
 
 
+def figure_or_no_rows(found: str, empty: str, key: str) -> str:
+    """The numerator, denominator and value of ``found`` (a date's figure, left-joined by ``key``)
+    or, where the date has none, of ``empty`` (the figure of no rows, ``dated_figures_sql``'s
+    NULL period_end)."""
+    return ", ".join(f"CASE WHEN {found}.{key} IS NULL THEN {empty}.{c} ELSE {found}.{c} END AS {c}"
+                     for c in ("numerator", "denominator", "value"))
+
+
 def figure_sql(rows: str, aggregate: Aggregate) -> str:
     """A figure per date in ``kd``: the rows of that date aggregated (``dated_figures_sql``), a date
     without rows the aggregate over no rows."""
-    pick = ", ".join(f"CASE WHEN g.period_end IS NULL THEN e.{c} ELSE g.{c} END AS {c}"
-                     for c in ("numerator", "denominator", "value"))
     return f"""
         WITH f AS ({dated_figures_sql(rows, aggregate)})
-        SELECT kd.period_end, {pick}
+        SELECT kd.period_end, {figure_or_no_rows("g", "e", "period_end")}
         FROM kd LEFT JOIN f g ON g.period_end = kd.period_end LEFT JOIN f e ON e.period_end IS NULL
     """

@@ -51,12 +51,6 @@ def rag_sql(value: str, target: str, polarity: str, amber: float) -> str:
             f" WHEN ({value}) <= ({target}) + {amber} THEN 'amber' ELSE 'red' END END")
 
 
-def sql_literal(value: float | str | None) -> str:
-    if value is None:
-        return "NULL"
-    return f"'{value}'" if isinstance(value, str) else repr(float(value))
-
-
 @dataclass(frozen=True)
 class Targets:
     """Every indicator's target and polarity in force, and the amber band. Hashable, so a cached
