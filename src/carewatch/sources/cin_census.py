@@ -139,6 +139,14 @@ def _source(path: Path, markup: bool = False) -> Path | io.BytesIO:
     return io.BytesIO(_COMMENT_OR_CDATA.sub(unwrap, text).encode("utf-8"))
 
 
+def _split(lines: pl.DataFrame) -> pl.DataFrame:
+    """Every tag of some lines: line, tag (as written, to its '>') and the text up to the next one."""
+    return (lines.lazy().select("line", pl.col("text").str.split("<").list.slice(1).alias("tag"))
+            .explode("tag").drop_nulls("tag")
+            .select("line", pl.col("tag").str.splitn(">", 2).alias("parts")).unnest("parts")
+            .rename({"field_0": "tag", "field_1": "text"}).collect())
+
+
 def _code(tag: str) -> int | None:
     """name * 3 + kind for a tag kept (the name local, without namespace), None for any other."""
     kind = _END if tag[:1] == "/" else _EMPTY if tag.endswith("/") else _START
@@ -148,47 +156,40 @@ def _code(tag: str) -> int | None:
     return None
 
 
-def _pieces(source: Path | io.BytesIO, whole: bool = False) -> pl.DataFrame:
-    """One row per '<' of the file (the first row: what comes before the first): the tag, to its first
-    '>', and the text after it up to the next '<', line breaks included. Split by Polars' CSV reader
-    ('<' ends a row, '>' ends a field); ``whole``: each piece split at its first '>' only (a second
-    '>' in some text or attribute)."""
-    if isinstance(source, io.BytesIO):
-        source.seek(0)
-    options = dict(has_header=False, eol_char="<", quote_char=None, truncate_ragged_lines=True,
-                   raise_if_empty=False, missing_columns="insert")
-    if whole:
-        pieces = pl.read_csv(source, separator="\x1f", schema={"piece": pl.Utf8}, **options)
-        return pieces.select(pl.col("piece").str.splitn(">", 2).struct.rename_fields(["tag", "text"])).unnest("piece")
-    pieces = pl.read_csv(source, separator=">", schema={"tag": pl.Utf8, "text": pl.Utf8, "more": pl.Utf8}, **options)
-    return pieces.drop("more") if pieces.get_column("more").null_count() == pieces.height else _pieces(source, whole=True)
-
-
 def _tokens(path: Path, markup: bool = False) -> pl.DataFrame:
     """The tags kept, in file order: containers opening and closing, and the start of each element
-    read. Columns: line, code (``_code``) and the text that follows the tag on its line up to the next
-    tag (stripped, entities decoded, null when blank or after a container's tag)."""
+    read. Columns: line, code (``_code``) and the text that follows the tag up to the next one
+    (stripped, entities decoded, null when blank or after a container's tag). Split with Polars,
+    never element by element in Python, ``_CHUNK_BYTES`` of lines at a time: each chunk's tags
+    are dropped, all but those kept, before the next is split. A value running onto a further
+    line keeps its first line only (CIN values are codes and dates). A UTF-8 file is split as it
+    is until a comment or CDATA section turns up (rare, and found among the distinct tags: no
+    scan of its own), then split again without them (``markup``)."""
     source = _source(path, markup)
-    pieces = _pieces(source)
-    tags = pieces.get_column("tag").slice(1).drop_nulls().unique().to_list()
-    if isinstance(source, Path) and any(tag.startswith(_MARKUP) for tag in tags):
-        return _tokens(path, markup=True)
-    codes = {tag: code for tag in tags if (code := _code(tag.split("\n", 1)[0])) is not None}
-    broken = [tag for tag in tags if "\n" in tag]  # a tag running onto a further line: no text
-    tag, text = pl.col("tag"), pl.col("text")
-    newlines = text.str.count_matches("\n", literal=True).fill_null(0)
-    if broken:
-        newlines = newlines + tag.str.count_matches("\n", literal=True).fill_null(0)
-    kept = pieces.lazy().select((newlines.cum_sum() - newlines + 1).cast(pl.Int64).alias("line"),
-                                tag.replace_strict(codes, default=None, return_dtype=pl.UInt8).alias("code"),
-                                (pl.when(~tag.is_in(broken)).then(text) if broken else text).alias("text")
-                                ).slice(1).drop_nulls("code").collect()
-    value = pl.col("code") >= len(CONTAINERS) * 3
-    on_its_line = text.str.splitn("\n", 2).struct.field("field_0") \
-        if kept.select((value & text.str.contains("\n", literal=True)).any()).item() else text
-    kept = kept.with_columns(pl.when(value).then(on_its_line.str.strip_chars()))
-    entities = kept.filter(text.str.contains("&", literal=True)).get_column("text").unique().to_list()
-    return kept.with_columns(pl.when(text != "").then(text.replace({t: html.unescape(t) for t in entities}) if entities else text))
+    lines = pl.read_csv(source, has_header=False, separator="\x1f", quote_char=None,
+                        schema={"text": pl.Utf8}, raise_if_empty=False).with_row_index("line", offset=1)
+    size = source.getbuffer().nbytes if isinstance(source, io.BytesIO) else path.stat().st_size
+    step = max(1, -(-lines.height * _CHUNK_BYTES // max(size, 1)))
+    codes: dict[str, int] = {}
+    seen: set[str] = set()
+    kept = []
+    for offset in range(0, max(lines.height, 1), step):
+        tags = _split(lines.slice(offset, step))
+        new = set(tags.get_column("tag").unique().to_list()) - seen
+        if isinstance(source, Path) and any(tag.startswith(_MARKUP) for tag in new):
+            return _tokens(path, markup=True)
+        seen |= new
+        codes.update((tag, code) for tag in new if (code := _code(tag)) is not None)
+        code = pl.col("tag").replace_strict(codes, default=None, return_dtype=pl.UInt8)
+        kept.append(tags.lazy().select(pl.col("line").cast(pl.Int64), code.alias("code"), "text")
+                    .drop_nulls("code").with_columns(
+                        pl.when(pl.col("code") >= len(CONTAINERS) * 3).then(pl.col("text").str.strip_chars()))
+                    .collect())
+    tags = pl.concat(kept)
+    text = pl.col("text")
+    entities = tags.filter(text.str.contains("&", literal=True)).get_column("text").unique().to_list()
+    return tags.with_columns(pl.when(text != "").then(
+        text.replace({t: html.unescape(t) for t in entities}) if entities else text))
 
 
 def _structure(tokens: pl.DataFrame) -> Callable[..., pl.DataFrame]:
