@@ -156,37 +156,40 @@ def _code(tag: str) -> int | None:
     return None
 
 
-_PREFIX = r"(?:[^ \t\r\n/<>?!][^ \t\r\n/<>]*:)?"  # a namespace prefix
-_NAME_END = r"(?:[ \t\r\n/][^<>]*)?"  # attributes, or the '/' of an empty element
-_KEPT = (r"<(?:/?" + _PREFIX + "(?:" + "|".join(sorted(CONTAINERS, key=len, reverse=True)) + ")" + _NAME_END + r"(?:>|$)|"
-         + _PREFIX + "(?:" + "|".join(sorted(_READ - set(CONTAINERS), key=len, reverse=True)) + ")" + _NAME_END
-         + r"(?:>[^<]*|$))")
-
-
 def _tokens(path: Path, markup: bool = False) -> pl.DataFrame:
-    """The tags kept, in file order (one regular expression finds only them, with their text)."""
+    """The tags kept, in file order: containers opening and closing, and the start of each element
+    read. Columns: line, code (``_code``) and the text that follows the tag up to the next one
+    (stripped, entities decoded, null when blank or after a container's tag). Split with Polars,
+    never element by element in Python, ``_CHUNK_BYTES`` of lines at a time: each chunk's tags
+    are dropped, all but those kept, before the next is split. A value running onto a further
+    line keeps its first line only (CIN values are codes and dates). A UTF-8 file is split as it
+    is until a comment or CDATA section turns up (rare, and found among the distinct tags: no
+    scan of its own), then split again without them (``markup``)."""
     source = _source(path, markup)
     lines = pl.read_csv(source, has_header=False, separator="\x1f", quote_char=None,
                         schema={"text": pl.Utf8}, raise_if_empty=False).with_row_index("line", offset=1)
-    if isinstance(source, Path) and lines.select(pl.col("text").str.contains_any(["<!--", "<![CDATA["]).any()).item():
-        return _tokens(path, markup=True)
     size = source.getbuffer().nbytes if isinstance(source, io.BytesIO) else path.stat().st_size
     step = max(1, -(-lines.height * _CHUNK_BYTES // max(size, 1)))
     codes: dict[str, int] = {}
+    seen: set[str] = set()
     kept = []
     for offset in range(0, max(lines.height, 1), step):
-        found = lines.slice(offset, step).lazy().select("line", pl.col("text").str.extract_all(_KEPT).alias("tag")) \
-            .explode("tag").drop_nulls("tag").select(pl.col("line").cast(pl.Int64), pl.col("tag").str.slice(1)
-                                                       .str.splitn(">", 2).struct.rename_fields(["tag", "text"])) \
-            .unnest("tag").collect()
-        codes.update((tag, _code(tag)) for tag in set(found.get_column("tag").unique().to_list()) - codes.keys())
-        kept.append(found.lazy().select("line", pl.col("tag").replace_strict(codes, return_dtype=pl.UInt8).alias("code"), "text")
-                    .with_columns(pl.when(pl.col("code") >= len(CONTAINERS) * 3).then(pl.col("text").str.strip_chars()))
+        tags = _split(lines.slice(offset, step))
+        new = set(tags.get_column("tag").unique().to_list()) - seen
+        if isinstance(source, Path) and any(tag.startswith(_MARKUP) for tag in new):
+            return _tokens(path, markup=True)
+        seen |= new
+        codes.update((tag, code) for tag in new if (code := _code(tag)) is not None)
+        code = pl.col("tag").replace_strict(codes, default=None, return_dtype=pl.UInt8)
+        kept.append(tags.lazy().select(pl.col("line").cast(pl.Int64), code.alias("code"), "text")
+                    .drop_nulls("code").with_columns(
+                        pl.when(pl.col("code") >= len(CONTAINERS) * 3).then(pl.col("text").str.strip_chars()))
                     .collect())
     tags = pl.concat(kept)
     text = pl.col("text")
     entities = tags.filter(text.str.contains("&", literal=True)).get_column("text").unique().to_list()
-    return tags.with_columns(pl.when(text != "").then(text.replace({t: html.unescape(t) for t in entities}) if entities else text))
+    return tags.with_columns(pl.when(text != "").then(
+        text.replace({t: html.unescape(t) for t in entities}) if entities else text))
 
 
 def _structure(tokens: pl.DataFrame) -> Callable[..., pl.DataFrame]:
