@@ -1,6 +1,6 @@
 """Periods of care, placements and visit placements, derived from Episodes (KPIS.md "Shared definitions").
 
-Everything is one pass of window functions over the episodes of children not quarantined:
+Everything is window functions over the episodes of children not quarantined (three passes):
 
 - a **period of care** starts at a child's first episode and at every episode that does not follow
   on from the previous one (previous ``REC`` not X1, or a gap: the previous ``DEC`` is not this
