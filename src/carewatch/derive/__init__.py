@@ -1,6 +1,6 @@
 """Periods of care, placements and visit placements, derived from Episodes (KPIS.md "Shared definitions").
 
-Everything is one pass of window functions over the episodes of children not quarantined:
+Everything is window functions over the episodes of children not quarantined (three passes):
 
 - a **period of care** starts at a child's first episode and at every episode that does not follow
   on from the previous one (previous ``REC`` not X1, or a gap: the previous ``DEC`` is not this
@@ -26,37 +26,39 @@ import duckdb
 TEMPORARY_PLACES = "('T0', 'T1', 'T2', 'T3', 'T4')"
 SHORT_BREAK_LS = "('V3', 'V4')"
 
+# three window passes, each one sort: order and compare each episode with the one before it; then
+# the period and the last carer before it; then the running placement and legal-status numbers
 _EPISODES = f"""
 CREATE OR REPLACE TEMP TABLE derived_episodes AS
 WITH ordered AS (
     SELECT child, decom, dec, rne, ls, place, pl_post, rec,
-           row_number() OVER (PARTITION BY child ORDER BY decom, dec NULLS LAST, _file, _row) AS ep_no
+           coalesce(place IN {TEMPORARY_PLACES}, false) AS is_temp,
+           row_number() OVER w AS ep_no,
+           -- a new period unless the previous episode ended today with X1
+           CASE WHEN lag(rec) OVER w = 'X1' AND lag(dec) OVER w = decom THEN 0 ELSE 1 END AS new_period,
+           lag(coalesce(place IN {TEMPORARY_PLACES}, false)) OVER w AS prev_temp,
+           lag(ls) OVER w AS prev_ls
     FROM episodes
     WHERE decom IS NOT NULL AND child IS NOT NULL AND child NOT IN (SELECT child FROM quarantine)
-), joined AS (
-    SELECT *,
-           -- a new period unless the previous episode ended today with X1
-           CASE WHEN lag(rec) OVER w = 'X1' AND lag(dec) OVER w = decom THEN 0 ELSE 1 END AS new_period
-    FROM ordered WINDOW w AS (PARTITION BY child ORDER BY ep_no)
+    WINDOW w AS (PARTITION BY child ORDER BY decom, dec NULLS LAST, _file, _row)
 ), in_period AS (
     SELECT *,
-           sum(new_period) OVER (PARTITION BY child ORDER BY ep_no) AS period_id,
-           coalesce(place IN {TEMPORARY_PLACES}, false) AS is_temp
-    FROM joined
-), with_previous AS MATERIALIZED (  -- joined to itself: ep_no must not be recomputed
-    SELECT *,
-           lag(is_temp) OVER wp AS after_temp,
-           -- the last non-temporary episode before this one in the period (the carer before a T spell)
-           last_value(CASE WHEN NOT is_temp THEN ep_no END IGNORE NULLS) OVER (
-               wp ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_settled_ep
-    FROM in_period WINDOW wp AS (PARTITION BY child, period_id ORDER BY ep_no)
+           sum(new_period) OVER w AS period_id,
+           -- the period's first episode, and the last non-temporary one before this (the carer before
+           -- a T spell): the latter counts only if it is in this period
+           max(CASE WHEN new_period = 1 THEN ep_no END) OVER w AS period_first_ep,
+           last_value(CASE WHEN NOT is_temp THEN {{'ep_no': ep_no, 'place': place, 'pl_post': pl_post}} END IGNORE NULLS)
+               OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS settled
+    FROM ordered WINDOW w AS (PARTITION BY child ORDER BY ep_no)
 ), flagged AS (
-    SELECT e.*,
-           coalesce(e.after_temp AND e.place = p.place AND e.pl_post IS NOT DISTINCT FROM p.pl_post, false)
+    SELECT *,
+           coalesce(new_period = 0 AND prev_temp AND settled.ep_no >= period_first_ep
+                    AND place = settled.place AND pl_post IS NOT DISTINCT FROM settled.pl_post, false)
                AS returns_to_carer,
-           p.ep_no IS NULL AS first_settled
-    FROM with_previous e
-    LEFT JOIN with_previous p ON p.child = e.child AND p.ep_no = e.prev_settled_ep
+           NOT coalesce(settled.ep_no >= period_first_ep, false) AS first_settled,
+           -- a legal status spell starts at a period's start and wherever LS changes within it
+           CASE WHEN new_period = 1 OR ls IS DISTINCT FROM prev_ls THEN 1 ELSE 0 END AS new_ls
+    FROM in_period
 ), starts AS (
     SELECT *,
            NOT is_temp AND (first_settled OR (rne IN ('S', 'P', 'B') AND NOT returns_to_carer)) AS starts_placement
@@ -68,7 +70,8 @@ SELECT child, ep_no, decom, dec, rne, ls, place, pl_post, rec, period_id, is_tem
             -- a temporary episode moves no visit chain on, whatever its RNE (a holiday with the
             -- carer is recorded T2 with RNE T)
             THEN sum((starts_placement OR (NOT is_temp AND rne IN ('T', 'U') AND NOT returns_to_carer))::INT) OVER wc
-       END AS visit_placement_id
+       END AS visit_placement_id,
+       sum(new_ls) OVER wc AS ls_spell
 FROM starts WINDOW wc AS (PARTITION BY child ORDER BY ep_no)
 """
 
@@ -100,11 +103,7 @@ FROM derived_episodes WHERE visit_placement_id IS NOT NULL GROUP BY child, visit
 _LEGAL_STATUSES = f"""
 INSERT INTO legal_statuses
 SELECT child, period_id, min(decom), {_END}, any_value(ls)
-FROM (SELECT *, sum(changed) OVER (PARTITION BY child, period_id ORDER BY ep_no) AS spell
-      FROM (SELECT *, CASE WHEN ls IS NOT DISTINCT FROM lag(ls) OVER (PARTITION BY child, period_id ORDER BY ep_no)
-                           THEN 0 ELSE 1 END AS changed
-            FROM derived_episodes))
-GROUP BY child, period_id, spell
+FROM derived_episodes GROUP BY child, period_id, ls_spell
 """
 
 
@@ -112,8 +111,8 @@ def derive_periods_and_placements(con: duckdb.DuckDBPyConnection) -> None:
     """Fill ``periods``, ``placements``, ``visit_placements`` and ``legal_statuses`` (replacing
     what they held).
 
-    Also leaves the temp table ``derived_episodes`` (each episode with its period_id, placement_id
-    and visit_placement_id) on the connection for the steps that follow in the same import.
+    Also leaves the temp table ``derived_episodes`` (each episode with its period_id, placement_id,
+    visit_placement_id and ls_spell) on the connection for the steps that follow in the same import.
     """
     con.execute(_EPISODES)
     for table, sql in (("periods", _PERIODS), ("placements", _PLACEMENTS), ("visit_placements", _VISIT_PLACEMENTS),

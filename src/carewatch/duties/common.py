@@ -168,52 +168,73 @@ def chain_sql(chain: Chain, extract_date: date) -> str:
                      coalesce(max(h) FILTER (tbl = '{PERIOD_HISTORY}'), DATE '0001-01-01') AS h_periods
               FROM history_starts WHERE tbl IN ('{chain.history}', '{PERIOD_HISTORY}')),
         w0 AS ({chain.windows}),
-        w AS (
+        -- a running chain's windows are numbered (wkey) for its window function, so evaluated once
+        w AS {'MATERIALIZED ' if running else ''}(
             SELECT w0.* EXCLUDE (win_start),
                    {'greatest(w0.win_start, h.h)' if running else 'w0.win_start'} AS win_start,
                    {'w0.win_start < h.h' if running else 'false'} AS pickup, h.h AS history_from
+                   {', row_number() OVER () AS wkey' if running else ''}
             FROM w0, h WHERE (w0.win_end IS NULL OR w0.win_end > h.h)
             {'' if running else 'AND w0.win_start >= h.h_periods  -- a one-off runs from a start seen in the records'}
         ),
-        c AS (SELECT DISTINCT child, c_date FROM ({chain.completions}) AS src
-              WHERE c_date IS NOT NULL AND c_date <= DATE '{extract_date}'),
-        -- each completion numbered in its window, with the one before and after it: one sort serves
-        -- every step below (c_date is distinct per window, so the order is total)
-        wc AS (
-            SELECT w.child, w.win_id, c.c_date,
-                   row_number() OVER win AS k, lag(c.c_date) OVER win AS prev, lead(c.c_date) OVER win AS next
+        c AS (SELECT child, c_date FROM ({chain.completions}) AS src
+              WHERE c_date IS NOT NULL AND c_date <= DATE '{extract_date}')"""
+    if chain.steps == "first":
+        # met by the window's earliest completion: a minimum, so no distinct dates and no numbering
+        steps = """
+        firsts AS (
+            SELECT w.child, w.win_id, min(c.c_date) AS done
             FROM w JOIN c ON c.child = w.child AND c.c_date >= w.win_start
                          AND (w.win_end IS NULL OR c.c_date < w.win_end)
-            WINDOW win AS (PARTITION BY w.child, w.win_id ORDER BY c.c_date)
+            GROUP BY w.child, w.win_id
+        ),
+        steps AS (
+            SELECT w.*, 1 AS seq, w.win_start AS opened, f.done
+            FROM w LEFT JOIN firsts f ON f.child = w.child AND f.win_id = w.win_id
         )"""
-    if chain.steps == "first":
-        steps = """
-        SELECT w.*, 1 AS seq, w.win_start AS opened, wc.c_date AS done
-        FROM w LEFT JOIN wc ON wc.child = w.child AND wc.win_id = w.win_id AND wc.k = 1"""
-    elif chain.steps == "all":
-        steps = """
-        SELECT w.*, wc.k AS seq, coalesce(wc.prev, w.win_start) AS opened, wc.c_date AS done
-        FROM w JOIN wc ON wc.child = w.child AND wc.win_id = w.win_id
-        UNION ALL BY NAME
-        SELECT w.*, coalesce(l.k, 0) + 1 AS seq, coalesce(l.c_date, w.win_start) AS opened, NULL::DATE AS done
-        FROM w LEFT JOIN wc l ON l.child = w.child AND l.win_id = w.win_id AND l.next IS NULL"""
     else:
-        # a picked-up window adds the pick-up instance (seq 1, opened at H) before the completions' ones
-        steps = """
-        SELECT w.*, wc.k + w.pickup::INTEGER AS seq, wc.c_date AS opened, wc.next AS done
-        FROM w JOIN wc ON wc.child = w.child AND wc.win_id = w.win_id
-        UNION ALL BY NAME
-        SELECT w.*, 1 AS seq, w.win_start AS opened, wc.c_date AS done
-        FROM w LEFT JOIN wc ON wc.child = w.child AND wc.win_id = w.win_id AND wc.k = 1
-        WHERE w.pickup"""
+        # each distinct completion date numbered in its window, with the one before and after it: one
+        # sort serves every step below (the order is total). Partitioned, deduplicated and joined back
+        # on the window's number (wkey), not its child's text id and win_id: a narrower sort and hash
+        numbered += """,
+        wc AS (
+            SELECT wkey, c_date,
+                   row_number() OVER win AS k, lag(c_date) OVER win AS prev, lead(c_date) OVER win AS next
+            FROM (SELECT DISTINCT w.wkey, c.c_date
+                  FROM w JOIN c ON c.child = w.child AND c.c_date >= w.win_start
+                               AND (w.win_end IS NULL OR c.c_date < w.win_end))
+            WINDOW win AS (PARTITION BY wkey ORDER BY c_date)
+        )"""
+        if chain.steps == "all":
+            steps = """
+        steps AS (
+            SELECT w.*, wc.k AS seq, coalesce(wc.prev, w.win_start) AS opened, wc.c_date AS done
+            FROM w JOIN wc USING (wkey)
+            UNION ALL BY NAME
+            SELECT w.*, coalesce(l.k, 0) + 1 AS seq, coalesce(l.c_date, w.win_start) AS opened, NULL::DATE AS done
+            FROM w LEFT JOIN wc l ON l.wkey = w.wkey AND l.next IS NULL
+        )"""
+        else:
+            # a picked-up window adds the pick-up instance (seq 1, opened at H) before the completions' ones
+            steps = """
+        steps AS (
+            SELECT w.*, wc.k + w.pickup::INTEGER AS seq, wc.c_date AS opened, wc.next AS done
+            FROM w JOIN wc USING (wkey)
+            UNION ALL BY NAME
+            SELECT w.*, 1 AS seq, w.win_start AS opened, wc.c_date AS done
+            FROM w LEFT JOIN wc ON wc.wkey = w.wkey AND wc.k = 1
+            WHERE w.pickup
+        )"""
     due = f"CASE WHEN pickup AND seq = 1 THEN {chain.pickup_due} ELSE {chain.due} END" if running else chain.due
     return f"""
-        WITH {numbered}, steps AS ({steps}),
+        WITH {numbered}, {steps},
         dated AS (SELECT *, {due} AS due FROM steps)
         SELECT child, '{chain.duty}' AS duty, seq, period_id, opened, due, done, win_end AS closed,
                NULL::VARCHAR AS team
         FROM dated
-        WHERE due IS NOT NULL AND (win_end IS NULL OR due < win_end) AND due >= history_from
+        -- due named once: DuckDB inlines a filtered column's expression at each mention (a due
+        -- NULL fails the test; win_end - 1: the last day before it)
+        WHERE due BETWEEN history_from AND coalesce(win_end - 1, DATE 'infinity')
     """
 
 

@@ -22,17 +22,15 @@ def _care_plan(settings: Settings, extract_date: date) -> str:
 def _permanence_plan(settings: Settings, extract_date: date) -> str:
     # the second review's date; until it is held, the date the REVIEW chain has it due
     windows = f"""
-        WITH held AS (
-            SELECT cp.child, cp.period_id, r.review,
-                   row_number() OVER (PARTITION BY cp.child, cp.period_id ORDER BY r.review) AS n
+        WITH held AS (  -- the period's two earliest review dates, in order (a list, not a numbering)
+            SELECT cp.child, cp.period_id, min(r.review, 2) AS reviews
             FROM care_periods cp
             JOIN (SELECT DISTINCT child, review FROM reviews WHERE review <= DATE '{extract_date}') r
               ON r.child = cp.child AND r.review >= cp.start_date
              AND (cp.end_date IS NULL OR r.review < cp.end_date)
+            GROUP BY cp.child, cp.period_id
         ), first_two AS (
-            SELECT child, period_id, max(review) FILTER (n = 1) AS first_review,
-                   max(review) FILTER (n = 2) AS second_review
-            FROM held WHERE n <= 2 GROUP BY child, period_id
+            SELECT child, period_id, reviews[1] AS first_review, reviews[2] AS second_review FROM held
         )
         SELECT w.*, coalesce(f.second_review, {months('f.first_review', 3)},
                              {months('w.start_20wd', 3)}) AS second_review_due

@@ -8,17 +8,18 @@ from carewatch.duties.registry import DutyDef
 from carewatch.settings import Settings
 
 # a visit placement of a period duties run over (from the end of any short break the period began
-# with), with the carer placement's start for the anniversary
-_WINDOWS = """
+# with), with the day its 3-month interval can begin: the carer placement's first anniversary in a
+# U1/U4 placement (null in any other), worked out once per window, not for each of its visits
+_WINDOWS = f"""
     SELECT v.child, v.period_id, v.visit_placement_id AS win_id, greatest(v.start_date, cp.start_date) AS win_start,
-           v.end_date AS win_end, v.place, p.start_date AS placement_start
+           v.end_date AS win_end, CASE WHEN v.place IN ('U1', 'U4') THEN {months('p.start_date', 12)} END AS long_term_from
     FROM visit_placements v
     JOIN care_periods cp ON cp.child = v.child AND cp.period_id = v.period_id
     JOIN placements p ON p.child = v.child AND p.placement_id = v.placement_id"""
 
 
 def _visit(settings: Settings, extract_date: date) -> str:
-    long_term = f"place IN ('U1', 'U4') AND opened >= {months('placement_start', 12)}"
+    long_term = "opened >= long_term_from"
     virtual_window = f"DATE '{settings.virtual_visits_from}' AND DATE '{settings.virtual_visits_to}'"
     return chain_sql(Chain(
         duty="VISIT",
