@@ -50,10 +50,9 @@ KPIS = [
         rows=f"""
             WITH cohort AS (
                 SELECT l.period_end, l.child, l.period_id, l.period_start, cw_age(d.dob, l.period_end) AS age
-                FROM cw_lac l JOIN cw_dob d ON d.child = l.child
+                FROM cw_lac l JOIN kd USING (period_end) JOIN cw_dob d ON d.child = l.child
                      JOIN cw_periods p ON p.child = l.child AND p.period_id = l.period_id
-                -- kd.m30, computed on the row: a filter on the 9 million child-dates before the joins
-                WHERE l.period_start <= (l.period_end - INTERVAL 30 MONTH)::DATE AND cw_age(d.dob, l.period_end) < 16
+                WHERE l.period_start <= kd.m30 AND cw_age(d.dob, l.period_end) < 16
                   -- care that began as short breaks is left out (DfE since 2021)
                   AND coalesce(p.first_ls, '') NOT IN ('V3', 'V4')
             )
