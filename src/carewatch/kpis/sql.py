@@ -97,9 +97,12 @@ SPANS = {
 #: applied to the 12 months to any D: the current period began on/before the window's first day
 #: (D - 12 months + 1; 1 April for 31 March), and no episode of the window (open on/after that day)
 #: starts a period after it (RNE S), ends one before D (REC other than X1) or is a short break (V3/V4).
-#: The cohort of health_assessment_up_to_date, dental_check_up_to_date and the OC2 indicators.
+#: The cohort of health_assessment_up_to_date, dental_check_up_to_date and the OC2 indicators, with
+#: the child's date of birth (``cw_dob``; NULL: none), which each of them reads: joined once here, not
+#: once per indicator (6 million child-dates at national scale).
 CONTINUOUSLY_LOOKED_AFTER = """
-    SELECT l.period_end, l.child FROM cw_lac l JOIN kd USING (period_end)
+    SELECT l.period_end, l.child, d.dob FROM cw_lac l JOIN kd USING (period_end)
+    LEFT JOIN cw_dob d ON d.child = l.child
     -- an anti join on the child, not a correlated NOT EXISTS (which DuckDB plans as a join to the
     -- distinct outer rows: twice the CPU at national scale); only episodes that can break continuity,
     -- not every episode of every child each month
@@ -130,8 +133,10 @@ def in_12_months(column: str) -> str:
 
 
 def in_month(column: str) -> str:
-    """``column`` in D's month up to D (the partial month stops at the extract date)."""
-    return f"{column} BETWEEN kd.m_start AND kd.period_end"
+    """``column`` in D's month up to D (the partial month stops at the extract date): its month
+    equal to D's, so a join to the dates is a hash join on the month (at national scale a range
+    join of 1.4 million referrals to every date cost 2 s)."""
+    return f"date_trunc('month', {column})::DATE = kd.m_start AND {column} <= kd.period_end"
 
 
 def listed(source: str, condition: str, key: str, fields: str, *, once: str | None = None) -> str:

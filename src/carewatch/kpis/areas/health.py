@@ -4,10 +4,11 @@ from ..sql import spans, timeliness
 
 AREA = "Health"
 
-# the continuity cohort (sql.CONTINUOUSLY_LOOKED_AFTER, evaluated once by the engine) with under-5s flagged
+# the continuity cohort (sql.CONTINUOUSLY_LOOKED_AFTER, evaluated once by the engine, with the date of
+# birth) with under-5s flagged
 _YEAR_COHORT = """
-    SELECT c.period_end, c.child, coalesce(cw_age(d.dob, c.period_end) < 5, false) AS under_5
-    FROM cw_continuous c LEFT JOIN cw_dob d ON d.child = c.child
+    SELECT c.period_end, c.child, coalesce(cw_age(c.dob, c.period_end) < 5, false) AS under_5
+    FROM cw_continuous c
 """
 CONTINUOUS = ("looked after on D continuously for 12 months or more, DfE's OC2 rule applied to the 12 months "
               "to D, (D - 12 months, D]: the current period of care (not short breaks) began on/before the "
@@ -34,9 +35,8 @@ def _oc2(flagged: str, age_band: str = "true") -> str:
     return f"""
         WITH cohort AS (SELECT * FROM cw_continuous), o AS (
             SELECT c.period_end, c.child, o.health_check, o.health_assessment, o.immunisations,
-                   o.teeth_check, o.sdq_score, coalesce(o.dob, d.dob) AS birth
-            FROM cohort c LEFT JOIN cw_dob d ON d.child = c.child
-                 LEFT JOIN oc2 o ON o.child = c.child AND o.year = year(c.period_end)
+                   o.teeth_check, o.sdq_score, coalesce(o.dob, c.dob) AS birth
+            FROM cohort c LEFT JOIN oc2 o ON o.child = c.child AND o.year = year(c.period_end)
         )
         SELECT o.period_end, o.child AS key, coalesce(bool_or({flagged}), false) AS counted,
                min(o.birth) AS dob, max(o.health_assessment) AS health_assessment, max(o.teeth_check) AS teeth_check,
