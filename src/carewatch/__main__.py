@@ -1,3 +1,3 @@
-from carewatch.cli import app
+from carewatch.cli import main
 
-app(prog_name="carewatch")
+main()

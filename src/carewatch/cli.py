@@ -5,8 +5,11 @@ including an --as-of date outside the snapshot's history (carewatch.asof).
 """
 from __future__ import annotations
 
+import atexit
 import json
+import os
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
@@ -604,3 +607,27 @@ def demo(home: HomeOpt = None,
         return
     out.print(f"Dashboard on http://{host}:{port}/ — Ctrl-C to stop.")
     serve(host=host, port=port, home=where.root)
+
+
+def main() -> None:
+    """The console script (and ``python -m carewatch``): the command, then Python's exit without the
+    interpreter's teardown, which frees the objects of every module loaded (Polars, DuckDB, pydantic
+    ...) one by one: 0.2 s of CPU after every command, for memory the OS takes back at once. Only when
+    no other thread is left to wait for; the exit handlers still run and the output is flushed."""
+    try:
+        app(prog_name="carewatch")
+        code = 0
+    except SystemExit as done:
+        code = done.code
+    if code is not None and not isinstance(code, int):  # sys.exit("message"), as Python shows it
+        print(code, file=sys.stderr)
+        code = 1
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe: Python's own exit says 120
+        code = code or 120
+    os._exit(code or 0)

@@ -10,6 +10,7 @@ import contextvars
 import os
 import shutil
 import stat
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 import tempfile
@@ -215,17 +216,29 @@ def _size_of(item: _Input) -> int:
         return 0
 
 
+#: a file this big is read at most two at a time (a national census file's reading holds 1.3 GB)
+_LARGE_FILE_BYTES = 16 << 20
+
+
 def _read_all(inputs: list[_Input]) -> Iterator[tuple[_Input, _FileOutcome | Exception]]:
-    """Each file's outcome, in order, read two at a time: Polars and lxml work outside Python's
-    lock, so a second file keeps the second core busy while one file's Python glue runs. The
-    biggest files start first, so that no large file is left to run alone at the end while the
-    other core idles (read in name order, a national extract's 187 MB visits file came last); the
-    outcomes still come back in the inputs' order. Each task runs in a copy of this context (the
-    limits in force)."""
+    """Each file's outcome, in order, read three at a time but never more than two large files at
+    once: Polars and lxml work outside Python's lock, so the other files keep both cores busy while
+    one file's Python glue runs, and a third file fills the gaps the glue leaves (a council's
+    hundred small files cost more in fixed costs than in reading). The biggest files start first,
+    so that no large file is left to run alone at the end while the other core idles (read in name
+    order, a national extract's 187 MB visits file came last); the outcomes still come back in the
+    inputs' order. Each task runs in a copy of this context (the limits in force)."""
+    large = threading.BoundedSemaphore(2)
+
+    def read(item: _Input, scratch: Path) -> _FileOutcome | Exception:
+        if _size_of(item) < _LARGE_FILE_BYTES:
+            return _read_guarded(item, scratch)
+        with large:
+            return _read_guarded(item, scratch)
+
     with tempfile.TemporaryDirectory(prefix="carewatch-") as scratch, \
-            ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        futures = {id(item): pool.submit(contextvars.copy_context().run, _read_guarded, item,
-                                         Path(scratch) / str(number))
+            ThreadPoolExecutor(max_workers=3 if (os.cpu_count() or 1) > 1 else 1) as pool:
+        futures = {id(item): pool.submit(contextvars.copy_context().run, read, item, Path(scratch) / str(number))
                    for number, item in enumerate(sorted(inputs, key=_size_of, reverse=True))}
         for item in inputs:
             yield item, futures[id(item)].result()
