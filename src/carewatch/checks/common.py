@@ -66,7 +66,9 @@ def header_dob(tables: dict[str, pl.DataFrame]) -> pl.DataFrame | None:
     """child, header_dob from Header; where several years disagree the latest year's DOB counts."""
     if not has(tables, "header", "child", "dob"):
         return None
-    header = tables["header"].filter(pl.col("child").is_not_null() & pl.col("dob").is_not_null())
+    # the three columns used, not Header's every column, are filtered and sorted
+    header = (tables["header"].select("child", "dob", *(["year"] if "year" in tables["header"].columns else []))
+              .filter(pl.col("child").is_not_null() & pl.col("dob").is_not_null()))
     if "year" in header.columns:
         header = header.sort("year", descending=True, nulls_last=True)
     return header.unique("child", keep="first", maintain_order=True).select(

@@ -58,30 +58,33 @@ DATE_PAIRS: list[tuple[str, str, str]] = [
 ]
 
 
-def _episode_dates(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+def _episode_dates(tables: dict[str, pl.DataFrame], dob: pl.DataFrame | None) -> pl.DataFrame:
     if not has(tables, "episodes", "child", "decom", "dec"):
         return empty_findings()
     episodes = tables["episodes"]
     frames = [findings_from_rows(DEC_BEFORE_DECOM, located(
         episodes.filter(pl.col("dec") < pl.col("decom")),
         ddmmyyyy(pl.col("decom")).alias("decom"), ddmmyyyy(pl.col("dec")).alias("dec"), column="DEC"))]
-    dob = header_dob(tables)
     if dob is not None:
-        early = episodes.join(dob, on="child").filter(pl.col("decom") < pl.col("header_dob"))
         frames.append(findings_from_rows(DECOM_BEFORE_BIRTH, located(
-            early, ddmmyyyy(pl.col("decom")).alias("decom"), ddmmyyyy(pl.col("header_dob")).alias("dob"),
-            column="DECOM")))
+            _before_birth(episodes, "decom", dob), ddmmyyyy(pl.col("decom")).alias("decom"),
+            ddmmyyyy(pl.col("header_dob")).alias("dob"), column="DECOM")))
     return concat_findings(frames)
 
 
-def _reviews_before_birth(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    dob = header_dob(tables)
+def _reviews_before_birth(tables: dict[str, pl.DataFrame], dob: pl.DataFrame | None) -> pl.DataFrame:
     if dob is None or not has(tables, "reviews", "child", "review"):
         return empty_findings()
-    early = tables["reviews"].join(dob, on="child").filter(pl.col("review") < pl.col("header_dob"))
     return findings_from_rows(REVIEW_BEFORE_BIRTH, located(
-        early, ddmmyyyy(pl.col("review")).alias("review"), ddmmyyyy(pl.col("header_dob")).alias("dob"),
-        column="REVIEW"))
+        _before_birth(tables["reviews"], "review", dob), ddmmyyyy(pl.col("review")).alias("review"),
+        ddmmyyyy(pl.col("header_dob")).alias("dob"), column="REVIEW"))
+
+
+def _before_birth(table: pl.DataFrame, date: str, dob: pl.DataFrame) -> pl.DataFrame:
+    """The rows of ``table`` whose ``date`` is before the child's date of birth in Header (header_dob).
+    Only the child column is joined: the table's other columns are gathered for the few rows found."""
+    born = table.select("child").join(dob, on="child", how="left", maintain_order="left").get_column("header_dob")
+    return table.with_columns(born).filter(pl.col(date) < pl.col("header_dob"))
 
 
 def _date_pairs(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
@@ -97,4 +100,5 @@ def _date_pairs(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
 
 
 def check_dates(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    return concat_findings([_episode_dates(tables), _reviews_before_birth(tables), _date_pairs(tables)])
+    dob = header_dob(tables)
+    return concat_findings([_episode_dates(tables, dob), _reviews_before_birth(tables, dob), _date_pairs(tables)])
