@@ -5,7 +5,8 @@ Each reason's ``rows`` lists, per date in ``kd``, the children looked after who 
 list at an as-of date (``carewatch.drift.drift_list``) and, counted at each month-end, the monthly
 indicator ``drift_<reason>``: one definition for both. The rows read the engine's helper views
 (``cw_lac``: one row per child looked after on the date, short breaks and quarantined children
-excluded; ``cw_eps_periods``: episodes with their period of care; ``cw_placements``).
+excluded; ``cw_eps_periods``: episodes with their period of care; ``cw_placements``), joined on the
+child's number (``child_no``, carewatch.kpis.engine), an integer, rather than the child's id.
 """
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def _indicator_rows() -> dict[str, str]:
 #: (the latest plan on/before the date, sql.LATEST_PLANS, when agreed on/after the period's start)
 _LATEST_PLAN = f"""
     SELECT l.period_end, l.child, l.place AS l_place, pp.plan, pp.agreed
-    FROM cw_lac l JOIN cw_latest_plans pp ON pp.child = l.child AND {spans('pp', 'l.period_end')}
+    FROM cw_lac l JOIN cw_latest_plans pp ON pp.child_no = l.child_no AND {spans('pp', 'l.period_end')}
     WHERE pp.agreed >= l.period_start
 """
 
@@ -89,7 +90,7 @@ REASONS: tuple[Reason, ...] = (
             -- only E1 and adoptive episodes decide (a child with neither has no first_e1): the
             -- join is over those, not over every episode of every child looked after each month
             FROM cw_lac l JOIN (SELECT * FROM cw_eps_periods WHERE ls = 'E1' OR place IN ('A3', 'A4', 'A5', 'A6')) e
-              ON e.child = l.child AND e.period_id = l.period_id AND e.decom <= l.period_end
+              ON e.child_no = l.child_no AND e.period_id = l.period_id AND e.decom <= l.period_end
             GROUP BY ALL
         """, "first_e1 < (period_end - INTERVAL {threshold} MONTH)::DATE "
              "AND (last_adoptive IS NULL OR last_adoptive < first_e1)"),
@@ -105,7 +106,7 @@ REASONS: tuple[Reason, ...] = (
         sql=_row("placement_start", "l_place || ' since ' || strftime(placement_start, '%-d %B %Y')", """
             SELECT l.period_end, l.child, l.place AS l_place, p.start_date AS placement_start
             FROM cw_lac l JOIN cw_placements p
-              ON p.child = l.child AND p.start_date <= l.period_end
+              ON p.child_no = l.child_no AND p.start_date <= l.period_end
              AND (p.end_date IS NULL OR p.end_date > l.period_end)
             WHERE l.place IN ('U2', 'U5')
         """, "placement_start < (period_end - INTERVAL {threshold} MONTH)::DATE"),
@@ -121,7 +122,7 @@ REASONS: tuple[Reason, ...] = (
         sql=_row("placement_start", "'P1 since ' || strftime(placement_start, '%-d %B %Y')", """
             SELECT l.period_end, l.child, p.start_date AS placement_start
             FROM cw_lac l JOIN cw_placements p
-              ON p.child = l.child AND p.start_date <= l.period_end
+              ON p.child_no = l.child_no AND p.start_date <= l.period_end
              AND (p.end_date IS NULL OR p.end_date > l.period_end)
             WHERE l.place = 'P1' AND l.ls = 'C2'
         """, "placement_start < (period_end - INTERVAL {threshold} MONTH)::DATE"),

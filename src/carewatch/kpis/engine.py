@@ -22,6 +22,9 @@ scale. Other readers (Annex A, the forecast, drift) get them as views:
   ``wd_in_care``, the working days from the period start to D (calendar ``wd_seq`` difference).
 - ``cw_periods``: periods of care that are not short breaks.
 - ``cw_placements``: placements of those periods, temporary placements (T0–T4) left out.
+- ``cw_child_numbers``: each child with an episode numbered, ``child_no``: as tables, ``cw_dob``,
+  ``cw_periods``, ``cw_placements``, ``cw_lac``, ``cw_eps_periods``, the span tables and the shared
+  cohorts carry it, so the indicators join and group the child-dates on an integer (``_NUMBERED``).
 - ``cw_dob``: each child's date of birth (Header, the latest year's row).
 - ``cw_duties``: duties of children not quarantined.
 - ``cw_pop``: the population table for the snapshot's authority (meta ``la``), or the whole table
@@ -49,7 +52,7 @@ import polars as pl
 from carewatch.settings import Settings
 
 from .model import Kpi, dated_figures_sql, figure_or_no_rows
-from .sql import SHARED, SPANS, timeliness
+from .sql import SHARED, SPANS, numbered, timeliness
 from .registry import REGISTRY
 from .targets import Targets, polarity_of, rag_sql, target_of
 
@@ -65,10 +68,13 @@ _HELPER_RELATIONS = {
     "cw_eps": """SELECT * FROM episodes
                  WHERE coalesce(ls, '') NOT IN ('V3', 'V4') AND child IS NOT NULL
                    AND child NOT IN (SELECT child FROM cw_quarantine)""",
+    # each child with an episode numbered (``child_no``), so the stage joins and groups on integers
+    "cw_child_numbers": "SELECT child, (row_number() OVER (ORDER BY child))::INTEGER AS child_no FROM (SELECT DISTINCT child FROM cw_eps)",
     "cw_dob": "SELECT child, arg_max(dob, coalesce(year, 0)) AS dob FROM header WHERE dob IS NOT NULL GROUP BY child",
     "cw_periods": """SELECT * FROM periods
                      WHERE NOT coalesce(short_breaks, false) AND child NOT IN (SELECT child FROM cw_quarantine)""",
-    "cw_placements": """SELECT pl.* FROM placements pl JOIN cw_periods p USING (child, period_id)
+    # {number}: the child's number from its period, when written to a table (_NUMBERED)
+    "cw_placements": """SELECT pl.*{number} FROM placements pl JOIN cw_periods p USING (child, period_id)
                         WHERE coalesce(pl.first_place, pl.place, '') NOT IN ('T0', 'T1', 'T2', 'T3', 'T4')""",
     "cw_duties": "SELECT * FROM duties WHERE child NOT IN (SELECT child FROM cw_quarantine)",
     # the snapshot's authority's rows; every row when none carries its code (a one-authority file)
@@ -81,7 +87,13 @@ _HELPER_RELATIONS = {
 #: the helpers the engine writes to tables once per run (``compute_all``, ``kpi_rows``): every
 #: indicator reading a view binds, plans and filters it again, which at demo scale is most of an
 #: indicator's cost. Not the duties (13 million rows at national scale, read by few indicators).
-_MATERIALISED = ("cw_quarantine", "cw_eps", "cw_dob", "cw_periods", "cw_placements", "cw_pop")
+_MATERIALISED = ("cw_quarantine", "cw_eps", "cw_child_numbers", "cw_dob", "cw_periods", "cw_placements", "cw_pop")
+
+#: the helper tables that carry the child's number (``cw_child_numbers.child_no``; NULL for a child
+#: with no episode, who is never in ``cw_lac``) when written to tables: the indicators join the
+#: 9.5 million child-dates of ``cw_lac`` to them at national scale, on an integer rather than the
+#: child's id (a string), which hashes and compares at a fraction of the cost
+_NUMBERED = ("cw_dob", "cw_periods", "cw_placements")
 
 # age in completed years (a 29 February birthday is reached on 1 March), as calendar.age_on
 _MACROS = """
@@ -91,9 +103,18 @@ CREATE OR REPLACE TEMP MACRO cw_age(dob, d) AS
 
 
 def _helpers(tables: tuple[str, ...] = ()) -> str:
-    """The helper relations as temporary views, those named in ``tables`` as temporary tables."""
-    return "".join(f"CREATE OR REPLACE TEMP {'TABLE' if name in tables else 'VIEW'} {name} AS {sql};\n"
+    """The helper relations as temporary views, those named in ``tables`` as temporary tables (with
+    the child's number, ``_NUMBERED``)."""
+    return "".join(f"CREATE OR REPLACE TEMP {'TABLE' if name in tables else 'VIEW'} {name} AS "
+                   f"{_numbered(name, sql) if name in tables and name in _NUMBERED else sql.format(number='')};\n"
                    for name, sql in _HELPER_RELATIONS.items()) + _MACROS
+
+
+def _numbered(name: str, sql: str) -> str:
+    # a placement's child is numbered by the join to its period that picks it (cw_periods, a table
+    # by then), not by a second join of the 1 million placements on the child's id
+    return sql.format(number=", p.child_no") if "{number}" in sql else numbered(sql)
+
 
 
 #: the helper views (Annex A, the forecast and drift read them too)
@@ -204,26 +225,27 @@ def _prepare(con: duckdb.DuckDBPyConnection, extract_date: date, only: date | No
                        WHERE ($only IS NULL OR period_end = $only)
                          AND ($latest IS NULL OR period_end = (SELECT max(period_end) FROM e WHERE period_end <= $latest))"""
         con.execute(_DATES.format(name=name, ends=narrowed), params)
-    # each episode with its period of care and the working-day number of the period's start
+    # each episode with its child's number, its period of care and the working-day number of the
+    # period's start
     con.execute("""
         CREATE OR REPLACE TEMP TABLE cw_eps_periods AS
-        SELECT e.child, e.decom, coalesce(e.dec, DATE '9999-12-31') AS dec_or_open, e.ls, e.place,
+        SELECT e.child, n.child_no, e.decom, coalesce(e.dec, DATE '9999-12-31') AS dec_or_open, e.ls, e.place,
                p.period_id, p.start_date AS period_start, cs.wd_seq AS start_wd
-        FROM cw_eps e
-        LEFT JOIN cw_periods p ON p.child = e.child AND e.decom >= p.start_date
+        FROM cw_eps e JOIN cw_child_numbers n ON n.child = e.child
+        LEFT JOIN cw_periods p ON p.child_no = n.child_no AND e.decom >= p.start_date
              AND (p.end_date IS NULL OR e.decom < p.end_date)
         LEFT JOIN calendar cs ON cs.date = p.start_date
     """)
     # per-child span tables (sql.SPANS): what holds for a child from one date to the next
     for name, sql in SPANS.items():
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {numbered(sql)}")
     # one row per child looked after on each date (the cohort most indicators use). A child's
     # episodes do not overlap (overlaps are row errors, quarantined at import), so one range join
     # gives one row per child and date.
     for freq in ("monthly", "annual"):
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE cw_lac_{freq} AS
-            SELECT kd.period_end, e.child, e.ls, e.place, e.period_id, e.period_start,
+            SELECT kd.period_end, e.child, e.child_no, e.ls, e.place, e.period_id, e.period_start,
                    cd.wd_seq - e.start_wd AS wd_in_care
             FROM kd_{freq} kd JOIN cw_eps_periods e ON e.decom <= kd.period_end AND e.dec_or_open > kd.period_end
             LEFT JOIN calendar cd ON cd.date = kd.period_end

@@ -38,6 +38,12 @@ def timeliness(duty: str, bucket: str = "due", by_team: bool = False) -> str:
     return duty_rows(duty, f"least(last_day(du.{bucket}), a.as_of)", team=by_team)
 
 
+def numbered(sql: str) -> str:
+    """The rows of ``sql`` (with a ``child`` column) and the child's number in the run,
+    ``child_no`` (``cw_child_numbers``; NULL for a child with no episode, never in ``cw_lac``)."""
+    return f"SELECT r.*, n.child_no FROM ({sql}) r LEFT JOIN cw_child_numbers n ON n.child = r.child"
+
+
 def spans(alias: str, day: str) -> str:
     """``day`` within the span [since, until) of the row ``alias`` of a span table (SPANS)."""
     return f"{alias}.since <= {day} AND ({alias}.until IS NULL OR {alias}.until > {day})"
@@ -85,8 +91,9 @@ LATEST_PLANS = """
 
 #: per-child span tables the engine builds once per run (``_prepare``), for indicators to read by
 #: these names: each row holds from ``since`` to ``until``, so a child looked after on D finds its
-#: row by an equality join on the child within the span (``spans``), not by joining every record to
-#: every date (at national scale 9.5 million child-dates).
+#: row by an equality join on the child's number (``child_no``, which the engine adds) within the
+#: span (``spans``), not by joining every record to every date (at national scale 9.5 million
+#: child-dates).
 SPANS = {
     "cw_placement_counts": PLACEMENT_COUNTS,
     "cw_latest_plans": LATEST_PLANS,
@@ -101,8 +108,8 @@ SPANS = {
 #: the child's date of birth (``cw_dob``; NULL: none), which each of them reads: joined once here, not
 #: once per indicator (6 million child-dates at national scale).
 CONTINUOUSLY_LOOKED_AFTER = """
-    SELECT l.period_end, l.child, d.dob FROM cw_lac l JOIN kd USING (period_end)
-    LEFT JOIN cw_dob d ON d.child = l.child
+    SELECT l.period_end, l.child, l.child_no, d.dob FROM cw_lac l JOIN kd USING (period_end)
+    LEFT JOIN cw_dob d ON d.child_no = l.child_no
     -- an anti join on the child, not a correlated NOT EXISTS (which DuckDB plans as a join to the
     -- distinct outer rows: twice the CPU at national scale); only episodes that can break continuity,
     -- not every episode of every child each month

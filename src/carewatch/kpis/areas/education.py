@@ -48,7 +48,7 @@ KPIS = [
             SELECT l.period_end, l.child AS key, coalesce(b.book_date <= l.period_end, false) AS counted,
                    pp.plan AS permanence_plan,
                    CASE WHEN b.book_date <= l.period_end THEN b.book_date END AS life_story_book
-            FROM cw_lac l JOIN cw_latest_plans pp ON pp.child = l.child AND {spans('pp', 'l.period_end')}
+            FROM cw_lac l JOIN cw_latest_plans pp ON pp.child_no = l.child_no AND {spans('pp', 'l.period_end')}
                  LEFT JOIN first_book b ON b.child = l.child
             WHERE pp.plan IN ('ADOPTION', 'LONG_TERM_FOSTERING', 'SGO')
         """,

@@ -24,7 +24,7 @@ KPIS = [
         rows=f"""
             SELECT l.period_end, l.child AS key, coalesce(n.placements, 0) >= 3 AS counted,
                    coalesce(n.placements, 0) AS placements_in_12_months
-            FROM cw_lac l LEFT JOIN cw_placement_counts n ON n.child = l.child AND {spans('n', 'l.period_end')}
+            FROM cw_lac l LEFT JOIN cw_placement_counts n ON n.child_no = l.child_no AND {spans('n', 'l.period_end')}
         """,
     ),
     Kpi(
@@ -49,9 +49,9 @@ KPIS = [
         basis="children",
         rows=f"""
             WITH cohort AS (
-                SELECT l.period_end, l.child, l.period_id, l.period_start, cw_age(d.dob, l.period_end) AS age
-                FROM cw_lac l JOIN kd USING (period_end) JOIN cw_dob d ON d.child = l.child
-                     JOIN cw_periods p ON p.child = l.child AND p.period_id = l.period_id
+                SELECT l.period_end, l.child, l.child_no, l.period_id, l.period_start, cw_age(d.dob, l.period_end) AS age
+                FROM cw_lac l JOIN kd USING (period_end) JOIN cw_dob d ON d.child_no = l.child_no
+                     JOIN cw_periods p ON p.child_no = l.child_no AND p.period_id = l.period_id
                 WHERE l.period_start <= kd.m30 AND cw_age(d.dob, l.period_end) < 16
                   -- care that began as short breaks is left out (DfE since 2021)
                   AND coalesce(p.first_ls, '') NOT IN ('V3', 'V4')
@@ -61,10 +61,10 @@ KPIS = [
             SELECT c.period_end, c.child AS key, coalesce(cur.since <= kd.m24, false) AS counted,
                    c.period_start, cur.since AS placement_start, c.age
             FROM cohort c JOIN kd USING (period_end) LEFT JOIN (
-                SELECT child, period_id, start_date AS since,
-                       lead(start_date) OVER (PARTITION BY child, period_id ORDER BY start_date) AS until
+                SELECT child_no, period_id, start_date AS since,
+                       lead(start_date) OVER (PARTITION BY child_no, period_id ORDER BY start_date) AS until
                 FROM cw_placements) cur
-              ON cur.child = c.child AND cur.period_id = c.period_id AND {spans('cur', 'c.period_end')}
+              ON cur.child_no = c.child_no AND cur.period_id = c.period_id AND {spans('cur', 'c.period_end')}
         """,
     ),
 ]

@@ -20,30 +20,30 @@ KPIS = [
         rows="""
             WITH plans AS (
                 -- each period's first care plan dated in it
-                SELECT p.child, p.period_id, min(cp.plan_date) AS first_plan
+                SELECT p.child_no, p.period_id, min(cp.plan_date) AS first_plan
                 FROM cw_periods p JOIN care_plans cp ON cp.child = p.child AND cp.plan_date >= p.start_date
                      AND (p.end_date IS NULL OR cp.plan_date < p.end_date)
                 GROUP BY ALL
             ), overdue AS (
                 -- a REVIEW duty is overdue on D (opened on/before D, due before D, neither done nor
                 -- closed by D) for D from since to until; most are met in time, never overdue (an
-                -- empty span), and are left out before the join to the dates
-                SELECT * FROM (
+                -- empty span), and are left out before the join to the dates (and numbered)
+                SELECT o.*, n.child_no FROM (
                     SELECT child, period_id, greatest(due + 1, opened) AS since,
                            least(coalesce(done, DATE '9999-12-31'), coalesce(closed, DATE '9999-12-31')) AS until
                     FROM cw_duties WHERE duty = 'REVIEW' AND due IS NOT NULL AND opened IS NOT NULL
-                ) WHERE since < until
+                ) o JOIN cw_child_numbers n ON n.child = o.child WHERE since < until
             ), overdue_on AS (
-                SELECT DISTINCT kd.period_end, o.child, o.period_id
+                SELECT DISTINCT kd.period_end, o.child_no, o.period_id
                 FROM kd JOIN overdue o ON o.since <= kd.period_end AND o.until > kd.period_end
             )
             SELECT l.period_end, l.child AS key,
-                   coalesce(p.first_plan <= l.period_end AND o.child IS NULL, false) AS counted,
+                   coalesce(p.first_plan <= l.period_end AND o.child_no IS NULL, false) AS counted,
                    l.period_start, l.wd_in_care AS working_days_in_care,
                    CASE WHEN p.first_plan <= l.period_end THEN p.first_plan END AS first_plan,
-                   o.child IS NOT NULL AS review_overdue
-            FROM cw_lac l LEFT JOIN plans p ON p.child = l.child AND p.period_id = l.period_id
-                 LEFT JOIN overdue_on o ON o.period_end = l.period_end AND o.child = l.child AND o.period_id = l.period_id
+                   o.child_no IS NOT NULL AS review_overdue
+            FROM cw_lac l LEFT JOIN plans p ON p.child_no = l.child_no AND p.period_id = l.period_id
+                 LEFT JOIN overdue_on o ON o.period_end = l.period_end AND o.child_no = l.child_no AND o.period_id = l.period_id
             WHERE l.wd_in_care >= 10
         """,
     ),
@@ -76,7 +76,7 @@ KPIS = [
                 -- not by child and date: at national scale 1.86 million rows numbered by a window)
                 -- whose second in the period's dates is its second review
                 SELECT * FROM (
-                    SELECT p.child, p.period_id, p.start_date,
+                    SELECT p.child, p.child_no, p.period_id, p.start_date,
                            [x FOR x IN r.reviews IF x >= p.start_date AND (p.end_date IS NULL OR x <= p.end_date)][2] AS review
                     FROM cw_periods p JOIN (SELECT child, list_sort(list_distinct(list(review))) AS reviews
                                             FROM reviews GROUP BY child) r USING (child)
@@ -89,7 +89,7 @@ KPIS = [
             )
             SELECT l.period_end, l.child AS key, s.planned AS counted, s.start_date AS period_start,
                    s.review AS second_review, s.first_agreed AS permanence_plan_agreed
-            FROM cw_lac l JOIN planned s ON s.child = l.child AND s.period_id = l.period_id
+            FROM cw_lac l JOIN planned s ON s.child_no = l.child_no AND s.period_id = l.period_id
                  AND s.review <= l.period_end
         """,
     ),
@@ -103,12 +103,12 @@ KPIS = [
         tables=("episodes", "permanence_plans"), basis="children",
         rows="""
             WITH pl AS (
-                SELECT child, period_id, start_date,
+                SELECT child, child_no, period_id, start_date,
                        lead(start_date) OVER (PARTITION BY child, period_id ORDER BY start_date) AS next_start
                 FROM cw_placements
             ), confirmed AS (
                 -- each placement's first confirmation on/after its start
-                SELECT pl.child, pl.period_id, pl.start_date, pl.next_start, min(pp.confirmed) AS first_confirmed
+                SELECT pl.child_no, pl.period_id, pl.start_date, pl.next_start, min(pp.confirmed) AS first_confirmed
                 FROM pl JOIN permanence_plans pp ON pp.child = pl.child AND pp.confirmed >= pl.start_date
                 GROUP BY ALL
             )
@@ -116,7 +116,7 @@ KPIS = [
             SELECT l.period_end, l.child AS key, true AS counted, c.start_date AS placement_start,
                    c.first_confirmed AS confirmed
             FROM cw_lac l JOIN confirmed c
-                ON c.child = l.child AND c.period_id = l.period_id AND c.start_date <= l.period_end
+                ON c.child_no = l.child_no AND c.period_id = l.period_id AND c.start_date <= l.period_end
                AND (c.next_start IS NULL OR c.next_start > l.period_end) AND c.first_confirmed <= l.period_end
         """,
     ),
