@@ -106,15 +106,14 @@ def _helpers(tables: tuple[str, ...] = ()) -> str:
     """The helper relations as temporary views, those named in ``tables`` as temporary tables (with
     the child's number, ``_NUMBERED``)."""
     return "".join(f"CREATE OR REPLACE TEMP {'TABLE' if name in tables else 'VIEW'} {name} AS "
-                   f"{_numbered(name, sql) if name in tables and name in _NUMBERED else sql.format(number='')};\n"
+                   f"{_numbered(sql) if name in tables and name in _NUMBERED else sql.format(number='')};\n"
                    for name, sql in _HELPER_RELATIONS.items()) + _MACROS
 
 
-def _numbered(name: str, sql: str) -> str:
+def _numbered(sql: str) -> str:
     # a placement's child is numbered by the join to its period that picks it (cw_periods, a table
     # by then), not by a second join of the 1 million placements on the child's id
     return sql.format(number=", p.child_no") if "{number}" in sql else numbered(sql)
-
 
 
 #: the helper views (Annex A, the forecast and drift read them too)
