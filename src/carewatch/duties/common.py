@@ -196,7 +196,7 @@ def chain_sql(chain: Chain, extract_date: date) -> str:
         # each window's distinct completion dates as one sorted list, then one row per instance by
         # unnesting its numbers: the k-th instance is met by the k-th date. A hash aggregate and small
         # list sorts, where numbering the dates was a DISTINCT, a window sort and two joins back
-        # (national VISIT: 11.5-13.2 -> 8.9-9.5 s of CPU); list(DISTINCT .. ORDER BY) cost 11-12 s
+        # (national VISIT: 11.5-13.2 -> 8.8-9.5 s of CPU); list(DISTINCT .. ORDER BY) cost 11-12 s
         numbered += """,
         dates AS (
             SELECT w.wkey, list_sort(list_distinct(list(c.c_date))) AS d
