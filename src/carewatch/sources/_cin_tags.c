@@ -1,4 +1,5 @@
-/* The CIN census reader's text-to-tags pass (carewatch.sources.cin_census._tokens).
+/* The CIN census reader's text-to-tags pass (carewatch.sources.cin_census._tokens), and the
+containers' numbers of the tags it keeps (structure, for cin_census._structure: below).
 
 scan(source, code_of, first_read_code, stop_at_markup) walks the bytes of a census file once and
 returns only the tags the reader keeps, as raw columns: (lines, codes, offsets, texts, valid,
@@ -30,6 +31,7 @@ in threads), taking it back only to call code_of and to grow the columns. */
 #include <string.h>
 
 #define NOT_KEPT 255
+enum { START, END, EMPTY }; /* a code's kind, code % 3 (cin_census's _START, _END, _EMPTY) */
 #define STOPPED (-2) /* a comment or CDATA section seen with stop_at_markup */
 #define FAILED (-1)  /* a Python exception is set */
 
@@ -184,10 +186,6 @@ static int lookup(Scan *s, const unsigned char *tag, Py_ssize_t length, const un
     return code;
 }
 
-static int resize(PyObject *array, Py_ssize_t size) {
-    return PyByteArray_Resize(array, size);
-}
-
 /* room for one more tag and `text` more bytes of text, growing the columns with the GIL */
 static int reserve(Scan *s, Py_ssize_t text) {
     if (s->count < s->capacity && text <= s->text_capacity - s->text_bytes)
@@ -196,15 +194,16 @@ static int reserve(Scan *s, Py_ssize_t text) {
     int failed = 0;
     if (s->count >= s->capacity) {
         Py_ssize_t capacity = s->capacity * 2;
-        failed = resize(s->lines, capacity * 8) || resize(s->codes, capacity) ||
-                 resize(s->offsets, (capacity + 1) * 8) || resize(s->valid, (capacity + 7) / 8);
+        failed = PyByteArray_Resize(s->lines, capacity * 8) || PyByteArray_Resize(s->codes, capacity) ||
+                 PyByteArray_Resize(s->offsets, (capacity + 1) * 8) ||
+                 PyByteArray_Resize(s->valid, (capacity + 7) / 8);
         if (!failed)
             s->capacity = capacity;
     }
     if (!failed && text > s->text_capacity - s->text_bytes) {
         Py_ssize_t capacity = s->text_capacity * 2 > s->text_bytes + text ? s->text_capacity * 2
                                                                           : s->text_bytes + text;
-        failed = resize(s->texts, capacity);
+        failed = PyByteArray_Resize(s->texts, capacity);
         if (!failed)
             s->text_capacity = capacity;
     }
@@ -369,9 +368,9 @@ static PyObject *scan(PyObject *module, PyObject *args) {
     if (outcome == STOPPED) {
         result = Py_NewRef(Py_None);
     } else if (outcome == 0) {
-        if (resize(s.lines, s.count * 8) == 0 && resize(s.codes, s.count) == 0 &&
-            resize(s.offsets, (s.count + 1) * 8) == 0 && resize(s.valid, (s.count + 7) / 8) == 0 &&
-            resize(s.texts, s.text_bytes) == 0)
+        if (PyByteArray_Resize(s.lines, s.count * 8) == 0 && PyByteArray_Resize(s.codes, s.count) == 0 &&
+            PyByteArray_Resize(s.offsets, (s.count + 1) * 8) == 0 &&
+            PyByteArray_Resize(s.valid, (s.count + 7) / 8) == 0 && PyByteArray_Resize(s.texts, s.text_bytes) == 0)
             result = Py_BuildValue("OOOOOnO", s.lines, s.codes, s.offsets, s.texts, s.valid, s.nulls,
                                    s.ampersand ? Py_True : Py_False);
     } else if (s.bad_line) {
@@ -413,7 +412,7 @@ static PyObject *structure(PyObject *module, PyObject *args) {
             PyErr_Format(PyExc_ValueError, "structure: code %d is no name's", codes[i]);
             goto done;
         }
-        found += codes[i] % 3 != 1;
+        found += codes[i] % 3 != END;
     }
     numbers = PyByteArray_FromStringAndSize(NULL, containers * count * 4);
     starts = PyByteArray_FromStringAndSize(NULL, found * 8);
@@ -425,18 +424,18 @@ static PyObject *structure(PyObject *module, PyObject *args) {
     Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t i = 0; i < count; i++) {
         int name = codes[i] / 3, kind = codes[i] % 3;
-        if (name < containers && kind != 2)
-            (kind == 0 ? started : ended)[name]++;
+        if (name < containers && kind != EMPTY)
+            (kind == START ? started : ended)[name]++;
         for (int c = 0; c < containers; c++)
             number[c * count + i] = started[c] > ended[c] ? started[c] : 0;
-        at[name + 1] += kind != 1;
+        at[name + 1] += kind != END;
     }
     for (int name = 0; name < names; name++) /* each name's first place */
         at[name + 1] += at[name];
     for (int name = 0; name <= names; name++)
         bound[name] = at[name];
     for (Py_ssize_t i = 0; i < count; i++)
-        if (codes[i] % 3 != 1)
+        if (codes[i] % 3 != END)
             start[at[codes[i] / 3]++] = i;
     Py_END_ALLOW_THREADS
     result = PyTuple_Pack(3, numbers, starts, bounds);

@@ -173,8 +173,9 @@ def _tokens(path: Path, markup: bool = False) -> pl.DataFrame:
     tags = pl.DataFrame([
         pl.from_arrow(pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(lines)])).alias("line"),
         pl.from_arrow(pa.Array.from_buffers(pa.uint8(), count, [None, pa.py_buffer(codes)])).alias("code"),
+        # as string views, Polars' own: from a large_string it would keep the offsets alive with the texts
         pl.from_arrow(pa.LargeStringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(texts),
-                                                       pa.py_buffer(valid), nulls)).alias("text")])
+                                                       pa.py_buffer(valid), nulls).cast(pa.string_view())).alias("text")])
     if not ampersand:
         return tags
     text = pl.col("text")
