@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from carewatch.sources import SCHEMA, cin_census, read_inputs
+from carewatch.sources import SCHEMA, read_inputs
 
 from .helpers import codes, finding_rows
 
@@ -184,7 +184,7 @@ def test_disabilities_come_from_the_latest_census_holding_the_child(tmp_path):
         ("K1", "NONE", "a_2022.xml"), ("K2", None, "z_2021.xml")]
 
 
-# The tags are split with Polars, not walked by an XML library: what a council's XML tool may add
+# The tags are found by one pass over the bytes (_cin_tags), not walked by an XML library: what a council's XML tool may add
 # must read as it would. Line 1 the declaration (Windows-1252), 2 a comment holding "<Child>",
 # 3 <cin:Message> with a prefix, 6-7 a comment over two lines, 8 K3's Child; on line 9 its UPN is
 # an empty element, its LAchildID a CDATA section and its ethnicity an entity (&#x4F; = O); line
@@ -252,24 +252,6 @@ def test_latest_review_conference_of_each_plan(tmp_path):
     assert finding_rows(result.findings, "value.bad_date") == [("cin.xml", 4, "CPPreviewDate", "K3")]
 
 
-def _assert_read_alike(again, first) -> None:
-    """The same tables (row order included) and findings as the first read."""
-    for name, frame in first.tables.items():
-        assert again.tables[name].equals(frame), name
-    assert again.findings.equals(first.findings)
-
-
-def test_a_file_split_in_many_chunks_reads_as_one(tmp_path, monkeypatch):
-    # The lines are split into tags a chunk at a time (_CHUNK_BYTES); at 100 bytes CIN_XML (about
-    # 2,600 bytes) is split in over 20 chunks, each boundary between two lines: the tables and
-    # findings must be exactly those of the file split in one piece.
-    (tmp_path / "cin_2021.xml").write_text(CIN_XML.format(namespace=""), encoding="utf-8")
-    whole = read_inputs([tmp_path])
-    monkeypatch.setattr(cin_census, "_CHUNK_BYTES", 100)
-    assert (tmp_path / "cin_2021.xml").stat().st_size // 100 > 20
-    _assert_read_alike(read_inputs([tmp_path]), whole)
-
-
 def test_first_non_blank_value_in_its_own_container(tmp_path):
     # K5's first UPN is blank and its second A1 counts; an LAchildID outside ChildIdentifiers is not
     # the child's (K5's is the one inside); the referral's first ReferralSource is blank, its second
@@ -288,11 +270,11 @@ def test_first_non_blank_value_in_its_own_container(tmp_path):
     assert result.tables["cin_assessments"].select("referral_id", "start_date").rows() == [("K5/2021-01-04", None)]
 
 
-def test_windows_line_ends_long_prefixes_and_a_greater_than_sign(tmp_path, monkeypatch):
+def test_windows_line_ends_long_prefixes_and_a_greater_than_sign(tmp_path):
     # Windows line ends (line 1 the declaration, 2 <Message>, 3 K7's Child, 4 its CINdetails); a
     # 20-letter namespace prefix on most tags, none on the rest; K7's Child has an attribute holding
     # '>' and its ethnicity a '>' in its text; ReferralNFA "maybe" is unreadable and reported on
-    # line 4. Read again split a line at a time (_CHUNK_BYTES): the same tables and findings.
+    # line 4.
     p = "averyverylongprefixx"
     xml = (f'<?xml version="1.0" encoding="utf-8"?>\r\n<{p}:Message xmlns:{p}="urn:cin">\r\n'
            f'<{p}:Children><{p}:Child note="a>b"><{p}:ChildIdentifiers><{p}:LAchildID>K7</{p}:LAchildID>'
@@ -305,8 +287,6 @@ def test_windows_line_ends_long_prefixes_and_a_greater_than_sign(tmp_path, monke
     assert result.tables["cin_children"].select("child", "dob", "ethnicity").rows() == [("K7", date(2015, 3, 27), "W>B")]
     assert result.tables["cin_referrals"].select("referral_id", "referral_nfa").rows() == [("K7/2021-01-04", None)]
     assert finding_rows(result.findings, "value.bad_flag") == [("cin.xml", 4, "ReferralNFA", "K7")]
-    monkeypatch.setattr(cin_census, "_CHUNK_BYTES", 64)
-    _assert_read_alike(read_inputs([tmp_path]), result)
 
 
 def test_a_comment_at_the_top_of_a_utf8_file_is_no_child(tmp_path):

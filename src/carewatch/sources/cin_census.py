@@ -3,10 +3,10 @@ ChildCharacteristics and repeating CINdetails (Assessments, Section47, ChildProt
 
 Element names as the DfE schema (CIN_schema_2024.xsd) and the CIN validator's test files; any XML
 namespace is ignored. Dates are ISO (xs:date); DD/MM/YYYY is accepted too. lxml checks the file
-is well-formed without building a tree; Polars then splits it into tags, 8 MB of lines at a time,
-keeping only the tags of containers and of the elements read; numpy numbers the containers by
-running counts of their start and end tags, and each table is read as whole columns (never
-element by element in Python: about 9 s of CPU for a 208 MB national census). A
+is well-formed without building a tree; one pass in C (``_cin_tags``) then yields only the tags of
+containers and of the elements read, as columns; numpy numbers the containers by running counts
+of their start and end tags, and each table is read as whole columns (never element by element
+in Python). A
 value belongs to the innermost container element open around it (Child, ChildIdentifiers,
 CINdetails, Assessments...); where an element repeats, its first non-blank value counts, except the
 repeating lists read whole: Disability and AssessmentFactors (every code) and CPPreviewDate (the
@@ -25,8 +25,10 @@ from __future__ import annotations
 import codecs
 import html
 import io
+import mmap
 import re
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
@@ -41,6 +43,7 @@ from carewatch.checks.findings import (
     findings_frame,
     findings_from_rows,
 )
+from carewatch.sources import _cin_tags
 from carewatch.sources.common import SCHEMA, TABLE_UNRECOGNISED, parse_date, type_columns
 
 MALFORMED_XML = define(
@@ -91,9 +94,7 @@ _READ = frozenset({"ReferenceDate", "Sex", "AssessmentFactors",
 # each element kept is a small number (its index here) and each tag one code, name * 3 + kind
 _NAMES = (*CONTAINERS, *sorted(_READ - set(CONTAINERS)))
 _START, _END, _EMPTY = 0, 1, 2
-_CHUNK_BYTES = 8 << 20  # the lines split at a time: memory for their tags, not the whole file's
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-_MARKUP = ("!--", "![CDATA[")  # a comment's or CDATA section's tag, split at its '<'
 _COMMENT_OR_CDATA = re.compile(r"<!--.*?-->|<!\[CDATA\[(.*?)\]\]>", re.S)
 
 
@@ -138,14 +139,6 @@ def _source(path: Path, markup: bool = False) -> Path | io.BytesIO:
     return io.BytesIO(_COMMENT_OR_CDATA.sub(unwrap, text).encode("utf-8"))
 
 
-def _split(lines: pl.DataFrame) -> pl.DataFrame:
-    """Every tag of some lines: line, tag (as written, to its '>') and the text up to the next one."""
-    return (lines.lazy().select("line", pl.col("text").str.split("<").list.slice(1).alias("tag"))
-            .explode("tag").drop_nulls("tag")
-            .select("line", pl.col("tag").str.splitn(">", 2).alias("parts")).unnest("parts")
-            .rename({"field_0": "tag", "field_1": "text"}).collect())
-
-
 def _code(tag: str) -> int | None:
     """name * 3 + kind for a tag kept (the name local, without namespace), None for any other."""
     kind = _END if tag[:1] == "/" else _EMPTY if tag.endswith("/") else _START
@@ -157,38 +150,37 @@ def _code(tag: str) -> int | None:
 
 def _tokens(path: Path, markup: bool = False) -> pl.DataFrame:
     """The tags kept, in file order: containers opening and closing, and the start of each element
-    read. Columns: line, code (``_code``) and the text that follows the tag up to the next one
-    (stripped, entities decoded, null when blank or after a container's tag). Split with Polars,
-    never element by element in Python, ``_CHUNK_BYTES`` of lines at a time: each chunk's tags
-    are dropped, all but those kept, before the next is split. A value running onto a further
-    line keeps its first line only (CIN values are codes and dates). A UTF-8 file is split as it
-    is until a comment or CDATA section turns up (rare, and found among the distinct tags: no
-    scan of its own), then split again without them (``markup``)."""
+    read. Columns: line, code (``_code``) and the text that follows the tag up to the next one or
+    the end of its line (stripped, entities decoded, null when blank or after a container's tag).
+    Found by one pass in C over the file's bytes (``_cin_tags.scan``: the pieces between '<'s of
+    each line, as Polars' split of the lines found them before), calling ``_code`` once per
+    distinct tag. A value running onto a further line keeps its first line only (CIN values are
+    codes and dates). A UTF-8 file is scanned as it is until a comment or CDATA section turns up
+    (rare), then again without them (``markup``)."""
+    import pyarrow as pa  # here, as numpy in _structure: its import overlaps the other files' reading
+
     source = _source(path, markup)
-    lines = pl.read_csv(source, has_header=False, separator="\x1f", quote_char=None,
-                        schema={"text": pl.Utf8}, raise_if_empty=False).with_row_index("line", offset=1)
-    size = source.getbuffer().nbytes if isinstance(source, io.BytesIO) else path.stat().st_size
-    step = max(1, -(-lines.height * _CHUNK_BYTES // max(size, 1)))
-    codes: dict[str, int] = {}
-    seen: set[str] = set()
-    kept = []
-    for offset in range(0, max(lines.height, 1), step):
-        tags = _split(lines.slice(offset, step))
-        new = set(tags.get_column("tag").unique().to_list()) - seen
-        if isinstance(source, Path) and any(tag.startswith(_MARKUP) for tag in new):
-            return _tokens(path, markup=True)
-        seen |= new
-        codes.update((tag, code) for tag in new if (code := _code(tag)) is not None)
-        code = pl.col("tag").replace_strict(codes, default=None, return_dtype=pl.UInt8)
-        kept.append(tags.lazy().select(pl.col("line").cast(pl.Int64), code.alias("code"), "text")
-                    .drop_nulls("code").with_columns(
-                        pl.when(pl.col("code") >= len(CONTAINERS) * 3).then(pl.col("text").str.strip_chars()))
-                    .collect())
-    tags = pl.concat(kept)
+    if isinstance(source, Path):  # mapped, not read: no copy of the file (as Polars' reader mapped it)
+        with path.open("rb") as file, (mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+                                       if path.stat().st_size else nullcontext(b"")) as data:
+            scanned = _cin_tags.scan(data, _code, len(CONTAINERS) * 3, True)
+    else:
+        scanned = _cin_tags.scan(source.getbuffer(), _code, len(CONTAINERS) * 3, False)
+    if scanned is None:
+        return _tokens(path, markup=True)
+    lines, codes, offsets, texts, valid, nulls, ampersand = scanned
+    count = len(codes)
+    tags = pl.DataFrame([
+        pl.from_arrow(pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(lines)])).alias("line"),
+        pl.from_arrow(pa.Array.from_buffers(pa.uint8(), count, [None, pa.py_buffer(codes)])).alias("code"),
+        # as string views, Polars' own: from a large_string it would keep the offsets alive with the texts
+        pl.from_arrow(pa.LargeStringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(texts),
+                                                       pa.py_buffer(valid), nulls).cast(pa.string_view())).alias("text")])
+    if not ampersand:
+        return tags
     text = pl.col("text")
     entities = tags.filter(text.str.contains("&", literal=True)).get_column("text").unique().to_list()
-    return tags.with_columns(pl.when(text != "").then(
-        text.replace({t: html.unescape(t) for t in entities}) if entities else text))
+    return tags.with_columns(text.replace({t: html.unescape(t) for t in entities}))
 
 
 def _structure(tokens: pl.DataFrame) -> Callable[..., pl.DataFrame]:
@@ -199,15 +191,10 @@ def _structure(tokens: pl.DataFrame) -> Callable[..., pl.DataFrame]:
     import numpy as np  # here, not at the start of every import: its 0.15 s overlaps the other files' reading
 
     code = tokens.get_column("code").to_numpy()
-    numbers = {}
-    for number, container in enumerate(CONTAINERS):  # open while more have started than ended
-        started = np.cumsum((code == number * 3 + _START).view(np.int8), dtype=np.int32)
-        started[started <= np.cumsum((code == number * 3 + _END).view(np.int8), dtype=np.int32)] = 0
-        numbers[container] = started
-    # the start tags by name (a stable sort keeps file order): each name's rows are one slice
-    at = np.flatnonzero(code % 3 != _END)
-    at = at[np.argsort(code[at] // 3, kind="stable")]
-    bounds = np.searchsorted(code[at] // 3, np.arange(len(_NAMES) + 1))
+    numbers, at, bounds = _cin_tags.structure(code, len(CONTAINERS), len(_NAMES))
+    numbers = dict(zip(CONTAINERS, np.frombuffer(numbers, np.int32).reshape(len(CONTAINERS), code.size)))
+    # the start tags by name, each name's rows one slice (in file order)
+    at, bounds = np.frombuffer(at, np.int64), np.frombuffer(bounds, np.int64)
     lines, texts = tokens.get_column("line"), tokens.get_column("text")
 
     def starts(elements: tuple[str, ...], *containers: str) -> pl.DataFrame:

@@ -1,0 +1,185 @@
+"""The CIN census reader's tag scanner (``_cin_tags.scan``, through ``cin_census._tokens``): each edge
+of the bytes a council's file may hold, with the tags kept written out as (line, code, text)."""
+from __future__ import annotations
+
+import random
+
+import polars as pl
+import pytest
+
+from carewatch.sources import _cin_tags, cin_census
+from carewatch.sources.cin_census import _EMPTY, _END, _START, _NAMES
+
+
+def code(name: str, kind: int) -> int:
+    return _NAMES.index(name) * 3 + kind
+
+
+def tokens(tmp_path, data: bytes) -> list[tuple]:
+    (tmp_path / "cin.xml").write_bytes(data)
+    frame = cin_census._tokens(tmp_path / "cin.xml")
+    assert dict(frame.schema) == {"line": pl.Int64, "code": pl.UInt8, "text": pl.Utf8}
+    return frame.rows()
+
+
+def test_containers_values_and_dropped_tags(tmp_path):
+    # Message, Children and the values' end tags are dropped; containers have no text; a namespace
+    # prefix and attributes do not change a tag's code; an empty element's text is what follows it
+    data = (b'<?xml version="1.0"?>\n<Message><Children>\n<cin:Child a="1">\n'
+            b'<LAchildID> K1 </LAchildID><UPN/>\n</cin:Child></Children></Message>\n')
+    assert tokens(tmp_path, data) == [
+        (3, code("Child", _START), None),
+        (4, code("LAchildID", _START), "K1"),
+        (4, code("UPN", _EMPTY), None),
+        (5, code("Child", _END), None)]
+
+
+def test_line_ends_as_polars_read_them(tmp_path):
+    # lines end at '\n'; a '\r' before it (or at the end of the file) is no part of the line, a lone
+    # '\r' elsewhere is text (stripped as white space) or part of a tag; empty lines count
+    data = b'<Child>\r\n\r\n\n<UPN>A\rB</UPN>\r<UPN\r>C\r\r\n<Sex>F\r'
+    assert tokens(tmp_path, data) == [
+        (1, code("Child", _START), None),
+        (4, code("UPN", _START), "A\rB"),
+        (4, code("UPN", _START), "C"),  # "UPN\r" reads as UPN; its text "C\r" is stripped
+        (5, code("Sex", _START), "F")]
+
+
+def test_values_and_tags_over_several_lines(tmp_path):
+    # a value keeps its first line; a tag cut by a line end has no text, and its second line is text
+    # (so "<Child\n/>" is a Child opened, as Polars' split of the lines read it)
+    data = b'<UPN>A1\nB2</UPN>\n<UPN\n>C3</UPN>\n<Child\n/>\n'
+    assert tokens(tmp_path, data) == [
+        (1, code("UPN", _START), "A1"),
+        (3, code("UPN", _START), None),
+        (5, code("Child", _START), None)]
+
+
+def test_white_space_blanks_and_entities(tmp_path):
+    # Unicode white space is stripped (U+00A0, U+3000), a zero-width space (U+200B, not white space)
+    # is not; blank is null; entities are decoded after stripping, and "&#32;" is a space, not null
+    data = ('<UPN>\u00a0A1\u3000</UPN><UPN>\u200bB</UPN><UPN> \t </UPN>'
+            '<UPN> A&amp;B </UPN><UPN>&#32;</UPN>').encode()
+    assert tokens(tmp_path, data) == [
+        (1, code("UPN", _START), "A1"),
+        (1, code("UPN", _START), "\u200bB"),
+        (1, code("UPN", _START), None),
+        (1, code("UPN", _START), "A&B"),
+        (1, code("UPN", _START), " ")]
+
+
+def test_the_end_of_the_file_and_odd_bytes(tmp_path):
+    # NUL bytes are text like any other; a tag cut off by the end of the file is read without text;
+    # a '<' as the last byte is an empty tag, not kept
+    assert tokens(tmp_path, b'<UPN>A\x00B</UPN><Sex>F') == [
+        (1, code("UPN", _START), "A\x00B"), (1, code("Sex", _START), "F")]
+    assert tokens(tmp_path, b'<Child>\n<UPN') == [(1, code("Child", _START), None), (2, code("UPN", _START), None)]
+    assert tokens(tmp_path, b'<Child>\n<') == [(1, code("Child", _START), None)]
+    assert tokens(tmp_path, b'') == []
+
+
+def test_a_comment_sends_the_file_through_the_rewritten_source(tmp_path):
+    # the comment (holding tags) is dropped, its line break kept; CDATA is read as its text
+    data = b'<Child><!-- <UPN>no</UPN>\n --><UPN>yes</UPN><Sex><![CDATA[F<]]></Sex></Child>\n'
+    assert tokens(tmp_path, data) == [
+        (1, code("Child", _START), None),
+        (2, code("UPN", _START), "yes"),
+        (2, code("Sex", _START), "F<"),
+        (2, code("Child", _END), None)]
+
+
+def test_a_long_line(tmp_path):
+    value = "7" * 3_000_000
+    assert tokens(tmp_path, f'<Child><UPN>{value}</UPN></Child>'.encode()) == [
+        (1, code("Child", _START), None), (1, code("UPN", _START), value), (1, code("Child", _END), None)]
+
+
+def kept(tag: str) -> int | None:
+    """A code for the scanner alone: tags K... are elements read (3), C is a container (0)."""
+    return 3 if tag.startswith("K") else 0 if tag == "C" else None
+
+
+def columns(result) -> tuple[list[int], bytes, list[int], bytes, bytes, int, bool]:
+    lines, codes, offsets, texts, valid, nulls, ampersand = result
+    return (list(memoryview(lines).cast("q")), bytes(codes), list(memoryview(offsets).cast("q")), bytes(texts),
+            bytes(valid), nulls, ampersand)
+
+
+def test_scan_columns():
+    # three kept tags: C (no text), K1 " a&b " -> "a&b", K2 "" -> null; validity bits 0b010
+    assert columns(_cin_tags.scan(b"<C>x\n<K1> a&b </K1><Z>q\n<K2/>", kept, 1, True)) == (
+        [1, 2, 3], bytes([0, 3, 3]), [0, 0, 3, 3], b"a&b", bytes([0b010]), 2, True)
+
+
+def test_scan_grows_its_table_and_columns():
+    # 100,000 distinct tags (each coded once) and 200,000 kept: past the first sizes of both
+    data = b"".join(b"<K%d>%d\n<Z%d>" % (i, i, i) for i in range(100_000)) * 2
+    calls = []
+    lines, codes, offsets, texts, valid, nulls, _ = columns(
+        _cin_tags.scan(data, lambda tag: calls.append(tag) or kept(tag), 1, True))
+    assert len(calls) == 200_000 and len(codes) == 200_000 and nulls == 0
+    assert lines[:2] == [1, 2] and lines[-1] == 200_000
+    assert texts[offsets[99_999]:offsets[100_000]] == b"99999" and offsets[-1] == len(texts)
+    assert valid == b"\xff" * 25_000
+
+
+def test_scan_stops_at_markup_only_when_asked():
+    assert _cin_tags.scan(b"<K>a</K><!-- x -->", kept, 1, True) is None
+    assert _cin_tags.scan(b"<K>a</K><![CDATA[x]]>", kept, 1, True) is None
+    assert columns(_cin_tags.scan(b"<K>a</K><!-- x -->", kept, 1, False))[3] == b"a"
+
+
+def test_scan_errors():
+    with pytest.raises(ValueError, match="line 2 is not UTF-8"):
+        _cin_tags.scan(b"<K>a\n<K>\xff</K>", kept, 1, True)
+    with pytest.raises(UnicodeDecodeError):
+        _cin_tags.scan(b"<K\xff>a", kept, 1, True)
+    with pytest.raises(ValueError, match="from 0 to 254"):
+        _cin_tags.scan(b"<K>a", lambda tag: 255, 1, True)
+    with pytest.raises(ZeroDivisionError):
+        _cin_tags.scan(b"<K>a", lambda tag: 1 // 0, 1, True)
+
+
+def test_structure_numbers_the_open_containers_and_sorts_the_start_tags_by_name():
+    # names A (0) and B (1) are containers, C (2) is read; codes name * 3 + kind (0 start, 1 end, 2 empty):
+    # A( C B( C/ )B )A C A( A/ -- an empty A counts neither way; A's second one is number 2
+    codes = bytes([0, 6, 3, 8, 4, 1, 6, 0, 2])
+    numbers, starts, bounds = _cin_tags.structure(codes, 2, 3)
+    assert list(memoryview(numbers).cast("i")) == [1, 1, 1, 1, 1, 0, 0, 2, 2,   # A open
+                                                   0, 0, 1, 1, 0, 0, 0, 0, 0]   # B open
+    assert list(memoryview(starts).cast("q")) == [0, 7, 8, 2, 1, 3, 6]  # A's, B's, C's, each in file order
+    assert list(memoryview(bounds).cast("q")) == [0, 3, 4, 7]
+    with pytest.raises(ValueError, match="code 9 is no name's"):
+        _cin_tags.structure(bytes([0, 9]), 2, 3)
+
+
+# the white space Rust's str::trim (Polars' strip_chars) strips
+WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+
+
+def expected(data: bytes) -> tuple:
+    """The scan's columns worked out in Python: the lines, the pieces between their '<'s."""
+    lines, codes, texts = [], [], []
+    for number, line in enumerate(data.split(b"\n")[:-1] if data.endswith(b"\n") else data.split(b"\n"), 1):
+        for piece in (line[:-1] if line.endswith(b"\r") else line).split(b"<")[1:]:
+            tag, closed, text = piece.partition(b">")
+            if (found := kept(tag.decode())) is not None:
+                lines.append(number)
+                codes.append(found)
+                texts.append(text.decode().strip(WHITE_SPACE) if found and closed else "")
+    offsets = [0]
+    for text in texts:
+        offsets.append(offsets[-1] + len(text.encode()))
+    valid = bytes(sum(1 << j for j in range(8) if i + j < len(texts) and texts[i + j]) for i in range(0, len(texts), 8))
+    return (lines, bytes(codes), offsets, "".join(texts).encode(), valid, texts.count(""),
+            any("&" in text for text in texts))
+
+
+def test_scan_of_random_bytes_matches_the_lines_worked_out_in_python():
+    # seeded hostile inputs: '<', '>', line ends, NUL, white space, '&', multi-byte characters and
+    # cut-off tags anywhere, the last byte included
+    alphabet = ["<", ">", "\n", "\r", "\x00", " ", "\u00a0", "\u3000", "&", "/", "K", "C", "a", "é", "<K>", "<C>"]
+    rng = random.Random(17)
+    for size in [*range(60)] * 40 + [*range(60, 600)]:
+        data = "".join(rng.choice(alphabet) for _ in range(size)).encode()
+        assert columns(_cin_tags.scan(data, kept, 1, True)) == expected(data), data
