@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+# gcc builds carewatch's C extension (the CIN census reader's tag scanner) on `uv sync`
+command -v gcc >/dev/null 2>&1 || packages+=(gcc)
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium fonts-liberation postgresql poppler-utils libreoffice-calc-nogui)
 fi
