@@ -305,9 +305,10 @@ class RawSheet:
     # problems found in the file's lines before typing (extra fields, mixed encodings): a check
     # and a frame of row, column and its template's values; the child is added when typed
     row_problems: list[tuple[CheckDef, pl.DataFrame]] = field(default_factory=list)
-    # a parse of an unquoted file whose bytes hold no whitespace but spaces and line ends: a blank
-    # cell is null already, and only a column with a cell beginning or ending with a space needs trimming
-    spaces_only: bool = False
+    # the cells that may need trimming: "all" (as read), or, in a plain parse (``_parse_plain``: a
+    # blank cell is null already) of a file holding no whitespace but spaces and line ends, those of
+    # a column with a cell beginning or ending with a space ("spaces"), or none (no space: "none")
+    trim: str = "all"
 
     @property
     def columns(self) -> list[str]:
@@ -382,6 +383,7 @@ class ByteScan:
     #: a tab, vertical tab, form feed or Unicode space anywhere: whitespace other than a space
     #: that a cell may begin or end with
     odd_spaces: bool
+    spaces: bool
 
 
 _SEPARATORS = ",;|"
@@ -395,7 +397,7 @@ _WIDE_SPACES = (b"\xc2\x85", b"\xc2\xa0", b"\xe1\x9a\x80", b"\xe2\x80", b"\xe2\x
 def scan_bytes(path: Path) -> ByteScan:
     digest, decoder, utf8, quotes = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")(), True, 0
     newlines = crs = crlfs = 0
-    odd_bytes = odd_spaces = False
+    odd_bytes = odd_spaces = spaces = False
     previous = last = b""
     with path.open("rb") as handle:
         head = handle.readline(_CHUNK)
@@ -409,9 +411,10 @@ def scan_bytes(path: Path) -> ByteScan:
                 crlfs += chunk.count(b"\r\n")
             crlfs += last.endswith(b"\r") and chunk.startswith(b"\n")  # a CRLF split between chunks
             odd_bytes = odd_bytes or b"\x1f" in chunk
+            spaces = spaces or b" " in chunk
             odd_spaces = odd_spaces or any(space in chunk for space in _ODD_SPACES) or (
                 not chunk.isascii() and any(space in last[-2:] + chunk for space in _WIDE_SPACES))
-            if utf8:
+            if utf8 and not (chunk.isascii() and not decoder.getstate()[0]):  # ASCII is UTF-8
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
@@ -423,7 +426,7 @@ def scan_bytes(path: Path) -> ByteScan:
         except UnicodeDecodeError:
             utf8 = False
     return ByteScan(digest.hexdigest(), utf8, quotes, head, (previous + last)[-_CHUNK:], newlines,
-                    odd_bytes or crs != crlfs, odd_spaces)
+                    odd_bytes or crs != crlfs, odd_spaces, spaces)
 
 
 def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
@@ -564,7 +567,8 @@ def read_csv(path: Path, label: str, encoding_hint: str, scratch: Path) -> FileR
             return FileRead(findings=[finding(FILE_TRUNCATED, file=label, reason=cut)], sha256=sha256)
         plain = _parse_plain(path, separator, scan) if source == path else None
         if plain is not None:
-            sheet = RawSheet(label, Path(label).stem, plain, spaces_only=not scan.odd_spaces)
+            trim = "all" if scan.odd_spaces else "spaces" if scan.spaces else "none"
+            sheet = RawSheet(label, Path(label).stem, plain, trim=trim)
             return FileRead(sheets=[sheet], kind="csv", sha256=sha256)
         shapes = _line_shapes(source, separator)
         limit = LIMITS.get().max_rows
@@ -756,8 +760,8 @@ def raw_columns(sheet: RawSheet, spec: TableSpec) -> pl.DataFrame:
     for name in sheet.columns:
         by_key.setdefault(header_key(name), name)
     sources = {spec.schema_column(source): by_key.get(header_key(source)) for source in spec.columns}
-    padded = {name for name in sources.values() if name is not None}
-    if sheet.spaces_only and padded:  # the columns with a cell beginning or ending with a space
+    padded = {name for name in sources.values() if name is not None} if sheet.trim != "none" else set()
+    if sheet.trim == "spaces" and padded:  # the columns with a cell beginning or ending with a space
         edges = sheet.frame.lazy().select((pl.col(name).str.starts_with(" ") | pl.col(name).str.ends_with(" "))
                                           .any().alias(name) for name in padded).collect()
         padded = {name for name, hit in edges.row(0, named=True).items() if hit}
@@ -917,9 +921,13 @@ def type_columns(raw: pl.DataFrame, table: str, labels: dict[str, str], *,
         return held
 
     texts = [c for c in SCHEMA[table] if c in raw.columns and raw.schema[c] == pl.Utf8 and c != "_file"]
+    # a cell has at most as many characters as bytes: only a column with one over the limit in bytes
+    # has its characters counted
+    longest = raw.select(pl.col(texts).str.len_bytes().max()).row(0, named=True) if texts and raw.height else {}
     for column in texts:  # an over-long cell is blank from here on (and never quoted whole)
-        bad_values(VALUE_TOO_LONG, pl.col(column).str.len_chars() > limits.max_cell_chars, column,
-                   length=pl.col(column).str.len_chars(), limit=f"{limits.max_cell_chars:,}")
+        if (longest.get(column) or 0) > limits.max_cell_chars:
+            bad_values(VALUE_TOO_LONG, pl.col(column).str.len_chars() > limits.max_cell_chars, column,
+                       length=pl.col(column).str.len_chars(), limit=f"{limits.max_cell_chars:,}")
     too_long = flush()
     if too_long:
         raw = raw.with_columns(pl.when(pl.col(c).str.len_chars() <= limits.max_cell_chars).then(pl.col(c))
