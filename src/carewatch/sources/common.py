@@ -383,6 +383,7 @@ class ByteScan:
     #: a tab, vertical tab, form feed or Unicode space anywhere: whitespace other than a space
     #: that a cell may begin or end with
     odd_spaces: bool
+    #: a space anywhere (none: no cell of a plain parse needs trimming)
     spaces: bool
 
 
