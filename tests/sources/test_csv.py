@@ -180,3 +180,31 @@ def test_large_episodes_file(tmp_path):
     assert episodes.get_column("_row").to_list()[-1] == rows + 1
     assert episodes.get_column("dec").unique().to_list() == [date(2021, 3, 1)]
     assert codes(result.findings) == []
+
+
+def test_a_plain_file_is_trimmed_where_a_cell_has_spaces_at_its_edges(tmp_path):
+    # unquoted UTF-8 files with no whitespace but spaces are parsed once: only a column holding a
+    # cell that begins or ends with a space is trimmed; a cell of spaces is blank; a space inside
+    # a value stays; a no-break space (Unicode whitespace) makes the whole file trimmed as before
+    write(tmp_path / "allocations.csv", ["CHILD,TEAM,WORKER,START,END",
+                                         "C1,North Team, Ann Lee ,01/04/2020,",
+                                         "C2,South,   ,2020-05-01, 2021-01-01"])
+    write(tmp_path / "more" / "allocations.csv", ["CHILD,TEAM,WORKER,START,END",
+                                                  "C3,\u00a0West\u00a0,Bo,01/04/2020,"])
+    result = read_inputs([tmp_path])
+    assert result.findings.height == 0
+    allocations = result.tables["allocations"]
+    assert allocations.select("child", "team", "worker", "end_date").rows() == [
+        ("C1", "North Team", "Ann Lee", None), ("C2", "South", None, date(2021, 1, 1)),
+        ("C3", "West", "Bo", None)]
+    assert allocations.get_column("_row").to_list() == [2, 3, 2]
+
+
+def test_a_plain_file_with_a_longer_line_still_gives_its_extra_fields(tmp_path):
+    # the single parse fails on a line longer than the header (an empty last field too), so the
+    # file is read line by line as any other and the rows are named
+    write(tmp_path / "peps.csv", ["CHILD,PEP_DATE", "C1,01/05/2020,", "C2,01/06/2020", "C3,01/07/2020,x"])
+    result = read_inputs([tmp_path])
+    assert result.tables["peps"].get_column("child").to_list() == ["C1", "C2", "C3"]
+    assert finding_rows(result.findings, "value.extra_fields") == [
+        ("peps.csv", 2, "column 3", "C1"), ("peps.csv", 4, "column 3", "C3")]

@@ -305,6 +305,10 @@ class RawSheet:
     # problems found in the file's lines before typing (extra fields, mixed encodings): a check
     # and a frame of row, column and its template's values; the child is added when typed
     row_problems: list[tuple[CheckDef, pl.DataFrame]] = field(default_factory=list)
+    # the cells that may need trimming: "all" (as read), or, in a plain parse (``_parse_plain``: a
+    # blank cell is null already) of a file holding no whitespace but spaces and line ends, those of
+    # a column with a cell beginning or ending with a space ("spaces"), or none (no space: "none")
+    trim: str = "all"
 
     @property
     def columns(self) -> list[str]:
@@ -363,17 +367,38 @@ def sniff(path: Path) -> tuple[str, int]:
 @dataclass(frozen=True)
 class ByteScan:
     """One pass over a file's bytes: its SHA-256, whether it is all UTF-8, its double quotes, its
-    first line and its last ``_CHUNK`` bytes (what the register and ``cut_short`` need)."""
+    first line and its last ``_CHUNK`` bytes (what the register and ``cut_short`` need), and what
+    decides whether a CSV may be parsed once (``_parse_plain``): its line ends, whether it holds a
+    byte that the line reader or the parser read apart, and whether a cell may begin or end with
+    whitespace."""
 
     sha256: str
     utf8: bool
     quotes: int
     head: bytes
     tail: bytes
+    newlines: int
+    #: a unit separator (the line reader's own separator) or a carriage return outside a CRLF
+    odd_bytes: bool
+    #: a tab, vertical tab, form feed or Unicode space anywhere: whitespace other than a space
+    #: that a cell may begin or end with
+    odd_spaces: bool
+    #: a space anywhere (none: no cell of a plain parse needs trimming)
+    spaces: bool
+
+
+_SEPARATORS = ",;|"
+# whitespace Polars' strip_chars removes (Unicode White_Space) other than space, CR and LF; the
+# Unicode ones by their UTF-8 start (\xe2\x80 is also a typographic quote or dash: a file holding
+# one is trimmed as before)
+_ODD_SPACES = (b"\t", b"\x0b", b"\x0c")
+_WIDE_SPACES = (b"\xc2\x85", b"\xc2\xa0", b"\xe1\x9a\x80", b"\xe2\x80", b"\xe2\x81\x9f", b"\xe3\x80\x80")
 
 
 def scan_bytes(path: Path) -> ByteScan:
     digest, decoder, utf8, quotes = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")(), True, 0
+    newlines = crs = crlfs = 0
+    odd_bytes = odd_spaces = spaces = False
     previous = last = b""
     with path.open("rb") as handle:
         head = handle.readline(_CHUNK)
@@ -381,7 +406,16 @@ def scan_bytes(path: Path) -> ByteScan:
         for chunk in iter(lambda: handle.read(_CHUNK), b""):
             digest.update(chunk)
             quotes += chunk.count(b'"')
-            if utf8:
+            newlines += chunk.count(b"\n")
+            if b"\r" in chunk:
+                crs += chunk.count(b"\r")
+                crlfs += chunk.count(b"\r\n")
+            crlfs += last.endswith(b"\r") and chunk.startswith(b"\n")  # a CRLF split between chunks
+            odd_bytes = odd_bytes or b"\x1f" in chunk
+            spaces = spaces or b" " in chunk
+            odd_spaces = odd_spaces or any(space in chunk for space in _ODD_SPACES) or (
+                not chunk.isascii() and any(space in last[-2:] + chunk for space in _WIDE_SPACES))
+            if utf8 and not (chunk.isascii() and not decoder.getstate()[0]):  # ASCII is UTF-8
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
@@ -392,7 +426,8 @@ def scan_bytes(path: Path) -> ByteScan:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
-    return ByteScan(digest.hexdigest(), utf8, quotes, head, (previous + last)[-_CHUNK:])
+    return ByteScan(digest.hexdigest(), utf8, quotes, head, (previous + last)[-_CHUNK:], newlines,
+                    odd_bytes or crs != crlfs, odd_spaces, spaces)
 
 
 def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
@@ -531,6 +566,11 @@ def read_csv(path: Path, label: str, encoding_hint: str, scratch: Path) -> FileR
         cut = cut_short(scan if source == path else scan_bytes(source), separator)
         if cut:
             return FileRead(findings=[finding(FILE_TRUNCATED, file=label, reason=cut)], sha256=sha256)
+        plain = _parse_plain(path, separator, scan) if source == path else None
+        if plain is not None:
+            trim = "all" if scan.odd_spaces else "spaces" if scan.spaces else "none"
+            sheet = RawSheet(label, Path(label).stem, plain, trim=trim)
+            return FileRead(sheets=[sheet], kind="csv", sha256=sha256)
         shapes = _line_shapes(source, separator)
         limit = LIMITS.get().max_rows
         if shapes.height - 1 > limit:
@@ -541,6 +581,23 @@ def read_csv(path: Path, label: str, encoding_hint: str, scratch: Path) -> FileR
     except Exception as exc:  # noqa: BLE001 - any parser failure on a council's file is a finding
         return FileRead(findings=[finding(FILE_UNREADABLE, file=label, reason=_reason(exc))], sha256=sha256)
     return FileRead(sheets=[RawSheet(label, Path(label).stem, frame, problems)], kind="csv", sha256=sha256)
+
+
+def _parse_plain(path: Path, separator: str, scan: ByteScan) -> pl.DataFrame | None:
+    """A plain UTF-8 CSV parsed once, every column text, when that parse alone shows what the lines'
+    pass (``_line_shapes``) would: no quotes (so a line is a row), under the row limit by its line
+    ends, no line longer than the header (the parser, told not to truncate, fails on one, even on
+    an empty last field), and the header the file's first line (not a blank line before it). None
+    when the file is not such a one: it is then read as before, line by line and parsed."""
+    if scan.quotes or scan.odd_bytes or separator not in _SEPARATORS \
+            or scan.newlines > LIMITS.get().max_rows:
+        return None
+    try:
+        frame = pl.scan_csv(path, infer_schema=False, separator=separator, raise_if_empty=False,
+                            encoding="utf8").with_row_index("_row", offset=2).collect()
+    except Exception:  # noqa: BLE001 - a longer line, or anything else: the file is read as before
+        return None
+    return frame if frame.width - 1 == _fields(scan.head, separator) else None
 
 
 def _reason(exc: Exception) -> str:
@@ -703,14 +760,20 @@ def raw_columns(sheet: RawSheet, spec: TableSpec) -> pl.DataFrame:
     by_key: dict[str, str] = {}
     for name in sheet.columns:
         by_key.setdefault(header_key(name), name)
+    sources = {spec.schema_column(source): by_key.get(header_key(source)) for source in spec.columns}
+    padded = {name for name in sources.values() if name is not None} if sheet.trim != "none" else set()
+    if sheet.trim == "spaces" and padded:  # the columns with a cell beginning or ending with a space
+        edges = sheet.frame.lazy().select((pl.col(name).str.starts_with(" ") | pl.col(name).str.ends_with(" "))
+                                          .any().alias(name) for name in padded).collect()
+        padded = {name for name, hit in edges.row(0, named=True).items() if hit}
     selected = []
-    for source in spec.columns:
-        name = by_key.get(header_key(source))
+    for column, name in sources.items():
         expr = pl.col(name).cast(pl.Utf8) if name is not None else pl.lit(None, pl.Utf8)
-        stripped = expr.str.strip_chars()
-        blank_as_null = pl.when(stripped == "").then(None).otherwise(stripped)
-        selected.append(blank_as_null.alias(spec.schema_column(source)))
-    data = [spec.schema_column(c) for c in spec.columns]
+        if name in padded:  # a cell of spaces becomes null here (an empty one is null already)
+            stripped = expr.str.strip_chars()
+            expr = pl.when(stripped == "").then(None).otherwise(stripped)
+        selected.append(expr.alias(column))
+    data = list(sources)
     return sheet.frame.lazy().select(*selected, pl.col("_row").cast(pl.Int64)) \
         .filter(~pl.all_horizontal(pl.col(data).is_null())) \
         .with_columns(pl.lit(sheet.label, pl.Utf8).alias("_file")).collect()
@@ -859,9 +922,13 @@ def type_columns(raw: pl.DataFrame, table: str, labels: dict[str, str], *,
         return held
 
     texts = [c for c in SCHEMA[table] if c in raw.columns and raw.schema[c] == pl.Utf8 and c != "_file"]
+    # a cell has at most as many characters as bytes: only a column with one over the limit in bytes
+    # has its characters counted
+    longest = raw.select(pl.col(texts).str.len_bytes().max()).row(0, named=True) if texts and raw.height else {}
     for column in texts:  # an over-long cell is blank from here on (and never quoted whole)
-        bad_values(VALUE_TOO_LONG, pl.col(column).str.len_chars() > limits.max_cell_chars, column,
-                   length=pl.col(column).str.len_chars(), limit=f"{limits.max_cell_chars:,}")
+        if (longest.get(column) or 0) > limits.max_cell_chars:
+            bad_values(VALUE_TOO_LONG, pl.col(column).str.len_chars() > limits.max_cell_chars, column,
+                       length=pl.col(column).str.len_chars(), limit=f"{limits.max_cell_chars:,}")
     too_long = flush()
     if too_long:
         raw = raw.with_columns(pl.when(pl.col(c).str.len_chars() <= limits.max_cell_chars).then(pl.col(c))
