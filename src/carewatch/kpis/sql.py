@@ -139,6 +139,19 @@ def in_12_months(column: str) -> str:
     return f"{column} > kd.m12 AND {column} <= kd.period_end"
 
 
+def month_key(day: str) -> str:
+    """The month of ``day`` (an SQL date) as an integer: consecutive months, consecutive keys."""
+    return f"(year({day}) * 12 + month({day}))"
+
+
+#: ``kd`` with a row for each month the 12 months to D touch (D's and the 12 before it), keyed
+#: ``month_key``: events joined to it on their own month's key (an equi-join on an integer, not a
+#: range join of every event to every date; at national scale 26 million event-dates), then held to
+#: ``in_12_months``. A date's keys are distinct, so an event meets each date at most once.
+KD_12_MONTHS = (f"(SELECT *, unnest(range({month_key('period_end')} - 12, {month_key('period_end')} + 1))"
+                " AS month_key FROM kd)")
+
+
 def in_month(column: str) -> str:
     """``column`` in D's month up to D (the partial month stops at the extract date): its month
     equal to D's, so a join to the dates is a hash join on the month (at national scale a range
@@ -146,14 +159,16 @@ def in_month(column: str) -> str:
     return f"date_trunc('month', {column})::DATE = kd.m_start AND {column} <= kd.period_end"
 
 
-def listed(source: str, condition: str, key: str, fields: str, *, once: str | None = None) -> str:
+def listed(source: str, condition: str, key: str, fields: str, *, once: str | None = None,
+           dates: str = "kd") -> str:
     """The ``source`` rows (alias ``s``) meeting ``condition`` (which may use ``kd``) on each date,
     every one counted: the rows of a count. ``once`` (an ORDER BY) keeps one row per key and date,
-    the first in that order (a child counted once)."""
+    the first in that order (a child counted once). ``dates`` (alias ``kd``): the dates, or a
+    spread of them to join on a key (``KD_12_MONTHS``)."""
     dedupe = f"QUALIFY row_number() OVER (PARTITION BY kd.period_end, {key} ORDER BY {once}) = 1" if once else ""
     return f"""
         SELECT kd.period_end, {key} AS key, true AS counted, {fields}
-        FROM kd JOIN {source} s ON {condition}
+        FROM {dates} kd JOIN {source} s ON {condition}
         {dedupe}
     """
 
