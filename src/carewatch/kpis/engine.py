@@ -52,7 +52,7 @@ import polars as pl
 from carewatch.settings import Settings
 
 from .model import Kpi, dated_figures_sql, figure_or_no_rows
-from .sql import SHARED, SPANS, month_key, numbered, timeliness
+from .sql import SHARED, SPANS, month_key, numbered, timeliness, year_key
 from .registry import REGISTRY
 from .targets import Targets, polarity_of, rag_sql, target_of
 
@@ -197,11 +197,6 @@ def _value_sql(unit: str) -> str:
             f" WHEN q.denominator > 0 THEN ({ratio})::DOUBLE END")
 
 
-def _year_key(day: str) -> str:
-    """The year of ``day`` (an SQL date): the key of the annual dates (31 March), one a year."""
-    return f"year({day})"
-
-
 def prepare_on(con: duckdb.DuckDBPyConnection, day: date, extract_date: date) -> None:
     """The helper views and ``kd`` for one date (any day, not only a month-end), so a rows fragment
     (e.g. sql.PLACEMENTS_IN_12_MONTHS) gives for ``day`` what it gives in the series. Annex A uses it."""
@@ -248,7 +243,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, extract_date: date, only: date | No
     # child and date. Each episode is spread over the months (years) it touches within the dates'
     # and joined to the dates on that key, then held to its own days: an equi-join on an integer
     # costs less than the range join of the episodes to the dates.
-    for freq, key in (("monthly", month_key), ("annual", _year_key)):
+    for freq, key in (("monthly", month_key), ("annual", year_key)):
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE cw_lac_{freq} AS
             WITH d AS (SELECT kd.period_end, {key('kd.period_end')} AS k, cd.wd_seq

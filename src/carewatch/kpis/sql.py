@@ -144,6 +144,11 @@ def month_key(day: str) -> str:
     return f"(year({day}) * 12 + month({day}))"
 
 
+def year_key(day: str) -> str:
+    """The year of ``day`` (an SQL date): the key of the annual dates (31 March), one a year."""
+    return f"year({day})"
+
+
 #: ``kd`` with a row for each month the 12 months to D touch (D's and the 12 before it), keyed
 #: ``month_key``: events joined to it on their own month's key (an equi-join on an integer, not a
 #: range join of every event to every date; at national scale 26 million event-dates), then held to
