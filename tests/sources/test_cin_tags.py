@@ -140,15 +140,15 @@ def test_scan_errors():
         _cin_tags.scan(b"<K>a", lambda tag: 1 // 0, 1, True)
 
 
-def test_structure_numbers_the_open_containers_and_sorts_the_start_tags_by_name():
+def test_structure_sorts_the_start_tags_by_name_and_numbers_their_open_containers():
     # names A (0) and B (1) are containers, C (2) is read; codes name * 3 + kind (0 start, 1 end, 2 empty):
     # A( C B( C/ )B )A C A( A/ -- an empty A counts neither way; A's second one is number 2
     codes = bytes([0, 6, 3, 8, 4, 1, 6, 0, 2])
     numbers, starts, bounds = _cin_tags.structure(codes, 2, 3)
-    assert list(memoryview(numbers).cast("i")) == [1, 1, 1, 1, 1, 0, 0, 2, 2,   # A open
-                                                   0, 0, 1, 1, 0, 0, 0, 0, 0]   # B open
     assert list(memoryview(starts).cast("q")) == [0, 7, 8, 2, 1, 3, 6]  # A's, B's, C's, each in file order
     assert list(memoryview(bounds).cast("q")) == [0, 3, 4, 7]
+    # at each of those start tags, in the same order: the A open and the B open
+    assert list(memoryview(numbers).cast("i")) == [1, 0, 2, 0, 2, 0, 1, 1, 1, 0, 1, 1, 0, 0]
     with pytest.raises(ValueError, match="code 9 is no name's"):
         _cin_tags.structure(bytes([0, 9]), 2, 3)
 

@@ -26,10 +26,10 @@ import html
 import io
 import mmap
 import re
-from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 from lxml import etree
@@ -44,6 +44,9 @@ from carewatch.checks.findings import (
 )
 from carewatch.sources import _cin_tags
 from carewatch.sources.common import SCHEMA, TABLE_UNRECOGNISED, parse_date, type_columns
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MALFORMED_XML = define(
     "file.malformed_xml", "Malformed XML", Severity.FILE_ERROR,
@@ -182,80 +185,133 @@ def _tokens(path: Path, markup: bool = False) -> pl.DataFrame:
     return tags.with_columns(text.replace({t: html.unescape(t) for t in entities}))
 
 
-def _structure(tokens: pl.DataFrame) -> Callable[..., pl.DataFrame]:
-    """``starts(elements, *containers)``: the elements' start (or empty) tags by name (its number in
-    ``_NAMES``), then in file order, with line, text and the number of each container named (the
-    n-th Child, CINdetails..., counted from 1 through the file; 0 when outside one), so a number
-    never decreases down one name's rows."""
-    import numpy as np  # here, not at the start of every import: its 0.15 s overlaps the other files' reading
+class _Tags:
+    """The kept tags of one file (``_tokens``) by name and container. ``_cin_tags.structure`` sorts the
+    start (or empty) tags by name, file order kept, and numbers the containers open at each (the n-th
+    Child, CINdetails..., counted from 1 through the file; 0 when outside one, so a number never
+    decreases down one name's tags): one name's tags are a slice of both. The tables are assembled on
+    tag positions (numpy arrays, -1 for none) and each text column is gathered once, at the end."""
 
-    code = tokens.get_column("code").to_numpy()
-    numbers, at, bounds = _cin_tags.structure(code, len(CONTAINERS), len(_NAMES))
-    numbers = dict(zip(CONTAINERS, np.frombuffer(numbers, np.int32).reshape(len(CONTAINERS), code.size)))
-    # the start tags by name, each name's rows one slice (in file order)
-    at, bounds = np.frombuffer(at, np.int64), np.frombuffer(bounds, np.int64)
-    lines, texts = tokens.get_column("line"), tokens.get_column("text")
+    def __init__(self, tokens: pl.DataFrame) -> None:
+        import numpy as np  # here, not at the start of every import: its 0.15 s overlaps the other files' reading
 
-    def starts(elements: tuple[str, ...], *containers: str) -> pl.DataFrame:
-        rows = np.concatenate([at[bounds[n]:bounds[n + 1]] for n in sorted(map(_NAMES.index, elements))])
-        return pl.DataFrame({"name": code[rows] // 3, "line": lines.gather(rows), "text": texts.gather(rows),
-                             **{container: numbers[container][rows] for container in containers}})
-    return starts
+        code = tokens.get_column("code").to_numpy()
+        numbers, at, bounds = _cin_tags.structure(code, len(CONTAINERS), len(_NAMES))
+        self.at, self.bounds = np.frombuffer(at, np.int64), np.frombuffer(bounds, np.int64)
+        self.numbers = dict(zip(CONTAINERS, np.frombuffer(numbers, np.int32).reshape(self.at.size, len(CONTAINERS)).T))
+        self.lines, self.texts = tokens.get_column("line"), tokens.get_column("text")
+        self.present = self.texts.is_not_null().to_numpy()
+
+    def tags(self, element: str) -> slice:
+        """Where the element's start (or empty) tags are in ``at`` and ``numbers``."""
+        name = _NAMES.index(element)
+        return slice(self.bounds[name], self.bounds[name + 1])
+
+    def opened(self, element: str, within: str) -> pl.DataFrame:
+        """The element's start tags inside ``within``: the number of each of the two and the line."""
+        tags = self.tags(element)
+        keep = self.numbers[within][tags] > 0
+        return pl.DataFrame({element: self.numbers[element][tags][keep], within: self.numbers[within][tags][keep],
+                             "_line": self.lines.gather(self.at[tags][keep])})
+
+    def found(self, element: str, container: str, inside: str | None = None, outside: tuple[str, ...] = ()
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """The element's tags with a non-blank text in ``container`` (and in ``inside``, outside every
+        one of ``outside``): their positions and the container's number at each, in file order."""
+        tags = self.tags(element)
+        rows, number = self.at[tags], self.numbers[container][tags]
+        keep = self.present[rows] & (number > 0)
+        if inside:
+            keep &= self.numbers[inside][tags] > 0
+        for other in outside:
+            keep &= self.numbers[other][tags] == 0
+        return rows[keep], number[keep]
+
+    def first(self, element: str, container: str, inside: str | None = None, outside: tuple[str, ...] = ()
+              ) -> np.ndarray:
+        """Container number -> the position of the element's first non-blank text in it (``found``),
+        -1 where it has none."""
+        import numpy as np
+
+        rows, number = self.found(element, container, inside, outside)
+        first = self.no_numbers(container)
+        new = np.flatnonzero(np.diff(number, prepend=0))  # each number's first tag (they never decrease)
+        first[number[new]] = rows[new]
+        return first
+
+    def no_numbers(self, container: str) -> np.ndarray:
+        """-1 for each number the container can have (up to its start tags') and 0."""
+        import numpy as np
+
+        tags = self.tags(container)
+        return np.full(tags.stop - tags.start + 1, -1)
+
+    def by_number(self, values: pl.DataFrame, container: str, wanted: pl.Series) -> pl.Series:
+        """The ``text`` of ``values`` (one row per ``number`` of the container) at each number wanted."""
+        import numpy as np
+
+        at = self.no_numbers(container)
+        at[values.get_column("number").to_numpy()] = np.arange(values.height)
+        return _gather(values.get_column("text"), at[wanted.to_numpy()])
+
+    def joined(self, element: str, container: str, wanted: pl.Series, inside: str | None = None,
+               once: bool = False) -> pl.Series:
+        """Every non-blank text of a repeating element in each container number wanted (and in
+        ``inside``), in order (``once``: each text its first time only), joined by ','."""
+        rows, number = self.found(element, container, inside)
+        found = pl.DataFrame({"number": number, "text": self.texts.gather(rows)})
+        found = found.unique(maintain_order=True) if once else found
+        # as lists, then joined: str.join inside the group_by costs four times as much (one call per group)
+        lists = found.group_by("number", maintain_order=True).agg("text")
+        return self.by_number(lists.with_columns(pl.col("text").list.join(",")), container, wanted)
 
 
-def _lookup(rows: pl.DataFrame, found: pl.DataFrame, container: str) -> pl.DataFrame:
-    """``rows`` with the other columns of the first row of ``found`` with the same container number
-    (a left join by binary search: the numbers never decrease down ``found``'s rows)."""
-    keys, wanted = found.get_column(container), rows.get_column(container)
-    at = keys.search_sorted(wanted).clip(upper_bound=max(keys.len() - 1, 0))
-    hit = keys.gather(at) == wanted if keys.len() else pl.repeat(False, rows.height, eager=True)
-    return rows.with_columns(pl.when(hit).then(found.get_column(c).gather(at) if keys.len() else None)
-                             .alias(c) for c in found.columns if c != container)
+def _gather(texts: pl.Series, positions: np.ndarray) -> pl.Series:
+    """The texts at the positions, null at -1."""
+    at = pl.Series(positions)
+    return texts.gather(pl.select(pl.when(at >= 0).then(at)).to_series())
 
 
-def _values(rows: pl.DataFrame, starts: Callable[..., pl.DataFrame], container: str, fields: dict[str, str],
-            inside: str | None = None, outside: tuple[str, ...] = ()) -> pl.DataFrame:
-    """``rows`` (by ``container`` number) with a column per field: the first non-blank text of the
-    field's element in that container (and in ``inside``, outside every one of ``outside``). Every
-    field is looked up at once, by element number and container number in one key."""
-    around = [*([inside] if inside else []), *outside]
-    where = pl.all_horizontal(pl.col(container) > 0, pl.col("text").is_not_null(),
-                              *([pl.col(inside) > 0] if inside else []), *[pl.col(c) == 0 for c in outside])
-    key = pl.col("name").cast(pl.Int64) * (1 << 32) + pl.col(container)
-    found = starts(tuple(fields.values()), container, *around).filter(where).select(key.alias("key"), "text")
-    wanted = pl.concat([rows.select((pl.col(container).cast(pl.Int64) + _NAMES.index(element) * (1 << 32)).alias("key"))
-                        for element in fields.values()])
-    text = _lookup(wanted, found, "key").get_column("text")
-    return rows.with_columns(text.slice(i * rows.height, rows.height).alias(column) for i, column in enumerate(fields))
+def _join(wanted: pl.Series, keys: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The inner join of container numbers ``wanted`` to ``keys`` (whose numbers above 0 never
+    decrease: in file order): (the wanted row, the key row) of each match, in wanted's order, then
+    keys'. As Polars' join with maintain_order="left", without hashing or carrying the texts."""
+    import numpy as np
+
+    keys, wanted = keys.to_numpy(), wanted.to_numpy()
+    numbered = np.flatnonzero(keys > 0)
+    low = np.searchsorted(keys[numbered], wanted, "left")
+    count = np.searchsorted(keys[numbered], wanted, "right") - low
+    row = np.repeat(np.arange(wanted.size), count)
+    return row, numbered[low[row] + np.arange(row.size) - np.repeat(np.cumsum(count) - count, count)]
 
 
 def _rows(path: Path) -> tuple[dict[str, pl.DataFrame], int, str | None]:
     """The five tables as text (plus ``_line``), the number of children, the ReferenceDate."""
-    starts = _structure(_tokens(path))
-    reference = starts(("ReferenceDate",)).get_column("text")
+    tags = _Tags(_tokens(path))
+    reference = tags.texts.gather(tags.at[tags.tags("ReferenceDate")])
     reference_date = reference[-1] if reference.len() else None
 
-    def opened(element: str, within: str) -> pl.DataFrame:
-        return starts((element,), *dict.fromkeys([element, within])).filter(pl.col(within) > 0) \
-            .select(*dict.fromkeys([element, within]), pl.col("line").alias("_line"))
+    def values(rows: pl.DataFrame, container: str, fields: dict[str, str], inside: str | None = None,
+               outside: tuple[str, ...] = ()) -> pl.DataFrame:
+        """``rows`` with a column per field: the first non-blank text of the field's element in the row's
+        container (and in ``inside``, outside every one of ``outside``)."""
+        wanted = rows.get_column(container).to_numpy()
+        return rows.with_columns(_gather(tags.texts, tags.first(element, container, inside, outside)[wanted])
+                                 .alias(column) for column, element in fields.items())
 
-    def joined(element: str, container: str, alias: str, inside: str | None = None, once: bool = False
-               ) -> pl.DataFrame:
-        """Container number -> every non-blank text of a repeating element in it (and in ``inside``),
-        in order (``once``: each text its first time only), joined by ','."""
-        found = starts((element,), *dict.fromkeys([container, inside or container])).filter(
-            (pl.col(container) > 0) & (pl.col(inside or container) > 0) & pl.col("text").is_not_null())
-        found = found.unique([container, "text"], maintain_order=True) if once else found
-        return found.group_by(container, maintain_order=True).agg(pl.col("text").str.join(",").alias(alias))
-
-    children = _values(opened("Child", "Child"), starts, "Child",
-                       {**CHILD_FIELDS, "child": "LAchildID", "sex": "Sex"}, inside="ChildIdentifiers")
-    children = _values(children, starts, "Child", {"ethnicity": "Ethnicity"}, inside="ChildCharacteristics")
+    children = values(tags.opened("Child", "Child"), "Child", {**CHILD_FIELDS, "child": "LAchildID", "sex": "Sex"},
+                      inside="ChildIdentifiers")
+    children = values(children, "Child", {"ethnicity": "Ethnicity"}, inside="ChildCharacteristics")
     # Disabilities/Disability repeats: every code, in order, once (NONE when the child has none)
-    children = _lookup(children, joined("Disability", "Child", "disabilities", "ChildCharacteristics", once=True),
-                       "Child").with_columns(pl.coalesce("gender", "sex").alias("gender"))
-    details = _values(opened("CINdetails", "Child"), starts, "CINdetails", REFERRAL_FIELDS, outside=tuple(_PARTS)) \
-        .join(children.select("Child", "child"), on="Child", how="left", maintain_order="left")
+    children = children.with_columns(
+        tags.joined("Disability", "Child", children.get_column("Child"), "ChildCharacteristics", once=True)
+        .alias("disabilities"), pl.coalesce("gender", "sex").alias("gender"))
+    # each CINdetails with its child's LAchildID (every Child number inside one is a child's: no row is lost)
+    details = tags.opened("CINdetails", "Child")
+    row, child = _join(details.get_column("Child"), children.get_column("Child"))
+    details = values(details[row], "CINdetails", REFERRAL_FIELDS, outside=tuple(_PARTS)) \
+        .with_columns(children.get_column("child").gather(child))
     # the n-th CINdetails of a child (by LAchildID, through the file) is "#n" when it has no date
     number = pl.int_range(1, pl.len() + 1).over(pl.col("child").fill_null(""))
     key = pl.coalesce("referral_date", pl.concat_str(pl.lit("#"), number.cast(pl.Utf8))) \
@@ -263,18 +319,20 @@ def _rows(path: Path) -> tuple[dict[str, pl.DataFrame], int, str | None]:
     details = details.with_columns(pl.when(pl.col("child").is_not_null())
                                    .then(pl.concat_str("child", pl.lit("/"), key)).alias("referral_id"))
     tables = {"cin_children": children, "cin_referrals": details}
-    links = details.select("CINdetails", "child", "referral_id")
     for element, (table, fields) in _PARTS.items():
-        part = _values(opened(element, "CINdetails").join(links, on="CINdetails", how="inner", maintain_order="left"),
-                       starts, element, fields)
+        part = tags.opened(element, "CINdetails")
+        row, link = _join(part.get_column("CINdetails"), details.get_column("CINdetails"))
+        part = values(part[row].with_columns(details.get_column(c).gather(link) for c in ("child", "referral_id")),
+                      element, fields)
         if table == "cin_assessments":  # the factors anywhere inside the assessment, in order
-            part = _lookup(part, joined("AssessmentFactors", element, "factors"), element)
+            part = part.with_columns(tags.joined("AssessmentFactors", element, part.get_column(element)).alias("factors"))
         if table == "cin_cp_plans":  # CPPreviewDate repeats, one per review conference (in Reviews or not):
             # the latest; an unreadable one wins, so it is reported and the latest is unknown, not wrong
-            reviews = starts(("CPPreviewDate",), element).filter((pl.col(element) > 0) & pl.col("text").is_not_null()) \
-                .group_by(element, maintain_order=True).agg(
-                    pl.col("text").sort_by(parse_date("text").fill_null(date.max)).last().alias("latest_review"))
-            part = _lookup(part, reviews, element)
+            rows, number = tags.found("CPPreviewDate", element)
+            reviews = pl.DataFrame({"number": number, "text": tags.texts.gather(rows)}) \
+                .group_by("number", maintain_order=True).agg(
+                    pl.col("text").sort_by(parse_date("text").fill_null(date.max)).last())
+            part = part.with_columns(tags.by_number(reviews, element, part.get_column(element)).alias("latest_review"))
         tables[table] = part
     return tables, children.height, reference_date
 
