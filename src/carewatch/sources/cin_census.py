@@ -258,12 +258,19 @@ class _Tags:
                once: bool = False) -> pl.Series:
         """Every non-blank text of a repeating element in each container number wanted (and in
         ``inside``), in order (``once``: each text its first time only), joined by ','."""
+        import numpy as np
+
         rows, number = self.found(element, container, inside)
-        found = pl.DataFrame({"number": number, "text": self.texts.gather(rows)})
+        # most numbers have one text, which is their value as it is: only the others are grouped
+        repeats, shared = number[1:] == number[:-1], np.zeros(number.size, bool)
+        shared[1:] |= repeats
+        shared[:-1] |= repeats
+        found = pl.DataFrame({"number": number[shared], "text": self.texts.gather(rows[shared])})
         found = found.unique(maintain_order=True) if once else found
         # as lists, then joined: str.join inside the group_by costs four times as much (one call per group)
-        lists = found.group_by("number", maintain_order=True).agg("text")
-        return self.by_number(lists.with_columns(pl.col("text").list.join(",")), container, wanted)
+        lists = found.group_by("number", maintain_order=True).agg("text").with_columns(pl.col("text").list.join(","))
+        alone = pl.DataFrame({"number": number[~shared], "text": self.texts.gather(rows[~shared])})
+        return self.by_number(pl.concat([alone, lists]), container, wanted)
 
 
 def _gather(texts: pl.Series, positions: np.ndarray) -> pl.Series:
