@@ -287,8 +287,8 @@ def _join(wanted: pl.Series, keys: pl.Series) -> tuple[np.ndarray, np.ndarray]:
 
     keys, wanted = keys.to_numpy(), wanted.to_numpy()
     numbered = np.flatnonzero(keys > 0)
-    low = np.searchsorted(keys[numbered], wanted, "left")
-    count = np.searchsorted(keys[numbered], wanted, "right") - low
+    count = np.bincount(keys[numbered], minlength=wanted.max(initial=0) + 1)  # each number's rows, one run
+    low, count = (np.cumsum(count) - count)[wanted], count[wanted]
     row = np.repeat(np.arange(wanted.size), count)
     return row, numbered[low[row] + np.arange(row.size) - np.repeat(np.cumsum(count) - count, count)]
 
