@@ -153,6 +153,14 @@ def test_structure_sorts_the_start_tags_by_name_and_numbers_their_open_container
         _cin_tags.structure(bytes([0, 9]), 2, 3)
 
 
+
+def test_join_pairs_each_wanted_number_with_every_row_of_it_in_order():
+    # keys in file order, 0 (no container) anywhere: number 1 at row 1, 2 at rows 2 and 4, 4 at row 5;
+    # a number wanted twice is paired twice, one with no row (3) not at all
+    wanted, keys = pl.Series([2, 1, 3, 2], dtype=pl.Int32), pl.Series([0, 1, 2, 0, 2, 4], dtype=pl.Int32)
+    row, key = cin_census._join(wanted, keys)
+    assert (row.tolist(), key.tolist()) == ([0, 0, 1, 3, 3], [2, 4, 1, 2, 4])
+
 # the white space Rust's str::trim (Polars' strip_chars) strips
 WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
 

@@ -1,5 +1,5 @@
 /* The CIN census reader's text-to-tags pass (carewatch.sources.cin_census._tokens), and the
-containers' numbers of the tags it keeps (structure, for cin_census._structure: below).
+start tags it keeps by name with their containers' numbers (structure, for cin_census._Tags: below).
 
 scan(source, code_of, first_read_code, stop_at_markup) walks the bytes of a census file once and
 returns only the tags the reader keeps, as raw columns: (lines, codes, offsets, texts, valid,

@@ -4,9 +4,10 @@ ChildCharacteristics and repeating CINdetails (Assessments, Section47, ChildProt
 Element names as the DfE schema (CIN_schema_2024.xsd) and the CIN validator's test files; any XML
 namespace is ignored. Dates are ISO (xs:date); DD/MM/YYYY is accepted too. lxml checks the file
 is well-formed without building a tree; one pass in C (``_cin_tags``) then yields only the tags of
-containers and of the elements read, as columns, and a second numbers the containers open at each
-tag (running counts of their start and end tags); each table is read as whole columns (never
-element by element in Python). A value belongs to the innermost container element open around it
+containers and of the elements read, as columns, and a second sorts the start tags by name and
+numbers the containers open at each (running counts of their start and end tags); each table is
+assembled on tag positions (numpy) and its texts gathered as whole columns (never element by
+element in Python). A value belongs to the innermost container element open around it
 (Child, ChildIdentifiers, CINdetails, Assessments...); where an element repeats, its first non-blank value counts, except the
 repeating lists read whole: Disability and AssessmentFactors (every code) and CPPreviewDate (the
 plan's latest review conference, ``cin_cp_plans.latest_review``).
@@ -159,7 +160,7 @@ def _tokens(path: Path, markup: bool = False) -> pl.DataFrame:
     distinct tag. A value running onto a further line keeps its first line only (CIN values are
     codes and dates). A UTF-8 file is scanned as it is until a comment or CDATA section turns up
     (rare), then again without them (``markup``)."""
-    import pyarrow as pa  # here, as numpy in _structure: its import overlaps the other files' reading
+    import pyarrow as pa  # here, as numpy in _Tags: its import overlaps the other files' reading
 
     source = _source(path, markup)
     if isinstance(source, Path):  # mapped, not read: no copy of the file (as Polars' reader mapped it)
