@@ -23,7 +23,7 @@ COLUMNS = "s.child, s.duty, s.seq, s.period_id, s.due"
 JOINS = {
     "copy": f"SELECT {COLUMNS}, NULL::VARCHAR AS team, NULL::VARCHAR AS worker FROM probe s",
     "range": f"""SELECT {COLUMNS}, w.team, w.worker FROM probe s
-        LEFT JOIN spans w ON w.child = s.child AND w.day <= s.due AND (w.until IS NULL OR s.due < w.until)""",
+        LEFT JOIN spans w ON w.child = s.child AND w.day <= s.due AND s.due < w.until""",
     "asof": f"""SELECT {COLUMNS}, w.team, w.worker FROM probe s
         ASOF LEFT JOIN spans w ON w.child = s.child AND s.due >= w.day""",
 }

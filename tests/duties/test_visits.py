@@ -41,6 +41,23 @@ def test_visit_missed_then_made_late_moves_the_next_due_date(con):
     assert due_list(con, d(2021, 4, 1))[["due", "status"]].rows() == [(d(2021, 4, 12), "due")]
 
 
+def test_visits_on_one_day_count_once_in_any_order(con):
+    # D's visit days repeated and out of order, E's once each and in order: the same chain
+    days = (d(2021, 1, 8), d(2021, 3, 1), d(2021, 3, 10))
+    for child_id, visits in (("D", days[::-1] + days[:2] + days[1:2]), ("E", days)):
+        child(con, child_id, d(2010, 1, 1))
+        episode(con, child_id, d(2021, 1, 4), place="U6")
+        for day in visits:
+            visit(con, child_id, day)
+    derive(con, d(2021, 3, 31))
+    chain = [r[1:] for r in duty_rows(con, "VISIT", "D")]
+    assert chain == [r[1:] for r in duty_rows(con, "VISIT", "E")]
+    # 4 Jan + 7 = 11 Jan met 8 Jan; 8 Jan + 42 = 19 Feb met 1 Mar; 1 Mar + 42 = 12 Apr met 10 Mar; then open
+    assert [(seq, due, done) for seq, _, due, done, _ in chain] == [
+        (1, d(2021, 1, 11), d(2021, 1, 8)), (2, d(2021, 2, 19), d(2021, 3, 1)),
+        (3, d(2021, 4, 12), d(2021, 3, 10)), (4, d(2021, 4, 21), None)]
+
+
 def test_long_term_fostering_switches_to_three_monthly_after_the_first_anniversary(con):
     # the same visits for children in long-term foster care (U1 relative, U4 other) and one in
     # other foster care (U6)

@@ -69,7 +69,7 @@ def derive_duties(con: duckdb.DuckDBPyConnection, settings: Settings, extract_da
         FROM ({" UNION ALL BY NAME ".join(families)}) s
         ANTI JOIN short_breaks b ON b.child = s.child AND s.period_id IS NOT NULL
                                 AND b.decom <= s.due AND (b.dec IS NULL OR b.dec > s.due)
-        LEFT JOIN spans w ON w.child = s.child AND w.day <= s.due AND (w.until IS NULL OR s.due < w.until)
+        LEFT JOIN spans w ON w.child = s.child AND w.day <= s.due AND s.due < w.until
     """)
 
 

@@ -27,17 +27,18 @@ def _pep(settings: Settings, extract_date: date) -> str:
             FROM care_periods cp
             JOIN terms t ON t.term_end >= cp.start_20wd AND (cp.end_date IS NULL OR t.term_end < cp.end_date)
             WHERE {age_sql('cp.dob', 't.age_date')} BETWEEN 4 AND 15
-        ), met AS (
-            SELECT o.child, o.period_id, o.term_end, min(p.pep_date) AS done
+        ), first_peps AS (
+            -- each owed term with its first PEP, if any (a left join grouped, not the PEPs grouped and joined back)
+            SELECT o.child, o.period_id, o.term_end, any_value(o.opened) AS opened, min(p.pep_date) AS done
             -- KPIS.md: "a PEP dated within that term", even one from before the period began
-            FROM owed o JOIN peps p ON p.child = o.child AND p.pep_date BETWEEN o.term_start AND o.term_end
-            WHERE p.pep_date <= DATE '{extract_date}'
-            GROUP BY ALL
+            FROM owed o LEFT JOIN peps p ON p.child = o.child AND p.pep_date BETWEEN o.term_start AND o.term_end
+                                        AND p.pep_date <= DATE '{extract_date}'
+            GROUP BY o.child, o.period_id, o.term_end
         )
-        SELECT o.child, 'PEP' AS duty,
-               row_number() OVER (PARTITION BY o.child, o.period_id ORDER BY o.term_end)::INTEGER AS seq,
-               o.period_id, o.opened, o.term_end AS due, m.done, o.term_end + 1 AS closed, NULL::VARCHAR AS team
-        FROM owed o LEFT JOIN met m USING (child, period_id, term_end)
+        SELECT child, 'PEP' AS duty,
+               row_number() OVER (PARTITION BY child, period_id ORDER BY term_end)::INTEGER AS seq,
+               period_id, opened, term_end AS due, done, term_end + 1 AS closed, NULL::VARCHAR AS team
+        FROM first_peps
     """
 
 
