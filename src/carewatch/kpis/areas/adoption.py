@@ -60,8 +60,9 @@ KPIS = [
         rows=listed(
             """(SELECT child, decom, place FROM (
                     SELECT e.child, e.decom, e.place, pl.start_date AS placement_start,
-                           lag(e.place) OVER (PARTITION BY e.child, pl.placement_id ORDER BY e.decom) AS previous_place
-                    FROM cw_eps e JOIN cw_placements pl ON pl.child = e.child AND e.decom >= pl.start_date
+                           lag(e.place) OVER (PARTITION BY e.child_no, pl.placement_id ORDER BY e.decom) AS previous_place
+                    -- the episodes with the child's number (cw_eps_periods): joined and partitioned on an integer
+                    FROM cw_eps_periods e JOIN cw_placements pl ON pl.child_no = e.child_no AND e.decom >= pl.start_date
                          AND (pl.end_date IS NULL OR e.decom < pl.end_date)
                     -- temporary episodes lie inside the placement they interrupt but are not its carer
                     WHERE coalesce(e.place, '') NOT IN ('T0', 'T1', 'T2', 'T3', 'T4'))
