@@ -184,6 +184,12 @@ KD_12_MONTHS = (f"(SELECT *, unnest(range({month_key('period_end')} - 12, {month
                 " AS month_key FROM kd)")
 
 
+def in_12_months_keyed(column: str) -> str:
+    """``in_12_months`` over ``KD_12_MONTHS`` (``listed``'s ``dates``): the event's month key one of D's
+    13, then held to the window."""
+    return f"kd.month_key = {month_key(column)} AND {in_12_months(column)}"
+
+
 def in_month(column: str) -> str:
     """``column`` in D's month up to D (the partial month stops at the extract date): its month
     equal to D's, so a join to the dates is a hash join on the month (at national scale a range

@@ -1,6 +1,6 @@
 """Fostering service (KPIS.md; seed ¶2.12-2.13)."""
 from ..model import Kpi
-from ..sql import in_12_months, listed, row_key
+from ..sql import KD_12_MONTHS, in_12_months_keyed, listed, row_key
 
 AREA = "Fostering"
 
@@ -78,7 +78,8 @@ KPIS = [
         method="Enquiries with ENQUIRY_DATE in the 12 months to D, (D - 12 months, D].",
         tables=("fostering_enquiries",),
         basis="events",
-        rows=listed("fostering_enquiries", in_12_months("s.enquiry_date"), ENQUIRY, "s.enquiry_date, s.outcome"),
+        rows=listed("fostering_enquiries", in_12_months_keyed("s.enquiry_date"), ENQUIRY, "s.enquiry_date, s.outcome",
+                    dates=KD_12_MONTHS),
     ),
     Kpi(
         id="fostering_approvals_12m", title="Fostering approvals in the last 12 months", area=AREA,
@@ -87,8 +88,8 @@ KPIS = [
         method="Enquiries with OUTCOME = APPROVED and OUTCOME_DATE in the 12 months to D.",
         tables=("fostering_enquiries",),
         basis="events",
-        rows=listed("fostering_enquiries", in_12_months("s.outcome_date") + " AND s.outcome = 'APPROVED'",
-                    ENQUIRY, "s.outcome, s.outcome_date, s.approved_places"),
+        rows=listed("fostering_enquiries", in_12_months_keyed("s.outcome_date") + " AND s.outcome = 'APPROVED'",
+                    ENQUIRY, "s.outcome, s.outcome_date, s.approved_places", dates=KD_12_MONTHS),
     ),
     Kpi(
         id="fostering_approvals_2plus_12m", title="Fostering approvals for 2 or more places in the last 12 months",
@@ -98,8 +99,8 @@ KPIS = [
         tables=("fostering_enquiries",),
         basis="events",
         rows=listed("fostering_enquiries",
-                    in_12_months("s.outcome_date") + " AND s.outcome = 'APPROVED' AND s.approved_places >= 2",
-                    ENQUIRY, "s.outcome, s.outcome_date, s.approved_places"),
+                    in_12_months_keyed("s.outcome_date") + " AND s.outcome = 'APPROVED' AND s.approved_places >= 2",
+                    ENQUIRY, "s.outcome, s.outcome_date, s.approved_places", dates=KD_12_MONTHS),
     ),
     Kpi(
         id="fostering_assessments_in_progress", title="Fostering assessments in progress", area=AREA,

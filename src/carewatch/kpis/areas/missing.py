@@ -1,6 +1,6 @@
 """Children missing from care (KPIS.md Life story, education, residential; DOMAIN.md B1)."""
 from ..model import Kpi
-from ..sql import in_12_months, listed
+from ..sql import KD_12_MONTHS, in_12_months, in_12_months_keyed, listed
 
 AREA = "Missing"
 
@@ -60,6 +60,7 @@ KPIS = [
             f"""(SELECT m.* FROM {_MISSING} m WHERE EXISTS (
                     SELECT 1 FROM cw_eps e WHERE e.child = m.child AND e.decom <= m.mis_start
                        AND (e.dec IS NULL OR e.dec > m.mis_start)))""",
-            in_12_months("s.mis_start"), "concat_ws(':', s.child, s.mis_start)", "s.child, s.mis_start"),
+            in_12_months_keyed("s.mis_start"), "concat_ws(':', s.child, s.mis_start)", "s.child, s.mis_start",
+            dates=KD_12_MONTHS),
     ),
 ]

@@ -1,6 +1,6 @@
 """Care plans, reviews and visits (KPIS.md; seed ¶2.5-2.6)."""
 from ..model import Kpi
-from ..sql import KD_12_MONTHS, in_12_months, listed, month_key, not_quarantined, row_key, timeliness
+from ..sql import KD_12_MONTHS, in_12_months_keyed, listed, month_key, not_quarantined, row_key, timeliness
 
 AREA = "Care plans, reviews and visits"
 TIMELY = ("Aggregated from the duties table, so it always agrees with the due list: duties due in D's "
@@ -121,7 +121,7 @@ KPIS = [
         tables=("permanence_meetings",),
         basis="events",
         rows=listed(not_quarantined("permanence_meetings", "*"),
-                    f"kd.month_key = {month_key('s.meeting_date')} AND {in_12_months('s.meeting_date')}",
+                    in_12_months_keyed("s.meeting_date"),
                     row_key("s", "child", "meeting_date"), "s.child, s.meeting_date", dates=KD_12_MONTHS),
     ),
 ]
