@@ -190,9 +190,10 @@ REASONS += (
             SELECT r.period_end, r.key, true AS counted, p.start_date AS since,
                    datediff('day', p.start_date, r.period_end) AS days,
                    r.placements_in_12_months || ' placements in the 12 months' AS detail
-            -- the latest placement started on/before D: an as-of join, not every placement grouped
-            FROM ({kpi_placements_3plus}) r ASOF JOIN cw_placements p
-              ON p.child = r.key AND r.period_end >= p.start_date
+            -- the latest placement started on/before D: an as-of join, not every placement grouped,
+            -- on the child's number (an integer compares at a fraction of the id's cost)
+            FROM ({kpi_placements_3plus}) r JOIN cw_child_numbers n ON n.child = r.key
+            ASOF JOIN cw_placements p ON p.child_no = n.child_no AND r.period_end >= p.start_date
             WHERE r.counted
         """,
         deciding=("latest placement start",),

@@ -29,10 +29,11 @@ scale. Other readers (Annex A, the forecast, drift) get them as views:
 - ``cw_duties``: duties of children not quarantined.
 - ``cw_pop``: the population table for the snapshot's authority (meta ``la``), or the whole table
   when no row carries that code.
-- ``cw_placement_counts``, ``cw_latest_plans`` (``sql.SPANS``): per-child span tables, each row
-  holding from ``since`` until ``until``, found for a child and date by an equality join on the
-  child within the span (``sql.spans``): the placements overlapping the 12 months to D, the latest
-  permanence plan agreed on/before D. Built once per run, not per indicator nor per frequency.
+- ``cw_placement_counts``, ``cw_latest_plans``, ``cw_second_reviews`` (``sql.SPANS``): per-child
+  span tables, each row holding from ``since`` until ``until``, found for a child and date by an
+  equality join on the child within the span (``sql.spans``): the placements overlapping the 12
+  months to D, the latest permanence plan agreed on/before D, each period's second review (held
+  from that review to the period's end). Built once per run, not per indicator nor per frequency.
 - the cohorts several indicators share (``sql.SHARED``: ``cw_continuous``, the children looked after
   continuously for 12 months): each evaluated once per frequency into a table, not once per
   indicator reading it.
@@ -237,7 +238,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, extract_date: date, only: date | No
     """)
     # per-child span tables (sql.SPANS): what holds for a child from one date to the next
     for name, sql in SPANS.items():
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {numbered(sql)}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
     # one row per child looked after on each date (the cohort most indicators use). A child's
     # episodes do not overlap (overlaps are row errors, quarantined at import), so one row per
     # child and date. Each episode is spread over the months (years) it touches within the dates'

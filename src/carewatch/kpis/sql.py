@@ -57,21 +57,22 @@ def spans(alias: str, day: str) -> str:
 #: placement counts from its start until the first day whose m12 is on/after its end - 1, that is
 #: end - 1 + 12 months, or the day after when the month is shorter (a 29 February end - 1: D - 12
 #: months rises with D, so that is the first such day); each child's count is a running sum of those
-#: +1 and -1 steps (a step back on or before the start cancels the placement).
-PLACEMENT_COUNTS = """
-    WITH ends AS (SELECT child, start_date, (end_date - 1 + INTERVAL 12 MONTH)::DATE AS y, end_date - 1 AS x
-                  FROM cw_placements WHERE end_date IS NOT NULL),
+#: +1 and -1 steps (a step back on or before the start cancels the placement). ``{child}``: the column
+#: naming the child, its id (``child``) or, in the engine's span table, its number (``child_no``).
+_PLACEMENT_COUNTS_BY = """
+    WITH ends AS (SELECT {child}, start_date, (end_date - 1 + INTERVAL 12 MONTH)::DATE AS y, end_date - 1 AS x
+                  FROM cw_placements WHERE {child} IS NOT NULL AND end_date IS NOT NULL),
     steps AS (
-        SELECT child, start_date AS day, 1 AS step FROM cw_placements
+        SELECT {child}, start_date AS day, 1 AS step FROM cw_placements WHERE {child} IS NOT NULL
         UNION ALL
-        SELECT child, greatest(start_date, y + CASE WHEN (y - INTERVAL 12 MONTH)::DATE < x THEN 1 ELSE 0 END), -1
+        SELECT {child}, greatest(start_date, y + CASE WHEN (y - INTERVAL 12 MONTH)::DATE < x THEN 1 ELSE 0 END), -1
         FROM ends
-    ), counts AS (
-        SELECT child, day AS since, (sum(sum(step)) OVER (PARTITION BY child ORDER BY day))::BIGINT AS placements
-        FROM steps GROUP BY child, day
     )
-    SELECT child, since, lead(since) OVER (PARTITION BY child ORDER BY since) AS until, placements FROM counts
+    -- the running count and the next day in one window (one sort of the steps, not two)
+    SELECT {child}, day AS since, lead(day) OVER w AS until, (sum(sum(step)) OVER w)::BIGINT AS placements
+    FROM steps GROUP BY {child}, day WINDOW w AS (PARTITION BY {child} ORDER BY day)
 """
+PLACEMENT_COUNTS = _PLACEMENT_COUNTS_BY.format(child="child")
 
 #: per date in ``kd`` and child with a placement overlapping the 12 months to it: the count
 #: (PLACEMENT_COUNTS on that date). The one count behind placements_3plus and Annex A's List 8
@@ -89,14 +90,40 @@ LATEST_PLANS = """
     FROM permanence_plans WHERE agreed IS NOT NULL AND plan IS NOT NULL
 """
 
-#: per-child span tables the engine builds once per run (``_prepare``), for indicators to read by
-#: these names: each row holds from ``since`` to ``until``, so a child looked after on D finds its
-#: row by an equality join on the child's number (``child_no``, which the engine adds) within the
-#: span (``spans``), not by joining every record to every date (at national scale 9.5 million
-#: child-dates).
+#: each period of care's second review (the second distinct review date on/after its start, up to
+#: its end: ``review``) and whether a permanence plan was agreed from its start up to and including
+#: that date (``planned``, the first such: ``first_agreed``); it holds from that review to the period's
+#: end. The rows of permanence_plan_by_second_review, and so of drift_no_permanence_plan.
+SECOND_REVIEWS = """
+    WITH second AS (
+        -- each child's review dates, distinct and sorted, as one list (grouped by the child,
+        -- not by child and date: at national scale 1.86 million rows numbered by a window)
+        -- whose second in the period's dates is its second review
+        SELECT * FROM (
+            SELECT p.child, p.child_no, p.period_id, p.start_date,
+                   [x FOR x IN r.reviews IF x >= p.start_date AND (p.end_date IS NULL OR x <= p.end_date)][2] AS review
+            FROM cw_periods p JOIN (SELECT child, list_sort(list_distinct(list(review))) AS reviews
+                                    FROM reviews GROUP BY child) r USING (child)
+        ) WHERE review IS NOT NULL
+    )
+    SELECT s.*, min(pp.agreed) AS first_agreed, min(pp.agreed) IS NOT NULL AS planned
+    FROM second s LEFT JOIN permanence_plans pp ON pp.child = s.child
+         AND pp.agreed BETWEEN s.start_date AND s.review
+    GROUP BY ALL
+"""
+
+#: per-child tables the engine builds once per run (``_prepare``), for indicators to read by these
+#: names: each row holds from ``since`` (the second reviews: ``review``) to ``until`` (the period's
+#: end), so a child looked after on D finds its row by an equality join on the child's number
+#: (``child_no``) within the span (``spans``), not by joining every record to every date (at
+#: national scale 9.5 million child-dates), and an indicator read by another (a drift reason) is
+#: not worked out twice. The placement counts are taken per number straight from ``cw_placements``
+#: (a table with the number by then: its windows sort on an integer, and no child's id is joined);
+#: the plans are numbered after.
 SPANS = {
-    "cw_placement_counts": PLACEMENT_COUNTS,
-    "cw_latest_plans": LATEST_PLANS,
+    "cw_placement_counts": _PLACEMENT_COUNTS_BY.format(child="child_no"),
+    "cw_latest_plans": numbered(LATEST_PLANS),
+    "cw_second_reviews": SECOND_REVIEWS,
 }
 
 
@@ -155,6 +182,12 @@ def year_key(day: str) -> str:
 #: ``in_12_months``. A date's keys are distinct, so an event meets each date at most once.
 KD_12_MONTHS = (f"(SELECT *, unnest(range({month_key('period_end')} - 12, {month_key('period_end')} + 1))"
                 " AS month_key FROM kd)")
+
+
+def in_12_months_keyed(column: str) -> str:
+    """``in_12_months`` over ``KD_12_MONTHS`` (``listed``'s ``dates``): the event's month key one of D's
+    13, then held to the window."""
+    return f"kd.month_key = {month_key(column)} AND {in_12_months(column)}"
 
 
 def in_month(column: str) -> str:

@@ -1,6 +1,6 @@
 """Pre-birth, adoption and fostering for adoption (KPIS.md; seed ¶2.11, 2.14-2.15; DOMAIN.md B1)."""
 from ..model import Aggregate, Kpi
-from ..sql import in_12_months, listed, timeliness
+from ..sql import KD_12_MONTHS, in_12_months_keyed, listed, timeliness
 
 AREA = "Pre-birth and adoption"
 ADOPTIVE = "('A3', 'A4', 'A5', 'A6')"
@@ -60,14 +60,16 @@ KPIS = [
         rows=listed(
             """(SELECT child, decom, place FROM (
                     SELECT e.child, e.decom, e.place, pl.start_date AS placement_start,
-                           lag(e.place) OVER (PARTITION BY e.child, pl.placement_id ORDER BY e.decom) AS previous_place
-                    FROM cw_eps e JOIN cw_placements pl ON pl.child = e.child AND e.decom >= pl.start_date
+                           lag(e.place) OVER (PARTITION BY e.child_no, pl.placement_id ORDER BY e.decom) AS previous_place
+                    -- the episodes with the child's number (cw_eps_periods): joined and partitioned on an integer
+                    FROM cw_eps_periods e JOIN cw_placements pl ON pl.child_no = e.child_no AND e.decom >= pl.start_date
                          AND (pl.end_date IS NULL OR e.decom < pl.end_date)
                     -- temporary episodes lie inside the placement they interrupt but are not its carer
                     WHERE coalesce(e.place, '') NOT IN ('T0', 'T1', 'T2', 'T3', 'T4'))
                 WHERE place IN ('U2', 'U5')
                   AND (decom = placement_start OR coalesce(previous_place, '') NOT IN ('U2', 'U5')))""",
-            in_12_months("s.decom"), "s.child", "s.decom AS placement_start, s.place", once="s.decom"),
+            in_12_months_keyed("s.decom"), "s.child", "s.decom AS placement_start, s.place", once="s.decom",
+            dates=KD_12_MONTHS),
     ),
     Kpi(
         id="adoptions_12m", title="Children adopted in the last 12 months", area=AREA, unit="count",
@@ -76,8 +78,8 @@ KPIS = [
         method="Children whose period of care ended with REC E11 or E12, final DEC in (D - 12 months, D].",
         tables=("episodes",),
         basis="children",
-        rows=listed("cw_periods", in_12_months("s.end_date") + " AND s.end_rec IN ('E11', 'E12')",
-                    "s.child", "s.end_date, s.end_rec", once="s.end_date DESC"),
+        rows=listed("cw_periods", in_12_months_keyed("s.end_date") + " AND s.end_rec IN ('E11', 'E12')",
+                    "s.child", "s.end_date, s.end_rec", once="s.end_date DESC", dates=KD_12_MONTHS),
     ),
     Kpi(
         id="sgo_12m", title="Special guardianship orders in the last 12 months", area=AREA,
@@ -86,8 +88,8 @@ KPIS = [
         method="Children whose period of care ended with REC E45-E48, final DEC in (D - 12 months, D].",
         tables=("episodes",),
         basis="children",
-        rows=listed("cw_periods", in_12_months("s.end_date") + " AND s.end_rec IN ('E45', 'E46', 'E47', 'E48')",
-                    "s.child", "s.end_date, s.end_rec", once="s.end_date DESC"),
+        rows=listed("cw_periods", in_12_months_keyed("s.end_date") + " AND s.end_rec IN ('E45', 'E46', 'E47', 'E48')",
+                    "s.child", "s.end_date, s.end_rec", once="s.end_date DESC", dates=KD_12_MONTHS),
     ),
     Kpi(
         id="adoption_placed_awaiting_order", title="Placed for adoption, awaiting the order", area=AREA,

@@ -1,6 +1,6 @@
 """Children in need and child protection (CIN census; KPIS.md; DOMAIN.md D)."""
 from ..model import Kpi
-from ..sql import in_12_months, in_month, listed
+from ..sql import KD_12_MONTHS, in_12_months_keyed, in_month, listed
 
 AREA = "Children in need"
 
@@ -77,7 +77,7 @@ KPIS = [
         rows=f"""
             SELECT kd.period_end, {PLAN.replace('s.', 'p.')} AS key, coalesce(p.previous_cpp >= 1, false) AS counted,
                    p.child, p.start_date, p.previous_cpp
-            FROM kd JOIN {_PLANS} p ON {in_12_months('p.start_date')}
+            FROM {KD_12_MONTHS} kd JOIN {_PLANS} p ON {in_12_months_keyed('p.start_date')}
         """,
     ),
 ]

@@ -1,6 +1,6 @@
 """Fostering service (KPIS.md; seed ¶2.12-2.13)."""
 from ..model import Kpi
-from ..sql import in_12_months, listed, row_key
+from ..sql import KD_12_MONTHS, in_12_months_keyed, listed, row_key
 
 AREA = "Fostering"
 
@@ -25,36 +25,40 @@ KPIS = [
                 "approval rows is approved from its first approval until its last deregistration."),
         tables=("foster_households", "foster_placements"), basis="households",
         rows=f"""
-            WITH fp AS (
-                SELECT household, start_date AS s, coalesce(end_date, DATE '9999-12-31') AS e
-                FROM foster_placements
-                WHERE start_date IS NOT NULL AND (end_date IS NULL OR end_date > start_date)
-                  AND (child IS NULL OR child NOT IN (SELECT child FROM cw_quarantine))
+            WITH households AS (
+                -- each household numbered: its placements, and the household-dates, are sorted,
+                -- joined and grouped on an integer, not the id (a household never approved counts nowhere)
+                SELECT *, row_number() OVER (ORDER BY household) AS household_no FROM {_HOUSEHOLDS}
+            ), fp AS (
+                SELECT h.household_no, p.start_date AS s, coalesce(p.end_date, DATE '9999-12-31') AS e
+                FROM foster_placements p JOIN households h USING (household)
+                WHERE p.start_date IS NOT NULL AND (p.end_date IS NULL OR p.end_date > p.start_date)
+                  AND (p.child IS NULL OR p.child NOT IN (SELECT child FROM cw_quarantine))
             ), marked AS (
-                SELECT *, CASE WHEN s <= max(e) OVER (PARTITION BY household ORDER BY s, e
+                SELECT *, CASE WHEN s <= max(e) OVER (PARTITION BY household_no ORDER BY s, e
                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
                                THEN 0 ELSE 1 END AS starts_island
                 FROM fp
             ), islands AS (
-                SELECT household, min(s) AS s, max(e) AS e FROM (
-                    SELECT *, sum(starts_island) OVER (PARTITION BY household ORDER BY s, e) AS island
+                SELECT household_no, min(s) AS s, max(e) AS e FROM (
+                    SELECT *, sum(starts_island) OVER (PARTITION BY household_no ORDER BY s, e) AS island
                     FROM marked)
-                GROUP BY household, island
+                GROUP BY household_no, island
             ), cohort AS (
-                SELECT kd.period_end, kd.m12, h.household, h.approved
-                FROM kd JOIN {_HOUSEHOLDS} h ON h.approved <= kd.m12 + 1
+                SELECT kd.period_end, kd.m12, h.household, h.household_no, h.approved
+                FROM kd JOIN households h ON h.approved <= kd.m12 + 1
                      AND (h.deregistered IS NULL OR h.deregistered > kd.period_end)
             ), placed AS (
-                SELECT c.period_end, c.household,
+                SELECT c.period_end, c.household_no,
                        sum(least(i.e, c.period_end + 1) - greatest(i.s, c.m12 + 1)) AS days
-                FROM cohort c JOIN islands i ON i.household = c.household
+                FROM cohort c JOIN islands i ON i.household_no = c.household_no
                      AND i.s <= c.period_end AND i.e > c.m12 + 1
-                GROUP BY ALL
+                GROUP BY c.period_end, c.household_no
             )
             SELECT c.period_end, c.household AS key,
                    4 * coalesce(p.days, 0) >= 3 * (c.period_end - c.m12) AS counted,
                    c.approved, coalesce(p.days, 0) AS days_with_a_child, c.period_end - c.m12 AS days_in_window
-            FROM cohort c LEFT JOIN placed p USING (period_end, household)
+            FROM cohort c LEFT JOIN placed p USING (period_end, household_no)
         """,
     ),
     Kpi(
@@ -74,7 +78,8 @@ KPIS = [
         method="Enquiries with ENQUIRY_DATE in the 12 months to D, (D - 12 months, D].",
         tables=("fostering_enquiries",),
         basis="events",
-        rows=listed("fostering_enquiries", in_12_months("s.enquiry_date"), ENQUIRY, "s.enquiry_date, s.outcome"),
+        rows=listed("fostering_enquiries", in_12_months_keyed("s.enquiry_date"), ENQUIRY, "s.enquiry_date, s.outcome",
+                    dates=KD_12_MONTHS),
     ),
     Kpi(
         id="fostering_approvals_12m", title="Fostering approvals in the last 12 months", area=AREA,
@@ -83,8 +88,8 @@ KPIS = [
         method="Enquiries with OUTCOME = APPROVED and OUTCOME_DATE in the 12 months to D.",
         tables=("fostering_enquiries",),
         basis="events",
-        rows=listed("fostering_enquiries", in_12_months("s.outcome_date") + " AND s.outcome = 'APPROVED'",
-                    ENQUIRY, "s.outcome, s.outcome_date, s.approved_places"),
+        rows=listed("fostering_enquiries", in_12_months_keyed("s.outcome_date") + " AND s.outcome = 'APPROVED'",
+                    ENQUIRY, "s.outcome, s.outcome_date, s.approved_places", dates=KD_12_MONTHS),
     ),
     Kpi(
         id="fostering_approvals_2plus_12m", title="Fostering approvals for 2 or more places in the last 12 months",
@@ -94,8 +99,8 @@ KPIS = [
         tables=("fostering_enquiries",),
         basis="events",
         rows=listed("fostering_enquiries",
-                    in_12_months("s.outcome_date") + " AND s.outcome = 'APPROVED' AND s.approved_places >= 2",
-                    ENQUIRY, "s.outcome, s.outcome_date, s.approved_places"),
+                    in_12_months_keyed("s.outcome_date") + " AND s.outcome = 'APPROVED' AND s.approved_places >= 2",
+                    ENQUIRY, "s.outcome, s.outcome_date, s.approved_places", dates=KD_12_MONTHS),
     ),
     Kpi(
         id="fostering_assessments_in_progress", title="Fostering assessments in progress", area=AREA,

@@ -1,6 +1,6 @@
 """Children missing from care (KPIS.md Life story, education, residential; DOMAIN.md B1)."""
 from ..model import Kpi
-from ..sql import in_12_months, listed
+from ..sql import KD_12_MONTHS, in_12_months, in_12_months_keyed, listed
 
 AREA = "Missing"
 
@@ -8,6 +8,10 @@ AREA = "Missing"
 _MISSING = """(SELECT DISTINCT child, mis_start FROM missing
                WHERE upper(trim(missing)) = 'M' AND mis_start IS NOT NULL
                  AND child NOT IN (SELECT child FROM cw_quarantine))"""
+
+# each child once a date: their first period of care overlapping the 12 months to D (the one before did not)
+_FIRST_IN_WINDOW = """pp.start_date <= kd.period_end AND pp.end_date > kd.m12 + 1
+                      AND (pp.previous_end IS NULL OR pp.previous_end <= kd.m12 + 1)"""
 
 KPIS = [
     Kpi(
@@ -29,12 +33,13 @@ KPIS = [
                        lag(p.end_date) OVER (PARTITION BY p.child ORDER BY p.start_date) AS previous_end, s.starts
                 FROM cw_periods p LEFT JOIN starts s USING (child)
             ), cohort AS (
-                -- each child once: their first period overlapping the window (the one before did not)
-                SELECT kd.period_end, pp.child, pp.start_date AS period_start,
-                       -- filtered only for the few children who ever went missing (no lambda over NULLs)
-                       CASE WHEN pp.starts IS NOT NULL THEN [s FOR s IN pp.starts IF {in_12_months('s')}] END AS went
-                FROM kd JOIN pp ON pp.start_date <= kd.period_end AND pp.end_date > kd.m12 + 1
-                 AND (pp.previous_end IS NULL OR pp.previous_end <= kd.m12 + 1)
+                -- the children who never went missing (most) joined to the dates apart from the few who
+                -- did, so the lists and their filter ride only on those few's child-dates
+                SELECT kd.period_end, pp.child, pp.start_date AS period_start, NULL::DATE[] AS went
+                FROM kd JOIN pp ON {_FIRST_IN_WINDOW} WHERE pp.starts IS NULL
+                UNION ALL
+                SELECT kd.period_end, pp.child, pp.start_date, [s FOR s IN pp.starts IF {in_12_months('s')}]
+                FROM kd JOIN pp ON {_FIRST_IN_WINDOW} WHERE pp.starts IS NOT NULL
             )
             SELECT period_end, child AS key, coalesce(len(went), 0) > 0 AS counted,
                    period_start AS first_period_start_in_window, list_min(went) AS first_missing,
@@ -55,6 +60,7 @@ KPIS = [
             f"""(SELECT m.* FROM {_MISSING} m WHERE EXISTS (
                     SELECT 1 FROM cw_eps e WHERE e.child = m.child AND e.decom <= m.mis_start
                        AND (e.dec IS NULL OR e.dec > m.mis_start)))""",
-            in_12_months("s.mis_start"), "concat_ws(':', s.child, s.mis_start)", "s.child, s.mis_start"),
+            in_12_months_keyed("s.mis_start"), "concat_ws(':', s.child, s.mis_start)", "s.child, s.mis_start",
+            dates=KD_12_MONTHS),
     ),
 ]

@@ -1,6 +1,6 @@
 """Care plans, reviews and visits (KPIS.md; seed ¶2.5-2.6)."""
 from ..model import Kpi
-from ..sql import KD_12_MONTHS, in_12_months, listed, month_key, not_quarantined, row_key, timeliness
+from ..sql import KD_12_MONTHS, in_12_months_keyed, listed, month_key, not_quarantined, row_key, timeliness
 
 AREA = "Care plans, reviews and visits"
 TIMELY = ("Aggregated from the duties table, so it always agrees with the due list: duties due in D's "
@@ -17,7 +17,7 @@ KPIS = [
                 "dated from the period start to D, and no REVIEW duty of the current period overdue on "
                 "D (opened on/before D, due before D, not done by D, not closed by D)."),
         tables=("episodes", "care_plans", "reviews"), basis="children",
-        rows="""
+        rows=f"""
             WITH plans AS (
                 -- each period's first care plan dated in it
                 SELECT p.child_no, p.period_id, min(cp.plan_date) AS first_plan
@@ -34,8 +34,15 @@ KPIS = [
                     FROM cw_duties WHERE duty = 'REVIEW' AND due IS NOT NULL AND opened IS NOT NULL
                 ) o JOIN cw_child_numbers n ON n.child = o.child WHERE since < until
             ), overdue_on AS (
+                -- each span spread over the month keys it touches within the dates', joined to the
+                -- dates on that integer, then held to its days: not a range join to every date
                 SELECT DISTINCT kd.period_end, o.child_no, o.period_id
-                FROM kd JOIN overdue o ON o.since <= kd.period_end AND o.until > kd.period_end
+                FROM (SELECT o.*, unnest(range(greatest({month_key('o.since')}, b.first_key),
+                                               least({month_key('o.until')}, b.last_key) + 1)) AS month_key
+                      FROM overdue o, (SELECT min({month_key('period_end')}) AS first_key,
+                                              max({month_key('period_end')}) AS last_key FROM kd) b) o
+                JOIN (SELECT *, {month_key('period_end')} AS month_key FROM kd) kd USING (month_key)
+                WHERE o.since <= kd.period_end AND o.until > kd.period_end
             )
             SELECT l.period_end, l.child AS key,
                    coalesce(p.first_plan <= l.period_end AND o.child_no IS NULL, false) AS counted,
@@ -70,26 +77,12 @@ KPIS = [
                 "on/before D: those with a permanence plan agreed from the period start up to and "
                 "including that review's date."),
         tables=("episodes", "reviews", "permanence_plans"), basis="children",
+        # the periods' second reviews (sql.SECOND_REVIEWS), a table the engine builds once per run:
+        # drift_no_permanence_plan reads these rows too
         rows="""
-            WITH second AS (
-                -- each child's review dates, distinct and sorted, as one list (grouped by the child,
-                -- not by child and date: at national scale 1.86 million rows numbered by a window)
-                -- whose second in the period's dates is its second review
-                SELECT * FROM (
-                    SELECT p.child, p.child_no, p.period_id, p.start_date,
-                           [x FOR x IN r.reviews IF x >= p.start_date AND (p.end_date IS NULL OR x <= p.end_date)][2] AS review
-                    FROM cw_periods p JOIN (SELECT child, list_sort(list_distinct(list(review))) AS reviews
-                                            FROM reviews GROUP BY child) r USING (child)
-                ) WHERE review IS NOT NULL
-            ), planned AS (
-                SELECT s.*, min(pp.agreed) AS first_agreed, min(pp.agreed) IS NOT NULL AS planned
-                FROM second s LEFT JOIN permanence_plans pp ON pp.child = s.child
-                     AND pp.agreed BETWEEN s.start_date AND s.review
-                GROUP BY ALL
-            )
             SELECT l.period_end, l.child AS key, s.planned AS counted, s.start_date AS period_start,
                    s.review AS second_review, s.first_agreed AS permanence_plan_agreed
-            FROM cw_lac l JOIN planned s ON s.child_no = l.child_no AND s.period_id = l.period_id
+            FROM cw_lac l JOIN cw_second_reviews s ON s.child_no = l.child_no AND s.period_id = l.period_id
                  AND s.review <= l.period_end
         """,
     ),
@@ -128,7 +121,7 @@ KPIS = [
         tables=("permanence_meetings",),
         basis="events",
         rows=listed(not_quarantined("permanence_meetings", "*"),
-                    f"kd.month_key = {month_key('s.meeting_date')} AND {in_12_months('s.meeting_date')}",
+                    in_12_months_keyed("s.meeting_date"),
                     row_key("s", "child", "meeting_date"), "s.child, s.meeting_date", dates=KD_12_MONTHS),
     ),
 ]
