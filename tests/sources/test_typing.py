@@ -51,7 +51,11 @@ def test_long_and_short_tables_type_alike(tmp_path, monkeypatch, distinct_from_r
     assert finding_rows(result.findings, "value.out_of_range") == [("oc2.csv", 4, "SDQ_SCORE", "C3")]
 
 
-def test_distinct_parsing_gives_the_same_frames_and_findings(tmp_path, monkeypatch):
+# a column of few distinct texts compares each row with each (common._read_as); with none so few, every
+# column looks its rows up in a table of its texts: both read alike
+@pytest.mark.parametrize("few_distinct", [common._FEW_DISTINCT, 0], ids=["compared", "looked-up"])
+def test_distinct_parsing_gives_the_same_frames_and_findings(tmp_path, monkeypatch, few_distinct):
+    monkeypatch.setattr(common, "_FEW_DISTINCT", few_distinct)
     write(tmp_path / "header.csv", [HEADER_COLUMNS, "C1,1,01/02/2010,WBRI,,,"])
     write(tmp_path / "episodes.csv", EPISODES)
     write(tmp_path / "oc2.csv", OC2)

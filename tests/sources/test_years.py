@@ -230,3 +230,16 @@ def test_header_conflict_with_two_rows_for_a_child_in_the_latest_year(tmp_path):
     message = result.findings.filter(pl.col("code") == "merge.header_conflict").get_column("message").item()
     assert "in SEX, ETHNIC; the 2021 version is used" in message
     assert result.tables["header"].height == 4  # duplicates inside one year are the checks' business
+
+
+def test_merged_years_in_year_order_whatever_the_order_of_the_names(tmp_path):
+    # the 2021 folder's name sorts first, so its files are read first: the merged tables still list
+    # the 2020 return's rows, then the 2021 return's (ssda903._in_order sorts what is not in order)
+    write(tmp_path / "a_2021" / "header.csv", [HEADER_COLUMNS, "C1,1,01/02/2010,WBRI,,,"])
+    write(tmp_path / "a_2021" / "episodes.csv", [EPISODE_COLUMNS, "C1,01/04/2020,S,C2,N1,U1,PR1,,,,,,"])
+    write(tmp_path / "b_2020" / "header.csv", [HEADER_COLUMNS, "C2,1,01/02/2011,WBRI,,,"])
+    write(tmp_path / "b_2020" / "episodes.csv", [EPISODE_COLUMNS, "C2,01/04/2019,S,C2,N1,U1,PR1,,,,,,"])
+    result = read_inputs([tmp_path])
+    for table in ("header", "episodes"):
+        assert result.tables[table].select("child", "year", "_file").rows() == [
+            ("C2", 2020, f"b_2020/{table}.csv"), ("C1", 2021, f"a_2021/{table}.csv")], table

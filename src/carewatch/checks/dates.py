@@ -82,9 +82,12 @@ def _reviews_before_birth(tables: dict[str, pl.DataFrame], dob: pl.DataFrame | N
 
 def _before_birth(table: pl.DataFrame, date: str, dob: pl.DataFrame) -> pl.DataFrame:
     """The rows of ``table`` whose ``date`` is before the child's date of birth in Header (header_dob).
-    Only the child column is joined: the table's other columns are gathered for the few rows found."""
-    born = table.select("child").join(dob, on="child", how="left", maintain_order="left").get_column("header_dob")
-    return table.with_columns(born).filter(pl.col(date) < pl.col("header_dob"))
+    Only the child and the date are joined, in whatever order the join gives (keeping the table's
+    order costs the join a third more): the rows found, few, are put back in order, and only they
+    have the table's other columns gathered."""
+    found = (table.select("child", date).with_row_index("_at").join(dob, on="child")
+             .filter(pl.col(date) < pl.col("header_dob")).sort("_at"))
+    return table.select(pl.all().gather(found.get_column("_at"))).with_columns(found.get_column("header_dob"))
 
 
 def _date_pairs(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:

@@ -291,9 +291,12 @@ def _read_tables(inputs: list[_Input], result: ReadResult, problems: list[Findin
     merges = {}
     for table in sorted(order, key=lambda t: t == "episodes"):
         merged, merge_findings = ssda903.merge_years(table, pl.concat(sent_903.pop(table)))
-        # a bad value in a row a later year replaced quarantines no one: the row is not used
-        kept = merged.select(pl.col("_file").alias("file"), pl.col("_row").alias("row"))
-        merges[table] = merged, merge_findings, value_findings_903.pop(table).join(kept, on=["file", "row"], how="semi")
+        value_findings = value_findings_903.pop(table)
+        if value_findings.height:  # the join hashes every kept row (national Episodes: 1.1 M), so only when needed
+            # a bad value in a row a later year replaced quarantines no one: the row is not used
+            kept = merged.select(pl.col("_file").alias("file"), pl.col("_row").alias("row"))
+            value_findings = value_findings.join(kept, on=["file", "row"], how="semi")
+        merges[table] = merged, merge_findings, value_findings
     for table in order:
         result.tables[table], *table_findings = merges.pop(table)
         finding_frames.extend(table_findings)
