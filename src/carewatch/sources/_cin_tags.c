@@ -527,6 +527,15 @@ static const unsigned char *characters_end(const unsigned char *p, const unsigne
     }
 }
 
+/* the opening quote of the value after a name ending at p (S? '=' S? then ' or "), or NULL */
+static const unsigned char *value_quote(const unsigned char *p, const unsigned char *end) {
+    p = skip_space(p, end);
+    if (p == end || *p != '=')
+        return NULL;
+    p = skip_space(p + 1, end);
+    return p < end && (*p == '"' || *p == '\'') ? p : NULL;
+}
+
 /* the end of the XML declaration at p (past "<?xml"), or NULL when it is not a plain one */
 static const unsigned char *declaration_end(const unsigned char *p, const unsigned char *end) {
     static const char *const parts[][3] = {
@@ -538,11 +547,7 @@ static const unsigned char *declaration_end(const unsigned char *p, const unsign
                 return NULL; /* the version is required, the others are not */
             continue;
         }
-        after = skip_space(after, end);
-        if (after == end || *after != '=')
-            return NULL;
-        after = skip_space(after + 1, end);
-        if (after == end || (*after != '"' && *after != '\''))
+        if (!(after = value_quote(after, end)))
             return NULL;
         unsigned char quote = *after++;
         const unsigned char *value = NULL;
@@ -577,16 +582,12 @@ static const unsigned char *start_tag_end(const unsigned char *p, const unsigned
                 return NULL;
         names[count] = name;
         lengths[count] = length;
-        after = skip_space(after, end);
-        if (after == end || *after != '=')
-            return NULL;
-        after = skip_space(after + 1, end);
-        if (after == end || (*after != '"' && *after != '\''))
+        if (!(after = value_quote(after, end)))
             return NULL;
         const unsigned char *value = after + 1, *value_end = characters_end(value, end, *after);
         if (!value_end || value_end == end)
             return NULL;
-        /* a default namespace: lxml refuses the reserved ones (XML's and xmlns'), so none from w3.org */
+        /* a default namespace: the reserved ones (XML's, xmlns') break the namespace rules: none from w3.org */
         if (length == 5 && memcmp(name, "xmlns", 5) == 0)
             for (const unsigned char *q = value; q < value_end; q++)
                 if (*q == '&' || literal(q, value_end, "w3.org"))
