@@ -1,5 +1,6 @@
 /* The CIN census reader's text-to-tags pass (carewatch.sources.cin_census._tokens), and the
-start tags it keeps by name with their containers' numbers (structure, for cin_census._Tags: below).
+start tags it keeps by name with their containers' numbers (structure, for cin_census._Tags: below),
+and the conservative well-formedness check read_cin asks before lxml (well_formed: below).
 
 scan(source, code_of, first_read_code, stop_at_markup) walks the bytes of a census file once and
 returns only the tags the reader keeps, as raw columns: (lines, codes, offsets, texts, valid,
