@@ -1,5 +1,6 @@
 /* The CIN census reader's text-to-tags pass (carewatch.sources.cin_census._tokens), and the
-start tags it keeps by name with their containers' numbers (structure, for cin_census._Tags: below).
+start tags it keeps by name with their containers' numbers (structure, for cin_census._Tags: below),
+and the conservative well-formedness check read_cin asks before lxml (well_formed: below).
 
 scan(source, code_of, first_read_code, stop_at_markup) walks the bytes of a census file once and
 returns only the tags the reader keeps, as raw columns: (lines, codes, offsets, texts, valid,
@@ -19,7 +20,7 @@ the one definition of the tags kept) is called once for each distinct tag: it re
 code (0-254: name * 3 + kind) or None for a tag not kept. Codes below first_read_code are
 containers' (no text); the others are elements read, whose text is stripped of Unicode white
 space (as Rust's str::trim, which Polars' strip_chars uses) and null when blank. Texts must be
-UTF-8 (lxml has checked the file before): a text that is not raises ValueError.
+UTF-8 (the file has been checked well-formed before): a text that is not raises ValueError.
 
 lines: int64 line numbers from 1; codes: uint8; offsets, texts, valid: an Arrow large_string
 column (int64 offsets, UTF-8 data, validity bitmap) with `nulls` nulls; ampersand: whether any
@@ -211,33 +212,39 @@ static int reserve(Scan *s, Py_ssize_t text) {
     return failed ? FAILED : 0;
 }
 
-/* valid UTF-8 (no overlong forms, surrogates or code points above U+10FFFF) */
+/* the length (1-4) of the valid UTF-8 character starting at p (before end), else 0 (an overlong
+   form, a surrogate, a code point above U+10FFFF, a cut sequence) */
+static int utf8_length(const unsigned char *p, const unsigned char *end) {
+    unsigned char c = *p++;
+    if (c < 0x80)
+        return 1;
+    int more;
+    unsigned char low = 0x80, high = 0xBF; /* the range of the byte after the first */
+    if (c >= 0xC2 && c <= 0xDF)
+        more = 1;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        more = 2;
+        if (c == 0xE0) low = 0xA0;
+        if (c == 0xED) high = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        more = 3;
+        if (c == 0xF0) low = 0x90;
+        if (c == 0xF4) high = 0x8F;
+    } else
+        return 0;
+    if (end - p < more || p[0] < low || p[0] > high)
+        return 0;
+    for (int i = 1; i < more; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    return more + 1;
+}
+
+/* valid UTF-8 */
 static int is_utf8(const unsigned char *p, const unsigned char *end) {
-    while (p < end) {
-        unsigned char c = *p++;
-        if (c < 0x80)
-            continue;
-        int more;
-        unsigned char low = 0x80, high = 0xBF; /* the range of the byte after the first */
-        if (c >= 0xC2 && c <= 0xDF)
-            more = 1;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            more = 2;
-            if (c == 0xE0) low = 0xA0;
-            if (c == 0xED) high = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            more = 3;
-            if (c == 0xF0) low = 0x90;
-            if (c == 0xF4) high = 0x8F;
-        } else
+    for (int n; p < end; p += n)
+        if (!(n = utf8_length(p, end)))
             return 0;
-        if (end - p < more || p[0] < low || p[0] > high)
-            return 0;
-        for (int i = 1; i < more; i++)
-            if ((p[i] & 0xC0) != 0x80)
-                return 0;
-        p += more;
-    }
     return 1;
 }
 
@@ -387,6 +394,270 @@ done:
     return result;
 }
 
+/* well_formed(source) -> the root element's name, or None: a conservative check, without the GIL,
+that the bytes are certainly well-formed XML of the plain shape a census export has, so that lxml's
+own pass (0.6-0.7 s of CPU a national file) is needed only when it is not sure (cin_census.read_cin).
+Plain: valid UTF-8 without U+FFFE/U+FFFF or the control characters XML forbids; an optional UTF-8
+byte order mark and XML declaration (version 1.0, encoding UTF-8, standalone); then one element, and
+only XML white space outside it; names of ASCII letters, digits, '_', '-' and '.' (no ':', so no
+namespace prefix to check); start and end tags balanced with the same names, at most MAX_DEPTH deep;
+attributes of distinct names with quoted values; text and values holding only the five predefined
+entities and character references to characters XML allows; no "]]>" in text. Anything else (a
+DOCTYPE, comment, processing instruction, CDATA section, another encoding, a name or reference it
+does not verify) is None, "not sure", never "malformed": lxml then decides, and its message and line
+are the finding's. None is only ever time lost; a name is a promise that lxml accepts the file. */
+#define MAX_DEPTH 200     /* lxml refuses deeper than 256 (2048 with huge_tree): well inside both */
+#define MAX_ATTRIBUTES 16 /* per tag, compared pairwise for duplicates */
+#define HIGHS (0x80 * ONES)
+
+static inline int is_space(unsigned char c) {
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* ASCII letters and '_' start a name; they, digits, '-' and '.' continue it (a bit per character) */
+static const uint64_t NAME_STARTS[2] = {0, 0x07fffffe87fffffeull}, NAME_CHARS[2] = {0x03ff600000000000ull,
+                                                                                     0x07fffffe87fffffeull};
+
+static inline int is_name_start(unsigned char c) {
+    return c < 128 && (NAME_STARTS[c >> 6] >> (c & 63)) & 1;
+}
+
+static inline int is_name_char(unsigned char c) {
+    return c < 128 && (NAME_CHARS[c >> 6] >> (c & 63)) & 1;
+}
+
+static const unsigned char *skip_space(const unsigned char *p, const unsigned char *end) {
+    while (p < end && is_space(*p))
+        p++;
+    return p;
+}
+
+/* the end of the name at p, or NULL when none starts there */
+static const unsigned char *name_end(const unsigned char *p, const unsigned char *end) {
+    if (p == end || !is_name_start(*p))
+        return NULL;
+    for (p++; p < end && is_name_char(*p); p++)
+        ;
+    return p;
+}
+
+/* whether the bytes at p are the literal, then the end of the literal */
+static const unsigned char *literal(const unsigned char *p, const unsigned char *end, const char *text) {
+    size_t n = strlen(text);
+    return (size_t)(end - p) >= n && memcmp(p, text, n) == 0 ? p + n : NULL;
+}
+
+/* the end of the reference after an '&' at p (p past it), or NULL: a predefined entity or a
+   character reference (up to 8 digits) to a character XML allows */
+static const unsigned char *reference_end(const unsigned char *p, const unsigned char *end) {
+    static const char *const entities[] = {"lt;", "gt;", "amp;", "apos;", "quot;"};
+    if (p == end || *p != '#') {
+        for (size_t i = 0; i < sizeof entities / sizeof *entities; i++) {
+            const unsigned char *after = literal(p, end, entities[i]);
+            if (after)
+                return after;
+        }
+        return NULL;
+    }
+    int hex = end - p >= 2 && p[1] == 'x', digits = 0;
+    uint32_t value = 0;
+    for (p += 1 + hex; p < end && digits < 8; p++, digits++) {
+        unsigned char c = *p, lower = c | 0x20;
+        if (c >= '0' && c <= '9')
+            value = value * (hex ? 16 : 10) + (c - '0');
+        else if (hex && lower >= 'a' && lower <= 'f')
+            value = value * 16 + (lower - 'a' + 10);
+        else
+            break;
+    }
+    if (!digits || p == end || *p != ';')
+        return NULL;
+    int allowed = value == 0x9 || value == 0xA || value == 0xD || (value >= 0x20 && value <= 0xD7FF) ||
+                  (value >= 0xE000 && value <= 0xFFFD) || (value >= 0x10000 && value <= 0x10FFFF);
+    return allowed ? p + 1 : NULL;
+}
+
+/* the length of the character XML allows at p (before end), else 0 (the caller has found '<', '&',
+   ']' and the quotes meaningful before asking) */
+static int char_length(const unsigned char *p, const unsigned char *end) {
+    if (*p < 0x20)
+        return is_space(*p);
+    if (*p < 0x80)
+        return 1;
+    int n = utf8_length(p, end); /* U+FFFE and U+FFFF are UTF-8 but no XML characters */
+    return n == 3 && p[0] == 0xEF && p[1] == 0xBF && p[2] >= 0xBE ? 0 : n;
+}
+
+/* 0x80 in each byte of word below 0x20 other than tab, line feed and carriage return */
+static inline uint64_t forbidden_controls(uint64_t word) {
+    uint64_t below = ~(((word & LOWS) + 0x60 * ONES) | word) & HIGHS; /* exact: no carry between bytes */
+    return below & ~(equal(word, '\t') | equal(word, '\n') | equal(word, '\r'));
+}
+
+/* the end of the text or attribute value at p: the first '<' (text) or `quote` (a value), or end;
+   NULL when it holds anything not allowed there or not verified */
+static const unsigned char *characters_end(const unsigned char *p, const unsigned char *end, unsigned char quote) {
+    for (;;) {
+        for (; end - p >= 8; p += 8) {
+            uint64_t word = load(p);
+            uint64_t stops = equal(word, '<') | equal(word, '&') | (word & HIGHS) | forbidden_controls(word) |
+                             (quote ? equal(word, quote) : equal(word, ']'));
+            if (stops) {
+                p += __builtin_ctzll(stops) / 8;
+                break;
+            }
+        }
+        if (p == end)
+            return p;
+        if (*p == '<')
+            return quote ? NULL : p;
+        if (quote && *p == quote)
+            return p;
+        int n;
+        if (*p == '&') {
+            if (!(p = reference_end(p + 1, end)))
+                return NULL;
+        } else if (*p == ']' && !quote) {
+            if (literal(p, end, "]]>"))
+                return NULL;
+            p++;
+        } else if ((n = char_length(p, end)))
+            p += n;
+        else
+            return NULL;
+    }
+}
+
+/* the opening quote of the value after a name ending at p (S? '=' S? then ' or "), or NULL */
+static const unsigned char *value_quote(const unsigned char *p, const unsigned char *end) {
+    p = skip_space(p, end);
+    if (p == end || *p != '=')
+        return NULL;
+    p = skip_space(p + 1, end);
+    return p < end && (*p == '"' || *p == '\'') ? p : NULL;
+}
+
+/* the end of the XML declaration at p (past "<?xml"), or NULL when it is not a plain one */
+static const unsigned char *declaration_end(const unsigned char *p, const unsigned char *end) {
+    static const char *const parts[][3] = {
+        {"version", "1.0", NULL}, {"encoding", "UTF-8", "utf-8"}, {"standalone", "yes", "no"}};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        const unsigned char *at = skip_space(p, end), *after;
+        if (at == p || !(after = literal(at, end, parts[i][0]))) {
+            if (i == 0)
+                return NULL; /* the version is required, the others are not */
+            continue;
+        }
+        if (!(after = value_quote(after, end)))
+            return NULL;
+        unsigned char quote = *after++;
+        const unsigned char *value = NULL;
+        for (int choice = 1; choice < 3 && !value; choice++)
+            value = parts[i][choice] ? literal(after, end, parts[i][choice]) : NULL;
+        if (!value || value == end || *value != quote)
+            return NULL;
+        p = value + 1;
+    }
+    return literal(skip_space(p, end), end, "?>");
+}
+
+/* the end of the start tag whose name ends at p (attributes, then '>' or "/>"), or NULL; *empty
+   says whether it was "/>" */
+static const unsigned char *start_tag_end(const unsigned char *p, const unsigned char *end, int *empty) {
+    const unsigned char *names[MAX_ATTRIBUTES];
+    Py_ssize_t lengths[MAX_ATTRIBUTES];
+    for (int count = 0;; count++) {
+        const unsigned char *at = skip_space(p, end);
+        if (at < end && *at == '>') {
+            *empty = 0;
+            return at + 1;
+        }
+        if ((*empty = literal(at, end, "/>") != NULL))
+            return at + 2;
+        const unsigned char *name = at, *after = name_end(name, end);
+        if (at == p || !after || count == MAX_ATTRIBUTES) /* an attribute needs white space before it */
+            return NULL;
+        Py_ssize_t length = after - name;
+        for (int i = 0; i < count; i++)
+            if (lengths[i] == length && memcmp(names[i], name, (size_t)length) == 0)
+                return NULL;
+        names[count] = name;
+        lengths[count] = length;
+        if (!(after = value_quote(after, end)))
+            return NULL;
+        const unsigned char *value = after + 1, *value_end = characters_end(value, end, *after);
+        if (!value_end || value_end == end)
+            return NULL;
+        /* a default namespace: the reserved ones (XML's, xmlns') break the namespace rules: none from w3.org */
+        if (length == 5 && memcmp(name, "xmlns", 5) == 0)
+            for (const unsigned char *q = value; q < value_end; q++)
+                if (*q == '&' || literal(q, value_end, "w3.org"))
+                    return NULL;
+        p = value_end + 1;
+    }
+}
+
+/* the root's name when the document is certainly well-formed, else NULL (*root_length its length) */
+static const unsigned char *check_document(const unsigned char *p, const unsigned char *end, Py_ssize_t *root_length) {
+    const unsigned char *open[MAX_DEPTH], *root = NULL;
+    Py_ssize_t lengths[MAX_DEPTH];
+    int depth = 0;
+    const unsigned char *after_mark = literal(p, end, "\xEF\xBB\xBF");
+    p = after_mark ? after_mark : p;
+    const unsigned char *after_declaration = literal(p, end, "<?xml");
+    if (after_declaration && !(p = declaration_end(after_declaration, end)))
+        return NULL;
+    for (;;) {
+        /* outside the root only white space, inside it text */
+        p = depth ? characters_end(p, end, 0) : skip_space(p, end);
+        if (!p)
+            return NULL;
+        if (p == end)
+            break;
+        if (*p != '<')
+            return NULL;
+        p++;
+        if (p < end && *p == '/') { /* the open element's name (checked at its start), then no name character */
+            if (!depth || end - p - 1 <= lengths[depth - 1] ||
+                memcmp(p + 1, open[depth - 1], (size_t)lengths[depth - 1]) != 0)
+                return NULL;
+            p = skip_space(p + 1 + lengths[depth - 1], end);
+            if (p == end || *p != '>')
+                return NULL;
+            p++;
+            depth--;
+            continue;
+        }
+        const unsigned char *name = p, *after = name_end(name, end); /* '!' and '?' are no name's start */
+        int empty;
+        if (!after || (!depth && root) || depth == MAX_DEPTH || !(p = start_tag_end(after, end, &empty)))
+            return NULL;
+        if (!depth) {
+            root = name;
+            *root_length = after - name;
+        }
+        if (!empty) {
+            open[depth] = name;
+            lengths[depth++] = after - name;
+        }
+    }
+    return depth ? NULL : root;
+}
+
+static PyObject *well_formed(PyObject *module, PyObject *args) {
+    Py_buffer source;
+    if (!PyArg_ParseTuple(args, "y*:well_formed", &source))
+        return NULL;
+    const unsigned char *root;
+    Py_ssize_t length = 0;
+    Py_BEGIN_ALLOW_THREADS
+    root = check_document(source.buf, (const unsigned char *)source.buf + source.len, &length);
+    Py_END_ALLOW_THREADS
+    PyObject *result = root ? PyUnicode_DecodeASCII((const char *)root, length, NULL) : Py_NewRef(Py_None);
+    PyBuffer_Release(&source);
+    return result;
+}
+
 /* structure(codes, containers, names) -> (numbers, starts, bounds): for the codes of a scan (uint8,
 name * 3 + kind), the start (or empty) tags' positions (int64) sorted by name, file order kept, with
 each name's first place in them (int64 bounds, names + 1), and the number of each of the first
@@ -454,6 +725,9 @@ static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS,
      "scan(source, code_of, first_read_code, stop_at_markup) -> (lines, codes, offsets, texts, valid, "
      "nulls, ampersand) or None: the kept tags of a CIN census file's bytes (see the module's doc)."},
+    {"well_formed", well_formed, METH_VARARGS,
+     "well_formed(source) -> the root element's name when the bytes are certainly well-formed XML of a "
+     "census export's plain shape, else None (not sure: lxml decides; see its comment)."},
     {"structure", structure, METH_VARARGS,
      "structure(codes, containers, names) -> (numbers, starts, bounds): the start tags by name and the "
      "containers open at each (see its comment)."},

@@ -3,7 +3,8 @@ ChildCharacteristics and repeating CINdetails (Assessments, Section47, ChildProt
 
 Element names as the DfE schema (CIN_schema_2024.xsd) and the CIN validator's test files; any XML
 namespace is ignored. Dates are ISO (xs:date); DD/MM/YYYY is accepted too. lxml checks the file
-is well-formed without building a tree; one pass in C (``_cin_tags``) then yields only the tags of
+is well-formed without building a tree, when a stricter check in C (``_cin_tags.well_formed``) is
+not sure it is; one pass in C (``_cin_tags``) then yields only the tags of
 containers and of the elements read, as columns, and a second sorts the start tags by name and
 numbers the containers open at each (running counts of their start and end tags); each table is
 assembled on tag positions (numpy) and its texts gathered as whole columns (never element by
@@ -27,7 +28,8 @@ import html
 import io
 import mmap
 import re
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -108,6 +110,14 @@ class _NoTree:
         return None
 
 
+@contextmanager
+def _mapped(path: Path) -> Iterator[mmap.mmap | bytes]:
+    """The file's bytes, mapped, not read: no copy of the file (as Polars' reader mapped it)."""
+    with path.open("rb") as file, (mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+                                   if path.stat().st_size else nullcontext(b"")) as data:
+        yield data
+
+
 def _root_name(path: Path) -> str | None:
     for _event, element in etree.iterparse(str(path), events=("start",), resolve_entities=False,
                                            no_network=True, huge_tree=True):
@@ -163,9 +173,8 @@ def _tokens(path: Path, markup: bool = False) -> pl.DataFrame:
     import pyarrow as pa  # here, as numpy in _Tags: its import overlaps the other files' reading
 
     source = _source(path, markup)
-    if isinstance(source, Path):  # mapped, not read: no copy of the file (as Polars' reader mapped it)
-        with path.open("rb") as file, (mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-                                       if path.stat().st_size else nullcontext(b"")) as data:
+    if isinstance(source, Path):
+        with _mapped(path) as data:
             scanned = _cin_tags.scan(data, _code, len(CONTAINERS) * 3, True)
     else:
         scanned = _cin_tags.scan(source.getbuffer(), _code, len(CONTAINERS) * 3, False)
@@ -352,9 +361,14 @@ def read_cin(path: Path, label: str) -> tuple[dict[str, pl.DataFrame], pl.DataFr
     a warning; a file that is not well-formed XML is a file error and yields no rows.
     """
     try:
-        root_name = _root_name(path)
-        if root_name == "Message":
-            _well_formed(path)
+        # the C check first (a third of lxml's CPU): lxml only when it is not sure, so a malformed
+        # file's finding is always lxml's, with its reason and line
+        with _mapped(path) as data:
+            root_name = _cin_tags.well_formed(data)
+        if root_name is None:
+            root_name = _root_name(path)
+            if root_name == "Message":
+                _well_formed(path)
     except etree.XMLSyntaxError as exc:
         return {}, findings_frame([finding(MALFORMED_XML, file=label, row=exc.lineno, reason=str(exc))]), 0, None
     if root_name != "Message":
