@@ -28,8 +28,8 @@ log = logging.getLogger("carewatch.import")
 
 #: below this many checked rows the snapshot's DuckDB runs on one thread: its statements on a council's
 #: tables (the demo: 313,049 rows) are too small to share between threads, and a second thread cost
-#: 0.2-0.3 s of CPU more in building, deriving and indicators (docs/benchmarks.md, "The demo import,
-#: session 10"); the two tables inserted at a time are still two threads of Python's
+#: 0.35 s of CPU more in deriving and indicators (docs/benchmarks.md, "The demo import, session 10");
+#: the two tables inserted at a time are still inserted side by side, each on its own connection
 SMALL_IMPORT_ROWS = 1_000_000
 
 
