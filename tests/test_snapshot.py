@@ -6,6 +6,7 @@ import sys
 import textwrap
 from datetime import date
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -107,26 +108,42 @@ def test_the_builder_keeps_within_the_memory_limit_and_spills_in_building(tmp_pa
     assert list(home.building.iterdir()) == []
 
 
-def test_an_import_bounds_duckdb_to_3_gb_by_default(tmp_path, monkeypatch):
-    # the import builds with the setting's limit: 3,072 MB unless carewatch.toml says otherwise
-    # (a national import then peaks at 3.8 GB: docs/benchmarks.md)
+def _builder_settings(tmp_path, monkeypatch) -> list[tuple[str, int]]:
+    """The import's builder's DuckDB memory limit and threads, importing the small test extracts."""
     import carewatch.importer as importer
-    from carewatch import settings
 
     seen = []
     real = importer.SnapshotBuilder
 
-    def recording(home, snapshot_id, memory_limit_mb=0):
-        builder = real(home, snapshot_id, memory_limit_mb)
-        seen.append(builder.con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+    def recording(home, snapshot_id, memory_limit_mb=0, threads=0):
+        builder = real(home, snapshot_id, memory_limit_mb, threads)
+        seen.append(builder.con.execute("SELECT current_setting('memory_limit'), current_setting('threads')").fetchone())
         return builder
 
     monkeypatch.setattr(importer, "SnapshotBuilder", recording)
-    assert settings.DEFAULT.import_memory_limit_mb == 3072
     from test_import import _extracts
     result = importer.run_import(Home(tmp_path / "home"), [_extracts(tmp_path / "in", history_from="2020-04-01")],
                                  extract_date=date(2021, 3, 31))
-    assert result.published and seen == ["3.0 GiB"]
+    assert result.published
+    return seen
+
+
+def test_an_import_bounds_duckdb_to_3_gb_by_default(tmp_path, monkeypatch):
+    # the import builds with the setting's limit: 3,072 MB unless carewatch.toml says otherwise
+    # (a national import then peaks at 3.8 GB: docs/benchmarks.md); a small one on one thread
+    from carewatch import settings
+
+    assert settings.DEFAULT.import_memory_limit_mb == 3072
+    assert _builder_settings(tmp_path, monkeypatch) == [("3.0 GiB", 1)]
+
+
+def test_an_import_of_a_million_rows_or_more_uses_every_core(tmp_path, monkeypatch):
+    # as if the test extracts' few rows were past the size where one thread is enough
+    import carewatch.importer as importer
+
+    monkeypatch.setattr(importer, "SMALL_IMPORT_ROWS", 1)
+    every_core = duckdb.connect().execute("SELECT current_setting('threads')").fetchone()[0]
+    assert _builder_settings(tmp_path, monkeypatch) == [("3.0 GiB", every_core)]
 
 
 def test_insert_matches_columns_by_name_and_keeps_a_column_of_nulls_only(tmp_path):

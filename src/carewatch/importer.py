@@ -26,6 +26,12 @@ from carewatch.progress import Progress, silent
 
 log = logging.getLogger("carewatch.import")
 
+#: below this many checked rows the snapshot's DuckDB runs on one thread: its statements on a council's
+#: tables (the demo: 313,049 rows) are too small to share between threads, and a second thread cost
+#: 0.35 s of CPU more in deriving and indicators (docs/benchmarks.md, "The demo import, session 10");
+#: the two tables inserted at a time are still inserted side by side, each on its own connection
+SMALL_IMPORT_ROWS = 1_000_000
+
 
 @dataclass
 class Validation:
@@ -133,7 +139,8 @@ def _run_import(home: Home, paths: list[Path], *, la, extract_date, strict, prog
         return ImportResult(checked, None, "no dates in the data and no --extract-date")
 
     snapshot_id = new_snapshot_id([f["sha256"] for f in checked.files])
-    builder = SnapshotBuilder(home, snapshot_id, settings.import_memory_limit_mb)
+    small = sum(frame.height for frame in checked.tables.values()) < SMALL_IMPORT_ROWS
+    builder = SnapshotBuilder(home, snapshot_id, settings.import_memory_limit_mb, threads=1 if small else 0)
     try:
         progress("building snapshot")
         rows = build_snapshot(builder, checked, {

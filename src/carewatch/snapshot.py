@@ -111,14 +111,17 @@ def new_snapshot_id(source_hashes: list[str]) -> str:
 class SnapshotBuilder:
     """Creates a snapshot file in ``building/`` with the canonical schema; ``publish`` moves it."""
 
-    def __init__(self, home: Home, snapshot_id: str, memory_limit_mb: int = 0):
+    def __init__(self, home: Home, snapshot_id: str, memory_limit_mb: int = 0, threads: int = 0):
         self.home = home
         self.snapshot_id = snapshot_id
         home.ensure()
         self._clean_stale_builds()
         self.path = home.building / f"{snapshot_id}.{os.getpid()}.duckdb"
-        # every core (DuckDB's default), within the memory limit if one is set, spilling beside the file
+        # every core (DuckDB's default) unless ``threads`` is set, within the memory limit if one is set,
+        # spilling beside the file
         config = {"temp_directory": str(self.path) + ".tmp"}
+        if threads:
+            config["threads"] = threads
         if memory_limit_mb:
             config["memory_limit"] = f"{memory_limit_mb}MiB"
         self.con = duckdb.connect(str(self.path), config=config)
