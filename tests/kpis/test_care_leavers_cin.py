@@ -34,6 +34,15 @@ def test_care_leavers(oc3, kpi_id, expected):
     assert oc3.run(kpi_id, EXTRACT)[d(2021, 3, 31)][:3] == expected
 
 
+
+def test_care_leavers_two_rows_of_a_year(oc3):
+    # cl1's second OC3 row of 2021: counted once, its distinct values listed in order
+    oc3.add("oc3", {"child": "cl1", "dob": d(2001, 6, 1), "in_touch": "NO", "activ": "F2", "accom": "B2",
+                    "year": 2021})
+    assert oc3.run("care_leavers_in_touch", EXTRACT)[d(2021, 3, 31)][:3] == (2, 5, 40.0)
+    row = oc3.rows("care_leavers_in_touch", EXTRACT, d(2021, 3, 31))["cl1"]
+    assert (row["counted"], row["in_touch"], row["activ"], row["accom"]) == (True, "NO, YES", "F2", "B2, S1")
+
 @pytest.fixture
 def cin(snap):
     snap.child("z", d(2019, 1, 1))

@@ -12,6 +12,12 @@ METHOD = ("Annual, at each 31 March D, from the 903 OC3 table of the collection 
           "('no information' stays in, as DfE)")
 
 
+def _values(column: str) -> str:
+    # a care leaver's distinct values of the year, in order: a list per group, not a DISTINCT
+    # aggregate (which DuckDB works out as a grouping and a join of its own, three per indicator)
+    return f"array_to_string(list_sort(list_distinct(list({column}))), ', ')"
+
+
 def _share(condition: str) -> str:
     return f"""
         WITH c AS (
@@ -25,8 +31,8 @@ def _share(condition: str) -> str:
                   HAVING arg_max_null(end_rec, start_date) = 'E3' OR arg_max(coalesce(short_breaks, false), start_date))
         )
         SELECT kd.period_end, c.child AS key, coalesce(bool_or({condition}), false) AS counted,
-               min(c.birth) AS dob, string_agg(DISTINCT c.in_touch, ', ') AS in_touch,
-               string_agg(DISTINCT c.activ, ', ') AS activ, string_agg(DISTINCT c.accom, ', ') AS accom
+               min(c.birth) AS dob, {_values('c.in_touch')} AS in_touch, {_values('c.activ')} AS activ,
+               {_values('c.accom')} AS accom
         FROM kd JOIN c ON c.year = year(kd.period_end)
              AND cw_age(c.birth, kd.period_end) BETWEEN 19 AND 21 AND c.in_touch NOT IN ('DIED', 'RHOM')
         GROUP BY kd.period_end, c.child

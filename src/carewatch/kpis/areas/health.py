@@ -7,7 +7,7 @@ AREA = "Health"
 # the continuity cohort (sql.CONTINUOUSLY_LOOKED_AFTER, evaluated once by the engine, with the date of
 # birth) with under-5s flagged
 _YEAR_COHORT = """
-    SELECT c.period_end, c.child, coalesce(cw_age(c.dob, c.period_end) < 5, false) AS under_5
+    SELECT c.period_end, c.child, c.child_no, coalesce(cw_age(c.dob, c.period_end) < 5, false) AS under_5
     FROM cw_continuous c
 """
 CONTINUOUS = ("looked after on D continuously for 12 months or more, DfE's OC2 rule applied to the 12 months "
@@ -19,13 +19,16 @@ CONTINUOUS = ("looked after on D continuously for 12 months or more, DfE's OC2 r
 
 def _latest_before(table: str, column: str) -> str:
     """Each cohort child's latest ``column`` on/before D: each record holds from its date until the
-    child's next (sql.spans), so an equality join on the child finds it, not a scan per month."""
+    child's next (sql.spans), so an equality join on the child finds it, not a scan per month. The
+    records are numbered by their child (``cw_child_numbers``: a child without a number is never in the
+    cohort), so the spans are sorted and the 6 million cohort rows joined on an integer, not the id."""
     return f"""
         SELECT c.period_end, c.child, c.under_5, ev.since AS latest
         FROM cohort c LEFT JOIN
-             (SELECT child, {column} AS since, lead({column}) OVER (PARTITION BY child ORDER BY {column}) AS until
-              FROM {table} WHERE {column} IS NOT NULL) ev
-             ON ev.child = c.child AND {spans('ev', 'c.period_end')}
+             (SELECT n.child_no, r.{column} AS since,
+                     lead(r.{column}) OVER (PARTITION BY n.child_no ORDER BY r.{column}) AS until
+              FROM {table} r JOIN cw_child_numbers n USING (child) WHERE r.{column} IS NOT NULL) ev
+             ON ev.child_no = c.child_no AND {spans('ev', 'c.period_end')}
     """
 
 

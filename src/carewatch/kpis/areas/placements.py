@@ -48,11 +48,17 @@ KPIS = [
         tables=("episodes", "header"),
         basis="children",
         rows=f"""
-            WITH cohort AS (
+            -- the children in care 30 months picked from the dates first (a third of the child-dates),
+            -- then joined to their birth and period: DuckDB otherwise joins every child-date first
+            WITH long_in_care AS MATERIALIZED (
+                SELECT l.period_end, l.child, l.child_no, l.period_id, l.period_start
+                FROM cw_lac l JOIN kd USING (period_end) WHERE l.period_start <= kd.m30
+            ),
+            cohort AS (
                 SELECT l.period_end, l.child, l.child_no, l.period_id, l.period_start, cw_age(d.dob, l.period_end) AS age
-                FROM cw_lac l JOIN kd USING (period_end) JOIN cw_dob d ON d.child_no = l.child_no
+                FROM long_in_care l JOIN cw_dob d ON d.child_no = l.child_no
                      JOIN cw_periods p ON p.child_no = l.child_no AND p.period_id = l.period_id
-                WHERE l.period_start <= kd.m30 AND cw_age(d.dob, l.period_end) < 16
+                WHERE cw_age(d.dob, l.period_end) < 16
                   -- care that began as short breaks is left out (DfE since 2021)
                   AND coalesce(p.first_ls, '') NOT IN ('V3', 'V4')
             )
