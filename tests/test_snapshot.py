@@ -117,7 +117,8 @@ def _builder_settings(tmp_path, monkeypatch) -> list[tuple[str, int]]:
 
     def recording(home, snapshot_id, memory_limit_mb=0, threads=0):
         builder = real(home, snapshot_id, memory_limit_mb, threads)
-        seen.append(builder.con.execute("SELECT current_setting('memory_limit'), current_setting('threads')").fetchone())
+        seen.append((*builder.con.execute("SELECT current_setting('memory_limit'), current_setting('threads')")
+                     .fetchone(), threads))  # the setting in force and what the importer asked for
         return builder
 
     monkeypatch.setattr(importer, "SnapshotBuilder", recording)
@@ -134,7 +135,7 @@ def test_an_import_bounds_duckdb_to_3_gb_by_default(tmp_path, monkeypatch):
     from carewatch import settings
 
     assert settings.DEFAULT.import_memory_limit_mb == 3072
-    assert _builder_settings(tmp_path, monkeypatch) == [("3.0 GiB", 1)]
+    assert _builder_settings(tmp_path, monkeypatch) == [("3.0 GiB", 1, 1)]
 
 
 def test_an_import_of_a_million_rows_or_more_uses_every_core(tmp_path, monkeypatch):
@@ -143,7 +144,7 @@ def test_an_import_of_a_million_rows_or_more_uses_every_core(tmp_path, monkeypat
 
     monkeypatch.setattr(importer, "SMALL_IMPORT_ROWS", 1)
     every_core = duckdb.connect().execute("SELECT current_setting('threads')").fetchone()[0]
-    assert _builder_settings(tmp_path, monkeypatch) == [("3.0 GiB", every_core)]
+    assert _builder_settings(tmp_path, monkeypatch) == [("3.0 GiB", every_core, 0)]
 
 
 def test_insert_matches_columns_by_name_and_keeps_a_column_of_nulls_only(tmp_path):

@@ -30,10 +30,11 @@ scale. Other readers (Annex A, the forecast, drift) get them as views:
 - ``cw_pop``: the population table for the snapshot's authority (meta ``la``), or the whole table
   when no row carries that code.
 - ``cw_placement_counts``, ``cw_latest_plans``, ``cw_second_reviews`` (``sql.SPANS``): per-child
-  span tables, each row holding from ``since`` until ``until``, found for a child and date by an
-  equality join on the child within the span (``sql.spans``): the placements overlapping the 12
-  months to D, the latest permanence plan agreed on/before D, each period's second review (held
-  from that review to the period's end). Built once per run, not per indicator nor per frequency.
+  tables built once per run, not per indicator nor per frequency: the first two spans, each row
+  holding from ``since`` until ``until``, found for a child and date by an equality join on the
+  child within the span (``sql.spans``): the placements overlapping the 12 months to D, the latest
+  permanence plan agreed on/before D; the third each period's second review and the first plan
+  agreed by it, joined on the period.
 - the cohorts several indicators share (``sql.SHARED``: ``cw_continuous``, the children looked after
   continuously for 12 months): each evaluated once per frequency into a table, not once per
   indicator reading it.

@@ -113,13 +113,14 @@ SECOND_REVIEWS = """
 """
 
 #: per-child tables the engine builds once per run (``_prepare``), for indicators to read by these
-#: names: each row holds from ``since`` (the second reviews: ``review``) to ``until`` (the period's
-#: end), so a child looked after on D finds its row by an equality join on the child's number
-#: (``child_no``) within the span (``spans``), not by joining every record to every date (at
-#: national scale 9.5 million child-dates), and an indicator read by another (a drift reason) is
-#: not worked out twice. The placement counts are taken per number straight from ``cw_placements``
-#: (a table with the number by then: its windows sort on an integer, and no child's id is joined);
-#: the plans are numbered after.
+#: names, so an indicator read by another (a drift reason) is not worked out twice. The placement
+#: counts and the latest plans are spans: each row holds from ``since`` to ``until``, so a child
+#: looked after on D finds its row by an equality join on the child's number (``child_no``) within
+#: the span (``spans``), not by joining every record to every date (at national scale 9.5 million
+#: child-dates). The second reviews are one row per period that has one (the review and the first
+#: permanence plan agreed by it), joined on the period. The placement counts are taken per number
+#: straight from ``cw_placements`` (a table with the number by then: its windows sort on an integer,
+#: and no child's id is joined); the plans are numbered after.
 SPANS = {
     "cw_placement_counts": _PLACEMENT_COUNTS_BY.format(child="child_no"),
     "cw_latest_plans": numbered(LATEST_PLANS),

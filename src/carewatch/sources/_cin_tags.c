@@ -399,15 +399,19 @@ that the bytes are certainly well-formed XML of the plain shape a census export 
 own pass (0.6-0.7 s of CPU a national file) is needed only when it is not sure (cin_census.read_cin).
 Plain: valid UTF-8 without U+FFFE/U+FFFF or the control characters XML forbids; an optional UTF-8
 byte order mark and XML declaration (version 1.0, encoding UTF-8, standalone); then one element, and
-only XML white space outside it; names of ASCII letters, digits, '_', '-' and '.' (no ':', so no
-namespace prefix to check); start and end tags balanced with the same names, at most MAX_DEPTH deep;
-attributes of distinct names with quoted values; text and values holding only the five predefined
-entities and character references to characters XML allows; no "]]>" in text. Anything else (a
+only XML white space outside it; names of ASCII letters, digits, '_', '-' and '.', up to MAX_NAME
+bytes (no ':', so no namespace prefix to check); start and end tags balanced with the same names, at
+most MAX_DEPTH deep; attributes of distinct names with quoted values; text and values holding only
+the five predefined entities and character references to characters XML allows; no "]]>" in text. Anything else (a
 DOCTYPE, comment, processing instruction, CDATA section, another encoding, a name or reference it
-does not verify) is None, "not sure", never "malformed": lxml then decides, and its message and line
-are the finding's. None is only ever time lost; a name is a promise that lxml accepts the file. */
+does not verify, a file over MAX_CERTAIN bytes) is None, "not sure", never "malformed": lxml then
+decides, and its message and line are the finding's. None is only ever time lost; a name is a
+promise that lxml accepts the file. */
 #define MAX_DEPTH 200     /* lxml refuses deeper than 256 (2048 with huge_tree): well inside both */
 #define MAX_ATTRIBUTES 16 /* per tag, compared pairwise for duplicates */
+#define MAX_NAME 1000     /* bytes: libxml2 refuses a name over 10,000,000 even with huge_tree */
+#define MAX_CERTAIN 500000000 /* bytes: libxml2 refuses a text or value over 10^9 even with huge_tree; no
+                                 file certain here is half that, so none of its texts can reach the limit */
 #define HIGHS (0x80 * ONES)
 
 static inline int is_space(unsigned char c) {
@@ -434,11 +438,12 @@ static const unsigned char *skip_space(const unsigned char *p, const unsigned ch
 
 /* the end of the name at p, or NULL when none starts there */
 static const unsigned char *name_end(const unsigned char *p, const unsigned char *end) {
+    const unsigned char *start = p;
     if (p == end || !is_name_start(*p))
         return NULL;
     for (p++; p < end && is_name_char(*p); p++)
         ;
-    return p;
+    return p - start > MAX_NAME ? NULL : p;
 }
 
 /* whether the bytes at p are the literal, then the end of the literal */
@@ -651,7 +656,8 @@ static PyObject *well_formed(PyObject *module, PyObject *args) {
     const unsigned char *root;
     Py_ssize_t length = 0;
     Py_BEGIN_ALLOW_THREADS
-    root = check_document(source.buf, (const unsigned char *)source.buf + source.len, &length);
+    root = source.len > MAX_CERTAIN ? NULL
+                                     : check_document(source.buf, (const unsigned char *)source.buf + source.len, &length);
     Py_END_ALLOW_THREADS
     PyObject *result = root ? PyUnicode_DecodeASCII((const char *)root, length, NULL) : Py_NewRef(Py_None);
     PyBuffer_Release(&source);
