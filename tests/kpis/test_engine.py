@@ -194,3 +194,31 @@ def test_indicators_of_both_frequencies_and_no_data_in_one_run(snap):
     # the rows behind them come back in the order asked, whatever the frequencies
     assert list(kpi_rows(snap.con, EXTRACT, period_end=d(2021, 3, 31), ids=["oc2_health_assessment", "cla_count"])) \
         == ["oc2_health_assessment", "cla_count"]
+
+
+def test_12_month_events_by_month_key_are_the_12_months_on_every_day():
+    """sql.in_12_months_keyed over KD_12_MONTHS (events joined on D's 13 month keys, then held to the
+    window) must list what the plain window lists, (D - 12 months, D], on every day D of 2019-2025
+    for one event on each day of 2019-2024: month ends, 29 February 2020 and 2024 among both."""
+    import duckdb
+
+    from carewatch.kpis.sql import KD_12_MONTHS, in_12_months, in_12_months_keyed, listed
+
+    con = duckdb.connect()
+    con.execute("""
+        CREATE TEMP TABLE events AS SELECT e::DATE AS day
+        FROM generate_series(DATE '2019-01-01', DATE '2024-12-31', INTERVAL 1 DAY) g(e);
+        CREATE TEMP TABLE kd AS SELECT g.d::DATE AS period_end, (g.d - INTERVAL 12 MONTH)::DATE AS m12
+        FROM generate_series(DATE '2019-01-01', DATE '2025-12-31', INTERVAL 1 DAY) g(d);
+    """)
+    keyed = listed("events", in_12_months_keyed("s.day"), "s.day", "s.day", dates=KD_12_MONTHS)
+    plain = listed("events", in_12_months("s.day"), "s.day", "s.day")
+    got = con.execute(f"""
+        SELECT (SELECT count(*) FROM ({plain})),
+               (SELECT count(*) FROM ({keyed} EXCEPT ALL {plain})),
+               (SELECT count(*) FROM ({plain} EXCEPT ALL {keyed})),
+               (SELECT count(*) FROM ({plain}) WHERE period_end = DATE '2021-02-28')
+    """).fetchone()
+    # 800,812 event-dates by the plain rule, none listed by one way only; on 28 February 2021 the
+    # window is 29 February 2020 to 28 February 2021: 366 days, an event each
+    assert got == (800_812, 0, 0, 366)
