@@ -24,7 +24,7 @@ def main(files: list[Path]) -> None:
     before, started = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
     rows = 0
     for path in files:
-        tables, _findings, _children, _reference = read_cin(path, path.name)
+        tables, _findings, _children, _reference, _sha256 = read_cin(path, path.name)
         rows += sum(frame.height for frame in tables.values())
     after, wall = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter() - started
     user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime

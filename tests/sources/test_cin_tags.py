@@ -3,6 +3,7 @@ of the bytes a council's file may hold, with the tags kept written out as (line,
 from __future__ import annotations
 
 import random
+import struct
 
 import polars as pl
 import pytest
@@ -17,7 +18,8 @@ def code(name: str, kind: int) -> int:
 
 def tokens(tmp_path, data: bytes) -> list[tuple]:
     (tmp_path / "cin.xml").write_bytes(data)
-    frame = cin_census._tokens(tmp_path / "cin.xml")
+    with cin_census._mapped(tmp_path / "cin.xml") as mapped:
+        frame = cin_census._tokens(tmp_path / "cin.xml", mapped)
     assert dict(frame.schema) == {"line": pl.Int64, "code": pl.UInt8, "text": pl.Utf8}
     return frame.rows()
 
@@ -99,34 +101,50 @@ def kept(tag: str) -> int | None:
     return 3 if tag.startswith("K") else 0 if tag == "C" else None
 
 
-def columns(result) -> tuple[list[int], bytes, list[int], bytes, bytes, int, bool]:
-    lines, codes, offsets, texts, valid, nulls, ampersand = result
-    return (list(memoryview(lines).cast("q")), bytes(codes), list(memoryview(offsets).cast("q")), bytes(texts),
-            bytes(valid), nulls, ampersand)
+def columns(result) -> tuple[list[int], bytes, list[bytes], bytes, bytes, int, bool]:
+    """The scan's columns, each string view read back as its text: up to 12 bytes in the view itself
+    (zeros after it), a longer one's first 4 bytes there and the whole of it at its offset in the
+    long texts (buffer 0)."""
+    lines, codes, views, long_texts, valid, nulls, ampersand = result
+    texts = []
+    for view in range(0, len(views), 16):
+        (length,) = struct.unpack_from("=i", views, view)
+        if length <= 12:
+            assert views[view + 4 + length:view + 16] == bytes(12 - length)
+            texts.append(bytes(views[view + 4:view + 4 + length]))
+        else:
+            prefix, buffer, offset = struct.unpack_from("=4sii", views, view + 4)
+            texts.append(bytes(long_texts[offset:offset + length]))
+            assert (prefix, buffer) == (texts[-1][:4], 0)
+    return (list(memoryview(lines).cast("q")), bytes(codes), texts, bytes(long_texts), bytes(valid), nulls,
+            ampersand)
 
 
 def test_scan_columns():
-    # three kept tags: C (no text), K1 " a&b " -> "a&b", K2 "" -> null; validity bits 0b010
-    assert columns(_cin_tags.scan(b"<C>x\n<K1> a&b </K1><Z>q\n<K2/>", kept, 1, True)) == (
-        [1, 2, 3], bytes([0, 3, 3]), [0, 0, 3, 3], b"a&b", bytes([0b010]), 2, True)
+    # four kept tags: C (no text), K1 " a&b " -> "a&b", K2 "" -> null, K3's 13 bytes (past a view's 12,
+    # so in the long texts); validity bits 0b1010
+    assert columns(_cin_tags.scan(b"<C>x\n<K1> a&b </K1><Z>q\n<K2/><K3> 0123456789abc </K3>", kept, 1, True)) == (
+        [1, 2, 3, 3], bytes([0, 3, 3, 3]), [b"", b"a&b", b"", b"0123456789abc"], b"0123456789abc",
+        bytes([0b1010]), 2, True)
 
 
 def test_scan_grows_its_table_and_columns():
-    # 100,000 distinct tags (each coded once) and 200,000 kept: past the first sizes of both
-    data = b"".join(b"<K%d>%d\n<Z%d>" % (i, i, i) for i in range(100_000)) * 2
+    # 100,000 distinct tags (each coded once) and 200,000 kept, each a 13-byte text: past the first sizes
+    # of the table, the columns and the long texts
+    data = b"".join(b"<K%d>%013d\n<Z%d>" % (i, i, i) for i in range(100_000)) * 2
     calls = []
-    lines, codes, offsets, texts, valid, nulls, _ = columns(
+    lines, codes, texts, long_texts, valid, nulls, _ = columns(
         _cin_tags.scan(data, lambda tag: calls.append(tag) or kept(tag), 1, True))
     assert len(calls) == 200_000 and len(codes) == 200_000 and nulls == 0
     assert lines[:2] == [1, 2] and lines[-1] == 200_000
-    assert texts[offsets[99_999]:offsets[100_000]] == b"99999" and offsets[-1] == len(texts)
+    assert texts[99_999] == b"0000000099999" and long_texts == b"".join(texts)
     assert valid == b"\xff" * 25_000
 
 
 def test_scan_stops_at_markup_only_when_asked():
     assert _cin_tags.scan(b"<K>a</K><!-- x -->", kept, 1, True) is None
     assert _cin_tags.scan(b"<K>a</K><![CDATA[x]]>", kept, 1, True) is None
-    assert columns(_cin_tags.scan(b"<K>a</K><!-- x -->", kept, 1, False))[3] == b"a"
+    assert columns(_cin_tags.scan(b"<K>a</K><!-- x -->", kept, 1, False))[2] == [b"a"]
 
 
 def test_scan_errors():
@@ -175,12 +193,10 @@ def expected(data: bytes) -> tuple:
                 lines.append(number)
                 codes.append(found)
                 texts.append(text.decode().strip(WHITE_SPACE) if found and closed else "")
-    offsets = [0]
-    for text in texts:
-        offsets.append(offsets[-1] + len(text.encode()))
+    encoded = [text.encode() for text in texts]
     valid = bytes(sum(1 << j for j in range(8) if i + j < len(texts) and texts[i + j]) for i in range(0, len(texts), 8))
-    return (lines, bytes(codes), offsets, "".join(texts).encode(), valid, texts.count(""),
-            any("&" in text for text in texts))
+    return (lines, bytes(codes), encoded, b"".join(text for text in encoded if len(text) > 12), valid,
+            texts.count(""), any("&" in text for text in texts))
 
 
 def test_scan_of_random_bytes_matches_the_lines_worked_out_in_python():

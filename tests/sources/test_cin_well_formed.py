@@ -5,6 +5,7 @@ way a file gets broken (cut at every byte, tags swapped or lost, stray markup, b
 characters, two roots, text after the root, random bytes) and each mutant checked both ways."""
 from __future__ import annotations
 
+import hashlib
 import random
 
 from lxml import etree
@@ -121,7 +122,8 @@ def test_the_import_finds_what_lxml_alone_finds(tmp_path, monkeypatch):
     def read(data: bytes) -> tuple:
         path.write_bytes(data)
         try:
-            tables, findings, children, reference = read_cin(path, "cin.xml")
+            tables, findings, children, reference, sha256 = read_cin(path, "cin.xml")
+            assert sha256 == hashlib.sha256(data).hexdigest()
         except (ValueError, OSError) as error:  # lxml's other refusals, as before the check: QName's
             return repr(error)  # ValueError (an unbound prefix on the root), OSError (some bad bytes)
         return {name: frame.rows() for name, frame in tables.items()}, findings.rows(), children, reference

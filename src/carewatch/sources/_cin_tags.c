@@ -3,7 +3,7 @@ start tags it keeps by name with their containers' numbers (structure, for cin_c
 and the conservative well-formedness check read_cin asks before lxml (well_formed: below).
 
 scan(source, code_of, first_read_code, stop_at_markup) walks the bytes of a census file once and
-returns only the tags the reader keeps, as raw columns: (lines, codes, offsets, texts, valid,
+returns only the tags the reader keeps, as raw columns: (lines, codes, views, texts, valid,
 nulls, ampersand), or None when stop_at_markup is true and a comment or CDATA section turns up
 (the caller then scans the file rewritten without them).
 
@@ -22,9 +22,11 @@ containers' (no text); the others are elements read, whose text is stripped of U
 space (as Rust's str::trim, which Polars' strip_chars uses) and null when blank. Texts must be
 UTF-8 (the file has been checked well-formed before): a text that is not raises ValueError.
 
-lines: int64 line numbers from 1; codes: uint8; offsets, texts, valid: an Arrow large_string
-column (int64 offsets, UTF-8 data, validity bitmap) with `nulls` nulls; ampersand: whether any
-text holds '&' (an entity the caller decodes). The scan runs without the GIL (files are read
+lines: int64 line numbers from 1; codes: uint8; views, texts, valid: an Arrow string view column,
+Polars' own layout, so that Polars takes it without a copy or a cast (16-byte views: the length,
+then the text itself when it is up to 12 bytes, else its first 4 bytes, buffer 0 and its offset in
+`texts`, which holds only those longer texts; validity bitmap) with `nulls` nulls; ampersand:
+whether any text holds '&' (an entity the caller decodes). The scan runs without the GIL (files are read
 in threads), taking it back only to call code_of and to grow the columns. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -49,11 +51,15 @@ typedef struct {
     int first_read_code, stop_at_markup;
     Entry *entries; /* the distinct tags seen: open addressing, a power of two of slots */
     size_t slots, used;
-    PyObject *lines, *codes, *offsets, *texts, *valid; /* bytearrays, grown with the GIL */
+    PyObject *lines, *codes, *views, *texts, *valid; /* bytearrays, grown with the GIL */
     Py_ssize_t count, capacity, text_bytes, text_capacity, nulls;
     int ampersand;
     Py_ssize_t bad_line; /* the line of a text that is not UTF-8, else 0 */
+    int too_long;        /* the texts passed 2 GB */
 } Scan;
+
+#define VIEW 16   /* bytes of a string view */
+#define INLINE 12 /* a text up to this long is held in its view */
 
 /* Eight bytes at a time (the scan's time is in finding the few bytes that end tags and texts) */
 #define ONES 0x0101010101010101ull
@@ -196,7 +202,7 @@ static int reserve(Scan *s, Py_ssize_t text) {
     if (s->count >= s->capacity) {
         Py_ssize_t capacity = s->capacity * 2;
         failed = PyByteArray_Resize(s->lines, capacity * 8) || PyByteArray_Resize(s->codes, capacity) ||
-                 PyByteArray_Resize(s->offsets, (capacity + 1) * 8) ||
+                 PyByteArray_Resize(s->views, capacity * VIEW) ||
                  PyByteArray_Resize(s->valid, (capacity + 7) / 8);
         if (!failed)
             s->capacity = capacity;
@@ -297,18 +303,28 @@ static int emit(Scan *s, Py_ssize_t line, int code, const unsigned char *text, c
             ;
         present = text < end;
     }
-    Py_ssize_t length = present ? end - text : 0;
-    if (reserve(s, length) < 0)
+    Py_ssize_t length = present ? end - text : 0, stored = length > INLINE ? length : 0;
+    if (stored > INT32_MAX - s->text_bytes) { /* a view's offset is 32 bits (no file allowed is near) */
+        s->too_long = 1;
+        return FAILED;
+    }
+    if (reserve(s, stored) < 0)
         return FAILED;
     Py_ssize_t i = s->count++;
-    int64_t number = line, offset;
+    int64_t number = line;
     memcpy(PyByteArray_AS_STRING(s->lines) + i * 8, &number, 8);
     PyByteArray_AS_STRING(s->codes)[i] = (char)code;
+    unsigned char view[VIEW] = {0}; /* zeros after an inline text, as Arrow asks */
+    uint32_t size = (uint32_t)length, offset = (uint32_t)s->text_bytes;
+    memcpy(view, &size, 4);
     if (length)
-        memcpy(PyByteArray_AS_STRING(s->texts) + s->text_bytes, text, (size_t)length);
-    s->text_bytes += length;
-    offset = s->text_bytes;
-    memcpy(PyByteArray_AS_STRING(s->offsets) + (i + 1) * 8, &offset, 8);
+        memcpy(view + 4, text, (size_t)(stored ? 4 : length));
+    if (stored) { /* buffer 0 (bytes 8-11, zero), then the offset */
+        memcpy(view + 12, &offset, 4);
+        memcpy(PyByteArray_AS_STRING(s->texts) + s->text_bytes, text, (size_t)stored);
+        s->text_bytes += stored;
+    }
+    memcpy(PyByteArray_AS_STRING(s->views) + i * VIEW, view, VIEW);
     unsigned char *valid = (unsigned char *)PyByteArray_AS_STRING(s->valid) + i / 8;
     if (i % 8 == 0)
         *valid = 0;
@@ -360,15 +376,14 @@ static PyObject *scan(PyObject *module, PyObject *args) {
     s.entries = PyMem_RawCalloc(s.slots, sizeof(Entry));
     s.lines = PyByteArray_FromStringAndSize(NULL, s.capacity * 8);
     s.codes = PyByteArray_FromStringAndSize(NULL, s.capacity);
-    s.offsets = PyByteArray_FromStringAndSize(NULL, (s.capacity + 1) * 8);
+    s.views = PyByteArray_FromStringAndSize(NULL, s.capacity * VIEW);
     s.texts = PyByteArray_FromStringAndSize(NULL, s.text_capacity);
     s.valid = PyByteArray_FromStringAndSize(NULL, (s.capacity + 7) / 8);
-    if (!s.entries || !s.lines || !s.codes || !s.offsets || !s.texts || !s.valid) {
+    if (!s.entries || !s.lines || !s.codes || !s.views || !s.texts || !s.valid) {
         if (!PyErr_Occurred())
             PyErr_NoMemory();
         goto done;
     }
-    memset(PyByteArray_AS_STRING(s.offsets), 0, 8);
     s.thread = PyEval_SaveThread();
     int outcome = run(&s, source.buf, (const unsigned char *)source.buf + source.len);
     PyEval_RestoreThread(s.thread);
@@ -376,18 +391,20 @@ static PyObject *scan(PyObject *module, PyObject *args) {
         result = Py_NewRef(Py_None);
     } else if (outcome == 0) {
         if (PyByteArray_Resize(s.lines, s.count * 8) == 0 && PyByteArray_Resize(s.codes, s.count) == 0 &&
-            PyByteArray_Resize(s.offsets, (s.count + 1) * 8) == 0 &&
+            PyByteArray_Resize(s.views, s.count * VIEW) == 0 &&
             PyByteArray_Resize(s.valid, (s.count + 7) / 8) == 0 && PyByteArray_Resize(s.texts, s.text_bytes) == 0)
-            result = Py_BuildValue("OOOOOnO", s.lines, s.codes, s.offsets, s.texts, s.valid, s.nulls,
+            result = Py_BuildValue("OOOOOnO", s.lines, s.codes, s.views, s.texts, s.valid, s.nulls,
                                    s.ampersand ? Py_True : Py_False);
     } else if (s.bad_line) {
         PyErr_Format(PyExc_ValueError, "the text on line %zd is not UTF-8", s.bad_line);
+    } else if (s.too_long) {
+        PyErr_SetString(PyExc_ValueError, "the texts kept pass 2 GB");
     }
 done:
     PyMem_RawFree(s.entries);
     Py_XDECREF(s.lines);
     Py_XDECREF(s.codes);
-    Py_XDECREF(s.offsets);
+    Py_XDECREF(s.views);
     Py_XDECREF(s.texts);
     Py_XDECREF(s.valid);
     PyBuffer_Release(&source);
@@ -729,7 +746,7 @@ done:
 
 static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS,
-     "scan(source, code_of, first_read_code, stop_at_markup) -> (lines, codes, offsets, texts, valid, "
+     "scan(source, code_of, first_read_code, stop_at_markup) -> (lines, codes, views, texts, valid, "
      "nulls, ampersand) or None: the kept tags of a CIN census file's bytes (see the module's doc)."},
     {"well_formed", well_formed, METH_VARARGS,
      "well_formed(source) -> the root element's name when the bytes are certainly well-formed XML of a "

@@ -24,6 +24,7 @@ plan's latest review conference, ``cin_cp_plans.latest_review``).
 from __future__ import annotations
 
 import codecs
+import hashlib
 import html
 import io
 import mmap
@@ -161,33 +162,32 @@ def _code(tag: str) -> int | None:
     return None
 
 
-def _tokens(path: Path, markup: bool = False) -> pl.DataFrame:
+def _tokens(path: Path, data: mmap.mmap | bytes, markup: bool = False) -> pl.DataFrame:
     """The tags kept, in file order: containers opening and closing, and the start of each element
     read. Columns: line, code (``_code``) and the text that follows the tag up to the next one or
     the end of its line (stripped, entities decoded, null when blank or after a container's tag).
     Found by one pass in C over the file's bytes (``_cin_tags.scan``: the pieces between '<'s of
     each line, as Polars' split of the lines found them before), calling ``_code`` once per
     distinct tag. A value running onto a further line keeps its first line only (CIN values are
-    codes and dates). A UTF-8 file is scanned as it is until a comment or CDATA section turns up
-    (rare), then again without them (``markup``)."""
+    codes and dates). A UTF-8 file is scanned as it is (``data``, its bytes mapped) until a comment
+    or CDATA section turns up (rare), then again without them (``markup``)."""
     import pyarrow as pa  # here, as numpy in _Tags: its import overlaps the other files' reading
 
     source = _source(path, markup)
     if isinstance(source, Path):
-        with _mapped(path) as data:
-            scanned = _cin_tags.scan(data, _code, len(CONTAINERS) * 3, True)
+        scanned = _cin_tags.scan(data, _code, len(CONTAINERS) * 3, True)
     else:
         scanned = _cin_tags.scan(source.getbuffer(), _code, len(CONTAINERS) * 3, False)
     if scanned is None:
-        return _tokens(path, markup=True)
-    lines, codes, offsets, texts, valid, nulls, ampersand = scanned
+        return _tokens(path, data, markup=True)
+    lines, codes, views, texts, valid, nulls, ampersand = scanned
     count = len(codes)
     tags = pl.DataFrame([
         pl.from_arrow(pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(lines)])).alias("line"),
         pl.from_arrow(pa.Array.from_buffers(pa.uint8(), count, [None, pa.py_buffer(codes)])).alias("code"),
-        # as string views, Polars' own: from a large_string it would keep the offsets alive with the texts
-        pl.from_arrow(pa.LargeStringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(texts),
-                                                       pa.py_buffer(valid), nulls).cast(pa.string_view())).alias("text")])
+        # string views, Polars' own layout, written by the scan: taken as they are, no cast or copy
+        pl.from_arrow(pa.Array.from_buffers(pa.string_view(), count, [pa.py_buffer(valid), pa.py_buffer(views),
+                                                                      pa.py_buffer(texts)], nulls)).alias("text")])
     if not ampersand:
         return tags
     text = pl.col("text")
@@ -303,9 +303,9 @@ def _join(wanted: pl.Series, keys: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     return row, numbered[low[row] + np.arange(row.size) - np.repeat(np.cumsum(count) - count, count)]
 
 
-def _rows(path: Path) -> tuple[dict[str, pl.DataFrame], int, str | None]:
+def _rows(tokens: pl.DataFrame) -> tuple[dict[str, pl.DataFrame], int, str | None]:
     """The five tables as text (plus ``_line``), the number of children, the ReferenceDate."""
-    tags = _Tags(_tokens(path))
+    tags = _Tags(tokens)
     reference = tags.texts.gather(tags.at[tags.tags("ReferenceDate")])
     reference_date = reference[-1] if reference.len() else None
 
@@ -354,27 +354,34 @@ def _rows(path: Path) -> tuple[dict[str, pl.DataFrame], int, str | None]:
     return tables, children.height, reference_date
 
 
-def read_cin(path: Path, label: str) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, int, str | None]:
-    """(tables, findings, children, reference date): the five cin_* tables of one CIN census file.
+def read_cin(path: Path, label: str) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, int, str | None, str]:
+    """(tables, findings, children, reference date, SHA-256): the five cin_* tables of one CIN census
+    file, and the file's SHA-256 for the manifest (hashed from the same mapping as the check and the
+    scan read, so the file is read once, not again by ``sha256_of``).
 
     An XML file whose root is not ``Message`` with ``Children`` (a 903 XML, say) is ignored with
     a warning; a file that is not well-formed XML is a file error and yields no rows.
     """
-    try:
-        # the C check first (a third of lxml's CPU): lxml only when it is not sure, so a malformed
-        # file's finding is always lxml's, with its reason and line
-        with _mapped(path) as data:
+    # mapped only until the tags are scanned: its pages count in the RSS while it is
+    with _mapped(path) as data:
+        sha256 = hashlib.sha256(data).hexdigest()
+        try:
+            # the C check first (a third of lxml's CPU): lxml only when it is not sure, so a malformed
+            # file's finding is always lxml's, with its reason and line
             root_name = _cin_tags.well_formed(data)
-        if root_name is None:
-            root_name = _root_name(path)
-            if root_name == "Message":
-                _well_formed(path)
-    except etree.XMLSyntaxError as exc:
-        return {}, findings_frame([finding(MALFORMED_XML, file=label, row=exc.lineno, reason=str(exc))]), 0, None
-    if root_name != "Message":
-        what = "its root element (not a CIN census <Message>) and content"
-        return {}, findings_frame([finding(TABLE_UNRECOGNISED, file=label, what=what)]), 0, None
-    rows, children, reference_date = _rows(path)
+            if root_name is None:
+                root_name = _root_name(path)
+                if root_name == "Message":
+                    _well_formed(path)
+        except etree.XMLSyntaxError as exc:
+            return ({}, findings_frame([finding(MALFORMED_XML, file=label, row=exc.lineno, reason=str(exc))]), 0,
+                    None, sha256)
+        if root_name != "Message":
+            what = "its root element (not a CIN census <Message>) and content"
+            return {}, findings_frame([finding(TABLE_UNRECOGNISED, file=label, what=what)]), 0, None, sha256
+        tokens = _tokens(path, data)
+    rows, children, reference_date = _rows(tokens)
+    del tokens  # let go with _rows' own, before the tables are typed
     tables, problems = {}, []
     for table, found in rows.items():
         text_columns = [c for c in SCHEMA[table] if c != "_file"]
@@ -389,7 +396,7 @@ def read_cin(path: Path, label: str) -> tuple[dict[str, pl.DataFrame], pl.DataFr
                 pl.lit("LAchildID").alias("column"))
             problems.append(findings_from_rows(MISSING_CHILD_ID, no_id))
         tables[table] = typed
-    return tables, concat_findings(problems), children, reference_date
+    return tables, concat_findings(problems), children, reference_date, sha256
 
 
 def merge_census_files(tables: dict[str, list[pl.DataFrame]], reference_dates: dict[str, str | None]

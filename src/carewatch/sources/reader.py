@@ -127,9 +127,8 @@ def _read_one(item: _Input, scratch: Path) -> _FileOutcome:
     out = _FileOutcome()
     read = read_file(item.path, item.label, scratch)
     out.problems.extend(read.findings)
-    sha256 = read.sha256 or (sha256_of(item.path) if item.path.is_file() else None)
-    if read.kind == "xml":
-        tables, cin_findings, children, reference_date = cin_census.read_cin(item.path, item.label)
+    if read.kind == "xml":  # the census reader hashes the bytes it reads
+        tables, cin_findings, children, reference_date, sha256 = cin_census.read_cin(item.path, item.label)
         if tables:
             out.census_dates[item.label] = reference_date
         entry = _file_entry(item.label, sha256, "cin_census" if tables else None,
@@ -138,6 +137,7 @@ def _read_one(item: _Input, scratch: Path) -> _FileOutcome:
         out.tables.extend((table, frame, concat_findings([]), entry) for table, frame in tables.items())
         out.finding_frames.append(cin_findings)
         return out
+    sha256 = read.sha256 or (sha256_of(item.path) if item.path.is_file() else None)
     if not read.sheets:
         out.files.append(_file_entry(item.label, sha256))
     for sheet in read.sheets:
