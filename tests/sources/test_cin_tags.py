@@ -20,7 +20,7 @@ def tokens(tmp_path, data: bytes) -> list[tuple]:
     (tmp_path / "cin.xml").write_bytes(data)
     with cin_census._mapped(tmp_path / "cin.xml") as mapped:
         frame = cin_census._tokens(tmp_path / "cin.xml", mapped)
-    assert dict(frame.schema) == {"line": pl.Int64, "code": pl.UInt8, "text": pl.Utf8}
+    assert dict(frame.schema) == {"line": pl.Int32, "code": pl.UInt8, "text": pl.Utf8}
     return frame.rows()
 
 
@@ -116,7 +116,7 @@ def columns(result) -> tuple[list[int], bytes, list[bytes], bytes, bytes, int, b
             prefix, buffer, offset = struct.unpack_from("=4sii", views, view + 4)
             texts.append(bytes(long_texts[offset:offset + length]))
             assert (prefix, buffer) == (texts[-1][:4], 0)
-    return (list(memoryview(lines).cast("q")), bytes(codes), texts, bytes(long_texts), bytes(valid), nulls,
+    return (list(memoryview(lines).cast("i")), bytes(codes), texts, bytes(long_texts), bytes(valid), nulls,
             ampersand)
 
 

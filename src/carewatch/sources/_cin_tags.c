@@ -22,7 +22,7 @@ containers' (no text); the others are elements read, whose text is stripped of U
 space (as Rust's str::trim, which Polars' strip_chars uses) and null when blank. Texts must be
 UTF-8 (the file has been checked well-formed before): a text that is not raises ValueError.
 
-lines: int64 line numbers from 1; codes: uint8; views, texts, valid: an Arrow string view column,
+lines: int32 line numbers from 1 (a source over 2 GB is refused); codes: uint8; views, texts, valid: an Arrow string view column,
 Polars' own layout, so that Polars takes it without a copy or a cast (16-byte views: the length,
 then the text itself when it is up to 12 bytes, else its first 4 bytes, buffer 0 and its offset in
 `texts`, which holds only those longer texts; validity bitmap) with `nulls` nulls; ampersand:
@@ -55,7 +55,6 @@ typedef struct {
     Py_ssize_t count, capacity, text_bytes, text_capacity, nulls;
     int ampersand;
     Py_ssize_t bad_line; /* the line of a text that is not UTF-8, else 0 */
-    int too_long;        /* the texts passed 2 GB */
 } Scan;
 
 #define VIEW 16   /* bytes of a string view */
@@ -201,7 +200,7 @@ static int reserve(Scan *s, Py_ssize_t text) {
     int failed = 0;
     if (s->count >= s->capacity) {
         Py_ssize_t capacity = s->capacity * 2;
-        failed = PyByteArray_Resize(s->lines, capacity * 8) || PyByteArray_Resize(s->codes, capacity) ||
+        failed = PyByteArray_Resize(s->lines, capacity * 4) || PyByteArray_Resize(s->codes, capacity) ||
                  PyByteArray_Resize(s->views, capacity * VIEW) ||
                  PyByteArray_Resize(s->valid, (capacity + 7) / 8);
         if (!failed)
@@ -304,15 +303,11 @@ static int emit(Scan *s, Py_ssize_t line, int code, const unsigned char *text, c
         present = text < end;
     }
     Py_ssize_t length = present ? end - text : 0, stored = length > INLINE ? length : 0;
-    if (stored > INT32_MAX - s->text_bytes) { /* a view's offset is 32 bits (no file allowed is near) */
-        s->too_long = 1;
-        return FAILED;
-    }
     if (reserve(s, stored) < 0)
         return FAILED;
     Py_ssize_t i = s->count++;
-    int64_t number = line;
-    memcpy(PyByteArray_AS_STRING(s->lines) + i * 8, &number, 8);
+    int32_t number = (int32_t)line; /* below the source's length */
+    memcpy(PyByteArray_AS_STRING(s->lines) + i * 4, &number, 4);
     PyByteArray_AS_STRING(s->codes)[i] = (char)code;
     unsigned char view[VIEW] = {0}; /* zeros after an inline text, as Arrow asks */
     uint32_t size = (uint32_t)length, offset = (uint32_t)s->text_bytes;
@@ -370,11 +365,16 @@ static PyObject *scan(PyObject *module, PyObject *args) {
     PyObject *result = NULL;
     if (!PyArg_ParseTuple(args, "y*Oip:scan", &source, &s.code_of, &s.first_read_code, &s.stop_at_markup))
         return NULL;
+    if (source.len >= INT32_MAX) { /* lines and texts' offsets are 32 bits (the import takes up to 500 MB) */
+        PyErr_SetString(PyExc_ValueError, "a CIN census file over 2 GB");
+        PyBuffer_Release(&source);
+        return NULL;
+    }
     s.slots = 256;
     s.capacity = 1 << 16;
     s.text_capacity = 1 << 18;
     s.entries = PyMem_RawCalloc(s.slots, sizeof(Entry));
-    s.lines = PyByteArray_FromStringAndSize(NULL, s.capacity * 8);
+    s.lines = PyByteArray_FromStringAndSize(NULL, s.capacity * 4);
     s.codes = PyByteArray_FromStringAndSize(NULL, s.capacity);
     s.views = PyByteArray_FromStringAndSize(NULL, s.capacity * VIEW);
     s.texts = PyByteArray_FromStringAndSize(NULL, s.text_capacity);
@@ -390,15 +390,13 @@ static PyObject *scan(PyObject *module, PyObject *args) {
     if (outcome == STOPPED) {
         result = Py_NewRef(Py_None);
     } else if (outcome == 0) {
-        if (PyByteArray_Resize(s.lines, s.count * 8) == 0 && PyByteArray_Resize(s.codes, s.count) == 0 &&
+        if (PyByteArray_Resize(s.lines, s.count * 4) == 0 && PyByteArray_Resize(s.codes, s.count) == 0 &&
             PyByteArray_Resize(s.views, s.count * VIEW) == 0 &&
             PyByteArray_Resize(s.valid, (s.count + 7) / 8) == 0 && PyByteArray_Resize(s.texts, s.text_bytes) == 0)
             result = Py_BuildValue("OOOOOnO", s.lines, s.codes, s.views, s.texts, s.valid, s.nulls,
                                    s.ampersand ? Py_True : Py_False);
     } else if (s.bad_line) {
         PyErr_Format(PyExc_ValueError, "the text on line %zd is not UTF-8", s.bad_line);
-    } else if (s.too_long) {
-        PyErr_SetString(PyExc_ValueError, "the texts kept pass 2 GB");
     }
 done:
     PyMem_RawFree(s.entries);

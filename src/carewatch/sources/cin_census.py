@@ -183,7 +183,7 @@ def _tokens(path: Path, data: mmap.mmap | bytes, markup: bool = False) -> pl.Dat
     lines, codes, views, texts, valid, nulls, ampersand = scanned
     count = len(codes)
     tags = pl.DataFrame([
-        pl.from_arrow(pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(lines)])).alias("line"),
+        pl.from_arrow(pa.Array.from_buffers(pa.int32(), count, [None, pa.py_buffer(lines)])).alias("line"),
         pl.from_arrow(pa.Array.from_buffers(pa.uint8(), count, [None, pa.py_buffer(codes)])).alias("code"),
         # string views, Polars' own layout, written by the scan: taken as they are, no cast or copy
         pl.from_arrow(pa.Array.from_buffers(pa.string_view(), count, [pa.py_buffer(valid), pa.py_buffer(views),
