@@ -22,12 +22,13 @@ containers' (no text); the others are elements read, whose text is stripped of U
 space (as Rust's str::trim, which Polars' strip_chars uses) and null when blank. Texts must be
 UTF-8 (the file has been checked well-formed before): a text that is not raises ValueError.
 
-lines: int32 line numbers from 1 (a source over 2 GB is refused); codes: uint8; views, texts, valid: an Arrow string view column,
-Polars' own layout, so that Polars takes it without a copy or a cast (16-byte views: the length,
-then the text itself when it is up to 12 bytes, else its first 4 bytes, buffer 0 and its offset in
-`texts`, which holds only those longer texts; validity bitmap) with `nulls` nulls; ampersand:
-whether any text holds '&' (an entity the caller decodes). The scan runs without the GIL (files are read
-in threads), taking it back only to call code_of and to grow the columns. */
+lines: int32 line numbers from 1 (a source of 2 GB or more is refused); codes: uint8; views,
+texts, valid: an Arrow string view column in Polars' own layout, so that Polars takes it without a
+copy or a cast (16-byte views: the length, then the text itself when it is up to 12 bytes, else
+its first 4 bytes, buffer 0 and its offset in `texts`, which holds only those longer texts;
+validity bitmap) with `nulls` nulls; ampersand: whether any text holds '&' (an entity the caller
+decodes). The scan runs without the GIL (files are read in threads), taking it back only to call
+code_of and to grow the columns. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
