@@ -183,16 +183,33 @@ def _tokens(path: Path, data: mmap.mmap | bytes, markup: bool = False) -> pl.Dat
     lines, codes, views, texts, valid, nulls, ampersand = scanned
     count = len(codes)
     tags = pl.DataFrame([
-        pl.from_arrow(pa.Array.from_buffers(pa.int32(), count, [None, pa.py_buffer(lines)])).alias("line"),
-        pl.from_arrow(pa.Array.from_buffers(pa.uint8(), count, [None, pa.py_buffer(codes)])).alias("code"),
+        _series(pa.Array.from_buffers(pa.int32(), count, [None, pa.py_buffer(lines)])).alias("line"),
+        _series(pa.Array.from_buffers(pa.uint8(), count, [None, pa.py_buffer(codes)])).alias("code"),
         # string views, Polars' own layout, written by the scan: taken as they are, no cast or copy
-        pl.from_arrow(pa.Array.from_buffers(pa.string_view(), count, [pa.py_buffer(valid), pa.py_buffer(views),
-                                                                      pa.py_buffer(texts)], nulls)).alias("text")])
+        _series(pa.Array.from_buffers(pa.string_view(), count, [pa.py_buffer(valid), pa.py_buffer(views),
+                                                                 pa.py_buffer(texts)], nulls)).alias("text")])
     if not ampersand:
         return tags
     text = pl.col("text")
     entities = tags.filter(text.str.contains("&", literal=True)).get_column("text").unique().to_list()
     return tags.with_columns(text.replace({t: html.unescape(t) for t in entities}))
+
+
+class _ArrowCArray:
+    """An Arrow array seen through the Arrow C data interface alone: ``pl.from_arrow`` (or a Series of a
+    pyarrow array) imports ``pyarrow.compute`` for a step these arrays never need, 0.08-0.13 s of CPU in
+    every import holding a census (docs/benchmarks.md, "The demo import, session 11")."""
+
+    def __init__(self, array) -> None:
+        self.array = array
+
+    def __arrow_c_array__(self, requested_schema=None):
+        return self.array.__arrow_c_array__(requested_schema)
+
+
+def _series(array) -> pl.Series:
+    """A pyarrow array as a Series, its buffers taken as they are."""
+    return pl.Series(_ArrowCArray(array))
 
 
 class _Tags:
