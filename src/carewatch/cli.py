@@ -6,6 +6,7 @@ including an --as-of date outside the snapshot's history (carewatch.asof).
 from __future__ import annotations
 
 import atexit
+import gc
 import json
 import os
 import sys
@@ -614,6 +615,10 @@ def main() -> None:
     interpreter's teardown, which frees the objects of every module loaded (Polars, DuckDB, pydantic
     ...) one by one: 0.2 s of CPU after every command, for memory the OS takes back at once. Only when
     no other thread is left to wait for; the exit handlers still run and the output is flushed."""
+    # the modules loaded so far (Polars, DuckDB, Typer, rich) live as long as the process: out of the
+    # collector's sight, an import's full collection walks only what the command makes (0.04-0.06 s
+    # of CPU less in the demo import)
+    gc.freeze()
     try:
         app(prog_name="carewatch")
         code = 0
