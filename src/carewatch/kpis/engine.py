@@ -256,7 +256,17 @@ def _prepare(con: duckdb.DuckDBPyConnection, extract_date: date, only: date | No
     # child and date. Each episode is spread over the months (years) it touches within the dates'
     # and joined to the dates on that key, then held to its own days: an equi-join on an integer
     # costs less than the range join of the episodes to the dates.
+    # the 31 Marches are month-ends: when every one is among the monthly dates (always in compute_all,
+    # not for a drill-down to the latest of each), the annual tables are the monthly ones' rows on
+    # those dates (the same dates, so the same rows), not a second spread and anti join
+    annual_in_monthly = con.execute("SELECT NOT EXISTS (SELECT period_end FROM kd_annual EXCEPT "
+                                    "SELECT period_end FROM kd_monthly)").fetchone()[0]
     for freq, key in (("monthly", month_key), ("annual", year_key)):
+        if freq == "annual" and annual_in_monthly:
+            for name in ("cw_lac", *SHARED):
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_annual AS SELECT * FROM {name}_monthly "
+                            "WHERE period_end IN (SELECT period_end FROM kd_annual)")
+            continue
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE cw_lac_{freq} AS
             WITH d AS (SELECT kd.period_end, {key('kd.period_end')} AS k, cd.wd_seq
