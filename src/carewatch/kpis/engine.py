@@ -15,7 +15,8 @@ scale. Other readers (Annex A, the forecast, drift) get them as views:
   computed at the extract date: a month-end in the future of the extract date is never computed,
   and the partial month's row has ``period_end`` = the extract date). Annual indicators see each
   31 March of the history up to the extract date.
-- ``cw_eps``: episodes that are not short breaks (legal status V3/V4).
+- ``cw_eps``: episodes that are not short breaks (legal status V3/V4); as a table, only the columns
+  the indicators read (``_TABLE_COLUMNS``).
 - ``cw_lac``: one row per child and date in ``kd`` for children looked after on D
   (``DECOM <= D`` and ``DEC`` blank or after D), with the legal status and placement type of the
   episode open on D, the period of care containing it (``period_id``, ``period_start``) and
@@ -37,7 +38,8 @@ scale. Other readers (Annex A, the forecast, drift) get them as views:
   agreed by it, joined on the period.
 - the cohorts several indicators share (``sql.SHARED``: ``cw_continuous``, the children looked after
   continuously for 12 months): each evaluated once per frequency into a table, not once per
-  indicator reading it.
+  indicator reading it (the annual tables, like ``cw_lac_annual``, the monthly ones' rows on the 31
+  Marches when those are all monthly dates).
 
 The history starts at the first month-end of the earliest 903 collection year imported
 (``episodes.year``; the earliest DECOM month when no year is recorded). An indicator whose source
