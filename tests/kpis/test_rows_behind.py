@@ -91,3 +91,16 @@ def test_one_date_lists_what_the_history_lists_for_it(small_snapshot, listed):
         assert set(one) == set(frames)
         for kpi_id, rows in one.items():
             assert rows.equals(frames[kpi_id].filter(pl.col("period_end") == day)), (kpi_id, day)
+
+
+def test_the_latest_of_each_frequency_lists_what_the_history_lists_for_it(small_snapshot, listed):
+    # a drill-down to each indicator's latest date on/before 15 May: the month-end before it (30 April)
+    # and the 31 March before it, which is then not a monthly date, so the annual cohort is spread on
+    # its own rather than taken from the monthly one's rows (compute_all's way): the same rows
+    extract, frames = listed
+    day = date(extract.year - 1, 5, 15)
+    latest = kpi_rows(small_snapshot, extract, latest_to=day)
+    assert any(REGISTRY[k].frequency == "annual" and rows.height for k, rows in latest.items())
+    for kpi_id, rows in latest.items():
+        on = date(day.year, 3, 31) if REGISTRY[kpi_id].frequency == "annual" else date(day.year, 4, 30)
+        assert rows.equals(frames[kpi_id].filter(pl.col("period_end") == on)), (kpi_id, on)
