@@ -45,6 +45,20 @@ def test_review_before_birth_uses_header_dob_not_the_reviews_copy():
                                          "in Header (10/03/2020)")
 
 
+def test_reviews_before_birth_in_a_long_table_in_the_table_order():
+    # from 200,000 rows the join to Header's DOBs runs on the streaming engine, in batches
+    header = table("header", [{"child": f"C{n}", "dob": d("01/01/2010")} for n in range(1_000)])
+    reviews = [{"child": f"C{n % 1_000}", "review": d("01/06/2015")} for n in range(200_000)]
+    for at in (199_999, 7, 123_456):
+        reviews[at] = {"child": f"C{at % 1_000}", "review": d("31/12/2009")}
+    findings = check_dates({"header": header, "reviews": table("reviews", reviews)})
+    assert findings["code"].unique().to_list() == ["date.review_before_birth"]
+    assert findings["row"].to_list() == [9, 123_458, 200_001]
+    assert findings["child"].to_list() == ["C7", "C456", "C999"]
+    assert findings["message"][0] == ("Review on 31/12/2009 is before the child's date of birth in Header "
+                                      "(01/01/2010); correct REVIEW or DOB.")
+
+
 @pytest.mark.parametrize(("name", "start", "end", "column", "child"), [
     ("missing", "mis_start", "mis_end", "MIS_END", "C1"),
     ("allocations", "start_date", "end_date", "END", "C1"),

@@ -68,6 +68,17 @@ def test_formula_text_is_a_warning_but_signed_numbers_are_not():
         "kept as text; escaped on export. Check what the source system exported.")
 
 
+def test_formula_text_is_found_in_any_slice_of_a_long_column():
+    # the values are searched in slices of 65,536: a sign in the last value of a slice, in the first
+    # of the next and in the table's last row is found, and only there
+    rows = [{"child": "C1", "team": "North"} for _ in range(140_000)]
+    for at in (65_535, 65_536, 139_999):
+        rows[at] = {"child": "C1", "team": "=1+1"}
+    findings = check_text({"allocations": table("allocations", rows)})
+    assert findings["row"].to_list() == [65_537, 65_538, 140_001]
+    assert findings["column"].to_list() == ["TEAM", "TEAM", "TEAM"]
+
+
 def test_local_unknown_code():
     tables = {"health_assessments": table("health_assessments", [{"child": "C1", "type": "IHA"},
                                                                  {"child": "C1", "type": "RHAX"}])}
