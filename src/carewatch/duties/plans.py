@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from carewatch.duties.common import (ONE_OFF_CHOICE, PERIOD_WINDOWS, Chain, birthday_sql, chain_sql, child_dates_sql,
-                                     dates_within_sql, months, pickup_choice)
+from carewatch.duties.common import ONE_OFF_CHOICE, PERIOD_WINDOWS, Chain, birthday_sql, chain_sql, months, pickup_choice
 from carewatch.duties.registry import DutyDef
 from carewatch.settings import Settings
 
@@ -23,12 +22,13 @@ def _care_plan(settings: Settings, extract_date: date) -> str:
 def _permanence_plan(settings: Settings, extract_date: date) -> str:
     # the second review's date; until it is held, the date the REVIEW chain has it due
     windows = f"""
-        -- the period's distinct review dates in order, taken from the child's sorted list by an
-        -- equi-join (not a DISTINCT, a range join and a grouping: national 1.9-2.4 -> ... s)
-        WITH dates AS ({child_dates_sql(f"(SELECT child, review AS c_date FROM reviews WHERE review <= DATE '{extract_date}')")}),
-        held AS (
-            SELECT cp.child, cp.period_id, {dates_within_sql('dates.d', 'cp.start_date', 'cp.end_date')} AS reviews
-            FROM care_periods cp JOIN dates USING (child)
+        WITH held AS (  -- the period's two earliest review dates, in order (a list, not a numbering)
+            SELECT cp.child, cp.period_id, min(r.review, 2) AS reviews
+            FROM care_periods cp
+            JOIN (SELECT DISTINCT child, review FROM reviews WHERE review <= DATE '{extract_date}') r
+              ON r.child = cp.child AND r.review >= cp.start_date
+             AND (cp.end_date IS NULL OR r.review < cp.end_date)
+            GROUP BY cp.child, cp.period_id
         ), first_two AS (
             SELECT child, period_id, reviews[1] AS first_review, reviews[2] AS second_review FROM held
         )
