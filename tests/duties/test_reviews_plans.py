@@ -41,6 +41,16 @@ def test_permanence_plan_due_before_the_second_review_is_held(con):
         ("S", 1, d(2021, 11, 1), d(2022, 2, 28)), ("T", 1, d(2021, 11, 1), d(2022, 2, 20))]
 
 
+def test_permanence_plan_due_at_the_second_review_day_not_a_second_review_on_the_first_day(con):
+    child(con, "U", d(2012, 1, 1))
+    episode(con, "U", d(2021, 1, 4))
+    for day in (d(2021, 1, 28), d(2021, 1, 28), d(2021, 5, 5)):
+        review(con, "U", day)
+    derive(con, d(2021, 12, 31))
+    # two reviews on 28 Jan are the first review once: the second is held on 5 May
+    assert [r[0:4] for r in duty_rows(con, "PERMANENCE_PLAN")] == [("U", 1, d(2021, 1, 4), d(2021, 5, 5))]
+
+
 def test_care_plan_counts_only_plans_from_the_period_start(con):
     child(con, "C", d(2012, 1, 1))
     episode(con, "C", d(2021, 3, 1))
