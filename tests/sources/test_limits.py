@@ -31,6 +31,21 @@ def test_file_over_the_size_limit_is_not_read(tmp_path):
     assert result.rejected and "peps" not in result.tables
 
 
+def test_a_census_over_the_readers_2_gb_is_not_read_whatever_the_size_limit(tmp_path):
+    # the C scan numbers lines and places texts in 32 bits, so 2**31 - 2 bytes is the most it reads; a
+    # sparse file of 2**31 bytes (a census start, then zeros) costs no disk and is never read: the size decides
+    path = tmp_path / "cin_2021.xml"
+    path.write_bytes(b'<?xml version="1.0" encoding="UTF-8"?>\n<Message><Children>')
+    with path.open("r+b") as handle:
+        handle.truncate(1 << 31)
+    result = read_inputs([tmp_path], limits=Limits(max_file_bytes=4 << 30))
+    assert finding_rows(result.findings, "file.census_too_big") == [("cin_2021.xml", None, None, None)]
+    assert result.rejected and not result.tables
+    message = result.findings.filter(pl.col("code") == "file.census_too_big").get_column("message").item()
+    assert message.startswith("cin_2021.xml is 2,147,483,648 bytes: a CIN census file is read up to "
+                              "2,147,483,646 bytes")
+
+
 def test_table_over_the_row_limit_is_not_read(tmp_path):
     write(tmp_path / "peps.csv", ["CHILD,PEP_DATE", *["C1,01/05/2020"] * 11])
     book = openpyxl.Workbook()

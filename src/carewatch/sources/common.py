@@ -84,6 +84,14 @@ FILE_TOO_BIG = define(
     "{file} is {size}, over the limit of {limit} ({setting} in carewatch.toml): it was not read. "
     "Split the extract or raise the limit.",
     remedy="Split the export by year, or ask the administrator to raise the size limit if the file is genuine.")
+FILE_CENSUS_TOO_BIG = define(
+    "file.census_too_big", "CIN census file over 2 GB", Severity.FILE_ERROR,
+    "{file} is {size}: a CIN census file is read up to {limit} (a whole council's census for one year is a few "
+    "hundred MB at most), so it was not read.",
+    remedy="Send one census file per collection year; check the export did not repeat or pad the file.")
+#: the CIN census reader's own limit, whatever import_max_file_mb says: _cin_tags.scan numbers lines and
+#: places texts in 32 bits
+CENSUS_MAX_BYTES = (1 << 31) - 2
 FILE_TOO_MANY_ROWS = define(
     "file.too_many_rows", "Table over the row limit", Severity.FILE_ERROR,
     "{file} holds more than {limit} rows (import_max_rows in carewatch.toml): it was not read. "
@@ -739,6 +747,9 @@ def read_file(path: Path, label: str, scratch: Path) -> FileRead:
     if size > limit:
         return FileRead(findings=[finding(FILE_TOO_BIG, file=label, size=_size(size), limit=_size(limit),
                                           setting="import_max_file_mb")])
+    if kind == "xml" and size > CENSUS_MAX_BYTES:
+        return FileRead(findings=[finding(FILE_CENSUS_TOO_BIG, file=label, size=f"{size:,} bytes",
+                                          limit=f"{CENSUS_MAX_BYTES:,} bytes")])
     if kind == "empty":
         return FileRead(findings=[finding(FILE_EMPTY, file=label, size=size)])
     if kind == "binary":
