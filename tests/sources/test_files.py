@@ -156,7 +156,8 @@ def test_reader_finding_codes_are_registered_and_well_formed():
                if isinstance(value, type(REGISTRY["file.empty"]))}
     assert defined == {
         "file.empty", "file.binary", "file.old_xls", "file.unreadable", "file.bad_xlsx", "file.not_found",
-        "file.truncated", "file.not_regular", "file.too_big", "file.too_many_rows", "manifest.invalid",
+        "file.truncated", "file.not_regular", "file.too_big", "file.census_too_big", "file.too_many_rows",
+        "manifest.invalid",
         "value.out_of_range", "value.date_out_of_range", "value.too_long", "value.extra_fields",
         "value.mixed_encoding",
         "file.malformed_xml", "file.bad_manifest", "file.bad_history_from", "table.unrecognised", "table.ambiguous",
