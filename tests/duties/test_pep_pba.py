@@ -42,6 +42,22 @@ def test_pep_terms_and_the_twenty_working_day_boundary(con):
         d(2021, 3, 31)]
 
 
+def test_pep_term_met_by_its_earliest_pep_up_to_the_extract(con):
+    # several PEPs in a term, recorded out of order: the earliest meets it; one in August is in no
+    # term; one after the extract date meets nothing
+    child(con, "C", d(2010, 6, 1))
+    episode(con, "C", d(2020, 9, 1))
+    for day in (d(2020, 11, 20), d(2020, 10, 5), d(2021, 3, 31), d(2021, 1, 1), d(2021, 8, 15), d(2021, 9, 10)):
+        pep(con, "C", day)
+    derive(con, d(2021, 9, 5))
+    assert [r[1:] for r in duty_rows(con, "PEP", "C")] == [
+        (1, d(2020, 9, 1), d(2020, 12, 31), d(2020, 10, 5), d(2021, 1, 1)),
+        (2, d(2021, 1, 1), d(2021, 3, 31), d(2021, 1, 1), d(2021, 4, 1)),
+        (3, d(2021, 4, 1), d(2021, 7, 31), None, d(2021, 8, 1)),
+        (4, d(2021, 9, 1), d(2021, 12, 31), None, d(2022, 1, 1)),
+    ]
+
+
 def test_pep_school_age_is_taken_on_the_31_august_before_the_term(con):
     child(con, "Y", d(2016, 9, 1))    # 3 on 31 Aug 2020, 4 on 31 Aug 2021: autumn 2021 only
     child(con, "O", d(2005, 8, 30))   # 15 on 31 Aug 2020, 16 on 31 Aug 2021: up to summer 2021
