@@ -191,36 +191,27 @@ def merge_years(table: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataF
     """Merge the rows of several collection years of one 903 table (see the module docstring)."""
     if frame.height == 0 or frame.get_column("year").n_unique() < 2 or table in YEAR_SPECIFIC_TABLES:
         return frame, concat_findings([])
-    # each row's hash over the data columns (hash_rows: a quarter of the CPU of a struct's hash, national
-    # Episodes 0.14 against 0.55 s), kept beside the frame with the keys: the winners are decided on
-    # these narrow columns, and the whole rows filtered once
-    content = frame.select(_data_columns(table)).hash_rows().alias("_content")
+    data = _data_columns(table)
+    # the rows' hash over the data columns: a quarter of the CPU of hashing a struct of them (national
+    # Episodes: 0.14 against 0.55 s), which first builds the struct
+    frame = frame.with_columns(frame.select(data).hash_rows().alias("_content"))
     key = _MERGE_KEYS.get(table)
     if key is None:
-        return frame.filter(_latest_copy(frame.get_column("year"), content)), concat_findings([])
-    places = frame.select(*key, "year", content)
-    has_key = places.select(pl.all_horizontal(pl.col(key).is_not_null())).to_series()
-    every_key = has_key.all()  # nearly always: the frame is then not copied into keyed and unkeyed rows
-    keyed, keyed_places = (frame, places) if every_key else (frame.filter(has_key), places.filter(has_key))
-    # one window over the text key for each key's latest year and a number for the key (its first row):
-    # the joins after it are on numbers, not on the key's texts (two windows cost one: the groups are shared)
-    keyed_places = keyed_places.with_row_index("_at").select(
-        "_at", "year", "_content", pl.col("year").max().over(key).alias("_latest"),
-        pl.col("_at").min().over(key).alias("_key"))
-    won = pl.col("year") == pl.col("_latest")
-    winners = keyed.filter(keyed_places.select(won).to_series())
+        return _latest_copy(frame).drop("_content"), concat_findings([])
+    has_key = pl.all_horizontal(pl.col(key).is_not_null())
+    keyed, unkeyed = frame.filter(has_key), frame.filter(~has_key)
+    keyed = keyed.with_columns(pl.col("year").max().over(key).alias("_latest"))  # one window for both
+    winners = keyed.filter(pl.col("year") == pl.col("_latest")).drop("_latest")
     # the losers' keys and contents alone are compared with the winners', and only the rows whose
-    # content no winner has are gathered whole (national Header: 186 k of 1.06 M losers);
+    # content no winner has are gathered whole (national Header: 186 k of 1.06 M losers)
+    losers = keyed.select(*key, "_content", "year", "_latest").with_row_index("_at") \
+        .filter(pl.col("year") < pl.col("_latest"))
     # an anti join keeps a row whatever the other side repeats: no unique (a pass over 1.1 M winners)
-    lost = keyed_places.filter(pl.col("year") < pl.col("_latest")) \
-        .join(keyed_places.filter(won), on=["_key", "_content"], how="anti")
-    conflicts = keyed.select(pl.all().gather(lost.get_column("_at"))).with_columns(lost.get_column("_key"))
-    findings = _conflict_findings(table, conflicts, keyed, keyed_places.filter(won).select("_key", "_at"), key,
-                                  _data_columns(table))
-    if not every_key:
-        unkeyed = frame.filter(~has_key)
-        winners = pl.concat([winners, unkeyed.filter(_latest_copy(unkeyed.get_column("year"), content.filter(~has_key)))])
-    return _in_order(winners, ["year", "_file", "_row"]), findings
+    at = losers.join(winners.select(*key, "_content"), on=[*key, "_content"], how="anti").get_column("_at")
+    conflicts = keyed.select(pl.exclude("_latest").gather(at))
+    findings = _conflict_findings(table, conflicts, winners, key, data)
+    merged = _in_order(pl.concat([winners, _latest_copy(unkeyed)]), ["year", "_file", "_row"])
+    return merged.drop("_content"), findings
 
 
 def _in_order(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
@@ -236,24 +227,21 @@ def _in_order(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return frame.sort(columns, maintain_order=True)
 
 
-def _latest_copy(year: pl.Series, content: pl.Series) -> pl.Series:
-    """Which rows to keep of those repeated unchanged across years: each once, from the latest year."""
-    return pl.DataFrame([year, content]).select(pl.col("year") == pl.col("year").max().over("_content")).to_series()
+def _latest_copy(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows repeated unchanged across years, kept once from the latest year."""
+    return frame.filter(pl.col("year") == pl.col("year").max().over("_content"))
 
 
-def _conflict_findings(table: str, conflicts: pl.DataFrame, keyed: pl.DataFrame, winners: pl.DataFrame,
-                       key: list[str], data: list[str]) -> pl.DataFrame:
-    """``conflicts``: the losing rows whose content no winner has, with their key's number ``_key``;
-    ``winners``: each winning row's key number and place (``_at``) in ``keyed``."""
+def _conflict_findings(table: str, conflicts: pl.DataFrame, winners: pl.DataFrame, key: list[str],
+                       data: list[str]) -> pl.DataFrame:
     if conflicts.height == 0:
         return concat_findings([])
-    # the first winner (by file and row) of each key in conflict: only those keys' rows are gathered and sorted
-    candidates = winners.join(conflicts.select("_key"), on="_key", how="semi")
-    kept = _in_order(keyed.select(pl.all().gather(candidates.get_column("_at"))).with_columns(candidates.get_column("_key")),
-                     ["_file", "_row"]).unique("_key", keep="first", maintain_order=True)
-    kept = kept.select("_key", *[pl.col(c).alias(f"{c}__kept") for c in data if c not in key],
+    # the first winner (by file and row) of each key in conflict: only those keys are sorted
+    kept = _in_order(winners.join(conflicts.select(key), on=key, how="semi"), ["_file", "_row"]) \
+        .unique(key, keep="first", maintain_order=True)
+    kept = kept.select(*key, *[pl.col(c).alias(f"{c}__kept") for c in data if c not in key],
                        pl.col("year").alias("kept_year"))
-    joined = conflicts.join(kept, on="_key", how="left")
+    joined = conflicts.join(kept, on=key, how="left")
     differing = pl.concat_str([pl.when(pl.col(c).ne_missing(pl.col(f"{c}__kept"))).then(pl.lit(c.upper()))
                                for c in data if c not in key], separator=", ", ignore_nulls=True)
     if table == "episodes":
