@@ -166,6 +166,29 @@ def test_two_census_years_merge_per_referral(tmp_path):
     assert result.tables["cin_children"].height == 1
 
 
+def test_a_referral_twice_in_the_latest_census(tmp_path):
+    # K1's referral of 2020-06-01 is in the 2021 census and twice in the 2022 one (closed on 1 May, then
+    # on 1 June): the last in the latest census wins; the assessments recorded under that referral in
+    # the 2022 census are all kept, the 2021 one is not
+    def census(reference: str, details: str) -> str:
+        return (f"<Message><Header><CollectionDetails><ReferenceDate>{reference}</ReferenceDate>"
+                f"</CollectionDetails></Header><Children><Child><ChildIdentifiers><LAchildID>K1</LAchildID>"
+                f"</ChildIdentifiers>{details}</Child></Children></Message>")
+
+    def referral(closed: str, assessed: str) -> str:
+        return (f"<CINdetails><CINreferralDate>2020-06-01</CINreferralDate><CINclosureDate>{closed}"
+                f"</CINclosureDate><Assessments><AssessmentActualStartDate>{assessed}</AssessmentActualStartDate>"
+                f"</Assessments></CINdetails>")
+    (tmp_path / "a_2021.xml").write_text(census("2021-03-31", referral("", "2020-06-02")))
+    (tmp_path / "b_2022.xml").write_text(census("2022-03-31", referral("2021-05-01", "2020-06-03")
+                                                + referral("2021-06-01", "2020-06-04")))
+    result = read_inputs([tmp_path])
+    assert result.tables["cin_referrals"].select("referral_id", "closure_date", "_file").rows() == [
+        ("K1/2020-06-01", date(2021, 6, 1), "b_2022.xml")]
+    assert result.tables["cin_assessments"].select("start_date", "_file").rows() == [
+        (date(2020, 6, 3), "b_2022.xml"), (date(2020, 6, 4), "b_2022.xml")]
+
+
 def test_disabilities_come_from_the_latest_census_holding_the_child(tmp_path):
     # K1: MOB in the 2021 census, NONE in the 2022 one (the later ReferenceDate wins, whatever the
     # files' names); K2 only in 2021, with no Disabilities element at all (null: not recorded)
