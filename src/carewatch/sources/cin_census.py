@@ -5,8 +5,9 @@ Element names as the DfE schema (CIN_schema_2024.xsd) and the CIN validator's te
 namespace is ignored. Dates are ISO (xs:date); DD/MM/YYYY is accepted too. lxml checks the file
 is well-formed without building a tree, when a stricter check in C (``_cin_tags.well_formed``) is
 not sure it is; one pass in C (``_cin_tags``) then yields only the tags of containers and of the
-elements read, as columns, and a second sorts the start tags by name and numbers the containers
-open at each (running counts of their start and end tags); each table is assembled on tag
+elements read, as columns, and a second numbers the containers open at each tag (running counts
+of their start and end tags) and finds the tags each table reads: each field's first text in each
+container, the tables' container tags, the repeating lists; each table is assembled on those tag
 positions (numpy) and its texts gathered as whole columns (never element by element in Python).
 A value belongs to the innermost container element open around it (Child, ChildIdentifiers,
 CINdetails, Assessments...); where an element repeats, its first non-blank value counts, except the
