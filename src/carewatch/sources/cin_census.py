@@ -225,8 +225,9 @@ def _request(element: str, container: str | None, inside: str | None = None, out
 
 # the fields of each table read as the first non-blank text of their element: (table, container, inside,
 # outside, fields)
-_FIRSTS = (("cin_children", "Child", "ChildIdentifiers", (), {**CHILD_FIELDS, "child": "LAchildID", "sex": "Sex"}),
-           ("cin_children", "Child", "ChildCharacteristics", (), {"ethnicity": "Ethnicity"}),
+_IDENTIFIERS, _CHARACTERISTICS = {**CHILD_FIELDS, "child": "LAchildID", "sex": "Sex"}, {"ethnicity": "Ethnicity"}
+_FIRSTS = (("cin_children", "Child", "ChildIdentifiers", (), _IDENTIFIERS),
+           ("cin_children", "Child", "ChildCharacteristics", (), _CHARACTERISTICS),
            ("cin_referrals", "CINdetails", None, tuple(_PARTS), REFERRAL_FIELDS),
            *((table, element, None, (), fields) for element, (table, fields) in _PARTS.items()))
 # the rows of each table: the container's start tags inside the one above it
@@ -347,8 +348,7 @@ def _rows(tokens: pl.DataFrame) -> tuple[dict[str, pl.DataFrame], int, str | Non
         return rows.with_columns(_gather(tags.texts, tags.firsts[container, element][wanted]).alias(column)
                                  for column, element in fields.items())
 
-    children = values(tags.opened("Child", "Child"), "Child", {**CHILD_FIELDS, "child": "LAchildID", "sex": "Sex"})
-    children = values(children, "Child", {"ethnicity": "Ethnicity"})
+    children = values(values(tags.opened("Child", "Child"), "Child", _IDENTIFIERS), "Child", _CHARACTERISTICS)
     # Disabilities/Disability repeats: every code, in order, once (NONE when the child has none)
     children = children.with_columns(tags.joined("Disability", children.get_column("Child"), once=True)
                                      .alias("disabilities"), pl.coalesce("gender", "sex").alias("gender"))
