@@ -158,18 +158,46 @@ def test_scan_errors():
         _cin_tags.scan(b"<K>a", lambda tag: 1 // 0, 1, True)
 
 
-def test_structure_sorts_the_start_tags_by_name_and_numbers_their_open_containers():
+def test_positions_finds_each_requests_tags_by_their_open_containers():
     # names A (0) and B (1) are containers, C (2) is read; codes name * 3 + kind (0 start, 1 end, 2 empty):
-    # A( C B( C/ )B )A C A( A/ -- an empty A counts neither way; A's second one is number 2
-    codes = bytes([0, 6, 3, 8, 4, 1, 6, 0, 2])
-    numbers, starts, bounds = _cin_tags.structure(codes, 2, 3)
-    assert list(memoryview(starts).cast("q")) == [0, 7, 8, 2, 1, 3, 6]  # A's, B's, C's, each in file order
-    assert list(memoryview(bounds).cast("q")) == [0, 3, 4, 7]
-    # at each of those start tags, in the same order: the A open and the B open
-    assert list(memoryview(numbers).cast("i")) == [1, 0, 2, 0, 2, 0, 1, 1, 1, 0, 1, 1, 0, 0]
-    with pytest.raises(ValueError, match="code 9 is no name's"):
-        _cin_tags.structure(bytes([0, 9]), 2, 3)
+    # A( C B( C/ )B )A C A( A/ -- an empty A counts neither way, so it is in A number 2; the Cs at 1 and 6
+    # have a text
+    codes, present = bytes([0, 6, 3, 8, 4, 1, 6, 0, 2]), bytes([0, 1, 0, 0, 0, 0, 1, 0, 0])
+    C, A, B, NONE = 2, 0, 1, -1
+    requests = [(C, A, NONE, 0, True, True),  # C's first text in each A number (0 to A's 3 start tags)
+                (C, A, NONE, 0, False, False),  # every C inside an A, texts or not
+                (C, A, NONE, 1 << B, False, True),  # the first C in each A outside any B
+                (C, A, B, 0, False, True),  # ... and inside a B
+                (A, A, NONE, 0, False, False),  # every A inside an A (itself): its number and its own
+                (B, A, NONE, 0, False, False),
+                (C, NONE, NONE, 0, False, False)]  # every C, wherever it is
+    found = _cin_tags.positions(codes, present, 2, 3, requests)
 
+    def ints(*buffers):
+        return [None if b is None else list(memoryview(b).cast("q" if i == 0 else "i")) for i, b in enumerate(buffers)]
+
+    assert [ints(found[i])[0] for i in (0, 2, 3)] == [[-1, 1, -1, -1], [-1, 1, -1, -1], [-1, 3, -1, -1]]
+    assert ints(*found[1]) == [[1, 3], [1, 1], None]
+    assert ints(*found[4]) == [[0, 7, 8], [1, 2, 2], [1, 2, 2]]
+    assert ints(*found[5]) == [[2], [1], [1]]
+    assert ints(*found[6]) == [[1, 3, 6], [0, 0, 0], None]
+    with pytest.raises(ValueError, match="code 9 is no name's"):
+        _cin_tags.positions(bytes([0, 9]), bytes(2), 2, 3, [])
+    with pytest.raises(ValueError, match="a byte a code"):
+        _cin_tags.positions(codes, bytes(3), 2, 3, [])
+    for wrong in [(3, A, NONE, 0, True, True), (C, 2, NONE, 0, True, True), (C, A, 2, 0, True, True),
+                  (C, A, NONE, 4, True, True), (C, NONE, NONE, 0, True, True)]:
+        with pytest.raises(ValueError, match="request 0 is out of range"):
+            _cin_tags.positions(codes, present, 2, 3, [wrong])
+
+
+def test_joined_runs_joins_each_run_of_a_number_in_order():
+    # runs of 3, 1, 5 and 2 texts: neighbours paired, then pairs of pairs...
+    found = pl.DataFrame({"number": pl.Series([1, 1, 1, 2, 3, 3, 3, 3, 3, 7, 7], dtype=pl.Int32),
+                          "text": list("abcdefghijk")})
+    joined = cin_census._joined_runs(found)
+    assert joined.to_dict(as_series=False) == {"number": [1, 2, 3, 7], "text": ["a,b,c", "d", "e,f,g,h,i", "j,k"]}
+    assert cin_census._joined_runs(found.head(0)).height == 0
 
 
 def test_join_pairs_each_wanted_number_with_every_row_of_it_in_order():

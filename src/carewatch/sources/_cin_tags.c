@@ -1,5 +1,5 @@
 /* The CIN census reader's text-to-tags pass (carewatch.sources.cin_census._tokens), and the
-start tags it keeps by name with their containers' numbers (structure, for cin_census._Tags: below),
+start tags each table asks for by name and containers (positions, for cin_census._rows: below),
 and the conservative well-formedness check read_cin asks before lxml (well_formed: below).
 
 scan(source, code_of, first_read_code, stop_at_markup) walks the bytes of a census file once and
@@ -680,66 +680,163 @@ static PyObject *well_formed(PyObject *module, PyObject *args) {
     return result;
 }
 
-/* structure(codes, containers, names) -> (numbers, starts, bounds): for the codes of a scan (uint8,
-name * 3 + kind), the start (or empty) tags' positions (int64) sorted by name, file order kept, with
-each name's first place in them (int64 bounds, names + 1), and the number of each of the first
-`containers` names open at each of those start tags, in the same order (int32, `containers` of them
-a tag: the n-th started, counted from 1 through the file, while more have started than ended, else
-0). So one name's tags and their containers' numbers are slices, not gathers; a tag's numbers are
-one copy of the open ones (each container's in its own row, 224 places written at random, cost
-twice as much). In one pass and a counting sort. */
-static PyObject *structure(PyObject *module, PyObject *args) {
-    Py_buffer source;
+/* positions(codes, present, containers, names, requests) -> one result a request: for the codes of a
+scan (uint8, name * 3 + kind) and whether each tag has a text (`present`, a byte a tag), the start (or
+empty) tags each request asks for, found in one pass that numbers the first `containers` names open at
+each tag (the n-th started, counted from 1 through the file, while more have started than ended, else 0:
+so a container's number never decreases down the tags where it is open). A request is (element,
+container, inside, outside, texts, first): the element's tags where the container's number is above 0
+(any tag when container is -1), so is the inside container's (unless -1), no container of the bitmask
+`outside` is open and (with texts) the tag has a text. With first, the result is the position of the
+first such tag at each number of the container (int64, one for each of 0 to the count of its start
+tags, -1 where none); else it is (positions (int64), the container's number at each (int32), and the
+element's own number at each (int32), or None when the element is not a container), in file order.
+Without it, every field's table of first tags was worked out from a copy of the seven numbers at
+every start tag (115 MB for a 175 MB file) scanned name by name in numpy. */
+typedef struct {
+    int element, container, inside, texts, first; /* container and inside -1: none */
+    uint32_t outside;                             /* a bit a container */
+    int next;                                     /* the element's next request, else -1 */
+    int32_t last;                                 /* first: the last number with its tag found */
+    Py_ssize_t found, size;                       /* all: tags found; first: numbers (0 to the last) */
+    PyObject *outputs[3];                         /* positions (or firsts), numbers, own numbers (or NULL) */
+    int64_t *at;
+    int32_t *numbers, *own;
+} Request;
+
+static PyObject *positions(PyObject *module, PyObject *args) {
+    Py_buffer source, present;
     int containers, names;
-    if (!PyArg_ParseTuple(args, "y*ii:structure", &source, &containers, &names))
+    PyObject *requests;
+    if (!PyArg_ParseTuple(args, "y*y*iiO:positions", &source, &present, &containers, &names, &requests))
         return NULL;
-    PyObject *numbers = NULL, *starts = NULL, *bounds = NULL, *result = NULL;
-    const unsigned char *codes = source.buf;
-    Py_ssize_t count = source.len, found = 0, at[NOT_KEPT / 3 + 1] = {0};
+    PyObject *list = NULL, *result = NULL;
+    Request *request = NULL;
+    const unsigned char *codes = source.buf, *has_text = present.buf;
+    Py_ssize_t count = source.len, counts[NOT_KEPT / 3] = {0}, wanted = 0;
     int32_t started[NOT_KEPT / 3] = {0}, ended[NOT_KEPT / 3] = {0}, open[NOT_KEPT / 3] = {0};
-    if (names < 0 || names > NOT_KEPT / 3 || containers < 0 || containers > names) {
-        PyErr_SetString(PyExc_ValueError, "structure: 0 <= containers <= names <= 85");
+    int first_request[NOT_KEPT / 3];
+    if (names < 0 || names > NOT_KEPT / 3 || containers < 0 || containers > names || containers > 31) {
+        PyErr_SetString(PyExc_ValueError, "positions: 0 <= containers <= 31, containers <= names <= 85");
+        goto done;
+    }
+    if (present.len != count) {
+        PyErr_SetString(PyExc_ValueError, "positions: present must have a byte a code");
+        goto done;
+    }
+    if (!(list = PySequence_Fast(requests, "positions: requests must be a sequence")))
+        goto done;
+    wanted = PySequence_Fast_GET_SIZE(list);
+    if (!(request = PyMem_Calloc(wanted ? wanted : 1, sizeof(Request)))) {
+        PyErr_NoMemory();
         goto done;
     }
     for (Py_ssize_t i = 0; i < count; i++) {
         if (codes[i] >= names * 3) {
-            PyErr_Format(PyExc_ValueError, "structure: code %d is no name's", codes[i]);
+            PyErr_Format(PyExc_ValueError, "positions: code %d is no name's", codes[i]);
             goto done;
         }
-        at[codes[i] / 3 + 1] += codes[i] % 3 != END;
+        counts[codes[i] / 3] += codes[i] % 3 != END;
     }
-    for (int name = 0; name < names; name++) /* each name's first place */
-        at[name + 1] += at[name];
-    found = at[names];
-    numbers = PyByteArray_FromStringAndSize(NULL, containers * found * 4);
-    starts = PyByteArray_FromStringAndSize(NULL, found * 8);
-    bounds = PyByteArray_FromStringAndSize(NULL, (names + 1) * 8);
-    if (!numbers || !starts || !bounds)
-        goto done;
-    int32_t *number = (int32_t *)PyByteArray_AS_STRING(numbers);
-    int64_t *start = (int64_t *)PyByteArray_AS_STRING(starts), *bound = (int64_t *)PyByteArray_AS_STRING(bounds);
-    for (int name = 0; name <= names; name++)
-        bound[name] = at[name];
+    for (int name = 0; name < names; name++)
+        first_request[name] = -1;
+    for (Py_ssize_t r = wanted - 1; r >= 0; r--) { /* each name's requests chained, in order */
+        Request *q = request + r;
+        int outside;
+        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(list, r), "iiiipp:request", &q->element, &q->container,
+                              &q->inside, &outside, &q->texts, &q->first))
+            goto done;
+        if (q->element < 0 || q->element >= names || q->container < -1 || q->container >= containers ||
+            q->inside < -1 || q->inside >= containers || outside < 0 || outside >= (1 << containers) ||
+            (q->first && q->container < 0)) {
+            PyErr_Format(PyExc_ValueError, "positions: request %zd is out of range", r);
+            goto done;
+        }
+        q->outside = (uint32_t)outside;
+        q->next = first_request[q->element];
+        first_request[q->element] = (int)r;
+        /* first: a number for each of the container's start tags and 0; all: room for every tag of the
+           element, cut to those found */
+        q->size = q->first ? counts[q->container] + 1 : counts[q->element];
+        if (!(q->outputs[0] = PyByteArray_FromStringAndSize(NULL, q->size * 8)))
+            goto done;
+        q->at = (int64_t *)PyByteArray_AS_STRING(q->outputs[0]);
+        if (q->first)
+            continue;
+        if (!(q->outputs[1] = PyByteArray_FromStringAndSize(NULL, q->size * 4)) ||
+            (q->element < containers && !(q->outputs[2] = PyByteArray_FromStringAndSize(NULL, q->size * 4))))
+            goto done;
+        q->numbers = (int32_t *)PyByteArray_AS_STRING(q->outputs[1]);
+        q->own = q->outputs[2] ? (int32_t *)PyByteArray_AS_STRING(q->outputs[2]) : NULL;
+    }
+    uint32_t opened = 0; /* a bit for each container open */
     Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t i = 0; i < count; i++) {
         int name = codes[i] / 3, kind = codes[i] % 3;
         if (name < containers && kind != EMPTY) {
             (kind == START ? started : ended)[name]++;
             open[name] = started[name] > ended[name] ? started[name] : 0;
+            opened = open[name] ? opened | 1u << name : opened & ~(1u << name);
         }
         if (kind == END)
             continue;
-        Py_ssize_t place = at[name]++;
-        start[place] = i;
-        memcpy(number + place * containers, open, containers * sizeof(int32_t));
+        for (int r = first_request[name]; r >= 0; r = request[r].next) {
+            Request *q = request + r;
+            int32_t number = q->container >= 0 ? open[q->container] : 0;
+            if ((q->container >= 0 && number == 0) || (q->inside >= 0 && open[q->inside] == 0) ||
+                (q->texts && !has_text[i]) || (opened & q->outside))
+                continue;
+            if (!q->first) {
+                Py_ssize_t at = q->found++; /* below the element's count of tags, counted above */
+                q->at[at] = i;
+                q->numbers[at] = number;
+                if (q->own)
+                    q->own[at] = open[name];
+            } else if (number > q->last && number < q->size) { /* a container's number never decreases
+                while it is open, nor passes its count of start tags: written in order, once each */
+                while (++q->last < number)
+                    q->at[q->last] = -1;
+                q->at[number] = i;
+            }
+        }
     }
+    for (Py_ssize_t r = 0; r < wanted; r++) /* the numbers past the last found, and 0, have none */
+        if (request[r].first) {
+            request[r].at[0] = -1;
+            while (++request[r].last < request[r].size)
+                request[r].at[request[r].last] = -1;
+        }
     Py_END_ALLOW_THREADS
-    result = PyTuple_Pack(3, numbers, starts, bounds);
+    if (!(result = PyList_New(wanted)))
+        goto done;
+    for (Py_ssize_t r = 0; r < wanted; r++) {
+        Request *q = request + r;
+        PyObject *item;
+        if (q->first) {
+            item = Py_NewRef(q->outputs[0]);
+        } else {
+            if (PyByteArray_Resize(q->outputs[0], q->found * 8) || PyByteArray_Resize(q->outputs[1], q->found * 4) ||
+                (q->outputs[2] && PyByteArray_Resize(q->outputs[2], q->found * 4))) {
+                Py_CLEAR(result);
+                goto done;
+            }
+            item = PyTuple_Pack(3, q->outputs[0], q->outputs[1], q->outputs[2] ? q->outputs[2] : Py_None);
+        }
+        if (!item) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, r, item);
+    }
 done:
-    Py_XDECREF(numbers);
-    Py_XDECREF(starts);
-    Py_XDECREF(bounds);
+    if (request)
+        for (Py_ssize_t r = 0; r < wanted; r++)
+            for (int k = 0; k < 3; k++)
+                Py_XDECREF(request[r].outputs[k]);
+    PyMem_Free(request);
+    Py_XDECREF(list);
     PyBuffer_Release(&source);
+    PyBuffer_Release(&present);
     return result;
 }
 
@@ -750,9 +847,9 @@ static PyMethodDef methods[] = {
     {"well_formed", well_formed, METH_VARARGS,
      "well_formed(source) -> the root element's name when the bytes are certainly well-formed XML of a "
      "census export's plain shape, else None (not sure: lxml decides; see its comment)."},
-    {"structure", structure, METH_VARARGS,
-     "structure(codes, containers, names) -> (numbers, starts, bounds): the start tags by name and the "
-     "containers open at each (see its comment)."},
+    {"positions", positions, METH_VARARGS,
+     "positions(codes, present, containers, names, requests) -> the start tags each request asks for, by "
+     "element, container and text, first at each container's number or all (see its comment)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -5,8 +5,9 @@ Element names as the DfE schema (CIN_schema_2024.xsd) and the CIN validator's te
 namespace is ignored. Dates are ISO (xs:date); DD/MM/YYYY is accepted too. lxml checks the file
 is well-formed without building a tree, when a stricter check in C (``_cin_tags.well_formed``) is
 not sure it is; one pass in C (``_cin_tags``) then yields only the tags of containers and of the
-elements read, as columns, and a second sorts the start tags by name and numbers the containers
-open at each (running counts of their start and end tags); each table is assembled on tag
+elements read, as columns, and a second numbers the containers open at each tag (running counts
+of their start and end tags) and finds the tags each table reads: each field's first text in each
+container, the tables' container tags, the repeating lists; each table is assembled on those tag
 positions (numpy) and its texts gathered as whole columns (never element by element in Python).
 A value belongs to the innermost container element open around it (Child, ChildIdentifiers,
 CINdetails, Assessments...); where an element repeats, its first non-blank value counts, except the
@@ -212,92 +213,106 @@ def _series(array) -> pl.Series:
     return pl.Series(_ArrowCArray(array))
 
 
+def _request(element: str, container: str | None, inside: str | None = None, outside: tuple[str, ...] = (),
+             texts: bool = True, first: bool = True) -> tuple[int, int, int, int, bool, bool]:
+    """A request to ``_cin_tags.positions``: the element's start (or empty) tags in ``container`` (and in
+    ``inside``, outside every one of ``outside``; with ``texts`` only those with a non-blank text), the
+    first at each of the container's numbers (``first``) or all of them."""
+    return (_NAMES.index(element), CONTAINERS.index(container) if container else -1,
+            CONTAINERS.index(inside) if inside else -1, sum(1 << CONTAINERS.index(other) for other in outside),
+            texts, first)
+
+
+# the fields of each table read as the first non-blank text of their element: (table, container, inside,
+# outside, fields)
+_IDENTIFIERS, _CHARACTERISTICS = {**CHILD_FIELDS, "child": "LAchildID", "sex": "Sex"}, {"ethnicity": "Ethnicity"}
+_FIRSTS = (("cin_children", "Child", "ChildIdentifiers", (), _IDENTIFIERS),
+           ("cin_children", "Child", "ChildCharacteristics", (), _CHARACTERISTICS),
+           ("cin_referrals", "CINdetails", None, tuple(_PARTS), REFERRAL_FIELDS),
+           *((table, element, None, (), fields) for element, (table, fields) in _PARTS.items()))
+# the rows of each table: the container's start tags inside the one above it
+_OPENED = (("Child", "Child"), ("CINdetails", "Child"), *((element, "CINdetails") for element in _PARTS))
+# the repeating lists, every non-blank text: (element, container, inside)
+_LISTS = (("Disability", "Child", "ChildCharacteristics"), ("AssessmentFactors", "Assessments", None),
+          ("CPPreviewDate", "ChildProtectionPlans", None))
+_REQUESTS = (*(_request(element, container, inside, outside)
+               for _table, container, inside, outside, fields in _FIRSTS for element in fields.values()),
+             *(_request(element, within, texts=False, first=False) for element, within in _OPENED),
+             *(_request(element, container, inside, first=False) for element, container, inside in _LISTS),
+             _request("ReferenceDate", None, texts=False, first=False))
+
+
 class _Tags:
-    """The kept tags of one file (``_tokens``) by name and container. ``_cin_tags.structure`` sorts the
-    start (or empty) tags by name, file order kept, and numbers the containers open at each (the n-th
-    Child, CINdetails..., counted from 1 through the file; 0 when outside one, so a number never
-    decreases down one name's tags): one name's tags are a slice of both. The tables are assembled on
-    tag positions (numpy arrays, -1 for none) and each text column is gathered once, at the end."""
+    """The kept tags of one file (``_tokens``), and the positions of the start tags ``_rows`` asks for
+    (``_REQUESTS``), found in one pass in C (``_cin_tags.positions``): the first text of each field at
+    each number of its container (the n-th Child, CINdetails..., counted from 1 through the file; -1 for
+    none), each table's container tags with their numbers, each repeating list's texts. The tables are
+    assembled on those positions (numpy arrays) and each text column is gathered once, at the end."""
 
     def __init__(self, tokens: pl.DataFrame) -> None:
         import numpy as np  # here, not at the start of every import: its 0.15 s overlaps the other files' reading
 
-        code = tokens.get_column("code").to_numpy()
-        numbers, at, bounds = _cin_tags.structure(code, len(CONTAINERS), len(_NAMES))
-        self.at, self.bounds = np.frombuffer(at, np.int64), np.frombuffer(bounds, np.int64)
-        self.numbers = dict(zip(CONTAINERS, np.frombuffer(numbers, np.int32).reshape(self.at.size, len(CONTAINERS)).T))
         self.lines, self.texts = tokens.get_column("line"), tokens.get_column("text")
-        self.present = self.texts.is_not_null().to_numpy()
+        found = iter(_cin_tags.positions(tokens.get_column("code").to_numpy(), self.texts.is_not_null().to_numpy(),
+                                         len(CONTAINERS), len(_NAMES), _REQUESTS))
+        self.firsts = {(container, element): np.frombuffer(next(found), np.int64)
+                       for _table, container, _inside, _outside, fields in _FIRSTS for element in fields.values()}
 
-    def tags(self, element: str) -> slice:
-        """Where the element's start (or empty) tags are in ``at`` and ``numbers``."""
-        name = _NAMES.index(element)
-        return slice(self.bounds[name], self.bounds[name + 1])
+        def all_of(positions: bytearray, numbers: bytearray, own: bytearray | None) -> tuple[np.ndarray, ...]:
+            return (np.frombuffer(positions, np.int64), np.frombuffer(numbers, np.int32),
+                    None if own is None else np.frombuffer(own, np.int32))
+
+        self.opened_in = {element: all_of(*next(found)) for element, _within in _OPENED}
+        self.lists = {element: all_of(*next(found))[:2] for element, _container, _inside in _LISTS}
+        self.reference = all_of(*next(found))[0]
 
     def opened(self, element: str, within: str) -> pl.DataFrame:
         """The element's start tags inside ``within``: the number of each of the two and the line."""
-        tags = self.tags(element)
-        keep = self.numbers[within][tags] > 0
-        return pl.DataFrame({element: self.numbers[element][tags][keep], within: self.numbers[within][tags][keep],
-                             "_line": self.lines.gather(self.at[tags][keep])})
+        at, number, own = self.opened_in[element]
+        return pl.DataFrame({element: own, within: number, "_line": self.lines.gather(at)})
 
-    def found(self, element: str, container: str, inside: str | None = None, outside: tuple[str, ...] = ()
-              ) -> tuple[np.ndarray, np.ndarray]:
-        """The element's tags with a non-blank text in ``container`` (and in ``inside``, outside every
-        one of ``outside``): their positions and the container's number at each, in file order."""
-        tags = self.tags(element)
-        rows, number = self.at[tags], self.numbers[container][tags]
-        keep = self.present[rows] & (number > 0)
-        if inside:
-            keep &= self.numbers[inside][tags] > 0
-        for other in outside:
-            keep &= self.numbers[other][tags] == 0
-        return rows[keep], number[keep]
-
-    def first(self, element: str, container: str, inside: str | None = None, outside: tuple[str, ...] = ()
-              ) -> np.ndarray:
-        """Container number -> the position of the element's first non-blank text in it (``found``),
-        -1 where it has none."""
+    def by_number(self, values: pl.DataFrame, wanted: pl.Series) -> pl.Series:
+        """The ``text`` of ``values`` (one row per ``number`` of a container) at each number wanted."""
         import numpy as np
 
-        rows, number = self.found(element, container, inside, outside)
-        first = self.no_numbers(container)
-        new = np.flatnonzero(np.diff(number, prepend=0))  # each number's first tag (they never decrease)
-        first[number[new]] = rows[new]
-        return first
+        numbers, wanted = values.get_column("number").to_numpy(), wanted.to_numpy()
+        at = np.full(max(numbers.max(initial=0), wanted.max(initial=0)) + 1, -1)
+        at[numbers] = np.arange(values.height)
+        return _gather(values.get_column("text"), at[wanted])
 
-    def no_numbers(self, container: str) -> np.ndarray:
-        """-1 for each number the container can have (up to its start tags') and 0."""
+    def joined(self, element: str, wanted: pl.Series, once: bool = False) -> pl.Series:
+        """Every non-blank text of a repeating element (``_LISTS``) in each container number wanted, in
+        order (``once``: each text its first time only), joined by ','."""
         import numpy as np
 
-        tags = self.tags(container)
-        return np.full(tags.stop - tags.start + 1, -1)
-
-    def by_number(self, values: pl.DataFrame, container: str, wanted: pl.Series) -> pl.Series:
-        """The ``text`` of ``values`` (one row per ``number`` of the container) at each number wanted."""
-        import numpy as np
-
-        at = self.no_numbers(container)
-        at[values.get_column("number").to_numpy()] = np.arange(values.height)
-        return _gather(values.get_column("text"), at[wanted.to_numpy()])
-
-    def joined(self, element: str, container: str, wanted: pl.Series, inside: str | None = None,
-               once: bool = False) -> pl.Series:
-        """Every non-blank text of a repeating element in each container number wanted (and in
-        ``inside``), in order (``once``: each text its first time only), joined by ','."""
-        import numpy as np
-
-        rows, number = self.found(element, container, inside)
+        rows, number = self.lists[element]
         # most numbers have one text, which is their value as it is: only the others are grouped
         repeats, shared = number[1:] == number[:-1], np.zeros(number.size, bool)
         shared[1:] |= repeats
         shared[:-1] |= repeats
         found = pl.DataFrame({"number": number[shared], "text": self.texts.gather(rows[shared])})
         found = found.unique(maintain_order=True) if once else found
-        # as lists, then joined: str.join inside the group_by costs four times as much (one call per group)
-        lists = found.group_by("number", maintain_order=True).agg("text").with_columns(pl.col("text").list.join(","))
         alone = pl.DataFrame({"number": number[~shared], "text": self.texts.gather(rows[~shared])})
-        return self.by_number(pl.concat([alone, lists]), container, wanted)
+        return self.by_number(pl.concat([alone, _joined_runs(found)]), wanted)
+
+
+def _joined_runs(found: pl.DataFrame) -> pl.DataFrame:
+    """One row per run of equal numbers of ``found`` (numbers and non-null texts, each number's rows one
+    run), its texts joined by ',' in order: each round joins every pair of neighbours in a run (the 1st
+    and 2nd, 3rd and 4th...) with one ``concat_str`` over whole columns, halving the runs. A
+    ``group_by`` to lists, then ``list.join``, cost four times as much (its hashing and lists)."""
+    import numpy as np
+
+    number, texts = found.get_column("number").to_numpy(), found.get_column("text")
+    while (later := number[1:] == number[:-1]).any():  # a row with the same number as the one before
+        start = np.flatnonzero(np.concatenate([[True], ~later]))
+        rank = np.arange(number.size) - np.repeat(start, np.diff(start, append=number.size))
+        left = np.flatnonzero(rank % 2 == 0)
+        right = np.where(np.concatenate([later, [False]])[left], left + 1, -1)  # the pair's second, if any
+        texts = pl.DataFrame([texts.gather(left).alias("left"), _gather(texts, right).alias("right")]) \
+            .select(pl.concat_str("left", "right", separator=",", ignore_nulls=True)).to_series()
+        number = number[left]
+    return pl.DataFrame({"number": number, "text": texts})
 
 
 def _gather(texts: pl.Series, positions: np.ndarray) -> pl.Series:
@@ -323,29 +338,24 @@ def _join(wanted: pl.Series, keys: pl.Series) -> tuple[np.ndarray, np.ndarray]:
 def _rows(tokens: pl.DataFrame) -> tuple[dict[str, pl.DataFrame], int, str | None]:
     """The five tables as text (plus ``_line``), the number of children, the ReferenceDate."""
     tags = _Tags(tokens)
-    reference = tags.texts.gather(tags.at[tags.tags("ReferenceDate")])
+    reference = tags.texts.gather(tags.reference)
     reference_date = reference[-1] if reference.len() else None
 
-    def values(rows: pl.DataFrame, container: str, fields: dict[str, str], inside: str | None = None,
-               outside: tuple[str, ...] = ()) -> pl.DataFrame:
-        """``rows`` with a column per field: the first non-blank text of the field's element in the row's
-        container (and in ``inside``, outside every one of ``outside``)."""
+    def values(rows: pl.DataFrame, container: str, fields: dict[str, str]) -> pl.DataFrame:
+        """``rows`` with a column per field (``_FIRSTS``): the first non-blank text of the field's element in
+        the row's container."""
         wanted = rows.get_column(container).to_numpy()
-        return rows.with_columns(_gather(tags.texts, tags.first(element, container, inside, outside)[wanted])
-                                 .alias(column) for column, element in fields.items())
+        return rows.with_columns(_gather(tags.texts, tags.firsts[container, element][wanted]).alias(column)
+                                 for column, element in fields.items())
 
-    children = values(tags.opened("Child", "Child"), "Child", {**CHILD_FIELDS, "child": "LAchildID", "sex": "Sex"},
-                      inside="ChildIdentifiers")
-    children = values(children, "Child", {"ethnicity": "Ethnicity"}, inside="ChildCharacteristics")
+    children = values(values(tags.opened("Child", "Child"), "Child", _IDENTIFIERS), "Child", _CHARACTERISTICS)
     # Disabilities/Disability repeats: every code, in order, once (NONE when the child has none)
-    children = children.with_columns(
-        tags.joined("Disability", "Child", children.get_column("Child"), "ChildCharacteristics", once=True)
-        .alias("disabilities"), pl.coalesce("gender", "sex").alias("gender"))
+    children = children.with_columns(tags.joined("Disability", children.get_column("Child"), once=True)
+                                     .alias("disabilities"), pl.coalesce("gender", "sex").alias("gender"))
     # each CINdetails with its child's LAchildID (every Child number inside one is a child's: no row is lost)
     details = tags.opened("CINdetails", "Child")
     row, child = _join(details.get_column("Child"), children.get_column("Child"))
-    details = values(details[row], "CINdetails", REFERRAL_FIELDS, outside=tuple(_PARTS)) \
-        .with_columns(children.get_column("child").gather(child))
+    details = values(details[row], "CINdetails", REFERRAL_FIELDS).with_columns(children.get_column("child").gather(child))
     # the n-th CINdetails of a child (by LAchildID, through the file) is "#n" when it has no date
     number = pl.int_range(1, pl.len() + 1).over(pl.col("child").fill_null(""))
     key = pl.coalesce("referral_date", pl.concat_str(pl.lit("#"), number.cast(pl.Utf8))) \
@@ -359,14 +369,14 @@ def _rows(tokens: pl.DataFrame) -> tuple[dict[str, pl.DataFrame], int, str | Non
         part = values(part[row].with_columns(details.get_column(c).gather(link) for c in ("child", "referral_id")),
                       element, fields)
         if table == "cin_assessments":  # the factors anywhere inside the assessment, in order
-            part = part.with_columns(tags.joined("AssessmentFactors", element, part.get_column(element)).alias("factors"))
+            part = part.with_columns(tags.joined("AssessmentFactors", part.get_column(element)).alias("factors"))
         if table == "cin_cp_plans":  # CPPreviewDate repeats, one per review conference (in Reviews or not):
             # the latest; an unreadable one wins, so it is reported and the latest is unknown, not wrong
-            rows, number = tags.found("CPPreviewDate", element)
+            rows, number = tags.lists["CPPreviewDate"]
             reviews = pl.DataFrame({"number": number, "text": tags.texts.gather(rows)}) \
                 .group_by("number", maintain_order=True).agg(
                     pl.col("text").sort_by(parse_date("text").fill_null(date.max)).last())
-            part = part.with_columns(tags.by_number(reviews, element, part.get_column(element)).alias("latest_review"))
+            part = part.with_columns(tags.by_number(reviews, part.get_column(element)).alias("latest_review"))
         tables[table] = part
     return tables, children.height, reference_date
 
