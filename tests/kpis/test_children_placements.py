@@ -1,6 +1,8 @@
 """cla_count, cla_rate_per_10k, cla_starts, cla_ceased, placements_3plus, placement_stability_long_term."""
 from datetime import date as d
 
+import pytest
+
 
 def _cohort(snap):
     snap.child("a", d(2020, 1, 10))
@@ -110,21 +112,37 @@ def test_placement_stability_long_term(snap):
     assert got[d(2021, 3, 31)][:3] == (3, 4, 75.0)
 
 
-def test_placement_counts_span_every_day():
+# one placement ending on each day of 2019-2024 (29 February 2020 and 2024 among them) and one
+# never ending, each its own child's
+_ONE_EACH = """
+    SELECT 'c' || e::VARCHAR AS child, DATE '2018-06-01' AS start_date, e::DATE AS end_date
+    FROM generate_series(DATE '2019-01-01', DATE '2024-12-31', INTERVAL 1 DAY) g(e)
+    UNION ALL SELECT 'open', DATE '2018-06-01', NULL
+"""
+# one child's placements whose steps share days: one starting each day of 2019-2021 for 45 days
+# (each one's end step lands on a later one's start) and two starting the same day, never ending
+_SAME_DAYS = """
+    SELECT 'm' AS child, s::DATE AS start_date, (s + INTERVAL 45 DAY)::DATE AS end_date
+    FROM generate_series(DATE '2019-01-01', DATE '2021-12-31', INTERVAL 1 DAY) g(s)
+    UNION ALL SELECT 'm', DATE '2020-03-01', NULL UNION ALL SELECT 'm', DATE '2020-03-01', NULL
+"""
+
+
+# one-each: 'open' on all 2,557 days, the others on every day whose window starts before end - 1;
+# same-days: 'm' on every day (690 of its step days are shared), up to 412 placements at once
+@pytest.mark.parametrize("placements, child_days", [(_ONE_EACH, 3_202_513), (_SAME_DAYS, 2_557)],
+                         ids=["one-each", "same-days"])
+def test_placement_counts_span_every_day(placements, child_days):
     """sql.PLACEMENT_COUNTS ends a placement's count by date arithmetic (end - 1 + 12 months, the day
-    after when that month is shorter): on every day D of 2019-2025 it must give what the rule gives
-    directly, start <= D and end > (D - 12 months) + 1, for one placement ending on each day of
-    2019-2024 (29 February 2020 and 2024 among them) and one never ending."""
+    after when that month is shorter) and counts a child's steps of one day together: on every day D
+    of 2019-2025 it must give what the rule gives directly, start <= D and end > (D - 12 months) + 1."""
     import duckdb
 
     from carewatch.kpis.sql import PLACEMENTS_IN_12_MONTHS
 
     con = duckdb.connect()
-    con.execute("""
-        CREATE TEMP TABLE cw_placements AS
-        SELECT 'c' || e::VARCHAR AS child, DATE '2018-06-01' AS start_date, e::DATE AS end_date
-        FROM generate_series(DATE '2019-01-01', DATE '2024-12-31', INTERVAL 1 DAY) g(e)
-        UNION ALL SELECT 'open', DATE '2018-06-01', NULL;
+    con.execute(f"""
+        CREATE TEMP TABLE cw_placements AS {placements};
         CREATE TEMP TABLE kd AS SELECT g.d::DATE AS period_end, (g.d - INTERVAL 12 MONTH)::DATE AS m12
         FROM generate_series(DATE '2019-01-01', DATE '2025-12-31', INTERVAL 1 DAY) g(d);
     """)
@@ -137,5 +155,4 @@ def test_placement_counts_span_every_day():
                (SELECT count(*) FROM (SELECT * FROM fast EXCEPT ALL SELECT * FROM slow)),
                (SELECT count(*) FROM (SELECT * FROM slow EXCEPT ALL SELECT * FROM fast))
     """).fetchone()
-    # 'open' on all 2,557 days; the others on every day whose window starts before end - 1
-    assert got[0] > 2_557 and got[1:] == (0, 0)
+    assert got == (child_days, 0, 0)

@@ -30,6 +30,9 @@ def test_foster_utilisation(snap):
     got = _households(snap).run("foster_utilisation", EXTRACT)
     # approved throughout (31 Mar 2020, 31 Mar 2021]: h1, h2, h3, h6 = 4; 75% of days used: h1, h3 = 2
     assert got[d(2021, 3, 31)][:3] == (2, 4, 50.0)
+    # h6 had no child placed at all: 0 days of 365, not counted
+    row = snap.rows("foster_utilisation", EXTRACT, d(2021, 3, 31))["h6"]
+    assert (row["counted"], row["days_with_a_child"], row["days_in_window"]) == (False, 0, 365)
 
 
 def test_foster_households(snap):

@@ -68,9 +68,13 @@ _PLACEMENT_COUNTS_BY = """
         SELECT {child}, greatest(start_date, y + CASE WHEN (y - INTERVAL 12 MONTH)::DATE < x THEN 1 ELSE 0 END), -1
         FROM ends
     )
-    -- the running count and the next day in one window (one sort of the steps, not two)
-    SELECT {child}, day AS since, lead(day) OVER w AS until, (sum(sum(step)) OVER w)::BIGINT AS placements
-    FROM steps GROUP BY {child}, day WINDOW w AS (PARTITION BY {child} ORDER BY day)
+    -- the running count and the next day in one window over the steps, not grouped by day first:
+    -- the count's frame takes in the day's every step (its peers), and the day's last step, the one
+    -- whose next is another day, is its row (a step's day is never NULL: a placement's start is its
+    -- first DECOM)
+    SELECT {child}, day AS since, lead(day) OVER w AS until, (sum(step) OVER w)::BIGINT AS placements
+    FROM steps WINDOW w AS (PARTITION BY {child} ORDER BY day)
+    QUALIFY lead(day) OVER w IS DISTINCT FROM day
 """
 PLACEMENT_COUNTS = _PLACEMENT_COUNTS_BY.format(child="child")
 
@@ -96,14 +100,15 @@ LATEST_PLANS = """
 #: end. The rows of permanence_plan_by_second_review, and so of drift_no_permanence_plan.
 SECOND_REVIEWS = """
     WITH second AS (
-        -- each child's review dates, distinct and sorted, as one list (grouped by the child,
-        -- not by child and date: at national scale 1.86 million rows numbered by a window)
-        -- whose second in the period's dates is its second review
+        -- each child's review dates as one list (grouped by the child, not by child and date: at
+        -- national scale 1.86 million rows numbered by a window); the second distinct date in the
+        -- period's is the earliest after its first, so the lists are neither deduplicated nor sorted
         SELECT * FROM (
-            SELECT p.child, p.child_no, p.period_id, p.start_date,
-                   [x FOR x IN r.reviews IF x >= p.start_date AND (p.end_date IS NULL OR x <= p.end_date)][2] AS review
-            FROM cw_periods p JOIN (SELECT child, list_sort(list_distinct(list(review))) AS reviews
-                                    FROM reviews GROUP BY child) r USING (child)
+            SELECT child, child_no, period_id, start_date,
+                   list_min([x FOR x IN reviews IF x > first AND (end_date IS NULL OR x <= end_date)]) AS review
+            FROM (SELECT p.child, p.child_no, p.period_id, p.start_date, p.end_date, r.reviews,
+                         list_min([x FOR x IN r.reviews IF x >= p.start_date AND (p.end_date IS NULL OR x <= p.end_date)]) AS first
+                  FROM cw_periods p JOIN (SELECT child, list(review) AS reviews FROM reviews GROUP BY child) r USING (child))
         ) WHERE review IS NOT NULL
     )
     SELECT s.*, min(pp.agreed) AS first_agreed, min(pp.agreed) IS NOT NULL AS planned

@@ -1,6 +1,6 @@
 """Life story, education and residential homes (KPIS.md; seed ¶2.16-2.23)."""
 from ..model import Aggregate, Kpi
-from ..sql import duty_rows, in_12_months, listed, not_quarantined, row_key, spans
+from ..sql import duty_rows, in_12_months, listed, not_quarantined, numbered, row_key, spans
 
 AREA = "Life story, education and residential"
 
@@ -44,12 +44,14 @@ KPIS = [
                 "LONG_TERM_FOSTERING or SGO: those with a life story book dated on/before D."),
         tables=("episodes", "permanence_plans", "life_story"), basis="children",
         rows=f"""
-            WITH first_book AS (SELECT child, min(book_date) AS book_date FROM life_story GROUP BY child)
+            -- each child's first book, numbered by its child: the child-dates with a plan (6.6 million
+            -- at national scale) are joined to it on an integer, not the id
+            WITH first_book AS ({numbered("SELECT child, min(book_date) AS book_date FROM life_story GROUP BY child")})
             SELECT l.period_end, l.child AS key, coalesce(b.book_date <= l.period_end, false) AS counted,
                    pp.plan AS permanence_plan,
                    CASE WHEN b.book_date <= l.period_end THEN b.book_date END AS life_story_book
             FROM cw_lac l JOIN cw_latest_plans pp ON pp.child_no = l.child_no AND {spans('pp', 'l.period_end')}
-                 LEFT JOIN first_book b ON b.child = l.child
+                 LEFT JOIN first_book b ON b.child_no = l.child_no
             WHERE pp.plan IN ('ADOPTION', 'LONG_TERM_FOSTERING', 'SGO')
         """,
     ),

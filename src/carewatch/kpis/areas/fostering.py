@@ -49,16 +49,20 @@ KPIS = [
                 FROM kd JOIN households h ON h.approved <= kd.m12 + 1
                      AND (h.deregistered IS NULL OR h.deregistered > kd.period_end)
             ), placed AS (
-                SELECT c.period_end, c.household_no,
-                       sum(least(i.e, c.period_end + 1) - greatest(i.s, c.m12 + 1)) AS days
-                FROM cohort c JOIN islands i ON i.household_no = c.household_no
+                -- each household-date's days with a child, summed over its islands in the window as
+                -- the household-dates are joined to them, not summed apart and joined back (least and
+                -- greatest pass over a NULL: a household-date with no island sums nothing, so 0)
+                SELECT c.period_end, any_value(c.household) AS household, any_value(c.approved) AS approved,
+                       c.period_end - any_value(c.m12) AS days_in_window,
+                       coalesce(sum(least(i.e, c.period_end + 1) - greatest(i.s, c.m12 + 1))
+                                    FILTER (WHERE i.household_no IS NOT NULL), 0) AS days
+                FROM cohort c LEFT JOIN islands i ON i.household_no = c.household_no
                      AND i.s <= c.period_end AND i.e > c.m12 + 1
                 GROUP BY c.period_end, c.household_no
             )
-            SELECT c.period_end, c.household AS key,
-                   4 * coalesce(p.days, 0) >= 3 * (c.period_end - c.m12) AS counted,
-                   c.approved, coalesce(p.days, 0) AS days_with_a_child, c.period_end - c.m12 AS days_in_window
-            FROM cohort c LEFT JOIN placed p USING (period_end, household_no)
+            SELECT period_end, household AS key, 4 * days >= 3 * days_in_window AS counted,
+                   approved, days AS days_with_a_child, days_in_window
+            FROM placed
         """,
     ),
     Kpi(

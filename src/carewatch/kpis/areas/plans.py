@@ -97,7 +97,8 @@ KPIS = [
         rows="""
             WITH pl AS (
                 SELECT child, child_no, period_id, start_date,
-                       lead(start_date) OVER (PARTITION BY child, period_id ORDER BY start_date) AS next_start
+                       -- partitioned by the child's number: sorted on integers, not the id
+                       lead(start_date) OVER (PARTITION BY child_no, period_id ORDER BY start_date) AS next_start
                 FROM cw_placements
             ), confirmed AS (
                 -- each placement's first confirmation on/after its start
