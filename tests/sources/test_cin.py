@@ -189,6 +189,28 @@ def test_a_referral_twice_in_the_latest_census(tmp_path):
         (date(2020, 6, 3), "b_2022.xml"), (date(2020, 6, 4), "b_2022.xml")]
 
 
+def test_two_census_files_of_one_name_keep_their_own_records(tmp_path):
+    # 2021/cin_census.xml (K1's referral and assessment) and 2022/cin_census.xml (K2's) given as two
+    # folders: both files are labelled cin_census.xml, so each file's assessments are linked to the
+    # referrals that won in that file by its place, not its label. K1's referral is only in the first
+    # file and wins there: its assessment is kept (the label alone would give K1's the second file's
+    # winners, K2's referral, and lose it); K2's likewise. Two referrals, two assessments.
+    def census(child: str, referred: str, assessed: str) -> str:
+        return (f"<Message><Header><CollectionDetails><ReferenceDate>2021-03-31</ReferenceDate></CollectionDetails>"
+                f"</Header><Children><Child><ChildIdentifiers><LAchildID>{child}</LAchildID></ChildIdentifiers>"
+                f"<CINdetails><CINreferralDate>{referred}</CINreferralDate><Assessments><AssessmentActualStartDate>"
+                f"{assessed}</AssessmentActualStartDate></Assessments></CINdetails></Child></Children></Message>")
+    for year, child, referred, assessed in (("2021", "K1", "2020-06-01", "2020-06-02"),
+                                            ("2022", "K2", "2020-07-01", "2020-07-02")):
+        (tmp_path / year).mkdir()
+        (tmp_path / year / "cin_census.xml").write_text(census(child, referred, assessed))
+    result = read_inputs([tmp_path / "2021", tmp_path / "2022"])
+    assert sorted(result.tables["cin_referrals"].get_column("referral_id").to_list()) == [
+        "K1/2020-06-01", "K2/2020-07-01"]
+    assert sorted(result.tables["cin_assessments"].select("referral_id", "start_date").rows()) == [
+        ("K1/2020-06-01", date(2020, 6, 2)), ("K2/2020-07-01", date(2020, 7, 2))]
+
+
 def test_disabilities_come_from_the_latest_census_holding_the_child(tmp_path):
     # K1: MOB in the 2021 census, NONE in the 2022 one (the later ReferenceDate wins, whatever the
     # files' names); K2 only in 2021, with no Disabilities element at all (null: not recorded)

@@ -747,7 +747,7 @@ static PyObject *positions(PyObject *module, PyObject *args) {
                               &q->inside, &outside, &q->texts, &q->first))
             goto done;
         if (q->element < 0 || q->element >= names || q->container < -1 || q->container >= containers ||
-            q->inside < -1 || q->inside >= containers || outside < 0 || outside >= (1 << containers) ||
+            q->inside < -1 || q->inside >= containers || outside < 0 || (int64_t)outside >= ((int64_t)1 << containers) ||
             (q->first && q->container < 0)) {
             PyErr_Format(PyExc_ValueError, "positions: request %zd is out of range", r);
             goto done;

@@ -433,8 +433,11 @@ def merge_census_files(tables: dict[str, list[pl.DataFrame]], reference_dates: d
     Files are ordered by their Header ReferenceDate, else by their latest referral date. Each
     referral (child, referral_id) is taken from the latest file holding it, together with its
     assessments, section 47s and plans from that same file; each child's identifiers likewise.
-    ``tables`` (one frame per file and table) is emptied as it is merged, so that each file's
-    frames can be let go as soon as its rows are in the merged ones.
+    ``tables`` (one frame per file and table, the n-th frame of every table the n-th file's, as
+    ``read_cin`` gives all five for each file) is emptied as it is merged, so that each file's frames can
+    be let go as soon as its rows are in the merged ones. A file's records are linked to its referrals by
+    that place, not by its label: two files given with the same name (``import 2021/ 2022/``, each folder
+    holding ``cin_census.xml``) keep their own.
     """
     latest_referral = {frame.get_column("_file")[0]: frame.get_column("referral_date").max()
                        for frame in tables["cin_referrals"] if frame.height}
@@ -448,19 +451,22 @@ def merge_census_files(tables: dict[str, list[pl.DataFrame]], reference_dates: d
             order = latest_referral[label].isoformat()
         return order or "", label
 
-    def latest(frames: list[pl.DataFrame], keys: list[str]) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
+    def latest(frames: list[pl.DataFrame], keys: list[str]) -> tuple[pl.DataFrame, dict[int, pl.Series]]:
         """Each key's row from the latest census holding it (keys whose last column is null left out),
-        sorted by key, and each file's winning keys (that last column). Decided on the keys and each
-        row's place alone: a stable sort of the keys (the files hold them nearly in order) puts each
-        key's rows together in census order, and the last of each run wins; the rows are then gathered
-        once (a unique over 2.4 M national referrals' two texts cost three times the sort)."""
-        frames = sorted(frames, key=census_order)  # the earliest census first, each file's rows in order
+        sorted by key, and each file's winning keys (that last column) by the file's place in ``frames``.
+        Decided on the keys and each row's place alone: a stable sort of the keys (the files hold them
+        nearly in order) puts each key's rows together in census order, and the last of each run wins;
+        the rows are then gathered once (a unique over 2.4 M national referrals' two texts cost three
+        times the sort)."""
+        # the earliest census first, each file's rows in order
+        order = sorted(range(len(frames)), key=lambda place: census_order(frames[place]))
+        frames = [frames[place] for place in order]
         places = pl.concat([frame.select(*keys, pl.lit(number, pl.UInt32).alias("_census"))
                             for number, frame in enumerate(frames)]).with_row_index("_at") \
             .filter(pl.col(keys[-1]).is_not_null()).sort(keys, maintain_order=True)
         run_ends = pl.any_horizontal(pl.col(key).ne_missing(pl.col(key).shift(-1)) for key in keys)
         wanted = places.filter(run_ends.fill_null(True))
-        won = {census_order(frames[number])[1]: part.get_column(keys[-1]) for (number,), part
+        won = {order[number]: part.get_column(keys[-1]) for (number,), part
                in wanted.partition_by("_census", as_dict=True, include_key=False).items()}
         return pl.concat(frames).select(pl.all().gather(wanted.get_column("_at"))), won
 
@@ -473,8 +479,8 @@ def merge_census_files(tables: dict[str, list[pl.DataFrame]], reference_dates: d
     # file by file on the id alone, not one join of every file's rows on (referral_id, _file) texts
     none = pl.Series("referral_id", [], pl.Utf8)
     for table in ("cin_assessments", "cin_s47", "cin_cp_plans"):
-        merged[table] = pl.concat([frame.join(won.get(census_order(frame)[1], none).to_frame(), on="referral_id",
-                                              how="semi") for frame in tables.pop(table)])
+        merged[table] = pl.concat([frame.join(won.get(place, none).to_frame(), on="referral_id", how="semi")
+                                   for place, frame in enumerate(tables.pop(table))])
     children = tables.pop("cin_children")
     merged["cin_children"] = pl.concat([
         latest(children, ["child"])[0],
