@@ -10,6 +10,9 @@ from datetime import date
 import duckdb
 import polars as pl
 
+# the indicators first: their registry counts each drift reason (kpis.areas.drift reads
+# .reasons), and .reasons reads kpis.sql, so .reasons loaded first would meet itself half made
+import carewatch.kpis  # noqa: F401
 from carewatch.settings import DEFAULT, Settings
 
 from .reasons import BY_ID, REASONS, Reason
