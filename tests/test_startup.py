@@ -72,10 +72,9 @@ def test_every_package_imports_first_in_a_fresh_process():
     # that fails. Every package and every module at the top (a module deeper first loads its packages
     # first: the cycle is theirs); importing all 185 modules took a minute
     root = Path(carewatch.__file__).parent
-    names = sorted({"carewatch." + path.relative_to(root).parts[0].removesuffix(".py") for path in root.glob("*")
-                    if path.suffix == ".py" and path.name not in ("__init__.py", "__main__.py")
-                    or (path / "__init__.py").exists()}
-                   | {"carewatch." + ".".join(path.parent.relative_to(root).parts) for path in root.glob("*/*/__init__.py")})
+    modules = [path.with_suffix("") for path in root.glob("*.py") if path.name not in ("__init__.py", "__main__.py")]
+    packages = [path.parent for pattern in ("*/__init__.py", "*/*/__init__.py") for path in root.glob(pattern)]
+    names = sorted("carewatch." + ".".join(path.relative_to(root).parts) for path in [*modules, *packages])
     assert {"carewatch.drift", "carewatch.kpis.areas", "carewatch.cli"} <= set(names)
 
     def first_import(name: str) -> tuple[str, str]:
