@@ -68,7 +68,7 @@ KPIS = [
                     WHERE coalesce(e.place, '') NOT IN ('T0', 'T1', 'T2', 'T3', 'T4'))
                 WHERE place IN ('U2', 'U5')
                   AND (decom = placement_start OR coalesce(previous_place, '') NOT IN ('U2', 'U5')))""",
-            in_12_months_keyed("s.decom"), "s.child", "s.decom AS placement_start, s.place", once="s.decom",
+            in_12_months_keyed("s.decom"), "s.child", "s.decom AS placement_start, s.place::VARCHAR AS place", once="s.decom",
             dates=KD_12_MONTHS),
     ),
     Kpi(
@@ -99,7 +99,7 @@ KPIS = [
         tables=("episodes",),
         basis="children",
         rows=listed("cw_lac", f"s.period_end = kd.period_end AND s.place IN {ADOPTIVE}", "s.child",
-                    "s.ls AS legal_status, s.place"),
+                    "s.ls::VARCHAR AS legal_status, s.place::VARCHAR AS place"),
     ),
     Kpi(
         id="adoption_awaiting_match", title="Adoption authorised, awaiting a match", area=AREA,
@@ -110,7 +110,7 @@ KPIS = [
         tables=("episodes",),
         basis="children",
         rows=listed("cw_lac", f"s.period_end = kd.period_end AND s.ls IN ('E1', 'D1') "
-                              f"AND coalesce(s.place, '') NOT IN {ADOPTIVE}", "s.child", "s.ls AS legal_status, s.place"),
+                              f"AND coalesce(s.place, '') NOT IN {ADOPTIVE}", "s.child", "s.ls::VARCHAR AS legal_status, s.place::VARCHAR AS place"),
     ),
     Kpi(
         id="adoption_a1_days", title="A1: days from entering care to moving in with the adoptive family",

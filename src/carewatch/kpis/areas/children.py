@@ -11,7 +11,7 @@ POPULATION_ON_D = """(SELECT arg_max(p.age_0_17, p.year) FROM cw_pop p
 
 # the children looked after on D, with what makes them so
 CLA_ROWS = listed("cw_lac", "s.period_end = kd.period_end", "s.child",
-                  "s.period_start, s.ls AS legal_status, s.place")
+                  "s.period_start, s.ls::VARCHAR AS legal_status, s.place::VARCHAR AS place")
 
 KPIS = [
     Kpi(
