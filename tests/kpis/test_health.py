@@ -153,3 +153,21 @@ def test_oc2(oc2, kpi_id, expected):
 def test_oc2_uses_the_collection_year(oc2):
     # 31 Mar 2020 (period must have begun by 1 Apr 2019): o1 only, whose 2020 row has no health assessment -> 0/1
     assert oc2.run("oc2_health_assessment", d(2021, 4, 15))[d(2020, 3, 31)][:3] == (0, 1, 0.0)
+
+
+def test_continuity_and_the_starts_of_periods(snap):
+    # D = 31 Mar 2021, the window's first day 1 Apr 2020 (the cohort's rule, sql.CONTINUOUSLY_LOOKED_AFTER).
+    # c1: one period since June 2019 (the September episode follows an X1 end that day), but its
+    # September episode has RNE S: not a period's start, and it breaks continuity: out
+    snap.episodes("c1", (d(2019, 6, 1), "S", "C2", "U4", "A1"), (d(2020, 9, 1), "S", "C2", "U6", "A1"))
+    # c2: the same with RNE P (a change of placement): in
+    snap.episodes("c2", (d(2019, 6, 1), "S", "C2", "U4", "A1"), (d(2020, 9, 1), "P", "C2", "U6", "A1"))
+    # c3: care ended on 20 Mar 2020 (REC E4B) and began again on 25 March, by the window's first day:
+    # that end is before the window and the new period's RNE S is its own start: in
+    snap.episodes("c3", (d(2018, 1, 1), "S", "C2", "U4", "A1"), end=d(2020, 3, 20), rec="E4B")
+    snap.episodes("c3", (d(2020, 3, 25), "S", "C2", "U4", "A1"), header=False)
+    snap.derive()
+    for c in ("c1", "c2", "c3"):
+        snap.add("oc2", {"child": c, "dob": d(2010, 1, 1), "health_assessment": 1, "year": 2021})
+    # the cohort is c2 and c3, both assessed: 2/2 = 100.0
+    assert snap.run("oc2_health_assessment", d(2021, 4, 15))[d(2021, 3, 31)][:3] == (2, 2, 100.0)

@@ -144,9 +144,19 @@ CONTINUOUSLY_LOOKED_AFTER = """
     SELECT l.period_end, l.child, l.child_no, d.dob FROM cw_lac l JOIN kd USING (period_end)
     LEFT JOIN cw_dob d ON d.child_no = l.child_no
     -- an anti join on the child, not a correlated NOT EXISTS (which DuckDB plans as a join to the
-    -- distinct outer rows: twice the CPU at national scale); only episodes that can break continuity,
-    -- not every episode of every child each month
-    ANTI JOIN (SELECT * FROM episodes WHERE ls IN ('V3', 'V4') OR rne = 'S' OR coalesce(rec, 'X1') <> 'X1') e
+    -- distinct outer rows: twice the CPU at national scale), to the episodes that can break a date.
+    -- The child-date lies in a period P that began on/before the window's first day; derive's periods
+    -- never overlap (each begins at an episode after the last one's end: episodes neither overlap nor
+    -- end before they start, or the child is quarantined), and an episode with REC other than X1 ends
+    -- its period. So an RNE S episode that begins a period, which would begin inside P, breaks no
+    -- date by its RNE; one ending with REC other than X1 before D breaks only where a period begins
+    -- on its DEC (P, on the window's first day). Nationally none is left of the 601,811 the 6 million
+    -- child-dates were probed against (every child has one period).
+    ANTI JOIN (SELECT e.* FROM episodes e
+               LEFT JOIN periods s ON s.child = e.child AND s.start_date = e.decom
+               LEFT JOIN periods n ON n.child = e.child AND n.start_date = e.dec
+               WHERE e.ls IN ('V3', 'V4') OR (e.rne = 'S' AND s.child IS NULL)
+                  OR (coalesce(e.rec, 'X1') <> 'X1' AND n.child IS NOT NULL)) e
       ON e.child = l.child AND e.decom <= kd.period_end AND (e.dec IS NULL OR e.dec > kd.m12)
      AND (e.ls IN ('V3', 'V4') OR (e.rne = 'S' AND e.decom > kd.m12 + 1)
           OR (coalesce(e.rec, 'X1') <> 'X1' AND e.dec < kd.period_end))
