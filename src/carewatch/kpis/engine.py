@@ -19,8 +19,9 @@ scale. Other readers (Annex A, the forecast, drift) get them as views:
   the indicators read (``_TABLE_COLUMNS``).
 - ``cw_lac``: one row per child and date in ``kd`` for children looked after on D
   (``DECOM <= D`` and ``DEC`` blank or after D), with the legal status and placement type of the
-  episode open on D, the period of care containing it (``period_id``, ``period_start``) and
-  ``wd_in_care``, the working days from the period start to D (calendar ``wd_seq`` difference).
+  episode open on D (ENUMs of the codes present, ``_CODES``, as in ``cw_eps_periods``), the period
+  of care containing it (``period_id``, ``period_start``) and ``wd_in_care``, the working days from
+  the period start to D (calendar ``wd_seq`` difference).
 - ``cw_periods``: periods of care that are not short breaks.
 - ``cw_placements``: placements of those periods, temporary placements (T0–T4) left out.
 - ``cw_child_numbers``: each child with an episode numbered, ``child_no``: as tables, ``cw_dob``,
