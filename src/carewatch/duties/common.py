@@ -72,13 +72,21 @@ def allocation_spans_sql() -> str:
     ranking every allocation of the child for each row (national: 13.4 M duties, 1.6 M spans).
     """
     return f"""
-        WITH days AS (SELECT child, start_date AS day FROM allocations WHERE start_date IS NOT NULL
-                      UNION SELECT child, end_date + 1 FROM allocations WHERE end_date IS NOT NULL),
-        k AS (SELECT child, day, row_number() OVER () AS key FROM days),
-        owner AS ({allocation_sql('k', 'k.day')})
+        -- each child's span days as one sorted list (a day equal to the one before it dropped), each span
+        -- running to the next day in it: one grouping by child and small list sorts, not the days' UNION
+        -- and a window's lead() over them (national spans 2.73 -> 2.29 s of CPU)
+        WITH days AS (
+            SELECT child, list_sort(list(day)) AS d
+            FROM (SELECT child, start_date AS day FROM allocations WHERE start_date IS NOT NULL
+                  UNION ALL SELECT child, end_date + 1 FROM allocations WHERE end_date IS NOT NULL)
+            GROUP BY child
+        ), distinct_days AS (SELECT child, list_filter(d, lambda x, i: i = 1 OR x <> d[i - 1]) AS d FROM days),
         -- an open span ends at 'infinity', not null: the 13.4 M duties' range test is then one comparison
-        SELECT k.child, k.day, lead(k.day, 1, DATE 'infinity') OVER (PARTITION BY k.child ORDER BY k.day) AS until,
-               o.team, o.worker
+        spans AS (SELECT child, unnest(d) AS day, unnest(list_append(d[2:], DATE 'infinity')) AS until
+                  FROM distinct_days),
+        k AS (SELECT *, row_number() OVER () AS key FROM spans),
+        owner AS ({allocation_sql('k', 'k.day')})
+        SELECT k.child, k.day, k.until, o.team, o.worker
         FROM k LEFT JOIN owner o USING (key)"""
 
 
