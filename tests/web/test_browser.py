@@ -4,6 +4,7 @@ screenshot of each page into docs/screenshots/."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from typer.testing import CliRunner
 
 from carewatch.cli import app as carewatch_cli
@@ -110,8 +111,9 @@ def test_snapshots(open_as, check_page):
     page.check("input[value=earlier]")
     page.fill("#as_of", "2021-09-30")
     page.click("button:has-text('View this snapshot')")
+    # the banner is on the page before the form is sent too: wait for the answer's
+    expect(page.locator("#snapshot-banner")).to_contain_text("as of 30 September 2021")
     assert "snapshot earlier" in page.locator("#snapshot-banner").inner_text()
-    assert "as of 30 September 2021" in page.locator("#snapshot-banner").inner_text()
     check_page(page, "snapshots")
 
 
@@ -137,6 +139,8 @@ def test_sign_in_page(browser, live_server, home, users, check_page):
     page.fill("#id_username", "andy")
     page.fill("#id_password", "not the password")
     page.click("button:has-text('Sign in')")
-    assert page.locator(".govuk-error-summary").count() == 1
+    # the answer comes back to the same address: wait for it, not for a navigation
+    expect(page.locator(".govuk-error-summary")).to_have_count(1)
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a correct user name and password")
     check_page(page, "sign-in")
     context.close()

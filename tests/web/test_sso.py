@@ -72,8 +72,9 @@ def _sign_in_with_council_account(browser, live_server, account: str, refused_at
     # the provider's own sign-in page, then its consent page
     page.fill("input[name=login]", account)
     page.fill("input[name=password]", "any password")
-    page.click("button[type=submit]")
-    page.click("button[type=submit]")
+    # by each button's text: the consent page's button must not be confused with the sign-in page's
+    page.click("button:has-text('Sign-in')")
+    page.click("button:has-text('Continue')")
     # back at carewatch: redirected on from the callback, or answered there when refused
     page.wait_for_url(lambda url: url.startswith(live_server.url) and ("/oidc/callback/" in url) == refused_at_callback)
     return context, page
